@@ -1,0 +1,1 @@
+//! The command-line commands, as library functions the binary calls.

@@ -1,0 +1,27 @@
+//! The ranking feed (contract version 1): types, validation and loading.
+//!
+//! [`parse`] turns the bytes of a response into a [`Feed`] plus a [`Report`]
+//! of what was dropped or cleaned, or refuses the whole document with a
+//! [`Refusal`]. Nothing the service sends can panic the client.
+
+mod clean;
+mod coverage;
+mod load;
+mod model;
+mod report;
+mod validate;
+
+pub use coverage::{uncovered_chars, Uncovered};
+pub use load::{load, LoadError, MAX_BODY_BYTES};
+pub use model::*;
+pub use report::{Finding, Refusal, Report};
+pub use validate::parse;
+
+/// The example feed of Linjiang for November 2026, embedded as demo data.
+pub const DEMO_FEED: &str = include_str!("../../assets/demo/feed-linjiang-2026-11.json");
+
+/// The demo feed, parsed. The demo is validated by the test suite, so a
+/// refusal here is a build defect and is reported as such.
+pub fn demo() -> Result<(Feed, Report), Refusal> {
+    parse(DEMO_FEED.as_bytes())
+}

@@ -1,0 +1,356 @@
+//! Validation of a feed document against contract version 1.
+//!
+//! The document is first read as generic JSON, so that one bad item can be
+//! dropped (with its JSON path) while the rest is kept.
+
+use super::clean::clean;
+use super::load::MAX_BODY_BYTES;
+use super::model::*;
+use super::report::{Refusal, Report};
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// Parses and validates a whole response body.
+pub fn parse(bytes: &[u8]) -> Result<(Feed, Report), Refusal> {
+    let root = parse_json(bytes)?;
+    let root = root.as_object().ok_or(Refusal::NotAnObject)?;
+    check_schema_version(root)?;
+    let generated_at = generated_at(root)?;
+    let mut v = Validator::default();
+    let period = v.period(root)?;
+    let issuer = v.optional_string(root.get("issuer"), "$.issuer", false);
+    let boards = v.array(root, "boards", Validator::board);
+    let lists = v.array(root, "lists", Validator::list);
+    let notices = v.array(root, "notices", Validator::notice);
+    let feed = Feed {
+        generated_at,
+        issuer,
+        period,
+        boards,
+        lists,
+        notices,
+    };
+    Ok((feed, v.report))
+}
+
+fn parse_json(bytes: &[u8]) -> Result<Value, Refusal> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Refusal::TooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| Refusal::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Refusal::Empty);
+    }
+    serde_json::from_str(text).map_err(|e| Refusal::NotJson {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line").next().unwrap_or("").to_string(),
+    })
+}
+
+fn check_schema_version(root: &Map<String, Value>) -> Result<(), Refusal> {
+    match root.get("schema_version") {
+        None | Some(Value::Null) => Err(Refusal::MissingSchemaVersion),
+        Some(v) if v.as_u64() == Some(1) => Ok(()),
+        Some(v) => Err(Refusal::UnsupportedSchemaVersion {
+            found: v.to_string(),
+        }),
+    }
+}
+
+fn generated_at(root: &Map<String, Value>) -> Result<DateTime<FixedOffset>, Refusal> {
+    match root.get("generated_at") {
+        None | Some(Value::Null) => Err(Refusal::MissingGeneratedAt),
+        Some(v) => parse_time(v).ok_or_else(|| Refusal::BadGeneratedAt {
+            found: v.to_string(),
+        }),
+    }
+}
+
+/// An RFC 3339 timestamp with an explicit offset (`Z` counts as one).
+pub(crate) fn parse_time(value: &Value) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(value.as_str()?).ok()
+}
+
+/// Whether `id` matches `[a-z0-9_-]{1,64}`.
+fn valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+#[derive(Default)]
+struct Validator {
+    report: Report,
+    ids: HashSet<String>,
+}
+
+impl Validator {
+    /// A string field, cleaned; `None` (with a dropped-field finding) when it
+    /// has another type. Empty strings count as absent.
+    fn optional_string(&mut self, value: Option<&Value>, path: &str, newlines: bool) -> Option<String> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => {
+                let (text, cleaning) = clean(s, newlines);
+                if cleaning.changed() {
+                    self.report.clean(path, cleaning.describe());
+                }
+                let trimmed = text.trim();
+                (!trimmed.is_empty()).then(|| trimmed.to_string())
+            }
+            Some(other) => {
+                self.report.drop(path, format!("expected a string, found {}", kind_of(other)));
+                None
+            }
+        }
+    }
+
+    /// A required string field; `Err` carries the reason the item is dropped.
+    fn required_string(&mut self, obj: &Map<String, Value>, key: &str, path: &str, newlines: bool) -> Result<String, String> {
+        let field = format!("{path}.{key}");
+        match obj.get(key) {
+            Some(Value::String(_)) => self
+                .optional_string(obj.get(key), &field, newlines)
+                .ok_or_else(|| format!("`{key}` is empty")),
+            None | Some(Value::Null) => Err(format!("`{key}` is missing")),
+            Some(other) => Err(format!("`{key}` must be a string, found {}", kind_of(other))),
+        }
+    }
+
+    fn period(&mut self, root: &Map<String, Value>) -> Result<Period, Refusal> {
+        let obj = match root.get("period") {
+            None | Some(Value::Null) => return Err(Refusal::MissingPeriod),
+            Some(Value::Object(o)) => o,
+            Some(other) => {
+                return Err(Refusal::BadPeriod {
+                    reason: format!("expected an object, found {}", kind_of(other)),
+                })
+            }
+        };
+        let bad = |reason: String| Refusal::BadPeriod { reason };
+        let id = self.required_string(obj, "id", "$.period", false).map_err(bad)?;
+        let label = self.required_string(obj, "label", "$.period", false).map_err(bad)?;
+        let kind = match obj.get("kind").and_then(Value::as_str) {
+            Some("month") => PeriodKind::Month,
+            Some("quarter") => PeriodKind::Quarter,
+            Some("year") => PeriodKind::Year,
+            _ => return Err(bad("`kind` must be \"month\", \"quarter\" or \"year\"".into())),
+        };
+        Ok(Period { id, label, kind })
+    }
+
+    /// Validates each element of an optional top-level array, dropping the bad ones.
+    fn array<T>(&mut self, root: &Map<String, Value>, key: &str, item: fn(&mut Self, &Value, &str) -> Result<T, String>) -> Vec<T> {
+        let items = match root.get(key) {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.report.drop(format!("$.{key}"), format!("expected an array, found {}", kind_of(other)));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, value) in items.iter().enumerate() {
+            let path = format!("$.{key}[{i}]");
+            match item(self, value, &path) {
+                Ok(t) => out.push(t),
+                Err(reason) => self.report.drop(path, reason),
+            }
+        }
+        out
+    }
+
+    /// The `id` of a board, list or notice: valid and not seen before.
+    fn item_id(&mut self, obj: &Map<String, Value>) -> Result<String, String> {
+        let id = match obj.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            None | Some(Value::Null) => return Err("`id` is missing".into()),
+            Some(other) => return Err(format!("`id` must be a string, found {}", kind_of(other))),
+        };
+        if !valid_id(&id) {
+            return Err(format!("`id` {id:?} does not match [a-z0-9_-]{{1,64}}"));
+        }
+        if !self.ids.insert(id.clone()) {
+            return Err(format!("`id` {id:?} is a duplicate; the first item with it is kept"));
+        }
+        Ok(id)
+    }
+
+    fn board(&mut self, value: &Value, path: &str) -> Result<Board, String> {
+        let obj = as_object(value)?;
+        let title = self.required_string(obj, "title", path, false)?;
+        let level = match obj.get("level").and_then(Value::as_str) {
+            Some("township") => Level::Township,
+            Some("village") => Level::Village,
+            Some("household") => Level::Household,
+            _ => return Err("`level` must be \"township\", \"village\" or \"household\"".into()),
+        };
+        let id = self.item_id(obj)?;
+        let group = self.optional_string(obj.get("group"), &format!("{path}.group"), false);
+        let columns = self.nested(obj, "columns", path, Self::column);
+        let mut entries = self.nested(obj, "entries", path, Self::board_entry);
+        entries.sort_by_key(|e| e.rank);
+        Ok(Board { id, title, level, group, columns, entries })
+    }
+
+    /// Validates each element of an optional array inside an item.
+    fn nested<T>(&mut self, obj: &Map<String, Value>, key: &str, path: &str, item: fn(&mut Self, &Value, &str) -> Result<T, String>) -> Vec<T> {
+        let items = match obj.get(key) {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                self.report.drop(format!("{path}.{key}"), format!("expected an array, found {}", kind_of(other)));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, value) in items.iter().enumerate() {
+            let item_path = format!("{path}.{key}[{i}]");
+            match item(self, value, &item_path) {
+                Ok(t) => out.push(t),
+                Err(reason) => self.report.drop(item_path, reason),
+            }
+        }
+        out
+    }
+
+    fn column(&mut self, value: &Value, path: &str) -> Result<Column, String> {
+        let obj = as_object(value)?;
+        let key = self.required_string(obj, "key", path, false)?;
+        let label = self.required_string(obj, "label", path, false)?;
+        Ok(Column { key, label })
+    }
+
+    fn board_entry(&mut self, value: &Value, path: &str) -> Result<BoardEntry, String> {
+        let obj = as_object(value)?;
+        let name = self.required_string(obj, "name", path, false)?;
+        let rank = match obj.get("rank") {
+            None | Some(Value::Null) => return Err("`rank` is missing".into()),
+            Some(v) => positive_int(v).ok_or_else(|| format!("`rank` must be an integer ≥ 1, found {v}"))?,
+        };
+        let previous_rank = match obj.get("previous_rank") {
+            None | Some(Value::Null) => None,
+            Some(v) => {
+                let p = positive_int(v);
+                if p.is_none() {
+                    self.report.drop(format!("{path}.previous_rank"), format!("must be an integer ≥ 1 or null, found {v}"));
+                }
+                p
+            }
+        };
+        Ok(BoardEntry {
+            rank,
+            score: self.number(obj.get("score"), &format!("{path}.score")),
+            previous_rank,
+            grade: self.optional_string(obj.get("grade"), &format!("{path}.grade"), false),
+            parent: self.optional_string(obj.get("parent"), &format!("{path}.parent"), false),
+            scores: self.scores(obj.get("scores"), &format!("{path}.scores")),
+            note: self.optional_string(obj.get("note"), &format!("{path}.note"), false),
+            name,
+        })
+    }
+
+    fn number(&mut self, value: Option<&Value>, path: &str) -> Option<f64> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(other) => {
+                self.report.drop(path, format!("expected a number, found {}", kind_of(other)));
+                None
+            }
+        }
+    }
+
+    fn scores(&mut self, value: Option<&Value>, path: &str) -> BTreeMap<String, f64> {
+        let obj = match value {
+            None | Some(Value::Null) => return BTreeMap::new(),
+            Some(Value::Object(o)) => o,
+            Some(other) => {
+                self.report.drop(path, format!("expected an object, found {}", kind_of(other)));
+                return BTreeMap::new();
+            }
+        };
+        let mut out = BTreeMap::new();
+        for (key, v) in obj {
+            match v.as_f64() {
+                Some(n) => {
+                    out.insert(key.clone(), n);
+                }
+                None => self.report.drop(format!("{path}.{key}"), format!("sub-score must be a number, found {}", kind_of(v))),
+            }
+        }
+        out
+    }
+
+    fn list(&mut self, value: &Value, path: &str) -> Result<RankList, String> {
+        let obj = as_object(value)?;
+        let title = self.required_string(obj, "title", path, false)?;
+        let kind = match obj.get("kind").and_then(Value::as_str) {
+            Some("red") => ListKind::Red,
+            Some("black") => ListKind::Black,
+            _ => return Err("`kind` must be \"red\" or \"black\"".into()),
+        };
+        let id = self.item_id(obj)?;
+        let entries = self.nested(obj, "entries", path, Self::list_entry);
+        Ok(RankList { id, kind, title, entries })
+    }
+
+    fn list_entry(&mut self, value: &Value, path: &str) -> Result<ListEntry, String> {
+        let obj = as_object(value)?;
+        Ok(ListEntry {
+            name: self.required_string(obj, "name", path, false)?,
+            place: self.optional_string(obj.get("place"), &format!("{path}.place"), false),
+            reason: self.optional_string(obj.get("reason"), &format!("{path}.reason"), false),
+        })
+    }
+
+    fn notice(&mut self, value: &Value, path: &str) -> Result<Notice, String> {
+        let obj = as_object(value)?;
+        let title = self.required_string(obj, "title", path, false)?;
+        let body = self.required_string(obj, "body", path, true)?;
+        let from = window_time(obj, "from")?;
+        let until = window_time(obj, "until")?;
+        let id = self.item_id(obj)?;
+        Ok(Notice { id, title, body, from, until })
+    }
+}
+
+/// An optional window bound of a notice; a malformed one drops the notice,
+/// since showing it at the wrong time is worse than not showing it.
+fn window_time(obj: &Map<String, Value>, key: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => parse_time(v)
+            .map(Some)
+            .ok_or_else(|| format!("`{key}` is {v}, not an RFC 3339 time with an offset")),
+    }
+}
+
+fn as_object(value: &Value) -> Result<&Map<String, Value>, String> {
+    value
+        .as_object()
+        .ok_or_else(|| format!("expected an object, found {}", kind_of(value)))
+}
+
+fn positive_int(value: &Value) -> Option<u32> {
+    value.as_u64().filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok())
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,52 @@
+//! Layout: a pure function from a slide page, the data, the screen profile,
+//! the theme and the time to a [`Scene`]. It measures text with cosmic-text on
+//! the CPU and never touches the GPU.
+
+mod board;
+mod chrome;
+mod list;
+mod notice;
+mod pages;
+mod painter;
+pub mod profile;
+pub mod theme;
+
+pub use pages::{paginate, rows_per_page, split, PageRef, SlideRef};
+pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
+pub use theme::Theme;
+
+use crate::feed::Feed;
+use crate::scene::Scene;
+use crate::text::Fonts;
+use chrono::{DateTime, FixedOffset};
+use painter::Painter;
+
+/// Everything a page's layout depends on besides the page itself.
+pub struct Context<'a> {
+    pub feed: &'a Feed,
+    pub profile: &'a ScreenProfile,
+    pub theme: &'a Theme,
+    /// The instant shown, for notices' windows and (later) staleness.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Lays out one page. A page that does not belong to `ctx.feed` yields the
+/// slide's chrome with an empty body rather than a panic.
+pub fn layout_page(fonts: &mut Fonts, ctx: &Context, page: &PageRef) -> Scene {
+    let mut painter = Painter::new(fonts, ctx.profile);
+    match page.slide {
+        SlideRef::Board(i) => match ctx.feed.boards.get(i) {
+            Some(b) => board::layout(&mut painter, ctx, b, page),
+            None => chrome::missing(&mut painter, ctx, page),
+        },
+        SlideRef::List(i) => match ctx.feed.lists.get(i) {
+            Some(l) => list::layout(&mut painter, ctx, l, page),
+            None => chrome::missing(&mut painter, ctx, page),
+        },
+        SlideRef::Notice(i) => match ctx.feed.notices.get(i) {
+            Some(n) => notice::layout(&mut painter, ctx, n, page),
+            None => chrome::missing(&mut painter, ctx, page),
+        },
+    }
+    painter.finish()
+}

@@ -1,0 +1,119 @@
+//! Splitting slides into pages, deterministically, dropping nothing.
+
+use super::profile::{Metrics, ScreenProfile, Shape};
+use crate::feed::{Feed, ListKind};
+use chrono::{DateTime, FixedOffset};
+use std::ops::Range;
+
+/// A slide: one board, list or notice of the feed, by index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SlideRef {
+    Board(usize),
+    List(usize),
+    Notice(usize),
+}
+
+/// One page of one slide: which entries it shows and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageRef {
+    pub slide: SlideRef,
+    /// The id of the board, list or notice.
+    pub id: String,
+    /// Zero-based page number.
+    pub index: usize,
+    pub count: usize,
+    /// The entries on this page.
+    pub rows: Range<usize>,
+}
+
+impl PageRef {
+    /// A file-name stem that says slide and page, e.g. `board-towns-2026-11-p2of5`.
+    pub fn file_stem(&self) -> String {
+        let kind = match self.slide {
+            SlideRef::Board(_) => "board",
+            SlideRef::List(_) => "list",
+            SlideRef::Notice(_) => "notice",
+        };
+        format!("{kind}-{}-p{}of{}", self.id, self.index + 1, self.count)
+    }
+}
+
+/// Splits `n` rows into pages of at most `capacity`, as evenly as possible:
+/// the first pages take one row more than the last ones when it does not divide.
+pub fn split(n: usize, capacity: usize) -> Vec<Range<usize>> {
+    let capacity = capacity.max(1);
+    if n == 0 {
+        return vec![0..0];
+    }
+    let pages = n.div_ceil(capacity);
+    let (base, extra) = (n / pages, n % pages);
+    let mut start = 0;
+    (0..pages)
+        .map(|i| {
+            let len = base + usize::from(i < extra);
+            let r = start..start + len;
+            start += len;
+            r
+        })
+        .collect()
+}
+
+/// How many entries one page of a table holds on this screen.
+pub fn rows_per_page(profile: &ScreenProfile) -> usize {
+    let m = Metrics::for_profile(profile);
+    if profile.shape == Shape::Strip {
+        return 1;
+    }
+    let body = profile.height as f32 - 2.0 * profile.margin - m.header_h - m.footer_h - m.head_h;
+    ((body / m.row_h).floor() as usize).max(1)
+}
+
+/// Every page of every slide in feed order: boards, then lists (red before
+/// black, as in the document), then the notices active at `at`.
+pub fn paginate(feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>) -> Vec<PageRef> {
+    let cap = rows_per_page(profile);
+    let mut pages = Vec::new();
+    let mut push = |slide, id: &str, n| {
+        let ranges = split(n, cap);
+        let count = ranges.len();
+        for (index, rows) in ranges.into_iter().enumerate() {
+            pages.push(PageRef { slide, id: id.to_string(), index, count, rows });
+        }
+    };
+    for (i, b) in feed.boards.iter().enumerate() {
+        push(SlideRef::Board(i), &b.id, b.entries.len());
+    }
+    for kind in [ListKind::Red, ListKind::Black] {
+        for (i, l) in feed.lists.iter().enumerate().filter(|(_, l)| l.kind == kind) {
+            push(SlideRef::List(i), &l.id, l.entries.len());
+        }
+    }
+    for (i, n) in feed.notices.iter().enumerate().filter(|(_, n)| n.is_active(at)) {
+        pages.push(PageRef { slide: SlideRef::Notice(i), id: n.id.clone(), index: 0, count: 1, rows: 0..0 });
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_covers_every_row_once_and_balances() {
+        for n in 0..200 {
+            for cap in 1..25 {
+                let pages = split(n, cap);
+                let mut next = 0;
+                for r in &pages {
+                    assert_eq!(r.start, next);
+                    assert!(r.len() <= cap);
+                    next = r.end;
+                }
+                assert_eq!(next, n);
+                let (min, max) = pages.iter().fold((usize::MAX, 0), |(a, b), r| (a.min(r.len()), b.max(r.len())));
+                assert!(max - min <= 1, "n={n} cap={cap}");
+            }
+        }
+        assert_eq!(split(70, 9).len(), 8);
+    }
+}

@@ -1,0 +1,161 @@
+//! The screen profile: size, shape and the text sizes derived from them.
+
+use thiserror::Error;
+
+/// The smallest screen rankwall lays out for.
+pub const MIN_WIDTH: u32 = 320;
+pub const MIN_HEIGHT: u32 = 128;
+pub const MAX_SIDE: u32 = 8192;
+
+/// How a screen is used: a monitor either way up, or a wide, low LED strip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Landscape,
+    Portrait,
+    /// Three or more times wider than tall: one entry per page, in large type.
+    Strip,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ProfileError {
+    #[error("screen size {0}x{1} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}")]
+    OutOfRange(u32, u32),
+    #[error("screen size {0:?} is not WIDTHxHEIGHT (e.g. 1920x1080)")]
+    Syntax(String),
+}
+
+/// A screen's size and the layout rules that follow from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScreenProfile {
+    pub width: u32,
+    pub height: u32,
+    pub shape: Shape,
+    /// Safe margin on every side, in pixels.
+    pub margin: f32,
+    /// Text is never drawn smaller than this, in pixels.
+    pub min_text: f32,
+}
+
+impl ScreenProfile {
+    /// The default profile for a screen of this size.
+    pub fn new(width: u32, height: u32) -> Result<Self, ProfileError> {
+        if !(MIN_WIDTH..=MAX_SIDE).contains(&width) || !(MIN_HEIGHT..=MAX_SIDE).contains(&height) {
+            return Err(ProfileError::OutOfRange(width, height));
+        }
+        let shape = if width >= 3 * height {
+            Shape::Strip
+        } else if height > width {
+            Shape::Portrait
+        } else {
+            Shape::Landscape
+        };
+        let short = width.min(height) as f32;
+        Ok(ScreenProfile {
+            width,
+            height,
+            shape,
+            margin: (short * 0.03).round(),
+            min_text: (short * 0.016).round().clamp(12.0, 28.0),
+        })
+    }
+
+    /// Parses `WIDTHxHEIGHT`.
+    pub fn parse(size: &str) -> Result<Self, ProfileError> {
+        let syntax = || ProfileError::Syntax(size.to_string());
+        let (w, h) = size.split_once(['x', 'X', '×']).ok_or_else(syntax)?;
+        let w = w.trim().parse().map_err(|_| syntax())?;
+        let h = h.trim().parse().map_err(|_| syntax())?;
+        Self::new(w, h)
+    }
+
+    /// The shorter side, the unit most sizes derive from.
+    pub fn short_side(&self) -> f32 {
+        self.width.min(self.height) as f32
+    }
+}
+
+/// Heights and text sizes of a slide's parts, in pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    pub header_h: f32,
+    pub title_size: f32,
+    pub subtitle_size: f32,
+    pub footer_h: f32,
+    pub footer_size: f32,
+    pub head_h: f32,
+    pub head_size: f32,
+    pub row_h: f32,
+    pub row_size: f32,
+}
+
+impl Metrics {
+    pub fn for_profile(p: &ScreenProfile) -> Metrics {
+        let at_least = |v: f32| v.max(p.min_text).round();
+        match p.shape {
+            Shape::Strip => {
+                let h = p.height as f32;
+                let header_h = (h * 0.22).max(p.min_text * 1.3).round();
+                let footer_h = (h * 0.15).max(p.min_text * 1.3).round();
+                let row_h = (h - 2.0 * p.margin - header_h - footer_h).floor();
+                Metrics {
+                    header_h,
+                    title_size: at_least(h * 0.15),
+                    subtitle_size: at_least(h * 0.12),
+                    footer_h,
+                    footer_size: at_least(h * 0.095),
+                    head_h: 0.0,
+                    head_size: 0.0,
+                    row_h,
+                    row_size: at_least(h * 0.36).min(row_h * 0.8).max(p.min_text),
+                }
+            }
+            _ => {
+                let s = p.short_side();
+                let row_size = at_least(s * 0.043);
+                Metrics {
+                    header_h: (s * 0.15).max(p.min_text * 3.2).round(),
+                    title_size: at_least(s * 0.056),
+                    subtitle_size: at_least(s * 0.034),
+                    footer_h: (s * 0.07).max(p.min_text * 1.6).round(),
+                    footer_size: at_least(s * 0.028),
+                    head_h: (s * 0.056).max(p.min_text * 1.4).round(),
+                    head_size: at_least(s * 0.029),
+                    row_h: (s * 0.078).max(row_size * 1.3).round(),
+                    row_size,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_follow_aspect() {
+        assert_eq!(ScreenProfile::parse("1920x1080").unwrap().shape, Shape::Landscape);
+        assert_eq!(ScreenProfile::parse("1080x1920").unwrap().shape, Shape::Portrait);
+        assert_eq!(ScreenProfile::parse("1280x256").unwrap().shape, Shape::Strip);
+        assert_eq!(ScreenProfile::parse("3840x2160").unwrap().shape, Shape::Landscape);
+    }
+
+    #[test]
+    fn rejects_bad_sizes() {
+        assert!(matches!(ScreenProfile::parse("1920"), Err(ProfileError::Syntax(_))));
+        assert!(matches!(ScreenProfile::parse("axb"), Err(ProfileError::Syntax(_))));
+        assert_eq!(ScreenProfile::parse("100x100"), Err(ProfileError::OutOfRange(100, 100)));
+    }
+
+    #[test]
+    fn body_text_is_at_least_a_25th_of_the_short_side() {
+        for size in ["1920x1080", "1080x1920", "3840x2160"] {
+            let p = ScreenProfile::parse(size).unwrap();
+            let m = Metrics::for_profile(&p);
+            assert!(m.row_size >= p.short_side() / 25.0, "{size}: {}", m.row_size);
+        }
+        let strip = ScreenProfile::parse("1280x256").unwrap();
+        let m = Metrics::for_profile(&strip);
+        assert!(m.row_size >= 256.0 * 0.3, "strip row text {}", m.row_size);
+    }
+}

@@ -1,0 +1,106 @@
+//! Colours of the three looks: normal boards, the red list and the black list.
+//!
+//! Red is honour (红榜 in red and gold, a rising rank in red); green marks a
+//! fall, as on Chinese market boards; the black list is sober charcoal and white.
+
+use crate::scene::Rgba;
+
+/// The colours of one look.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Palette {
+    pub background: Rgba,
+    pub header: Rgba,
+    pub title: Rgba,
+    pub text: Rgba,
+    pub muted: Rgba,
+    pub stripe: Rgba,
+    pub rule: Rgba,
+    pub footer: Rgba,
+}
+
+/// Badge colours: background and text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Badge {
+    pub fill: Rgba,
+    pub text: Rgba,
+}
+
+/// All colours the layout uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub normal: Palette,
+    pub red: Palette,
+    pub black: Palette,
+    /// A rising rank (red by Chinese convention).
+    pub up: Rgba,
+    /// A falling rank (green by Chinese convention).
+    pub down: Rgba,
+    /// A unit new to the board.
+    pub new: Rgba,
+    /// Rank badges of places 1, 2 and 3.
+    pub podium: [Badge; 3],
+    /// Grade badges: top (一类, 标兵村), second (二类, 先进村), other.
+    pub grades: [Badge; 3],
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        let dark = Rgba::hex(0x1A1A1A);
+        Theme {
+            normal: Palette {
+                background: Rgba::hex(0x0B1F3A),
+                header: Rgba::hex(0x071528),
+                title: Rgba::hex(0xFFD978),
+                text: Rgba::hex(0xFFFFFF),
+                muted: Rgba::hex(0xC5D3E8),
+                stripe: Rgba::hex(0x11294A),
+                rule: Rgba::hex(0xFFD978),
+                footer: Rgba::hex(0x071528),
+            },
+            red: Palette {
+                background: Rgba::hex(0x7A0E0E),
+                header: Rgba::hex(0x5C0808),
+                title: Rgba::hex(0xFFE08A),
+                text: Rgba::hex(0xFFFFFF),
+                muted: Rgba::hex(0xFFE3C4),
+                stripe: Rgba::hex(0x6A0B0B),
+                rule: Rgba::hex(0xE8B64C),
+                footer: Rgba::hex(0x5C0808),
+            },
+            black: Palette {
+                background: Rgba::hex(0x161616),
+                header: Rgba::hex(0x0A0A0A),
+                title: Rgba::hex(0xFFFFFF),
+                text: Rgba::hex(0xF2F2F2),
+                muted: Rgba::hex(0xC4C4C4),
+                stripe: Rgba::hex(0x202020),
+                rule: Rgba::hex(0x5A5A5A),
+                footer: Rgba::hex(0x0A0A0A),
+            },
+            up: Rgba::hex(0xFF9C9C),
+            down: Rgba::hex(0x7DEBA6),
+            new: Rgba::hex(0xFFD978),
+            podium: [
+                Badge { fill: Rgba::hex(0xF2C14E), text: dark },
+                Badge { fill: Rgba::hex(0xD5DCE6), text: dark },
+                Badge { fill: Rgba::hex(0xE0A070), text: dark },
+            ],
+            grades: [
+                Badge { fill: Rgba::hex(0xF2C14E), text: dark },
+                Badge { fill: Rgba::hex(0xA9D2FF), text: dark },
+                Badge { fill: Rgba::hex(0x2E4D78), text: Rgba::hex(0xFFFFFF) },
+            ],
+        }
+    }
+}
+
+impl Theme {
+    /// The badge for a grade or title.
+    pub fn grade_badge(&self, grade: &str) -> Badge {
+        match grade {
+            "一类" | "标兵村" | "优秀" => self.grades[0],
+            "二类" | "先进村" | "良好" => self.grades[1],
+            _ => self.grades[2],
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The GPU context: instance, adapter, device and queue.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum GpuError {
+    #[error("no GPU adapter found ({0}); on a machine without a GPU install Mesa's software Vulkan driver (Debian: apt-get install mesa-vulkan-drivers)")]
+    NoAdapter(String),
+    #[error("the GPU adapter refused to create a device: {0}")]
+    Device(String),
+}
+
+/// A wgpu device and queue with the adapter they came from.
+pub struct Gpu {
+    pub instance: wgpu::Instance,
+    pub adapter: wgpu::Adapter,
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+}
+
+impl Gpu {
+    /// A device for offscreen rendering, with no window. `WGPU_BACKEND` and
+    /// `WGPU_ADAPTER_NAME` choose the adapter when set.
+    pub fn headless() -> Result<Gpu, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle().with_env());
+        Self::with_instance(instance, None)
+    }
+
+    /// A device on `instance` that can present to `surface` when one is given.
+    pub fn with_instance(instance: wgpu::Instance, surface: Option<&wgpu::Surface<'_>>) -> Result<Gpu, GpuError> {
+        pollster::block_on(async {
+            let adapter = instance
+                .request_adapter(&wgpu::RequestAdapterOptions {
+                    compatible_surface: surface,
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+            let (device, queue) = adapter
+                .request_device(&wgpu::DeviceDescriptor {
+                    label: Some("rankwall"),
+                    required_limits: wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits()),
+                    ..Default::default()
+                })
+                .await
+                .map_err(|e| GpuError::Device(e.to_string()))?;
+            Ok(Gpu { instance, adapter, device, queue })
+        })
+    }
+
+    /// The adapter's name and backend, for logs and status.
+    pub fn describe(&self) -> String {
+        let info = self.adapter.get_info();
+        format!("{} ({:?})", info.name, info.backend)
+    }
+
+    /// Waits for submitted work and frees dropped resources.
+    pub fn poll_wait(&self) {
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+    }
+}

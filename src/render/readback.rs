@@ -1,0 +1,85 @@
+//! An offscreen render target and its readback to an RGBA image.
+//!
+//! Rows are copied with `bytes_per_row` padded to
+//! `COPY_BYTES_PER_ROW_ALIGNMENT`, then the padding is dropped.
+
+use super::Gpu;
+use image::RgbaImage;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ReadbackError {
+    #[error("mapping the readback buffer failed: {0}")]
+    Map(String),
+    #[error("the read back pixels do not form a {0}x{1} image")]
+    Size(u32, u32),
+}
+
+/// A texture to render into instead of a window.
+pub struct OffscreenTarget {
+    pub texture: wgpu::Texture,
+    pub view: wgpu::TextureView,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The format of offscreen targets: the PNG holds sRGB bytes as the screen does.
+pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+impl OffscreenTarget {
+    pub fn new(gpu: &Gpu, width: u32, height: u32) -> Self {
+        let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("offscreen"),
+            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: OFFSCREEN_FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        OffscreenTarget { texture, view, width, height }
+    }
+
+    /// Copies the texture to the CPU and returns it as an image.
+    pub fn read(&self, gpu: &Gpu) -> Result<RgbaImage, ReadbackError> {
+        let unpadded = self.width * 4;
+        let align = wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
+        let padded = unpadded.div_ceil(align) * align;
+        let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: u64::from(padded) * u64::from(self.height),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
+        encoder.copy_texture_to_buffer(
+            self.texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &buffer,
+                layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded), rows_per_image: Some(self.height) },
+            },
+            wgpu::Extent3d { width: self.width, height: self.height, depth_or_array_layers: 1 },
+        );
+        gpu.queue.submit(Some(encoder.finish()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        buffer.slice(..).map_async(wgpu::MapMode::Read, move |r| {
+            let _ = tx.send(r);
+        });
+        gpu.poll_wait();
+        rx.recv()
+            .map_err(|e| ReadbackError::Map(e.to_string()))?
+            .map_err(|e| ReadbackError::Map(e.to_string()))?;
+        let pixels = {
+            let view = buffer.slice(..).get_mapped_range().map_err(|e| ReadbackError::Map(e.to_string()))?;
+            let mut pixels = Vec::with_capacity((unpadded * self.height) as usize);
+            for row in view.chunks(padded as usize) {
+                pixels.extend_from_slice(&row[..unpadded as usize]);
+            }
+            pixels
+        };
+        buffer.unmap();
+        RgbaImage::from_raw(self.width, self.height, pixels).ok_or(ReadbackError::Size(self.width, self.height))
+    }
+}

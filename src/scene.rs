@@ -1,0 +1,161 @@
+//! The scene: positioned rectangles and text runs in whole screen pixels.
+//!
+//! A scene is the only thing the renderer consumes. Layout produces it on the
+//! CPU, so everything about what goes where can be tested without a GPU.
+
+use serde::Serialize;
+
+/// An sRGB colour with straight alpha, 8 bits per channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Rgba(pub u8, pub u8, pub u8, pub u8);
+
+impl Rgba {
+    /// An opaque colour from a 0xRRGGBB value.
+    pub const fn hex(rgb: u32) -> Self {
+        Rgba((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8, 255)
+    }
+
+    /// The relative luminance defined by WCAG 2, from 0 (black) to 1 (white).
+    pub fn luminance(self) -> f64 {
+        fn channel(c: u8) -> f64 {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        }
+        0.2126 * channel(self.0) + 0.7152 * channel(self.1) + 0.0722 * channel(self.2)
+    }
+
+    /// The WCAG contrast ratio between two opaque colours (1 to 21).
+    pub fn contrast(self, other: Rgba) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+}
+
+/// An axis-aligned rectangle in pixels; `x`, `y` is the top-left corner.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
+        Rect { x, y, w, h }
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.w
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.h
+    }
+
+    /// Whether `inner` lies inside this rectangle, allowing `slack` pixels.
+    pub fn contains(&self, inner: &Rect, slack: f32) -> bool {
+        inner.x >= self.x - slack
+            && inner.y >= self.y - slack
+            && inner.right() <= self.right() + slack
+            && inner.bottom() <= self.bottom() + slack
+    }
+
+    /// The same rectangle shrunk by `dx` on the left and right, `dy` on top and bottom.
+    pub fn inset(&self, dx: f32, dy: f32) -> Rect {
+        Rect::new(
+            self.x + dx,
+            self.y + dy,
+            (self.w - 2.0 * dx).max(0.0),
+            (self.h - 2.0 * dy).max(0.0),
+        )
+    }
+
+    /// The rectangle with every edge moved to a whole pixel.
+    pub fn snapped(&self) -> Rect {
+        let (x, y) = (self.x.round(), self.y.round());
+        Rect::new(x, y, self.right().round() - x, self.bottom().round() - y)
+    }
+}
+
+/// A filled rectangle, optionally with rounded corners.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Quad {
+    pub rect: Rect,
+    pub color: Rgba,
+    pub radius: f32,
+}
+
+/// The weight of a text run; the bundled fonts provide exactly these two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+/// Horizontal alignment of a text run inside its box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// One run of text, already fitted: the renderer draws `text` as it is.
+///
+/// The text is shaped with the line box starting at `origin_y`, aligned
+/// horizontally inside `clip`, and every pixel outside `clip` is discarded.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TextRun {
+    pub text: String,
+    /// The box the text belongs to; nothing is drawn outside it.
+    pub clip: Rect,
+    /// The top of the first line box, a whole pixel.
+    pub origin_y: f32,
+    pub size: f32,
+    pub line_height: f32,
+    pub weight: Weight,
+    pub align: Align,
+    pub color: Rgba,
+    /// Whether the text wraps at the box width (notice bodies).
+    pub wrap: bool,
+}
+
+/// A whole frame: background, rectangles in painting order, then text on top.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scene {
+    pub width: u32,
+    pub height: u32,
+    pub background: Rgba,
+    pub quads: Vec<Quad>,
+    pub texts: Vec<TextRun>,
+}
+
+impl Scene {
+    pub fn new(width: u32, height: u32, background: Rgba) -> Self {
+        Scene {
+            width,
+            height,
+            background,
+            quads: Vec::new(),
+            texts: Vec::new(),
+        }
+    }
+
+    /// The whole screen as a rectangle.
+    pub fn bounds(&self) -> Rect {
+        Rect::new(0.0, 0.0, self.width as f32, self.height as f32)
+    }
+
+    pub fn fill(&mut self, rect: Rect, color: Rgba, radius: f32) {
+        self.quads.push(Quad {
+            rect: rect.snapped(),
+            color,
+            radius,
+        });
+    }
+}
