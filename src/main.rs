@@ -1,1 +1,66 @@
-fn main() {}
+//! The rankwall binary: parses the command line and calls the library.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "rankwall", version, about = "Township rankings and red/black lists on public screens")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render every page of every slide to PNG files.
+    Render {
+        /// Feed file or URL (http, https, file://); the embedded demo feed when absent.
+        #[arg(long)]
+        feed: Option<String>,
+        /// Screen size, WIDTHxHEIGHT.
+        #[arg(long, default_value = "1920x1080")]
+        size: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// The instant to render (RFC 3339); decides which notices are active.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Validate a feed and report what was refused, dropped, cleaned, and not covered by fonts.
+    Check {
+        /// Feed file or URL.
+        #[arg(long)]
+        feed: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "rankwall=info,wgpu_hal=off,warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Render { feed, size, out, at } => {
+            let files = rankwall::cli::render(&rankwall::cli::RenderOptions { feed, size, out, at })?;
+            println!("wrote {} page(s)", files.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { feed } => {
+            let outcome = rankwall::cli::check(&feed)?;
+            print!("{}", outcome.text);
+            Ok(if outcome.accepted { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
+}

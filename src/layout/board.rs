@@ -71,6 +71,15 @@ fn columns(board: &Board, body: Rect, t: f32, strip: bool) -> Vec<Column> {
         spec.push((Cell::Grade, if strip { 2.3 } else { 3.6 }));
     }
     let gap = 0.45 * t * scale;
+    // The name matters most: give up the parent, then the grade, then the
+    // change marker before squeezing the name below four characters.
+    for optional in [Cell::Parent, Cell::Grade, Cell::Change] {
+        let fixed: f32 = spec.iter().map(|(_, u)| u * t + gap).sum();
+        if body.w - fixed >= 4.2 * t {
+            break;
+        }
+        spec.retain(|(c, _)| *c != optional);
+    }
     let fixed: f32 = spec.iter().map(|(_, u)| u * t + gap).sum();
     let sub_w = 3.1 * t;
     let subs = board.columns.len() as f32 * (sub_w + gap);

@@ -2,7 +2,7 @@
 
 use super::painter::Painter;
 use super::pages::PageRef;
-use super::profile::{Metrics, Shape};
+use super::profile::{Metrics, ScreenProfile, Shape};
 use super::theme::Palette;
 use super::Context;
 use crate::scene::{Align, Rect, Weight};
@@ -41,6 +41,14 @@ pub(crate) fn frame(p: &mut Painter, ctx: &Context, page: &PageRef, heading: &He
         header_block(p, &m, header, heading, palette);
         footer_line(p, ctx, &m, footer, page, palette);
     }
+    body_rect(prof)
+}
+
+/// The body: between header and footer, inside the margins.
+pub(crate) fn body_rect(prof: &ScreenProfile) -> Rect {
+    let m = Metrics::for_profile(prof);
+    let (w, h, margin) = (prof.width as f32, prof.height as f32, prof.margin);
+    let footer_top = h - margin - m.footer_h;
     Rect::new(margin, margin + m.header_h, w - 2.0 * margin, footer_top - margin - m.header_h)
 }
 

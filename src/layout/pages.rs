@@ -2,6 +2,7 @@
 
 use super::profile::{Metrics, ScreenProfile, Shape};
 use crate::feed::{Feed, ListKind};
+use crate::text::Fonts;
 use chrono::{DateTime, FixedOffset};
 use std::ops::Range;
 
@@ -69,8 +70,9 @@ pub fn rows_per_page(profile: &ScreenProfile) -> usize {
 }
 
 /// Every page of every slide in feed order: boards, then lists (red before
-/// black, as in the document), then the notices active at `at`.
-pub fn paginate(feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>) -> Vec<PageRef> {
+/// black, as in the document), then the notices active at `at`. A notice's
+/// pages are whole lines of its body at the screen's notice text size.
+pub fn paginate(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>) -> Vec<PageRef> {
     let cap = rows_per_page(profile);
     let mut pages = Vec::new();
     let mut push = |slide, id: &str, n| {
@@ -89,7 +91,11 @@ pub fn paginate(feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>)
         }
     }
     for (i, n) in feed.notices.iter().enumerate().filter(|(_, n)| n.is_active(at)) {
-        pages.push(PageRef { slide: SlideRef::Notice(i), id: n.id.clone(), index: 0, count: 1, rows: 0..0 });
+        let ranges = super::notice::pages(fonts, n, profile);
+        let count = ranges.len();
+        for (index, rows) in ranges.into_iter().enumerate() {
+            pages.push(PageRef { slide: SlideRef::Notice(i), id: n.id.clone(), index, count, rows });
+        }
     }
     pages
 }

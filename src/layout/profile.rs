@@ -106,7 +106,7 @@ impl Metrics {
                     head_h: 0.0,
                     head_size: 0.0,
                     row_h,
-                    row_size: at_least(h * 0.36).min(row_h * 0.8).max(p.min_text),
+                    row_size: at_least(h * 0.3).min(row_h * 0.8).max(p.min_text),
                 }
             }
             _ => {

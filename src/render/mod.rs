@@ -7,11 +7,13 @@
 //! PNG path call, so a PNG shows exactly what a screen shows.
 
 mod gpu;
+mod headless;
 mod quad;
 mod readback;
 mod text;
 
 pub use gpu::{Gpu, GpuError};
+pub use headless::{Headless, HeadlessError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT};
 
 use crate::scene::{Rgba, Scene};

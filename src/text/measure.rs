@@ -144,6 +144,24 @@ impl Fonts {
         (n, w)
     }
 
+    /// The visual lines `text` wraps into at `size` in `width`, as strings.
+    pub fn wrapped_lines(&mut self, text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
+        let lh = (size * PARAGRAPH_FACTOR).round();
+        let mut buffer = Buffer::new(&mut self.system, Metrics::new(size, lh));
+        buffer.set_wrap(Wrap::WordOrGlyph);
+        buffer.set_size(Some(width), None);
+        buffer.set_text(text, &Fonts::attrs(weight), Shaping::Advanced, None);
+        buffer.shape_until_scroll(&mut self.system, false);
+        buffer
+            .layout_runs()
+            .map(|run| {
+                let start = run.glyphs.iter().map(|g| g.start).min().unwrap_or(0);
+                let end = run.glyphs.iter().map(|g| g.end).max().unwrap_or(0);
+                run.text.get(start..end).unwrap_or("").trim_end().to_string()
+            })
+            .collect()
+    }
+
     /// Fits a wrapped paragraph into a `w` × `h` box: shrinks towards
     /// `min_size`, then drops the end and adds "…".
     pub fn fit_paragraph(&mut self, text: &str, w: f32, h: f32, size: f32, min_size: f32, weight: Weight) -> FittedParagraph {

@@ -1,0 +1,59 @@
+//! `rankwall check`: validate a feed and say what was refused, dropped,
+//! cleaned, and which characters no font covers.
+
+use crate::feed::{self, Refusal};
+use crate::text::Fonts;
+use std::fmt::Write as _;
+
+/// The result of a check: the text to print and whether the feed is accepted.
+pub struct CheckOutcome {
+    pub accepted: bool,
+    pub text: String,
+}
+
+/// Checks the feed at `location` and describes the result.
+pub fn check(location: &str) -> anyhow::Result<CheckOutcome> {
+    let body = feed::load(location)?;
+    Ok(check_body(location, &body))
+}
+
+/// Checks a body already read; the text says everything validation found.
+pub fn check_body(location: &str, body: &[u8]) -> CheckOutcome {
+    let mut text = String::new();
+    let (feed, report) = match feed::parse(body) {
+        Ok(ok) => ok,
+        Err(refusal) => {
+            let _ = writeln!(text, "REFUSED {location}: {refusal} [{}]", refusal.code());
+            return CheckOutcome { accepted: false, text };
+        }
+    };
+    let _ = writeln!(
+        text,
+        "accepted {location}: {} boards, {} lists, {} notices, generated at {}, period {}",
+        feed.boards.len(),
+        feed.lists.len(),
+        feed.notices.len(),
+        feed.generated_at.to_rfc3339(),
+        feed.period.label
+    );
+    let _ = writeln!(text, "dropped: {}", report.dropped.len());
+    for f in &report.dropped {
+        let _ = writeln!(text, "  {f}");
+    }
+    let _ = writeln!(text, "cleaned: {}", report.cleaned.len());
+    for f in &report.cleaned {
+        let _ = writeln!(text, "  {f}");
+    }
+    let fonts = Fonts::bundled();
+    let uncovered = feed::uncovered_chars(&feed, &|c| fonts.covers(c));
+    let _ = writeln!(text, "characters no font covers: {}", uncovered.chars.len());
+    for (c, (path, n)) in &uncovered.chars {
+        let _ = writeln!(text, "  {c} U+{:04X}: {n} time(s), first at {path}", *c as u32);
+    }
+    CheckOutcome { accepted: true, text }
+}
+
+/// Whether a refusal is the one expected; used by tests and scripts.
+pub fn refusal_code(body: &[u8]) -> Option<&'static str> {
+    feed::parse(body).err().as_ref().map(Refusal::code)
+}

@@ -1,0 +1,53 @@
+//! Headless rendering: scenes to images, through the same `draw` as a window.
+
+use super::{Gpu, GpuError, OffscreenTarget, ReadbackError, RenderError, Renderer, OFFSCREEN_FORMAT};
+use crate::scene::Scene;
+use crate::text::Fonts;
+use image::RgbaImage;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum HeadlessError {
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Readback(#[from] ReadbackError),
+}
+
+/// A GPU device, a renderer and an offscreen target that follows the scene's size.
+pub struct Headless {
+    pub gpu: Gpu,
+    renderer: Renderer,
+    target: Option<OffscreenTarget>,
+}
+
+impl Headless {
+    pub fn new() -> Result<Self, HeadlessError> {
+        let gpu = Gpu::headless()?;
+        let renderer = Renderer::new(&gpu, OFFSCREEN_FORMAT);
+        Ok(Headless { gpu, renderer, target: None })
+    }
+
+    /// Draws `scene` offscreen (no readback).
+    pub fn draw(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<(), HeadlessError> {
+        let fits = self.target.as_ref().is_some_and(|t| t.width == scene.width && t.height == scene.height);
+        if !fits {
+            self.target = Some(OffscreenTarget::new(&self.gpu, scene.width, scene.height));
+        }
+        if let Some(target) = &self.target {
+            self.renderer.draw(&self.gpu, fonts, scene, &target.view)?;
+        }
+        Ok(())
+    }
+
+    /// Draws `scene` and reads the pixels back.
+    pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<RgbaImage, HeadlessError> {
+        self.draw(fonts, scene)?;
+        match &self.target {
+            Some(target) => Ok(target.read(&self.gpu)?),
+            None => Err(ReadbackError::Size(scene.width, scene.height).into()),
+        }
+    }
+}
