@@ -148,7 +148,7 @@ fn draw_cell(p: &mut Painter, ctx: &Context, board: &Board, e: &BoardEntry, cell
         Cell::Grade => {
             if let Some(grade) = &e.grade {
                 let badge = ctx.theme.grade_badge(grade);
-                let bh = (r.h * if strip { 0.5 } else { 0.64 }).round();
+                let bh = (r.h * if strip { 0.5 } else { 0.64 }).max(p.min_text * 1.1).min(r.h).round();
                 let b = Rect::new(r.x, r.y + ((r.h - bh) / 2.0).round(), r.w, bh);
                 p.badge(grade, b, bh * 0.62, badge.fill, badge.text);
             }
@@ -165,7 +165,7 @@ fn rank_badge(p: &mut Painter, ctx: &Context, rank: u32, r: Rect, t: f32) {
     let text = rank.to_string();
     match ctx.theme.podium.get(rank as usize - 1) {
         Some(badge) => {
-            let side = (r.h * 0.74).min(r.w).round();
+            let side = (r.h * 0.74).max(p.min_text * 1.1).min(r.h).min(r.w).round();
             let b = Rect::new(r.x + ((r.w - side) / 2.0).round(), r.y + ((r.h - side) / 2.0).round(), side, side);
             p.badge(&text, b, t * 0.9, badge.fill, badge.text);
         }

@@ -34,7 +34,8 @@ impl<'f> Painter<'f> {
         if text.is_empty() || rect.w < 1.0 || rect.h < 1.0 {
             return 0.0;
         }
-        let size = size.min(rect.h * 0.92).floor().max(1.0);
+        // Never below the minimum text size; layout keeps boxes tall enough for it.
+        let size = size.max(self.min_text).min(rect.h).floor().max(1.0);
         let fitted = self.fonts.fit_line(text, rect.w, size, self.min_text, weight);
         if fitted.text.is_empty() {
             return 0.0;

@@ -35,3 +35,90 @@ pub fn gpu_or_skip() -> Option<Headless> {
         ),
     }
 }
+
+use rankwall::layout::{self, Context, PageRef, ScreenProfile, Theme};
+use rankwall::scene::{Rect, Scene};
+use rankwall::text::Fonts;
+
+/// The screen sizes every slide must work on.
+pub const SIZES: [&str; 4] = ["1920x1080", "1080x1920", "3840x2160", "1280x256"];
+
+/// The instant the golden images show.
+pub fn golden_instant() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-28T10:00:05+08:00").unwrap()
+}
+
+/// Lays out every page of `feed` on `profile`.
+pub fn all_pages(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec<(PageRef, Scene)> {
+    let theme = Theme::default();
+    let now = golden_instant();
+    let ctx = Context { feed, profile, theme: &theme, now };
+    layout::paginate(fonts, feed, profile, now)
+        .into_iter()
+        .map(|p| {
+            let s = layout::layout_page(fonts, &ctx, &p);
+            (p, s)
+        })
+        .collect()
+}
+
+/// Everything wrong with a scene: boxes off screen, text wider than its box
+/// or outside it vertically, fractional positions, text below the minimum
+/// size, uncovered characters, contrast under 7:1.
+pub fn scene_problems(fonts: &mut Fonts, scene: &Scene, min_text: f32) -> Vec<String> {
+    let screen = scene.bounds();
+    let mut out = Vec::new();
+    for q in &scene.quads {
+        if !screen.contains(&q.rect, 0.0) {
+            out.push(format!("quad {:?} leaves the screen", q.rect));
+        }
+    }
+    for run in &scene.texts {
+        let r = &run.clip;
+        let name = format!("{:?}", run.text);
+        if !screen.contains(r, 0.0) {
+            out.push(format!("{name}: box {r:?} leaves the screen"));
+        }
+        if [r.x, r.y, r.w, r.h, run.origin_y].iter().any(|v| v.fract() != 0.0) {
+            out.push(format!("{name}: not on whole pixels: {r:?} origin {}", run.origin_y));
+        }
+        if run.size < min_text {
+            out.push(format!("{name}: size {} below the minimum {min_text}", run.size));
+        }
+        if run.wrap {
+            let (lines, widest) = fonts.wrap_lines(&run.text, r.w, run.size, run.weight);
+            if lines as f32 * run.line_height > r.h || widest > r.w {
+                out.push(format!("{name}: paragraph of {lines} lines overflows {r:?}"));
+            }
+        } else {
+            let w = fonts.line_width(&run.text, run.size, run.weight);
+            if w > r.w {
+                out.push(format!("{name}: width {w} exceeds box {r:?}"));
+            }
+            let (top, bottom) = fonts.ink_extent(run.size, run.origin_y);
+            if top < r.y - 1.0 || bottom > r.bottom() + 1.0 {
+                out.push(format!("{name}: ink {top}..{bottom} outside box {r:?}"));
+            }
+        }
+        if let Some(c) = run.text.chars().find(|c| !c.is_whitespace() && !fonts.covers(*c)) {
+            out.push(format!("{name}: {c:?} not covered by the fonts"));
+        }
+        let under = background_under(scene, r);
+        let ratio = run.color.contrast(under);
+        if ratio < 7.0 {
+            out.push(format!("{name}: contrast {ratio:.2} against {under:?}"));
+        }
+    }
+    out
+}
+
+/// The colour painted last under the centre of `r`.
+pub fn background_under(scene: &Scene, r: &Rect) -> rankwall::scene::Rgba {
+    let (cx, cy) = (r.x + r.w / 2.0, r.y + r.h / 2.0);
+    scene
+        .quads
+        .iter()
+        .rev()
+        .find(|q| cx >= q.rect.x && cx < q.rect.right() && cy >= q.rect.y && cy < q.rect.bottom())
+        .map_or(scene.background, |q| q.color)
+}
