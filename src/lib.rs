@@ -11,4 +11,5 @@ pub mod feed;
 pub mod layout;
 pub mod render;
 pub mod scene;
+pub mod snapshot;
 pub mod text;

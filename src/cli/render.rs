@@ -39,5 +39,5 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 fn save_png(image: &image::RgbaImage, path: &Path) -> anyhow::Result<()> {
-    image.save(path).with_context(|| format!("cannot write {}", path.display()))
+    crate::snapshot::save_png(image, path).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -1,0 +1,107 @@
+//! Golden images of the example feed on the four screen sizes: a board page,
+//! a red-list page, a black-list page and a notice. GPU tests: they run on
+//! lavapipe in CI and fail without an adapter unless RANKWALL_SKIP_GPU_TESTS=1.
+//!
+//! RANKWALL_UPDATE_GOLDEN=1 rewrites the golden files. On a mismatch the test
+//! writes `<name>-actual.png` and `<name>-diff.png` beside the golden file.
+
+mod common;
+
+use common::{all_pages, gpu_or_skip, SIZES};
+use rankwall::layout::ScreenProfile;
+use rankwall::scene::{Align, Rect, Rgba, Scene, TextRun, Weight};
+use rankwall::snapshot::{compare, half, Tolerance};
+use rankwall::text::Fonts;
+use std::path::PathBuf;
+
+/// The pages that have golden images: first page of each kind of slide.
+const PAGES: [&str; 4] = ["board-towns-2026-11-p1of", "list-red-2026-11-p1of", "list-black-2026-11-p1of", "notice-winter-2026-p1of"];
+
+fn golden_dir(size: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(size)
+}
+
+#[test]
+fn example_pages_match_golden_images() {
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let update = std::env::var("RANKWALL_UPDATE_GOLDEN").as_deref() == Ok("1");
+    let mut fonts = Fonts::bundled();
+    let feed = rankwall::feed::demo().unwrap().0;
+    let mut failures = Vec::new();
+    for size in SIZES {
+        let profile = ScreenProfile::parse(size).unwrap();
+        let dir = golden_dir(size);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (page, scene) in all_pages(&mut fonts, &feed, &profile) {
+            let stem = page.file_stem();
+            let Some(prefix) = PAGES.iter().find(|p| stem.starts_with(*p)) else { continue };
+            let name = prefix.trim_end_matches("-p1of");
+            let actual = half(&gpu.render(&mut fonts, &scene).unwrap());
+            let path = dir.join(format!("{name}.png"));
+            if update {
+                rankwall::snapshot::save_png(&actual, &path).unwrap();
+                continue;
+            }
+            let golden = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}; run with RANKWALL_UPDATE_GOLDEN=1 to create it", path.display())).to_rgb8();
+            let tolerance = Tolerance::default();
+            let cmp = compare(&actual, &golden, &tolerance).unwrap();
+            if !cmp.passes(&tolerance) {
+                rankwall::snapshot::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
+                rankwall::snapshot::save_png(&cmp.diff, &dir.join(format!("{name}-diff.png"))).unwrap();
+                failures.push(format!("{size}/{name}: {} strong pixels, mean {:.3}, max {}", cmp.strong, cmp.mean_delta, cmp.max_delta));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "golden mismatches (see -actual/-diff images):\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_changed_score_fails_the_comparison() {
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let mut fonts = Fonts::bundled();
+    let mut feed = rankwall::feed::demo().unwrap().0;
+    let profile = ScreenProfile::parse("1920x1080").unwrap();
+    let scene = all_pages(&mut fonts, &feed, &profile).remove(0).1;
+    let before = half(&gpu.render(&mut fonts, &scene).unwrap());
+    feed.boards[0].entries[3].score = Some(78.3);
+    let scene = all_pages(&mut fonts, &feed, &profile).remove(0).1;
+    let after = half(&gpu.render(&mut fonts, &scene).unwrap());
+    let tolerance = Tolerance::default();
+    let cmp = compare(&after, &before, &tolerance).unwrap();
+    assert!(!cmp.passes(&tolerance), "77.3 → 78.3 must be caught: {} strong pixels", cmp.strong);
+    let same = compare(&before, &before, &tolerance).unwrap();
+    assert_eq!(same.strong, 0);
+}
+
+#[test]
+fn quads_text_and_background_land_where_the_scene_says() {
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let mut fonts = Fonts::bundled();
+    let mut scene = Scene::new(400, 200, Rgba::hex(0x0B1F3A));
+    scene.fill(Rect::new(10.0, 10.0, 100.0, 50.0), Rgba::hex(0xF2C14E), 0.0);
+    scene.fill(Rect::new(200.0, 20.0, 120.0, 120.0), Rgba::hex(0x7A0E0E), 30.0);
+    let clip = Rect::new(20.0, 100.0, 150.0, 60.0);
+    let top = fonts.line_top_for_center(40.0, 130.0);
+    scene.texts.push(TextRun {
+        text: "闹枝镇 85.0 超出框外的文字".into(),
+        clip,
+        origin_y: top,
+        size: 40.0,
+        line_height: rankwall::text::line_height(40.0),
+        weight: Weight::Bold,
+        align: Align::Left,
+        color: Rgba::hex(0xFFFFFF),
+        wrap: false,
+    });
+    let img = gpu.render(&mut fonts, &scene).unwrap();
+    let px = |x: u32, y: u32| img.get_pixel(x, y).0;
+    assert_eq!(px(390, 190), [0x0B, 0x1F, 0x3A, 255], "background");
+    assert_eq!(px(50, 30), [0xF2, 0xC1, 0x4E, 255], "square quad");
+    assert_eq!(px(260, 80), [0x7A, 0x0E, 0x0E, 255], "rounded quad centre");
+    assert_eq!(px(201, 21), [0x0B, 0x1F, 0x3A, 255], "rounded corner stays background");
+    let bright = |x0: u32, x1: u32, y0: u32, y1: u32| {
+        (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y)[0] > 200).count()
+    };
+    assert!(bright(20, 170, 100, 160) > 300, "text is drawn inside its box");
+    assert_eq!(bright(170, 200, 95, 165), 0, "nothing is drawn right of the clip box");
+}
