@@ -1,9 +1,11 @@
-//! Red and black list pages: number, name, place, reason.
+//! Red and black list pages: number, name, place, reason; two tables side
+//! by side where the screen is wide enough.
 
 use super::chrome::{self, Heading};
 use super::painter::Painter;
-use super::pages::PageRef;
+use super::pages::{list_columns, rows_per_page, PageRef};
 use super::profile::{Metrics, Shape};
+use super::theme::Palette;
 use super::Context;
 use crate::feed::{ListEntry, ListKind, RankList};
 use crate::scene::{Align, Rect, Weight};
@@ -25,41 +27,72 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
         strip_entry(p, &entries[0], body, &m, pal);
         return;
     }
-    let t = m.row_size;
-    let gap = (0.45 * t).round();
-    let widths = [1.6 * t, 4.2 * t, 7.4 * t];
-    let xs = [body.x, body.x + widths[0] + gap, body.x + widths[0] + widths[1] + 2.0 * gap];
-    let reason_x = xs[2] + widths[2] + gap;
-    let reason_w = (body.right() - reason_x).max(t);
-    let head = ["序号", "姓名", "所在地", "事由"];
-    let col = |k: usize| match k {
-        3 => (reason_x, reason_w),
-        _ => (xs[k], widths[k]),
-    };
-    for (k, label) in head.iter().enumerate() {
-        let (x, w) = col(k);
-        let align = if k == 0 { Align::Center } else { Align::Left };
-        p.line(label, Rect::new(x, body.y, w, m.head_h), m.head_size, Weight::Regular, align, pal.muted);
-    }
-    for (i, e) in entries.iter().enumerate() {
-        let y = body.y + m.head_h + i as f32 * m.row_h;
-        if i % 2 == 1 {
-            p.fill(Rect::new(body.x, y, body.w, m.row_h), pal.stripe, 0.0);
+    let columns = list_columns(ctx.profile);
+    let per_column = rows_per_page(ctx.profile);
+    let gutter = (m.row_size * 1.2).round();
+    let table_w = ((body.w - gutter * (columns as f32 - 1.0)) / columns as f32).floor();
+    for (c, chunk) in entries.chunks(per_column).enumerate().take(columns) {
+        let x = body.x + c as f32 * (table_w + gutter);
+        let table = Table::new(Rect::new(x, body.y, table_w, body.h), m.row_size);
+        table.head(p, &m, pal);
+        let first = page.rows.start + c * per_column;
+        for (i, e) in chunk.iter().enumerate() {
+            table.row(p, &m, pal, i, first + i + 1, e);
         }
-        let cell = |k: usize| {
-            let (x, w) = col(k);
-            Rect::new(x, y, w, m.row_h)
-        };
-        let number = (page.rows.start + i + 1).to_string();
-        p.line(&number, cell(0), t * 0.85, Weight::Regular, Align::Center, pal.muted);
-        p.line(&e.name, cell(1), t, Weight::Bold, Align::Left, pal.text);
-        p.line(e.place.as_deref().unwrap_or(""), cell(2), t * 0.9, Weight::Regular, Align::Left, pal.text);
-        p.line(e.reason.as_deref().unwrap_or(""), cell(3), t * 0.9, Weight::Regular, Align::Left, pal.text);
+    }
+}
+
+/// Column positions of one list table.
+struct Table {
+    x: [f32; 4],
+    w: [f32; 4],
+    top: f32,
+    width: f32,
+}
+
+impl Table {
+    fn new(area: Rect, t: f32) -> Self {
+        let gap = (0.4 * t).round();
+        let number = (1.6 * t).round();
+        let name = (4.0 * t).round();
+        let rest = area.w - number - name - 3.0 * gap;
+        let place = (rest * 0.55).round();
+        let reason = (rest - place).max(t);
+        let x0 = area.x;
+        let x1 = x0 + number + gap;
+        let x2 = x1 + name + gap;
+        let x3 = x2 + place + gap;
+        Table { x: [x0, x1, x2, x3], w: [number, name, place, reason], top: area.y, width: area.w }
+    }
+
+    fn cell(&self, k: usize, y: f32, h: f32) -> Rect {
+        Rect::new(self.x[k], y, self.w[k], h)
+    }
+
+    fn head(&self, p: &mut Painter, m: &Metrics, pal: &Palette) {
+        for (k, label) in ["序号", "姓名", "所在地", "事由"].iter().enumerate() {
+            let align = if k == 0 { Align::Center } else { Align::Left };
+            p.line(label, self.cell(k, self.top, m.head_h), m.head_size, Weight::Regular, align, pal.muted);
+        }
+    }
+
+    fn row(&self, p: &mut Painter, m: &Metrics, pal: &Palette, i: usize, number: usize, e: &ListEntry) {
+        let t = m.row_size;
+        let y = self.top + m.head_h + i as f32 * m.row_h;
+        if i % 2 == 1 {
+            p.fill(Rect::new(self.x[0], y, self.width, m.row_h), pal.stripe, 0.0);
+        }
+        p.line(&number.to_string(), self.cell(0, y, m.row_h), t * 0.85, Weight::Regular, Align::Center, pal.muted);
+        p.line(&e.name, self.cell(1, y, m.row_h), t, Weight::Bold, Align::Left, pal.text);
+        let place = e.place.as_deref().unwrap_or("");
+        p.line(place, self.cell(2, y, m.row_h), t * 0.9, Weight::Regular, Align::Left, pal.text);
+        let reason = e.reason.as_deref().unwrap_or("");
+        p.line(reason, self.cell(3, y, m.row_h), t * 0.9, Weight::Regular, Align::Left, pal.text);
     }
 }
 
 /// On a strip: the name large, place and reason stacked beside it.
-fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &super::theme::Palette) {
+fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &Palette) {
     let t = m.row_size;
     let name_w = (body.w * 0.36).round();
     p.line(&e.name, Rect::new(body.x, body.y, name_w, body.h), t, Weight::Bold, Align::Left, pal.title);

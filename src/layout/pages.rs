@@ -69,13 +69,27 @@ pub fn rows_per_page(profile: &ScreenProfile) -> usize {
     ((body / m.row_h).floor() as usize).max(1)
 }
 
+/// How many side-by-side columns a red or black list uses: two where the
+/// screen is wide enough for two full tables, else one.
+pub fn list_columns(profile: &ScreenProfile) -> usize {
+    if profile.shape == Shape::Strip {
+        return 1;
+    }
+    let m = Metrics::for_profile(profile);
+    let body_w = profile.width as f32 - 2.0 * profile.margin;
+    if body_w >= 2.0 * LIST_MIN_WIDTH * m.row_size { 2 } else { 1 }
+}
+
+/// The narrowest list table, in units of the row text size.
+pub const LIST_MIN_WIDTH: f32 = 19.0;
+
 /// Every page of every slide in feed order: boards, then lists (red before
 /// black, as in the document), then the notices active at `at`. A notice's
 /// pages are whole lines of its body at the screen's notice text size.
 pub fn paginate(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>) -> Vec<PageRef> {
     let cap = rows_per_page(profile);
     let mut pages = Vec::new();
-    let mut push = |slide, id: &str, n| {
+    let mut push = |slide, id: &str, n, cap| {
         let ranges = split(n, cap);
         let count = ranges.len();
         for (index, rows) in ranges.into_iter().enumerate() {
@@ -83,11 +97,12 @@ pub fn paginate(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, at: Dat
         }
     };
     for (i, b) in feed.boards.iter().enumerate() {
-        push(SlideRef::Board(i), &b.id, b.entries.len());
+        push(SlideRef::Board(i), &b.id, b.entries.len(), cap);
     }
+    let list_cap = cap * list_columns(profile);
     for kind in [ListKind::Red, ListKind::Black] {
         for (i, l) in feed.lists.iter().enumerate().filter(|(_, l)| l.kind == kind) {
-            push(SlideRef::List(i), &l.id, l.entries.len());
+            push(SlideRef::List(i), &l.id, l.entries.len(), list_cap);
         }
     }
     for (i, n) in feed.notices.iter().enumerate().filter(|(_, n)| n.is_active(at)) {
