@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "rankwall", version, about = "Township rankings and red/black lists on public screens")]
+#[command(
+    name = "rankwall",
+    version,
+    about = "Township rankings and red/black lists on public screens"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,7 +42,10 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "rankwall=info,wgpu_hal=off,warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "rankwall=info,wgpu_hal=off,warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()) {
@@ -60,7 +67,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { feed } => {
             let outcome = rankwall::cli::check(&feed)?;
             print!("{}", outcome.text);
-            Ok(if outcome.accepted { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if outcome.accepted {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

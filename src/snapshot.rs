@@ -22,7 +22,11 @@ pub struct Tolerance {
 
 impl Default for Tolerance {
     fn default() -> Self {
-        Tolerance { delta: 40, max_strong: 16, max_mean: 0.35 }
+        Tolerance {
+            delta: 40,
+            max_strong: 16,
+            max_mean: 0.35,
+        }
     }
 }
 
@@ -65,9 +69,16 @@ pub fn half(image: &RgbaImage) -> RgbImage {
 }
 
 /// Compares two images of the same size.
-pub fn compare(actual: &RgbImage, golden: &RgbImage, tolerance: &Tolerance) -> Result<Comparison, SizeMismatch> {
+pub fn compare(
+    actual: &RgbImage,
+    golden: &RgbImage,
+    tolerance: &Tolerance,
+) -> Result<Comparison, SizeMismatch> {
     if actual.dimensions() != golden.dimensions() {
-        return Err(SizeMismatch { actual: actual.dimensions(), golden: golden.dimensions() });
+        return Err(SizeMismatch {
+            actual: actual.dimensions(),
+            golden: golden.dimensions(),
+        });
     }
     let mut diff = RgbImage::new(golden.width(), golden.height());
     let (mut strong, mut max_delta, mut total) = (0usize, 0u8, 0u64);
@@ -83,7 +94,32 @@ pub fn compare(actual: &RgbImage, golden: &RgbImage, tolerance: &Tolerance) -> R
         };
     }
     let channels = (golden.width() * golden.height() * 3).max(1);
-    Ok(Comparison { strong, max_delta, mean_delta: total as f64 / f64::from(channels), diff })
+    Ok(Comparison {
+        strong,
+        max_delta,
+        mean_delta: total as f64 / f64::from(channels),
+        diff,
+    })
+}
+
+/// Writes an image as a PNG with the strongest compression (golden files
+/// and renders are written once and read many times).
+pub fn save_png<P, C>(image: &image::ImageBuffer<P, C>, path: &std::path::Path) -> image::ImageResult<()>
+where
+    P: image::PixelWithColorType,
+    [P::Subpixel]: image::EncodableLayout,
+    C: std::ops::Deref<Target = [P::Subpixel]>,
+{
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let encoder = PngEncoder::new_with_quality(file, CompressionType::Best, FilterType::Adaptive);
+    encoder.write_image(
+        image.as_raw().as_bytes(),
+        image.width(),
+        image.height(),
+        P::COLOR_TYPE,
+    )
 }
 
 #[cfg(test)]
@@ -124,19 +160,4 @@ mod tests {
         img.put_pixel(0, 0, image::Rgba([255, 0, 0, 255]));
         assert_eq!(half(&img).get_pixel(0, 0), &Rgb([64, 0, 0]));
     }
-}
-
-/// Writes an image as a PNG with the strongest compression (golden files
-/// and renders are written once and read many times).
-pub fn save_png<P, C>(image: &image::ImageBuffer<P, C>, path: &std::path::Path) -> image::ImageResult<()>
-where
-    P: image::PixelWithColorType,
-    [P::Subpixel]: image::EncodableLayout,
-    C: std::ops::Deref<Target = [P::Subpixel]>,
-{
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    use image::ImageEncoder;
-    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let encoder = PngEncoder::new_with_quality(file, CompressionType::Best, FilterType::Adaptive);
-    encoder.write_image(image.as_raw().as_bytes(), image.width(), image.height(), P::COLOR_TYPE.into())
 }

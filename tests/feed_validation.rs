@@ -34,7 +34,14 @@ fn refuses_bodies_that_are_not_utf8_json() {
     assert_eq!(refusal_of_bytes(b""), Refusal::Empty);
     assert_eq!(refusal_of_bytes(b"  \n"), Refusal::Empty);
     let html = b"<html><body>502 Bad Gateway</body></html>";
-    assert!(matches!(refusal_of_bytes(html), Refusal::NotJson { line: 1, column: 1, .. }));
+    assert!(matches!(
+        refusal_of_bytes(html),
+        Refusal::NotJson {
+            line: 1,
+            column: 1,
+            ..
+        }
+    ));
     let truncated = &feed::DEMO_FEED.as_bytes()[..1000];
     assert!(matches!(refusal_of_bytes(truncated), Refusal::NotJson { .. }));
     assert_eq!(refusal(&json!([1, 2])), Refusal::NotAnObject);
@@ -44,7 +51,12 @@ fn refuses_bodies_that_are_not_utf8_json() {
 fn refuses_bodies_over_the_size_limit() {
     let mut big = feed::DEMO_FEED.as_bytes().to_vec();
     big.resize(MAX_BODY_BYTES + 1, b' ');
-    assert_eq!(refusal_of_bytes(&big), Refusal::TooLarge { limit: MAX_BODY_BYTES });
+    assert_eq!(
+        refusal_of_bytes(&big),
+        Refusal::TooLarge {
+            limit: MAX_BODY_BYTES
+        }
+    );
     big.truncate(MAX_BODY_BYTES);
     assert!(feed::parse(&big).is_ok(), "exactly the limit is accepted");
 }
@@ -57,7 +69,10 @@ fn refuses_missing_or_wrong_schema_version() {
     for bad in [json!(2), json!("1"), json!(1.5), json!(0)] {
         let mut v = example();
         v["schema_version"] = bad.clone();
-        assert!(matches!(refusal(&v), Refusal::UnsupportedSchemaVersion { .. }), "{bad}");
+        assert!(
+            matches!(refusal(&v), Refusal::UnsupportedSchemaVersion { .. }),
+            "{bad}"
+        );
     }
 }
 
@@ -66,7 +81,12 @@ fn refuses_missing_or_malformed_generated_at() {
     let mut v = example();
     v.as_object_mut().unwrap().remove("generated_at");
     assert_eq!(refusal(&v), Refusal::MissingGeneratedAt);
-    for bad in [json!("2026-11-28 10:00"), json!("2026-11-28T10:00:00"), json!(1764295200), json!("yesterday")] {
+    for bad in [
+        json!("2026-11-28 10:00"),
+        json!("2026-11-28T10:00:00"),
+        json!(1764295200),
+        json!("yesterday"),
+    ] {
         let mut v = example();
         v["generated_at"] = bad.clone();
         assert!(matches!(refusal(&v), Refusal::BadGeneratedAt { .. }), "{bad}");
@@ -101,14 +121,20 @@ fn every_refusal_has_a_distinct_code() {
         Refusal::TooLarge { limit: 1 },
         Refusal::NotUtf8 { offset: 0 },
         Refusal::Empty,
-        Refusal::NotJson { line: 1, column: 1, message: String::new() },
+        Refusal::NotJson {
+            line: 1,
+            column: 1,
+            message: String::new(),
+        },
         Refusal::NotAnObject,
         Refusal::MissingSchemaVersion,
         Refusal::UnsupportedSchemaVersion { found: "2".into() },
         Refusal::MissingGeneratedAt,
         Refusal::BadGeneratedAt { found: String::new() },
         Refusal::MissingPeriod,
-        Refusal::BadPeriod { reason: String::new() },
+        Refusal::BadPeriod {
+            reason: String::new(),
+        },
     ]
     .map(|r| r.code());
     let unique: std::collections::HashSet<_> = codes.iter().collect();
@@ -133,7 +159,17 @@ fn drops_items_without_valid_id_title_level_or_kind() {
         v["lists"][1]["kind"] = json!("grey");
         v["notices"][0]["id"] = json!("x".repeat(65));
     });
-    assert_eq!(paths, ["$.boards[0]", "$.boards[1]", "$.boards[2]", "$.lists[0]", "$.lists[1]", "$.notices[0]"]);
+    assert_eq!(
+        paths,
+        [
+            "$.boards[0]",
+            "$.boards[1]",
+            "$.boards[2]",
+            "$.lists[0]",
+            "$.lists[1]",
+            "$.notices[0]"
+        ]
+    );
     assert!(feed.boards.is_empty() && feed.lists.is_empty() && feed.notices.is_empty());
 }
 
@@ -208,7 +244,14 @@ fn cleans_control_characters_and_keeps_newlines_only_in_notice_bodies() {
     assert_eq!(feed.notices[0].body, "第一行\n第二行");
     assert_eq!(feed.notices[0].title, "冬季提示");
     let paths: Vec<_> = report.cleaned.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["$.lists[0].entries[0].name", "$.notices[0].title", "$.notices[0].body"]);
+    assert_eq!(
+        paths,
+        [
+            "$.lists[0].entries[0].name",
+            "$.notices[0].title",
+            "$.notices[0].body"
+        ]
+    );
     assert!(report.dropped.is_empty());
 }
 
@@ -232,7 +275,13 @@ fn ignores_unknown_fields_and_drops_wrongly_typed_optional_fields() {
     let e = &feed.boards[0].entries[0];
     assert_eq!((e.score, e.previous_rank), (None, None));
     let paths: Vec<_> = report.dropped.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["$.boards[0].entries[0].previous_rank", "$.boards[0].entries[0].score"]);
+    assert_eq!(
+        paths,
+        [
+            "$.boards[0].entries[0].previous_rank",
+            "$.boards[0].entries[0].score"
+        ]
+    );
 }
 
 #[test]

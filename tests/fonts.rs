@@ -18,7 +18,14 @@ fn cmap(file: &str) -> HashSet<u32> {
     let data = std::fs::read(&path).unwrap();
     let face = ttf_parser::Face::parse(&data, 0).expect("a font");
     let mut set = HashSet::new();
-    for table in face.tables().cmap.expect("cmap").subtables.into_iter().filter(|t| t.is_unicode()) {
+    for table in face
+        .tables()
+        .cmap
+        .expect("cmap")
+        .subtables
+        .into_iter()
+        .filter(|t| t.is_unicode())
+    {
         table.codepoints(|cp| {
             if table.glyph_index(cp).is_some_and(|g| g.0 != 0) {
                 set.insert(cp);
@@ -29,7 +36,10 @@ fn cmap(file: &str) -> HashSet<u32> {
 }
 
 fn missing(font: &HashSet<u32>, list: &[u32]) -> Vec<String> {
-    list.iter().filter(|cp| !font.contains(cp)).map(|cp| format!("U+{cp:04X}")).collect()
+    list.iter()
+        .filter(|cp| !font.contains(cp))
+        .map(|cp| format!("U+{cp:04X}"))
+        .collect()
 }
 
 #[test]
@@ -44,14 +54,23 @@ fn both_weights_cover_every_list() {
         let cmap = cmap(font);
         for list in ["gb2312.txt", "tongyong.txt"] {
             let missing = missing(&cmap, &code_points(list));
-            assert!(missing.is_empty(), "{font} lacks {} of {list}: {:?}", missing.len(), &missing[..missing.len().min(10)]);
+            assert!(
+                missing.is_empty(),
+                "{font} lacks {} of {list}: {:?}",
+                missing.len(),
+                &missing[..missing.len().min(10)]
+            );
         }
         let required: Vec<u32> = "↑↓→·—…，。、：；！？（）《》「」【】０１２３４５６７８９0123456789.%*★●"
             .chars()
             .map(|c| c as u32)
             .chain(0x20..0x7F)
             .collect();
-        assert!(missing(&cmap, &required).is_empty(), "{font}: {:?}", missing(&cmap, &required));
+        assert!(
+            missing(&cmap, &required).is_empty(),
+            "{font}: {:?}",
+            missing(&cmap, &required)
+        );
     }
 }
 
@@ -60,17 +79,30 @@ fn the_default_font_set_is_only_the_bundled_fonts() {
     let fonts = rankwall::text::Fonts::bundled();
     assert!(fonts.covers('镇') && fonts.covers('↑'));
     assert!(!fonts.covers('\u{20000}'), "no system font may sneak in");
-    let bundled = cmap("NotoSansCJKsc-Regular.otf").union(&cmap("NotoSansCJKsc-Bold.otf")).count();
+    let bundled = cmap("NotoSansCJKsc-Regular.otf")
+        .union(&cmap("NotoSansCJKsc-Bold.otf"))
+        .count();
     assert_eq!(fonts.coverage_len(), bundled);
 }
 
 #[test]
 fn extra_font_files_are_loaded_or_refused_clearly() {
-    let opts = rankwall::text::FontOptions { extra_files: vec!["/nonexistent/font.otf".into()], system_fallback: false };
-    let err = rankwall::text::Fonts::load(&opts).err().expect("missing file refused");
+    let opts = rankwall::text::FontOptions {
+        extra_files: vec!["/nonexistent/font.otf".into()],
+        system_fallback: false,
+    };
+    let err = rankwall::text::Fonts::load(&opts)
+        .err()
+        .expect("missing file refused");
     assert!(err.to_string().contains("/nonexistent/font.otf"), "{err}");
     let not_font = std::env::temp_dir().join("rankwall-not-a-font.otf");
     std::fs::write(&not_font, b"hello").unwrap();
-    let opts = rankwall::text::FontOptions { extra_files: vec![not_font.clone()], system_fallback: false };
-    assert!(matches!(rankwall::text::Fonts::load(&opts), Err(rankwall::text::FontError::NotAFont { .. })));
+    let opts = rankwall::text::FontOptions {
+        extra_files: vec![not_font.clone()],
+        system_fallback: false,
+    };
+    assert!(matches!(
+        rankwall::text::Fonts::load(&opts),
+        Err(rankwall::text::FontError::NotAFont { .. })
+    ));
 }

@@ -15,10 +15,17 @@ use rankwall::text::Fonts;
 use std::path::PathBuf;
 
 /// The pages that have golden images: first page of each kind of slide.
-const PAGES: [&str; 4] = ["board-towns-2026-11-p1of", "list-red-2026-11-p1of", "list-black-2026-11-p1of", "notice-winter-2026-p1of"];
+const PAGES: [&str; 4] = [
+    "board-towns-2026-11-p1of",
+    "list-red-2026-11-p1of",
+    "list-black-2026-11-p1of",
+    "notice-winter-2026-p1of",
+];
 
 fn golden_dir(size: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(size)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(size)
 }
 
 #[test]
@@ -34,7 +41,9 @@ fn example_pages_match_golden_images() {
         std::fs::create_dir_all(&dir).unwrap();
         for (page, scene) in all_pages(&mut fonts, &feed, &profile) {
             let stem = page.file_stem();
-            let Some(prefix) = PAGES.iter().find(|p| stem.starts_with(*p)) else { continue };
+            let Some(prefix) = PAGES.iter().find(|p| stem.starts_with(*p)) else {
+                continue;
+            };
             let name = prefix.trim_end_matches("-p1of");
             let actual = half(&gpu.render(&mut fonts, &scene).unwrap());
             let path = dir.join(format!("{name}.png"));
@@ -42,17 +51,31 @@ fn example_pages_match_golden_images() {
                 rankwall::snapshot::save_png(&actual, &path).unwrap();
                 continue;
             }
-            let golden = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}; run with RANKWALL_UPDATE_GOLDEN=1 to create it", path.display())).to_rgb8();
+            let golden = image::open(&path)
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}; run with RANKWALL_UPDATE_GOLDEN=1 to create it",
+                        path.display()
+                    )
+                })
+                .to_rgb8();
             let tolerance = Tolerance::default();
             let cmp = compare(&actual, &golden, &tolerance).unwrap();
             if !cmp.passes(&tolerance) {
                 rankwall::snapshot::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
                 rankwall::snapshot::save_png(&cmp.diff, &dir.join(format!("{name}-diff.png"))).unwrap();
-                failures.push(format!("{size}/{name}: {} strong pixels, mean {:.3}, max {}", cmp.strong, cmp.mean_delta, cmp.max_delta));
+                failures.push(format!(
+                    "{size}/{name}: {} strong pixels, mean {:.3}, max {}",
+                    cmp.strong, cmp.mean_delta, cmp.max_delta
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "golden mismatches (see -actual/-diff images):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden mismatches (see -actual/-diff images):\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -68,7 +91,11 @@ fn a_changed_score_fails_the_comparison() {
     let after = half(&gpu.render(&mut fonts, &scene).unwrap());
     let tolerance = Tolerance::default();
     let cmp = compare(&after, &before, &tolerance).unwrap();
-    assert!(!cmp.passes(&tolerance), "77.3 → 78.3 must be caught: {} strong pixels", cmp.strong);
+    assert!(
+        !cmp.passes(&tolerance),
+        "77.3 → 78.3 must be caught: {} strong pixels",
+        cmp.strong
+    );
     let same = compare(&before, &before, &tolerance).unwrap();
     assert_eq!(same.strong, 0);
 }
@@ -98,10 +125,21 @@ fn quads_text_and_background_land_where_the_scene_says() {
     assert_eq!(px(390, 190), [0x0B, 0x1F, 0x3A, 255], "background");
     assert_eq!(px(50, 30), [0xF2, 0xC1, 0x4E, 255], "square quad");
     assert_eq!(px(260, 80), [0x7A, 0x0E, 0x0E, 255], "rounded quad centre");
-    assert_eq!(px(201, 21), [0x0B, 0x1F, 0x3A, 255], "rounded corner stays background");
+    assert_eq!(
+        px(201, 21),
+        [0x0B, 0x1F, 0x3A, 255],
+        "rounded corner stays background"
+    );
     let bright = |x0: u32, x1: u32, y0: u32, y1: u32| {
-        (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y)[0] > 200).count()
+        (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y)[0] > 200)
+            .count()
     };
     assert!(bright(20, 170, 100, 160) > 300, "text is drawn inside its box");
-    assert_eq!(bright(170, 200, 95, 165), 0, "nothing is drawn right of the clip box");
+    assert_eq!(
+        bright(170, 200, 95, 165),
+        0,
+        "nothing is drawn right of the clip box"
+    );
 }

@@ -6,7 +6,9 @@ mod common;
 
 use common::{all_pages, scene_problems, SIZES};
 use proptest::prelude::*;
-use rankwall::feed::{self, Board, BoardEntry, Column, Feed, Level, ListEntry, ListKind, Notice, Period, PeriodKind, RankList};
+use rankwall::feed::{
+    self, Board, BoardEntry, Column, Feed, Level, ListEntry, ListKind, Notice, Period, PeriodKind, RankList,
+};
 use rankwall::layout::{self, ScreenProfile, Shape, SlideRef};
 use rankwall::text::Fonts;
 use std::collections::BTreeMap;
@@ -37,16 +39,35 @@ fn pages_cover_every_entry_exactly_once() {
         let profile = ScreenProfile::parse(size).unwrap();
         let pages = layout::paginate(&mut fonts, &feed, &profile, common::golden_instant());
         for (i, board) in feed.boards.iter().enumerate() {
-            let mut rows: Vec<usize> = pages.iter().filter(|p| p.slide == SlideRef::Board(i)).flat_map(|p| p.rows.clone()).collect();
+            let mut rows: Vec<usize> = pages
+                .iter()
+                .filter(|p| p.slide == SlideRef::Board(i))
+                .flat_map(|p| p.rows.clone())
+                .collect();
             rows.dedup();
-            assert_eq!(rows, (0..board.entries.len()).collect::<Vec<_>>(), "{size} {}", board.id);
+            assert_eq!(
+                rows,
+                (0..board.entries.len()).collect::<Vec<_>>(),
+                "{size} {}",
+                board.id
+            );
         }
         for (i, list) in feed.lists.iter().enumerate() {
-            let n: usize = pages.iter().filter(|p| p.slide == SlideRef::List(i)).map(|p| p.rows.len()).sum();
+            let n: usize = pages
+                .iter()
+                .filter(|p| p.slide == SlideRef::List(i))
+                .map(|p| p.rows.len())
+                .sum();
             assert_eq!(n, list.entries.len(), "{size} {}", list.id);
         }
         if profile.shape == Shape::Strip {
-            assert!(pages.iter().filter(|p| !matches!(p.slide, SlideRef::Notice(_))).all(|p| p.rows.len() == 1), "one entry per strip page");
+            assert!(
+                pages
+                    .iter()
+                    .filter(|p| !matches!(p.slide, SlideRef::Notice(_)))
+                    .all(|p| p.rows.len() == 1),
+                "one entry per strip page"
+            );
         }
     }
 }
@@ -59,8 +80,14 @@ fn every_entry_name_appears_on_its_page() {
     for (page, scene) in all_pages(&mut fonts, &feed, &profile) {
         let texts: Vec<&str> = scene.texts.iter().map(|t| t.text.as_str()).collect();
         let names: Vec<&str> = match page.slide {
-            SlideRef::Board(i) => feed.boards[i].entries[page.rows.clone()].iter().map(|e| e.name.as_str()).collect(),
-            SlideRef::List(i) => feed.lists[i].entries[page.rows.clone()].iter().map(|e| e.name.as_str()).collect(),
+            SlideRef::Board(i) => feed.boards[i].entries[page.rows.clone()]
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect(),
+            SlideRef::List(i) => feed.lists[i].entries[page.rows.clone()]
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect(),
             SlideRef::Notice(_) => vec![],
         };
         for name in names {
@@ -68,7 +95,11 @@ fn every_entry_name_appears_on_its_page() {
         }
         if page.count > 1 {
             let marker = format!("第 {}/{} 页", page.index + 1, page.count);
-            assert!(texts.contains(&marker.as_str()), "{} lacks {marker}", page.file_stem());
+            assert!(
+                texts.contains(&marker.as_str()),
+                "{} lacks {marker}",
+                page.file_stem()
+            );
         }
     }
 }
@@ -80,7 +111,17 @@ fn board_rows_show_score_change_and_grade() {
     let profile = ScreenProfile::parse("1920x1080").unwrap();
     let (_, scene) = all_pages(&mut fonts, &feed, &profile).remove(0);
     let texts: Vec<&str> = scene.texts.iter().map(|t| t.text.as_str()).collect();
-    for expected in ["闹枝镇", "85.0", "↑3", "↓4", "—", "一类", "垃圾治理", "18.7", "数据更新于 2026-11-28 10:00"] {
+    for expected in [
+        "闹枝镇",
+        "85.0",
+        "↑3",
+        "↓4",
+        "—",
+        "一类",
+        "垃圾治理",
+        "18.7",
+        "数据更新于 2026-11-28 10:00",
+    ] {
         assert!(texts.contains(&expected), "missing {expected} in {texts:?}");
     }
     let up = scene.texts.iter().find(|t| t.text == "↑3").unwrap();
@@ -110,7 +151,11 @@ fn long_text_is_cut_with_an_ellipsis_inside_its_box() {
     feed.lists[0].entries[0].reason = Some("原因".repeat(90));
     let profile = ScreenProfile::parse("1080x1920").unwrap();
     let pages = all_pages(&mut fonts, &feed, &profile);
-    let cut = pages.iter().flat_map(|(_, s)| &s.texts).filter(|t| t.text.ends_with('…')).count();
+    let cut = pages
+        .iter()
+        .flat_map(|(_, s)| &s.texts)
+        .filter(|t| t.text.ends_with('…'))
+        .count();
     assert!(cut >= 2, "expected ellipses, found {cut}");
     for (page, scene) in &pages {
         let problems = scene_problems(&mut fonts, scene, profile.min_text);
@@ -131,15 +176,30 @@ fn layout_is_deterministic() {
 // ---- property test over random feeds and screens ----
 
 fn text(max: usize) -> impl Strategy<Value = String> {
-    let chars = prop::sample::select("乡镇村街道花山闹枝蚂蚁河苇沙垃圾治理污水厕所改造红榜黑榜王李张*·—…ABCxyz0123456789 ，。".chars().collect::<Vec<_>>());
+    let chars = prop::sample::select(
+        "乡镇村街道花山闹枝蚂蚁河苇沙垃圾治理污水厕所改造红榜黑榜王李张*·—…ABCxyz0123456789 ，。"
+            .chars()
+            .collect::<Vec<_>>(),
+    );
     prop::collection::vec(chars, 1..max).prop_map(|v| {
         let s: String = v.into_iter().collect();
-        if s.trim().is_empty() { "村".to_string() } else { s.trim().to_string() }
+        if s.trim().is_empty() {
+            "村".to_string()
+        } else {
+            s.trim().to_string()
+        }
     })
 }
 
 fn board_entry() -> impl Strategy<Value = BoardEntry> {
-    (1u32..200, text(30), prop::option::of(0.0f64..100.0), prop::option::of(1u32..200), prop::option::of(text(8)), prop::option::of(text(12)))
+    (
+        1u32..200,
+        text(30),
+        prop::option::of(0.0f64..100.0),
+        prop::option::of(1u32..200),
+        prop::option::of(text(8)),
+        prop::option::of(text(12)),
+    )
         .prop_map(|(rank, name, score, previous_rank, grade, parent)| BoardEntry {
             rank,
             name,
@@ -147,35 +207,58 @@ fn board_entry() -> impl Strategy<Value = BoardEntry> {
             previous_rank,
             grade,
             parent,
-            scores: (0..8).map(|k| (format!("c{k}"), f64::from(rank) * 0.7)).collect::<BTreeMap<_, _>>(),
+            scores: (0..8)
+                .map(|k| (format!("c{k}"), f64::from(rank) * 0.7))
+                .collect::<BTreeMap<_, _>>(),
             note: None,
         })
 }
 
 fn random_feed() -> impl Strategy<Value = Feed> {
-    let board = (text(60), 0usize..9, prop::collection::vec(board_entry(), 0..40)).prop_map(|(title, ncols, mut entries)| {
-        entries.sort_by_key(|e| e.rank);
-        Board {
-            id: "b".into(),
-            title,
-            level: Level::Village,
-            group: Some("乡镇".into()),
-            columns: (0..ncols).map(|k| Column { key: format!("c{k}"), label: format!("指标{k}") }).collect(),
-            entries,
-        }
-    });
-    let entry = (text(20), prop::option::of(text(40)), prop::option::of(text(120))).prop_map(|(name, place, reason)| ListEntry { name, place, reason });
-    let list = (any::<bool>(), text(40), prop::collection::vec(entry, 0..30)).prop_map(|(red, title, entries)| RankList {
-        id: "l".into(),
-        kind: if red { ListKind::Red } else { ListKind::Black },
+    let board = (text(60), 0usize..9, prop::collection::vec(board_entry(), 0..40)).prop_map(
+        |(title, ncols, mut entries)| {
+            entries.sort_by_key(|e| e.rank);
+            Board {
+                id: "b".into(),
+                title,
+                level: Level::Village,
+                group: Some("乡镇".into()),
+                columns: (0..ncols)
+                    .map(|k| Column {
+                        key: format!("c{k}"),
+                        label: format!("指标{k}"),
+                    })
+                    .collect(),
+                entries,
+            }
+        },
+    );
+    let entry = (text(20), prop::option::of(text(40)), prop::option::of(text(120)))
+        .prop_map(|(name, place, reason)| ListEntry { name, place, reason });
+    let list =
+        (any::<bool>(), text(40), prop::collection::vec(entry, 0..30)).prop_map(|(red, title, entries)| {
+            RankList {
+                id: "l".into(),
+                kind: if red { ListKind::Red } else { ListKind::Black },
+                title,
+                entries,
+            }
+        });
+    let notice = (text(40), text(200)).prop_map(|(title, body)| Notice {
+        id: "n".into(),
         title,
-        entries,
+        body,
+        from: None,
+        until: None,
     });
-    let notice = (text(40), text(200)).prop_map(|(title, body)| Notice { id: "n".into(), title, body, from: None, until: None });
     (board, list, notice, text(60), text(16)).prop_map(|(board, list, notice, issuer, label)| Feed {
         generated_at: common::golden_instant(),
         issuer: Some(issuer),
-        period: Period { id: "p".into(), label, kind: PeriodKind::Month },
+        period: Period {
+            id: "p".into(),
+            label,
+            kind: PeriodKind::Month,
+        },
         boards: vec![board],
         lists: vec![list],
         notices: vec![notice],

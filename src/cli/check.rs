@@ -24,7 +24,10 @@ pub fn check_body(location: &str, body: &[u8]) -> CheckOutcome {
         Ok(ok) => ok,
         Err(refusal) => {
             let _ = writeln!(text, "REFUSED {location}: {refusal} [{}]", refusal.code());
-            return CheckOutcome { accepted: false, text };
+            return CheckOutcome {
+                accepted: false,
+                text,
+            };
         }
     };
     let _ = writeln!(

@@ -22,13 +22,22 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     report.log();
     let mut fonts = Fonts::bundled();
     crate::feed::uncovered_chars(&feed, &|c| fonts.covers(c)).log();
-    std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
     let mut headless = Headless::new()?;
     tracing::info!(adapter = %headless.gpu.describe(), "rendering");
     let theme = Theme::default();
-    let ctx = Context { feed: &feed, profile: &profile, theme: &theme, now };
+    let ctx = Context {
+        feed: &feed,
+        profile: &profile,
+        theme: &theme,
+        now,
+    };
     let mut written = Vec::new();
-    for (n, page) in layout::paginate(&mut fonts, &feed, &profile, now).iter().enumerate() {
+    for (n, page) in layout::paginate(&mut fonts, &feed, &profile, now)
+        .iter()
+        .enumerate()
+    {
         let scene = layout::layout_page(&mut fonts, &ctx, page);
         let image = headless.render(&mut fonts, &scene)?;
         let path = opts.out.join(format!("{:03}-{}.png", n + 1, page.file_stem()));

@@ -22,10 +22,7 @@ impl Uncovered {
 
     fn scan(&mut self, text: &str, path: &str, covers: &dyn Fn(char) -> bool) {
         for c in text.chars().filter(|c| !c.is_whitespace() && !covers(*c)) {
-            self.chars
-                .entry(c)
-                .or_insert_with(|| (path.to_string(), 0))
-                .1 += 1;
+            self.chars.entry(c).or_insert_with(|| (path.to_string(), 0)).1 += 1;
         }
     }
 

@@ -13,10 +13,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Debug, Error)]
 pub enum LoadError {
     #[error("cannot read feed file {path}: {source}; check the path and its permissions")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("cannot fetch {url}: {source}; check the URL and the network")]
     Http { url: String, source: reqwest::Error },
     #[error("{url} answered HTTP {status}; the feed must answer 200")]

@@ -25,7 +25,9 @@ pub enum Refusal {
     UnsupportedSchemaVersion { found: String },
     #[error("`generated_at` is missing; it must be an RFC 3339 time with an offset")]
     MissingGeneratedAt,
-    #[error("`generated_at` is {found}, not an RFC 3339 time with an offset (e.g. 2026-11-28T10:00:00+08:00)")]
+    #[error(
+        "`generated_at` is {found}, not an RFC 3339 time with an offset (e.g. 2026-11-28T10:00:00+08:00)"
+    )]
     BadGeneratedAt { found: String },
     #[error("`period` is missing; it must be an object with `id`, `label` and `kind`")]
     MissingPeriod,

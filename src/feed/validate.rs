@@ -58,18 +58,14 @@ fn check_schema_version(root: &Map<String, Value>) -> Result<(), Refusal> {
     match root.get("schema_version") {
         None | Some(Value::Null) => Err(Refusal::MissingSchemaVersion),
         Some(v) if v.as_u64() == Some(1) => Ok(()),
-        Some(v) => Err(Refusal::UnsupportedSchemaVersion {
-            found: v.to_string(),
-        }),
+        Some(v) => Err(Refusal::UnsupportedSchemaVersion { found: v.to_string() }),
     }
 }
 
 fn generated_at(root: &Map<String, Value>) -> Result<DateTime<FixedOffset>, Refusal> {
     match root.get("generated_at") {
         None | Some(Value::Null) => Err(Refusal::MissingGeneratedAt),
-        Some(v) => parse_time(v).ok_or_else(|| Refusal::BadGeneratedAt {
-            found: v.to_string(),
-        }),
+        Some(v) => parse_time(v).ok_or_else(|| Refusal::BadGeneratedAt { found: v.to_string() }),
     }
 }
 
@@ -107,14 +103,21 @@ impl Validator {
                 (!trimmed.is_empty()).then(|| trimmed.to_string())
             }
             Some(other) => {
-                self.report.drop(path, format!("expected a string, found {}", kind_of(other)));
+                self.report
+                    .drop(path, format!("expected a string, found {}", kind_of(other)));
                 None
             }
         }
     }
 
     /// A required string field; `Err` carries the reason the item is dropped.
-    fn required_string(&mut self, obj: &Map<String, Value>, key: &str, path: &str, newlines: bool) -> Result<String, String> {
+    fn required_string(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        newlines: bool,
+    ) -> Result<String, String> {
         let field = format!("{path}.{key}");
         match obj.get(key) {
             Some(Value::String(_)) => self
@@ -137,7 +140,9 @@ impl Validator {
         };
         let bad = |reason: String| Refusal::BadPeriod { reason };
         let id = self.required_string(obj, "id", "$.period", false).map_err(bad)?;
-        let label = self.required_string(obj, "label", "$.period", false).map_err(bad)?;
+        let label = self
+            .required_string(obj, "label", "$.period", false)
+            .map_err(bad)?;
         let kind = match obj.get("kind").and_then(Value::as_str) {
             Some("month") => PeriodKind::Month,
             Some("quarter") => PeriodKind::Quarter,
@@ -148,12 +153,20 @@ impl Validator {
     }
 
     /// Validates each element of an optional top-level array, dropping the bad ones.
-    fn array<T>(&mut self, root: &Map<String, Value>, key: &str, item: fn(&mut Self, &Value, &str) -> Result<T, String>) -> Vec<T> {
+    fn array<T>(
+        &mut self,
+        root: &Map<String, Value>,
+        key: &str,
+        item: fn(&mut Self, &Value, &str) -> Result<T, String>,
+    ) -> Vec<T> {
         let items = match root.get(key) {
             None | Some(Value::Null) => return Vec::new(),
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.report.drop(format!("$.{key}"), format!("expected an array, found {}", kind_of(other)));
+                self.report.drop(
+                    format!("$.{key}"),
+                    format!("expected an array, found {}", kind_of(other)),
+                );
                 return Vec::new();
             }
         };
@@ -179,7 +192,9 @@ impl Validator {
             return Err(format!("`id` {id:?} does not match [a-z0-9_-]{{1,64}}"));
         }
         if !self.ids.insert(id.clone()) {
-            return Err(format!("`id` {id:?} is a duplicate; the first item with it is kept"));
+            return Err(format!(
+                "`id` {id:?} is a duplicate; the first item with it is kept"
+            ));
         }
         Ok(id)
     }
@@ -198,16 +213,32 @@ impl Validator {
         let columns = self.nested(obj, "columns", path, Self::column);
         let mut entries = self.nested(obj, "entries", path, Self::board_entry);
         entries.sort_by_key(|e| e.rank);
-        Ok(Board { id, title, level, group, columns, entries })
+        Ok(Board {
+            id,
+            title,
+            level,
+            group,
+            columns,
+            entries,
+        })
     }
 
     /// Validates each element of an optional array inside an item.
-    fn nested<T>(&mut self, obj: &Map<String, Value>, key: &str, path: &str, item: fn(&mut Self, &Value, &str) -> Result<T, String>) -> Vec<T> {
+    fn nested<T>(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        item: fn(&mut Self, &Value, &str) -> Result<T, String>,
+    ) -> Vec<T> {
         let items = match obj.get(key) {
             None | Some(Value::Null) => return Vec::new(),
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.report.drop(format!("{path}.{key}"), format!("expected an array, found {}", kind_of(other)));
+                self.report.drop(
+                    format!("{path}.{key}"),
+                    format!("expected an array, found {}", kind_of(other)),
+                );
                 return Vec::new();
             }
         };
@@ -241,7 +272,10 @@ impl Validator {
             Some(v) => {
                 let p = positive_int(v);
                 if p.is_none() {
-                    self.report.drop(format!("{path}.previous_rank"), format!("must be an integer ≥ 1 or null, found {v}"));
+                    self.report.drop(
+                        format!("{path}.previous_rank"),
+                        format!("must be an integer ≥ 1 or null, found {v}"),
+                    );
                 }
                 p
             }
@@ -263,7 +297,8 @@ impl Validator {
             None | Some(Value::Null) => None,
             Some(Value::Number(n)) => n.as_f64(),
             Some(other) => {
-                self.report.drop(path, format!("expected a number, found {}", kind_of(other)));
+                self.report
+                    .drop(path, format!("expected a number, found {}", kind_of(other)));
                 None
             }
         }
@@ -274,7 +309,8 @@ impl Validator {
             None | Some(Value::Null) => return BTreeMap::new(),
             Some(Value::Object(o)) => o,
             Some(other) => {
-                self.report.drop(path, format!("expected an object, found {}", kind_of(other)));
+                self.report
+                    .drop(path, format!("expected an object, found {}", kind_of(other)));
                 return BTreeMap::new();
             }
         };
@@ -284,7 +320,10 @@ impl Validator {
                 Some(n) => {
                     out.insert(key.clone(), n);
                 }
-                None => self.report.drop(format!("{path}.{key}"), format!("sub-score must be a number, found {}", kind_of(v))),
+                None => self.report.drop(
+                    format!("{path}.{key}"),
+                    format!("sub-score must be a number, found {}", kind_of(v)),
+                ),
             }
         }
         out
@@ -300,7 +339,12 @@ impl Validator {
         };
         let id = self.item_id(obj)?;
         let entries = self.nested(obj, "entries", path, Self::list_entry);
-        Ok(RankList { id, kind, title, entries })
+        Ok(RankList {
+            id,
+            kind,
+            title,
+            entries,
+        })
     }
 
     fn list_entry(&mut self, value: &Value, path: &str) -> Result<ListEntry, String> {
@@ -319,7 +363,13 @@ impl Validator {
         let from = window_time(obj, "from")?;
         let until = window_time(obj, "until")?;
         let id = self.item_id(obj)?;
-        Ok(Notice { id, title, body, from, until })
+        Ok(Notice {
+            id,
+            title,
+            body,
+            from,
+            until,
+        })
     }
 }
 
@@ -341,7 +391,10 @@ fn as_object(value: &Value) -> Result<&Map<String, Value>, String> {
 }
 
 fn positive_int(value: &Value) -> Option<u32> {
-    value.as_u64().filter(|&n| n >= 1).and_then(|n| u32::try_from(n).ok())
+    value
+        .as_u64()
+        .filter(|&n| n >= 1)
+        .and_then(|n| u32::try_from(n).ok())
 }
 
 fn kind_of(value: &Value) -> &'static str {

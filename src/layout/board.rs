@@ -1,8 +1,8 @@
 //! Leaderboard pages: rank, name, score, change marker, grade, sub-scores.
 
 use super::chrome::{self, Heading};
-use super::painter::Painter;
 use super::pages::PageRef;
+use super::painter::Painter;
 use super::profile::{Metrics, Shape};
 use super::Context;
 use crate::feed::{Board, BoardEntry, Change, Level};
@@ -29,7 +29,10 @@ struct Column {
 
 pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageRef) {
     let pal = &ctx.theme.normal;
-    let heading = Heading { title: &board.title, subtitle: chrome::subtitle(ctx, board.group.as_deref()) };
+    let heading = Heading {
+        title: &board.title,
+        subtitle: chrome::subtitle(ctx, board.group.as_deref()),
+    };
     let body = chrome::frame(p, ctx, page, &heading, pal);
     let m = Metrics::for_profile(ctx.profile);
     let entries = board.entries.get(page.rows.clone()).unwrap_or(&[]);
@@ -42,7 +45,14 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
     let cols = columns(board, body, t, strip);
     let rows_top = if strip { body.y } else { body.y + m.head_h };
     if !strip {
-        table_head(p, ctx, board, &cols, Rect::new(body.x, body.y, body.w, m.head_h), &m);
+        table_head(
+            p,
+            ctx,
+            board,
+            &cols,
+            Rect::new(body.x, body.y, body.w, m.head_h),
+            &m,
+        );
     }
     for (i, entry) in entries.iter().enumerate() {
         let row = Rect::new(body.x, rows_top + i as f32 * m.row_h, body.w, m.row_h);
@@ -92,7 +102,11 @@ fn columns(board: &Board, body: Rect, t: f32, strip: bool) -> Vec<Column> {
     spec.into_iter()
         .map(|(cell, units)| {
             let w = if cell == Cell::Name { name_w } else { units * t };
-            let col = Column { cell, x: x.round(), w: w.round() };
+            let col = Column {
+                cell,
+                x: x.round(),
+                w: w.round(),
+            };
             x += w + gap;
             col
         })
@@ -125,7 +139,16 @@ fn name_label(level: Level) -> &'static str {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn draw_cell(p: &mut Painter, ctx: &Context, board: &Board, e: &BoardEntry, cell: Cell, r: Rect, t: f32, strip: bool) {
+fn draw_cell(
+    p: &mut Painter,
+    ctx: &Context,
+    board: &Board,
+    e: &BoardEntry,
+    cell: Cell,
+    r: Rect,
+    t: f32,
+    strip: bool,
+) {
     let pal = &ctx.theme.normal;
     match cell {
         Cell::Rank => rank_badge(p, ctx, e.rank, r, t),
@@ -134,11 +157,25 @@ fn draw_cell(p: &mut Painter, ctx: &Context, board: &Board, e: &BoardEntry, cell
         }
         Cell::Parent => {
             let size = if strip { t * 0.5 } else { t * 0.85 };
-            p.line(e.parent.as_deref().unwrap_or(""), r, size, Weight::Regular, Align::Left, pal.muted);
+            p.line(
+                e.parent.as_deref().unwrap_or(""),
+                r,
+                size,
+                Weight::Regular,
+                Align::Left,
+                pal.muted,
+            );
         }
         Cell::Score => {
             let size = if strip { t * 0.85 } else { t };
-            p.line(&score_text(e.score), r, size, Weight::Bold, Align::Right, pal.text);
+            p.line(
+                &score_text(e.score),
+                r,
+                size,
+                Weight::Bold,
+                Align::Right,
+                pal.text,
+            );
         }
         Cell::Change => {
             let (text, color) = change_marker(ctx, e.change());
@@ -148,14 +185,24 @@ fn draw_cell(p: &mut Painter, ctx: &Context, board: &Board, e: &BoardEntry, cell
         Cell::Grade => {
             if let Some(grade) = &e.grade {
                 let badge = ctx.theme.grade_badge(grade);
-                let bh = (r.h * if strip { 0.5 } else { 0.64 }).max(p.min_text * 1.1).min(r.h).round();
+                let bh = (r.h * if strip { 0.5 } else { 0.64 })
+                    .max(p.min_text * 1.1)
+                    .min(r.h)
+                    .round();
                 let b = Rect::new(r.x, r.y + ((r.h - bh) / 2.0).round(), r.w, bh);
                 p.badge(grade, b, bh * 0.62, badge.fill, badge.text);
             }
         }
         Cell::Sub(k) => {
             let value = e.scores.get(&board.columns[k].key).copied();
-            p.line(&score_text(value), r, t * 0.85, Weight::Regular, Align::Right, pal.text);
+            p.line(
+                &score_text(value),
+                r,
+                t * 0.85,
+                Weight::Regular,
+                Align::Right,
+                pal.text,
+            );
         }
     }
 }
@@ -166,11 +213,23 @@ fn rank_badge(p: &mut Painter, ctx: &Context, rank: u32, r: Rect, t: f32) {
     match ctx.theme.podium.get(rank as usize - 1) {
         Some(badge) => {
             let side = (r.h * 0.74).max(p.min_text * 1.1).min(r.h).min(r.w).round();
-            let b = Rect::new(r.x + ((r.w - side) / 2.0).round(), r.y + ((r.h - side) / 2.0).round(), side, side);
+            let b = Rect::new(
+                r.x + ((r.w - side) / 2.0).round(),
+                r.y + ((r.h - side) / 2.0).round(),
+                side,
+                side,
+            );
             p.badge(&text, b, t * 0.9, badge.fill, badge.text);
         }
         None => {
-            p.line(&text, r, t * 0.9, Weight::Bold, Align::Center, ctx.theme.normal.text);
+            p.line(
+                &text,
+                r,
+                t * 0.9,
+                Weight::Bold,
+                Align::Center,
+                ctx.theme.normal.text,
+            );
         }
     }
 }

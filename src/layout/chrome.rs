@@ -1,7 +1,7 @@
 //! The parts every slide shares: background, header, footer, page marker.
 
-use super::painter::Painter;
 use super::pages::PageRef;
+use super::painter::Painter;
 use super::profile::{Metrics, ScreenProfile, Shape};
 use super::theme::Palette;
 use super::Context;
@@ -22,16 +22,30 @@ pub(crate) fn subtitle(ctx: &Context, group: Option<&str>) -> String {
 }
 
 /// Paints background, header and footer; returns the body rectangle.
-pub(crate) fn frame(p: &mut Painter, ctx: &Context, page: &PageRef, heading: &Heading, palette: &Palette) -> Rect {
+pub(crate) fn frame(
+    p: &mut Painter,
+    ctx: &Context,
+    page: &PageRef,
+    heading: &Heading,
+    palette: &Palette,
+) -> Rect {
     let prof = ctx.profile;
     let m = Metrics::for_profile(prof);
     let (w, h, margin) = (prof.width as f32, prof.height as f32, prof.margin);
     p.scene.background = palette.background;
     p.fill(Rect::new(0.0, 0.0, w, margin + m.header_h), palette.header, 0.0);
     let rule = (prof.short_side() * 0.004).round().max(2.0);
-    p.fill(Rect::new(0.0, margin + m.header_h - rule, w, rule), palette.rule, 0.0);
+    p.fill(
+        Rect::new(0.0, margin + m.header_h - rule, w, rule),
+        palette.rule,
+        0.0,
+    );
     let footer_top = h - margin - m.footer_h;
-    p.fill(Rect::new(0.0, footer_top, w, m.footer_h + margin), palette.footer, 0.0);
+    p.fill(
+        Rect::new(0.0, footer_top, w, m.footer_h + margin),
+        palette.footer,
+        0.0,
+    );
     let header = Rect::new(margin, margin, w - 2.0 * margin, m.header_h - rule);
     let footer = Rect::new(margin, footer_top, w - 2.0 * margin, m.footer_h);
     if prof.shape == Shape::Strip {
@@ -49,22 +63,59 @@ pub(crate) fn body_rect(prof: &ScreenProfile) -> Rect {
     let m = Metrics::for_profile(prof);
     let (w, h, margin) = (prof.width as f32, prof.height as f32, prof.margin);
     let footer_top = h - margin - m.footer_h;
-    Rect::new(margin, margin + m.header_h, w - 2.0 * margin, footer_top - margin - m.header_h)
+    Rect::new(
+        margin,
+        margin + m.header_h,
+        w - 2.0 * margin,
+        footer_top - margin - m.header_h,
+    )
 }
 
 fn header_block(p: &mut Painter, m: &Metrics, r: Rect, heading: &Heading, pal: &Palette) {
     let title_h = (r.h * 0.6).round();
-    p.line(heading.title, Rect::new(r.x, r.y, r.w, title_h), m.title_size, Weight::Bold, Align::Left, pal.title);
+    p.line(
+        heading.title,
+        Rect::new(r.x, r.y, r.w, title_h),
+        m.title_size,
+        Weight::Bold,
+        Align::Left,
+        pal.title,
+    );
     let sub = Rect::new(r.x, r.y + title_h, r.w, r.h - title_h);
-    p.line(&heading.subtitle, sub, m.subtitle_size, Weight::Regular, Align::Left, pal.muted);
+    p.line(
+        &heading.subtitle,
+        sub,
+        m.subtitle_size,
+        Weight::Regular,
+        Align::Left,
+        pal.muted,
+    );
 }
 
 fn strip_header(p: &mut Painter, m: &Metrics, r: Rect, heading: &Heading, page: &PageRef, pal: &Palette) {
-    let right = format!("{}{}", heading.subtitle, page_marker(page).map(|s| format!("  {s}")).unwrap_or_default());
+    let right = format!(
+        "{}{}",
+        heading.subtitle,
+        page_marker(page).map(|s| format!("  {s}")).unwrap_or_default()
+    );
     let right_w = (r.w * 0.38).round();
     let gap = (r.h * 0.3).round();
-    p.line(heading.title, Rect::new(r.x, r.y, r.w - right_w - gap, r.h), m.title_size, Weight::Bold, Align::Left, pal.title);
-    p.line(&right, Rect::new(r.right() - right_w, r.y, right_w, r.h), m.subtitle_size, Weight::Regular, Align::Right, pal.muted);
+    p.line(
+        heading.title,
+        Rect::new(r.x, r.y, r.w - right_w - gap, r.h),
+        m.title_size,
+        Weight::Bold,
+        Align::Left,
+        pal.title,
+    );
+    p.line(
+        &right,
+        Rect::new(r.right() - right_w, r.y, right_w, r.h),
+        m.subtitle_size,
+        Weight::Regular,
+        Align::Right,
+        pal.muted,
+    );
 }
 
 fn footer_line(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, page: &PageRef, pal: &Palette) {
@@ -73,9 +124,23 @@ fn footer_line(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, page: &Page
     let marker_w = (r.w * 0.18).round();
     let updated_w = r.w - issuer_w - marker_w - 2.0 * gap;
     let issuer = ctx.feed.issuer.as_deref().unwrap_or("");
-    p.line(issuer, Rect::new(r.x, r.y, issuer_w, r.h), m.footer_size, Weight::Regular, Align::Left, pal.muted);
+    p.line(
+        issuer,
+        Rect::new(r.x, r.y, issuer_w, r.h),
+        m.footer_size,
+        Weight::Regular,
+        Align::Left,
+        pal.muted,
+    );
     let updated = Rect::new(r.x + issuer_w + gap, r.y, updated_w, r.h);
-    p.line(&updated_line(ctx), updated, m.footer_size, Weight::Regular, Align::Center, pal.muted);
+    p.line(
+        &updated_line(ctx),
+        updated,
+        m.footer_size,
+        Weight::Regular,
+        Align::Center,
+        pal.muted,
+    );
     if let Some(marker) = page_marker(page) {
         let mr = Rect::new(r.right() - marker_w, r.y, marker_w, r.h);
         p.line(&marker, mr, m.footer_size, Weight::Bold, Align::Right, pal.text);
@@ -85,9 +150,23 @@ fn footer_line(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, page: &Page
 fn strip_footer(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, pal: &Palette) {
     let half = (r.w / 2.0).round();
     let issuer = ctx.feed.issuer.as_deref().unwrap_or("");
-    p.line(issuer, Rect::new(r.x, r.y, half - 8.0, r.h), m.footer_size, Weight::Regular, Align::Left, pal.muted);
+    p.line(
+        issuer,
+        Rect::new(r.x, r.y, half - 8.0, r.h),
+        m.footer_size,
+        Weight::Regular,
+        Align::Left,
+        pal.muted,
+    );
     let right = Rect::new(r.x + half, r.y, r.w - half, r.h);
-    p.line(&updated_line(ctx), right, m.footer_size, Weight::Regular, Align::Right, pal.muted);
+    p.line(
+        &updated_line(ctx),
+        right,
+        m.footer_size,
+        Weight::Regular,
+        Align::Right,
+        pal.muted,
+    );
 }
 
 /// "数据更新于 2026-11-28 10:00", in the offset the service used.
@@ -107,7 +186,10 @@ pub(crate) fn body_message(p: &mut Painter, body: Rect, text: &str, size: f32, p
 
 /// A page whose slide is no longer in the data: the chrome and a message.
 pub(crate) fn missing(p: &mut Painter, ctx: &Context, page: &PageRef) {
-    let heading = Heading { title: &page.id, subtitle: subtitle(ctx, None) };
+    let heading = Heading {
+        title: &page.id,
+        subtitle: subtitle(ctx, None),
+    };
     let pal = &ctx.theme.normal;
     let body = frame(p, ctx, page, &heading, pal);
     let size = Metrics::for_profile(ctx.profile).row_size;

@@ -2,8 +2,8 @@
 //! by side where the screen is wide enough.
 
 use super::chrome::{self, Heading};
-use super::painter::Painter;
 use super::pages::{list_columns, rows_per_page, PageRef};
+use super::painter::Painter;
 use super::profile::{Metrics, Shape};
 use super::theme::Palette;
 use super::Context;
@@ -15,7 +15,10 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
         ListKind::Red => &ctx.theme.red,
         ListKind::Black => &ctx.theme.black,
     };
-    let heading = Heading { title: &list.title, subtitle: chrome::subtitle(ctx, None) };
+    let heading = Heading {
+        title: &list.title,
+        subtitle: chrome::subtitle(ctx, None),
+    };
     let body = chrome::frame(p, ctx, page, &heading, pal);
     let m = Metrics::for_profile(ctx.profile);
     let entries = list.entries.get(page.rows.clone()).unwrap_or(&[]);
@@ -62,7 +65,12 @@ impl Table {
         let x1 = x0 + number + gap;
         let x2 = x1 + name + gap;
         let x3 = x2 + place + gap;
-        Table { x: [x0, x1, x2, x3], w: [number, name, place, reason], top: area.y, width: area.w }
+        Table {
+            x: [x0, x1, x2, x3],
+            w: [number, name, place, reason],
+            top: area.y,
+            width: area.w,
+        }
     }
 
     fn cell(&self, k: usize, y: f32, h: f32) -> Rect {
@@ -72,7 +80,14 @@ impl Table {
     fn head(&self, p: &mut Painter, m: &Metrics, pal: &Palette) {
         for (k, label) in ["序号", "姓名", "所在地", "事由"].iter().enumerate() {
             let align = if k == 0 { Align::Center } else { Align::Left };
-            p.line(label, self.cell(k, self.top, m.head_h), m.head_size, Weight::Regular, align, pal.muted);
+            p.line(
+                label,
+                self.cell(k, self.top, m.head_h),
+                m.head_size,
+                Weight::Regular,
+                align,
+                pal.muted,
+            );
         }
     }
 
@@ -82,12 +97,40 @@ impl Table {
         if i % 2 == 1 {
             p.fill(Rect::new(self.x[0], y, self.width, m.row_h), pal.stripe, 0.0);
         }
-        p.line(&number.to_string(), self.cell(0, y, m.row_h), t * 0.85, Weight::Regular, Align::Center, pal.muted);
-        p.line(&e.name, self.cell(1, y, m.row_h), t, Weight::Bold, Align::Left, pal.text);
+        p.line(
+            &number.to_string(),
+            self.cell(0, y, m.row_h),
+            t * 0.85,
+            Weight::Regular,
+            Align::Center,
+            pal.muted,
+        );
+        p.line(
+            &e.name,
+            self.cell(1, y, m.row_h),
+            t,
+            Weight::Bold,
+            Align::Left,
+            pal.text,
+        );
         let place = e.place.as_deref().unwrap_or("");
-        p.line(place, self.cell(2, y, m.row_h), t * 0.9, Weight::Regular, Align::Left, pal.text);
+        p.line(
+            place,
+            self.cell(2, y, m.row_h),
+            t * 0.9,
+            Weight::Regular,
+            Align::Left,
+            pal.text,
+        );
         let reason = e.reason.as_deref().unwrap_or("");
-        p.line(reason, self.cell(3, y, m.row_h), t * 0.9, Weight::Regular, Align::Left, pal.text);
+        p.line(
+            reason,
+            self.cell(3, y, m.row_h),
+            t * 0.9,
+            Weight::Regular,
+            Align::Left,
+            pal.text,
+        );
     }
 }
 
@@ -95,11 +138,32 @@ impl Table {
 fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &Palette) {
     let t = m.row_size;
     let name_w = (body.w * 0.36).round();
-    p.line(&e.name, Rect::new(body.x, body.y, name_w, body.h), t, Weight::Bold, Align::Left, pal.title);
+    p.line(
+        &e.name,
+        Rect::new(body.x, body.y, name_w, body.h),
+        t,
+        Weight::Bold,
+        Align::Left,
+        pal.title,
+    );
     let x = body.x + name_w + (0.3 * t).round();
     let w = body.right() - x;
     let half = (body.h / 2.0).round();
     let small = (body.h * 0.36).round();
-    p.line(e.place.as_deref().unwrap_or(""), Rect::new(x, body.y, w, half), small, Weight::Regular, Align::Left, pal.muted);
-    p.line(e.reason.as_deref().unwrap_or(""), Rect::new(x, body.y + half, w, body.h - half), small, Weight::Bold, Align::Left, pal.text);
+    p.line(
+        e.place.as_deref().unwrap_or(""),
+        Rect::new(x, body.y, w, half),
+        small,
+        Weight::Regular,
+        Align::Left,
+        pal.muted,
+    );
+    p.line(
+        e.reason.as_deref().unwrap_or(""),
+        Rect::new(x, body.y + half, w, body.h - half),
+        small,
+        Weight::Bold,
+        Align::Left,
+        pal.text,
+    );
 }

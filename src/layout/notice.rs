@@ -2,8 +2,8 @@
 //! at a legible size (a long notice on an LED strip takes several pages).
 
 use super::chrome::{self, Heading};
-use super::painter::Painter;
 use super::pages::{split, PageRef};
+use super::painter::Painter;
 use super::profile::{Metrics, ScreenProfile, Shape};
 use super::Context;
 use crate::feed::Notice;
@@ -43,7 +43,10 @@ pub(crate) fn pages(fonts: &mut Fonts, notice: &Notice, profile: &ScreenProfile)
 
 pub(crate) fn layout(p: &mut Painter, ctx: &Context, notice: &Notice, page: &PageRef) {
     let pal = &ctx.theme.normal;
-    let heading = Heading { title: &notice.title, subtitle: chrome::subtitle(ctx, None) };
+    let heading = Heading {
+        title: &notice.title,
+        subtitle: chrome::subtitle(ctx, None),
+    };
     chrome::frame(p, ctx, page, &heading, pal);
     let (area, size) = body_area(ctx.profile);
     let all = lines(p.fonts, notice, ctx.profile);

@@ -44,7 +44,7 @@ impl PageRef {
 pub fn split(n: usize, capacity: usize) -> Vec<Range<usize>> {
     let capacity = capacity.max(1);
     if n == 0 {
-        return vec![0..0];
+        return std::iter::once(0..0).collect();
     }
     let pages = n.div_ceil(capacity);
     let (base, extra) = (n / pages, n % pages);
@@ -77,7 +77,11 @@ pub fn list_columns(profile: &ScreenProfile) -> usize {
     }
     let m = Metrics::for_profile(profile);
     let body_w = profile.width as f32 - 2.0 * profile.margin;
-    if body_w >= 2.0 * LIST_MIN_WIDTH * m.row_size { 2 } else { 1 }
+    if body_w >= 2.0 * LIST_MIN_WIDTH * m.row_size {
+        2
+    } else {
+        1
+    }
 }
 
 /// The narrowest list table, in units of the row text size.
@@ -86,14 +90,25 @@ pub const LIST_MIN_WIDTH: f32 = 19.0;
 /// Every page of every slide in feed order: boards, then lists (red before
 /// black, as in the document), then the notices active at `at`. A notice's
 /// pages are whole lines of its body at the screen's notice text size.
-pub fn paginate(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, at: DateTime<FixedOffset>) -> Vec<PageRef> {
+pub fn paginate(
+    fonts: &mut Fonts,
+    feed: &Feed,
+    profile: &ScreenProfile,
+    at: DateTime<FixedOffset>,
+) -> Vec<PageRef> {
     let cap = rows_per_page(profile);
     let mut pages = Vec::new();
     let mut push = |slide, id: &str, n, cap| {
         let ranges = split(n, cap);
         let count = ranges.len();
         for (index, rows) in ranges.into_iter().enumerate() {
-            pages.push(PageRef { slide, id: id.to_string(), index, count, rows });
+            pages.push(PageRef {
+                slide,
+                id: id.to_string(),
+                index,
+                count,
+                rows,
+            });
         }
     };
     for (i, b) in feed.boards.iter().enumerate() {
@@ -109,7 +124,13 @@ pub fn paginate(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, at: Dat
         let ranges = super::notice::pages(fonts, n, profile);
         let count = ranges.len();
         for (index, rows) in ranges.into_iter().enumerate() {
-            pages.push(PageRef { slide: SlideRef::Notice(i), id: n.id.clone(), index, count, rows });
+            pages.push(PageRef {
+                slide: SlideRef::Notice(i),
+                id: n.id.clone(),
+                index,
+                count,
+                rows,
+            });
         }
     }
     pages
@@ -131,7 +152,9 @@ mod tests {
                     next = r.end;
                 }
                 assert_eq!(next, n);
-                let (min, max) = pages.iter().fold((usize::MAX, 0), |(a, b), r| (a.min(r.len()), b.max(r.len())));
+                let (min, max) = pages
+                    .iter()
+                    .fold((usize::MAX, 0), |(a, b), r| (a.min(r.len()), b.max(r.len())));
                 assert!(max - min <= 1, "n={n} cap={cap}");
             }
         }

@@ -29,7 +29,15 @@ impl<'f> Painter<'f> {
 
     /// One line of text fitted into `rect` (shrunk, then cut with "…") and
     /// centred vertically on it. Returns the width drawn.
-    pub fn line(&mut self, text: &str, rect: Rect, size: f32, weight: Weight, align: Align, color: Rgba) -> f32 {
+    pub fn line(
+        &mut self,
+        text: &str,
+        rect: Rect,
+        size: f32,
+        weight: Weight,
+        align: Align,
+        color: Rgba,
+    ) -> f32 {
         let rect = rect.snapped();
         if text.is_empty() || rect.w < 1.0 || rect.h < 1.0 {
             return 0.0;
@@ -58,7 +66,9 @@ impl<'f> Painter<'f> {
     /// A wrapped paragraph fitted into `rect`, from its top.
     pub fn paragraph(&mut self, text: &str, rect: Rect, size: f32, weight: Weight, color: Rgba) {
         let rect = rect.snapped();
-        let fitted = self.fonts.fit_paragraph(text, rect.w, rect.h, size, self.min_text, weight);
+        let fitted = self
+            .fonts
+            .fit_paragraph(text, rect.w, rect.h, size, self.min_text, weight);
         if fitted.text.is_empty() {
             return;
         }
@@ -80,6 +90,13 @@ impl<'f> Painter<'f> {
         let rect = rect.snapped();
         self.fill(rect, fill, (rect.h * 0.22).round());
         let pad = (rect.h * 0.12).round();
-        self.line(text, rect.inset(pad, 0.0), size, Weight::Bold, Align::Center, color);
+        self.line(
+            text,
+            rect.inset(pad, 0.0),
+            size,
+            Weight::Bold,
+            Align::Center,
+            color,
+        );
     }
 }

@@ -142,9 +142,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_sizes() {
-        assert!(matches!(ScreenProfile::parse("1920"), Err(ProfileError::Syntax(_))));
-        assert!(matches!(ScreenProfile::parse("axb"), Err(ProfileError::Syntax(_))));
-        assert_eq!(ScreenProfile::parse("100x100"), Err(ProfileError::OutOfRange(100, 100)));
+        assert!(matches!(
+            ScreenProfile::parse("1920"),
+            Err(ProfileError::Syntax(_))
+        ));
+        assert!(matches!(
+            ScreenProfile::parse("axb"),
+            Err(ProfileError::Syntax(_))
+        ));
+        assert_eq!(
+            ScreenProfile::parse("100x100"),
+            Err(ProfileError::OutOfRange(100, 100))
+        );
     }
 
     #[test]

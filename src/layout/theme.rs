@@ -81,14 +81,32 @@ impl Default for Theme {
             down: Rgba::hex(0x7DEBA6),
             new: Rgba::hex(0xFFD978),
             podium: [
-                Badge { fill: Rgba::hex(0xF2C14E), text: dark },
-                Badge { fill: Rgba::hex(0xD5DCE6), text: dark },
-                Badge { fill: Rgba::hex(0xE0A070), text: dark },
+                Badge {
+                    fill: Rgba::hex(0xF2C14E),
+                    text: dark,
+                },
+                Badge {
+                    fill: Rgba::hex(0xD5DCE6),
+                    text: dark,
+                },
+                Badge {
+                    fill: Rgba::hex(0xE0A070),
+                    text: dark,
+                },
             ],
             grades: [
-                Badge { fill: Rgba::hex(0xF2C14E), text: dark },
-                Badge { fill: Rgba::hex(0xA9D2FF), text: dark },
-                Badge { fill: Rgba::hex(0x2E4D78), text: Rgba::hex(0xFFFFFF) },
+                Badge {
+                    fill: Rgba::hex(0xF2C14E),
+                    text: dark,
+                },
+                Badge {
+                    fill: Rgba::hex(0xA9D2FF),
+                    text: dark,
+                },
+                Badge {
+                    fill: Rgba::hex(0x2E4D78),
+                    text: Rgba::hex(0xFFFFFF),
+                },
             ],
         }
     }

@@ -27,7 +27,10 @@ impl Gpu {
     }
 
     /// A device on `instance` that can present to `surface` when one is given.
-    pub fn with_instance(instance: wgpu::Instance, surface: Option<&wgpu::Surface<'_>>) -> Result<Gpu, GpuError> {
+    pub fn with_instance(
+        instance: wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<Gpu, GpuError> {
         pollster::block_on(async {
             let adapter = instance
                 .request_adapter(&wgpu::RequestAdapterOptions {
@@ -39,12 +42,18 @@ impl Gpu {
             let (device, queue) = adapter
                 .request_device(&wgpu::DeviceDescriptor {
                     label: Some("rankwall"),
-                    required_limits: wgpu::Limits::downlevel_webgl2_defaults().using_resolution(adapter.limits()),
+                    required_limits: wgpu::Limits::downlevel_webgl2_defaults()
+                        .using_resolution(adapter.limits()),
                     ..Default::default()
                 })
                 .await
                 .map_err(|e| GpuError::Device(e.to_string()))?;
-            Ok(Gpu { instance, adapter, device, queue })
+            Ok(Gpu {
+                instance,
+                adapter,
+                device,
+                queue,
+            })
         })
     }
 

@@ -27,12 +27,19 @@ impl Headless {
     pub fn new() -> Result<Self, HeadlessError> {
         let gpu = Gpu::headless()?;
         let renderer = Renderer::new(&gpu, OFFSCREEN_FORMAT);
-        Ok(Headless { gpu, renderer, target: None })
+        Ok(Headless {
+            gpu,
+            renderer,
+            target: None,
+        })
     }
 
     /// Draws `scene` offscreen (no readback).
     pub fn draw(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<(), HeadlessError> {
-        let fits = self.target.as_ref().is_some_and(|t| t.width == scene.width && t.height == scene.height);
+        let fits = self
+            .target
+            .as_ref()
+            .is_some_and(|t| t.width == scene.width && t.height == scene.height);
         if !fits {
             self.target = Some(OffscreenTarget::new(&self.gpu, scene.width, scene.height));
         }

@@ -68,11 +68,19 @@ impl Renderer {
 
     /// Prepares, renders into `view` (cleared to the scene's background),
     /// submits and trims.
-    pub fn draw(&mut self, gpu: &Gpu, fonts: &mut Fonts, scene: &Scene, view: &wgpu::TextureView) -> Result<(), RenderError> {
+    pub fn draw(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        view: &wgpu::TextureView,
+    ) -> Result<(), RenderError> {
         self.prepare(gpu, fonts, scene)?;
-        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("rankwall frame"),
-        });
+        let mut encoder = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("rankwall frame"),
+            });
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("rankwall scene"),

@@ -52,7 +52,13 @@ impl QuadPipeline {
             }],
         });
         let pipeline = create_pipeline(device, format, &shader, &layout);
-        QuadPipeline { pipeline, screen, bind_group, instances: None, count: 0 }
+        QuadPipeline {
+            pipeline,
+            screen,
+            bind_group,
+            instances: None,
+            count: 0,
+        }
     }
 
     pub fn prepare(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, scene: &Scene, srgb: bool) {
@@ -75,7 +81,10 @@ impl QuadPipeline {
             .collect();
         self.count = data.len() as u32;
         let bytes: &[u8] = bytemuck::cast_slice(&data);
-        let fits = self.instances.as_ref().is_some_and(|b| b.size() >= bytes.len() as u64);
+        let fits = self
+            .instances
+            .as_ref()
+            .is_some_and(|b| b.size() >= bytes.len() as u64);
         match &self.instances {
             Some(buffer) if fits => queue.write_buffer(buffer, 0, bytes),
             _ if data.is_empty() => {}
@@ -103,7 +112,12 @@ impl QuadPipeline {
     }
 }
 
-fn create_pipeline(device: &wgpu::Device, format: wgpu::TextureFormat, shader: &wgpu::ShaderModule, layout: &wgpu::BindGroupLayout) -> wgpu::RenderPipeline {
+fn create_pipeline(
+    device: &wgpu::Device,
+    format: wgpu::TextureFormat,
+    shader: &wgpu::ShaderModule,
+    layout: &wgpu::BindGroupLayout,
+) -> wgpu::RenderPipeline {
     let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
         label: Some("quad"),
         bind_group_layouts: &[Some(layout)],

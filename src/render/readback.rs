@@ -30,7 +30,11 @@ impl OffscreenTarget {
     pub fn new(gpu: &Gpu, width: u32, height: u32) -> Self {
         let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some("offscreen"),
-            size: wgpu::Extent3d { width, height, depth_or_array_layers: 1 },
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
@@ -39,7 +43,12 @@ impl OffscreenTarget {
             view_formats: &[],
         });
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
-        OffscreenTarget { texture, view, width, height }
+        OffscreenTarget {
+            texture,
+            view,
+            width,
+            height,
+        }
     }
 
     /// Copies the texture to the CPU and returns it as an image.
@@ -53,14 +62,26 @@ impl OffscreenTarget {
             usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
             mapped_at_creation: false,
         });
-        let mut encoder = gpu.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
+        let mut encoder = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("readback"),
+            });
         encoder.copy_texture_to_buffer(
             self.texture.as_image_copy(),
             wgpu::TexelCopyBufferInfo {
                 buffer: &buffer,
-                layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(padded), rows_per_image: Some(self.height) },
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(padded),
+                    rows_per_image: Some(self.height),
+                },
             },
-            wgpu::Extent3d { width: self.width, height: self.height, depth_or_array_layers: 1 },
+            wgpu::Extent3d {
+                width: self.width,
+                height: self.height,
+                depth_or_array_layers: 1,
+            },
         );
         gpu.queue.submit(Some(encoder.finish()));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -72,7 +93,10 @@ impl OffscreenTarget {
             .map_err(|e| ReadbackError::Map(e.to_string()))?
             .map_err(|e| ReadbackError::Map(e.to_string()))?;
         let pixels = {
-            let view = buffer.slice(..).get_mapped_range().map_err(|e| ReadbackError::Map(e.to_string()))?;
+            let view = buffer
+                .slice(..)
+                .get_mapped_range()
+                .map_err(|e| ReadbackError::Map(e.to_string()))?;
             let mut pixels = Vec::with_capacity((unpadded * self.height) as usize);
             for row in view.chunks(padded as usize) {
                 pixels.extend_from_slice(&row[..unpadded as usize]);
@@ -80,6 +104,7 @@ impl OffscreenTarget {
             pixels
         };
         buffer.unmap();
-        RgbaImage::from_raw(self.width, self.height, pixels).ok_or(ReadbackError::Size(self.width, self.height))
+        RgbaImage::from_raw(self.width, self.height, pixels)
+            .ok_or(ReadbackError::Size(self.width, self.height))
     }
 }

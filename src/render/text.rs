@@ -51,11 +51,29 @@ impl TextLayer {
         let viewport = Viewport::new(device, &cache);
         let mut atlas = TextAtlas::new(device, queue, &cache, format);
         let renderer = TextRenderer::new(&mut atlas, device, wgpu::MultisampleState::default(), None);
-        TextLayer { swash: SwashCache::new(), viewport, atlas, renderer, buffers: HashMap::new() }
+        TextLayer {
+            swash: SwashCache::new(),
+            viewport,
+            atlas,
+            renderer,
+            buffers: HashMap::new(),
+        }
     }
 
-    pub fn prepare(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, fonts: &mut Fonts, scene: &Scene) -> Result<(), glyphon::PrepareError> {
-        self.viewport.update(queue, Resolution { width: scene.width, height: scene.height });
+    pub fn prepare(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        fonts: &mut Fonts,
+        scene: &Scene,
+    ) -> Result<(), glyphon::PrepareError> {
+        self.viewport.update(
+            queue,
+            Resolution {
+                width: scene.width,
+                height: scene.height,
+            },
+        );
         let keys: Vec<RunKey> = scene.texts.iter().map(RunKey::of).collect();
         for (key, run) in keys.iter().zip(&scene.texts) {
             if !self.buffers.contains_key(key) {
@@ -82,7 +100,15 @@ impl TextLayer {
                 custom_glyphs: &[],
             })
         });
-        self.renderer.prepare(device, queue, fonts.font_system(), &mut self.atlas, &self.viewport, areas, &mut self.swash)
+        self.renderer.prepare(
+            device,
+            queue,
+            fonts.font_system(),
+            &mut self.atlas,
+            &self.viewport,
+            areas,
+            &mut self.swash,
+        )
     }
 
     pub fn render(&self, pass: &mut wgpu::RenderPass<'_>) -> Result<(), glyphon::RenderError> {
@@ -105,7 +131,12 @@ fn shape(fonts: &mut Fonts, run: &TextRun) -> Buffer {
         Align::Center => glyphon::cosmic_text::Align::Center,
         Align::Right => glyphon::cosmic_text::Align::Right,
     };
-    buffer.set_text(&run.text, &Fonts::attrs(run.weight), Shaping::Advanced, Some(align));
+    buffer.set_text(
+        &run.text,
+        &Fonts::attrs(run.weight),
+        Shaping::Advanced,
+        Some(align),
+    );
     buffer.shape_until_scroll(system, false);
     buffer
 }

@@ -26,10 +26,7 @@ pub struct FontOptions {
 #[derive(Debug, Error)]
 pub enum FontError {
     #[error("cannot read font file {path}: {source}; fix the path in the theme's font list")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a font file fontdb can read; use an OTF, TTF or TTC file")]
     NotAFont { path: PathBuf },
 }

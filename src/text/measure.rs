@@ -53,9 +53,20 @@ impl Fonts {
     }
 
     /// Shapes `text` and returns (widest line, number of lines).
-    fn shape(&mut self, text: &str, size: f32, lh: f32, weight: Weight, wrap_width: Option<f32>) -> (f32, usize) {
+    fn shape(
+        &mut self,
+        text: &str,
+        size: f32,
+        lh: f32,
+        weight: Weight,
+        wrap_width: Option<f32>,
+    ) -> (f32, usize) {
         let mut buffer = Buffer::new(&mut self.system, Metrics::new(size, lh));
-        let wrap = if wrap_width.is_some() { Wrap::WordOrGlyph } else { Wrap::None };
+        let wrap = if wrap_width.is_some() {
+            Wrap::WordOrGlyph
+        } else {
+            Wrap::None
+        };
         buffer.set_wrap(wrap);
         buffer.set_size(wrap_width, None);
         buffer.set_text(text, &Fonts::attrs(weight), Shaping::Advanced, None);
@@ -75,7 +86,10 @@ impl Fonts {
         let mut buffer = Buffer::new(&mut self.system, Metrics::new(size, lh));
         buffer.set_text("国", &Fonts::attrs(Weight::Regular), Shaping::Advanced, None);
         buffer.shape_until_scroll(&mut self.system, false);
-        let b = buffer.layout_runs().next().map_or(size * IDEO_TOP, |r| r.line_y - r.line_top);
+        let b = buffer
+            .layout_runs()
+            .next()
+            .map_or(size * IDEO_TOP, |r| r.line_y - r.line_top);
         self.baselines.insert(key, b);
         b
     }
@@ -96,7 +110,14 @@ impl Fonts {
 
     /// Fits one line into `max_w`: at `size` if it fits, else shrunk (whole
     /// pixels) down to `min_size`, else cut and ended with "…".
-    pub fn fit_line(&mut self, text: &str, max_w: f32, size: f32, min_size: f32, weight: Weight) -> FittedLine {
+    pub fn fit_line(
+        &mut self,
+        text: &str,
+        max_w: f32,
+        size: f32,
+        min_size: f32,
+        weight: Weight,
+    ) -> FittedLine {
         let min_size = min_size.min(size).floor().max(1.0);
         let mut size = size.floor().max(min_size);
         let mut width = self.line_width(text, size, weight);
@@ -109,7 +130,12 @@ impl Fonts {
             }
         }
         if width <= max_w {
-            return FittedLine { text: text.to_string(), size, width, truncated: false };
+            return FittedLine {
+                text: text.to_string(),
+                size,
+                width,
+                truncated: false,
+            };
         }
         self.ellipsize(text, max_w, size, weight)
     }
@@ -134,7 +160,12 @@ impl Fonts {
             text.clear();
             width = 0.0;
         }
-        FittedLine { text, size, width, truncated: true }
+        FittedLine {
+            text,
+            size,
+            width,
+            truncated: true,
+        }
     }
 
     /// The number of lines `text` wraps into at `size` in `width`, and the widest.
@@ -164,14 +195,28 @@ impl Fonts {
 
     /// Fits a wrapped paragraph into a `w` × `h` box: shrinks towards
     /// `min_size`, then drops the end and adds "…".
-    pub fn fit_paragraph(&mut self, text: &str, w: f32, h: f32, size: f32, min_size: f32, weight: Weight) -> FittedParagraph {
+    pub fn fit_paragraph(
+        &mut self,
+        text: &str,
+        w: f32,
+        h: f32,
+        size: f32,
+        min_size: f32,
+        weight: Weight,
+    ) -> FittedParagraph {
         let min_size = min_size.min(size).floor().max(1.0);
         let mut size = size.floor().max(min_size);
         loop {
             let lh = (size * PARAGRAPH_FACTOR).round();
             let (lines, _) = self.wrap_lines(text, w, size, weight);
             if lines as f32 * lh <= h {
-                return FittedParagraph { text: text.to_string(), size, line_height: lh, lines, truncated: false };
+                return FittedParagraph {
+                    text: text.to_string(),
+                    size,
+                    line_height: lh,
+                    lines,
+                    truncated: false,
+                };
             }
             if size <= min_size {
                 return self.truncate_paragraph(text, w, h, size, weight);
@@ -180,7 +225,14 @@ impl Fonts {
         }
     }
 
-    fn truncate_paragraph(&mut self, text: &str, w: f32, h: f32, size: f32, weight: Weight) -> FittedParagraph {
+    fn truncate_paragraph(
+        &mut self,
+        text: &str,
+        w: f32,
+        h: f32,
+        size: f32,
+        weight: Weight,
+    ) -> FittedParagraph {
         let lh = (size * PARAGRAPH_FACTOR).round();
         let max_lines = (h / lh).floor() as usize;
         let chars: Vec<char> = text.chars().collect();
@@ -194,9 +246,23 @@ impl Fonts {
                 hi = mid - 1;
             }
         }
-        let text = if max_lines == 0 { String::new() } else { candidate(lo) };
-        let lines = if text.is_empty() { 0 } else { self.wrap_lines(&text, w, size, weight).0 };
-        FittedParagraph { text, size, line_height: lh, lines, truncated: true }
+        let text = if max_lines == 0 {
+            String::new()
+        } else {
+            candidate(lo)
+        };
+        let lines = if text.is_empty() {
+            0
+        } else {
+            self.wrap_lines(&text, w, size, weight).0
+        };
+        FittedParagraph {
+            text,
+            size,
+            line_height: lh,
+            lines,
+            truncated: true,
+        }
     }
 }
 
@@ -216,11 +282,23 @@ mod tests {
     #[test]
     fn shrinks_before_cutting_and_cuts_with_ellipsis() {
         let mut fonts = Fonts::bundled();
-        let shrunk = fonts.fit_line("临江市乡村振兴工作领导小组办公室", 400.0, 40.0, 20.0, Weight::Regular);
+        let shrunk = fonts.fit_line(
+            "临江市乡村振兴工作领导小组办公室",
+            400.0,
+            40.0,
+            20.0,
+            Weight::Regular,
+        );
         assert!(!shrunk.truncated);
         assert!(shrunk.size < 40.0 && shrunk.size >= 20.0);
         assert!(shrunk.width <= 400.0);
-        let cut = fonts.fit_line("临江市乡村振兴工作领导小组办公室", 150.0, 40.0, 20.0, Weight::Regular);
+        let cut = fonts.fit_line(
+            "临江市乡村振兴工作领导小组办公室",
+            150.0,
+            40.0,
+            20.0,
+            Weight::Regular,
+        );
         assert!(cut.truncated);
         assert_eq!(cut.size, 20.0);
         assert!(cut.text.ends_with('…'), "{}", cut.text);
@@ -233,7 +311,10 @@ mod tests {
         let mut fonts = Fonts::bundled();
         let top = fonts.line_top_for_center(50.0, 100.0);
         let (ink_top, ink_bottom) = fonts.ink_extent(50.0, top);
-        assert!(((ink_top + ink_bottom) / 2.0 - 100.0).abs() <= 0.5, "{ink_top} {ink_bottom}");
+        assert!(
+            ((ink_top + ink_bottom) / 2.0 - 100.0).abs() <= 0.5,
+            "{ink_top} {ink_bottom}"
+        );
         assert_eq!(top, top.round());
     }
 

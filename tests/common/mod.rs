@@ -52,7 +52,12 @@ pub fn golden_instant() -> chrono::DateTime<chrono::FixedOffset> {
 pub fn all_pages(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec<(PageRef, Scene)> {
     let theme = Theme::default();
     let now = golden_instant();
-    let ctx = Context { feed, profile, theme: &theme, now };
+    let ctx = Context {
+        feed,
+        profile,
+        theme: &theme,
+        now,
+    };
     layout::paginate(fonts, feed, profile, now)
         .into_iter()
         .map(|p| {
@@ -79,8 +84,14 @@ pub fn scene_problems(fonts: &mut Fonts, scene: &Scene, min_text: f32) -> Vec<St
         if !screen.contains(r, 0.0) {
             out.push(format!("{name}: box {r:?} leaves the screen"));
         }
-        if [r.x, r.y, r.w, r.h, run.origin_y].iter().any(|v| v.fract() != 0.0) {
-            out.push(format!("{name}: not on whole pixels: {r:?} origin {}", run.origin_y));
+        if [r.x, r.y, r.w, r.h, run.origin_y]
+            .iter()
+            .any(|v| v.fract() != 0.0)
+        {
+            out.push(format!(
+                "{name}: not on whole pixels: {r:?} origin {}",
+                run.origin_y
+            ));
         }
         if run.size < min_text {
             out.push(format!("{name}: size {} below the minimum {min_text}", run.size));

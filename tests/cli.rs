@@ -1,0 +1,215 @@
+//! The real binary: `rankwall check` refuses what the contract refuses, each
+//! with its own reason; `rankwall render` writes every page.
+
+mod common;
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rankwall"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn check(path: &Path) -> (i32, String) {
+    let out = bin().args(["check", "--feed"]).arg(path).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn mutated(change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut v = common::example();
+    change(&mut v);
+    serde_json::to_vec(&v).unwrap()
+}
+
+#[test]
+fn check_accepts_the_example() {
+    let dir = temp_dir("accept");
+    let path = write(&dir, "feed.json", rankwall::feed::DEMO_FEED.as_bytes());
+    let (code, out) = check(&path);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("accepted") && out.contains("3 boards, 2 lists, 1 notices"),
+        "{out}"
+    );
+    assert!(
+        out.contains("dropped: 0")
+            && out.contains("cleaned: 0")
+            && out.contains("characters no font covers: 0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_refuses_each_contract_case_with_a_distinct_reason() {
+    let dir = temp_dir("refuse");
+    let mut big = rankwall::feed::DEMO_FEED.as_bytes().to_vec();
+    big.resize(rankwall::feed::MAX_BODY_BYTES + 10, b' ');
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("not_utf8", vec![0xC1, 0xD9, 0xBD, 0xAD]),
+        ("too_large", big),
+        ("empty", Vec::new()),
+        ("not_json", b"<html>502</html>".to_vec()),
+        ("not_object", b"[]".to_vec()),
+        (
+            "schema_version_missing",
+            mutated(|v| {
+                v.as_object_mut().unwrap().remove("schema_version");
+            }),
+        ),
+        (
+            "schema_version_unsupported",
+            mutated(|v| v["schema_version"] = json!(2)),
+        ),
+        (
+            "generated_at_missing",
+            mutated(|v| {
+                v.as_object_mut().unwrap().remove("generated_at");
+            }),
+        ),
+        (
+            "generated_at_malformed",
+            mutated(|v| v["generated_at"] = json!("2026-11-28 10:00")),
+        ),
+        (
+            "period_missing",
+            mutated(|v| {
+                v.as_object_mut().unwrap().remove("period");
+            }),
+        ),
+        (
+            "period_malformed",
+            mutated(|v| v["period"]["kind"] = json!("week")),
+        ),
+    ];
+    let mut reasons = std::collections::HashSet::new();
+    for (code, body) in cases {
+        let path = write(&dir, &format!("{code}.json"), &body);
+        let (status, out) = check(&path);
+        assert_eq!(status, 1, "{code}: {out}");
+        assert!(out.starts_with("REFUSED"), "{code}: {out}");
+        assert!(out.contains(&format!("[{code}]")), "{code}: {out}");
+        assert!(
+            reasons.insert(
+                out.lines()
+                    .next()
+                    .unwrap()
+                    .split(": ")
+                    .nth(1)
+                    .unwrap()
+                    .to_string()
+            ),
+            "{code} reason not distinct"
+        );
+    }
+}
+
+#[test]
+fn check_lists_dropped_cleaned_and_uncovered() {
+    let dir = temp_dir("findings");
+    let body = mutated(|v| {
+        v["boards"][0]["entries"][0]["rank"] = json!(0);
+        v["lists"][0]["entries"][0]["name"] = json!("王\u{0007}\u{20000}华");
+    });
+    let (code, out) = check(&write(&dir, "feed.json", &body));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("dropped: 1") && out.contains("$.boards[0].entries[0]: `rank` must be an integer ≥ 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cleaned: 1")
+            && out.contains("$.lists[0].entries[0].name: 1 control character(s) removed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("characters no font covers: 1") && out.contains("U+20000"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_reports_a_missing_file_with_its_path() {
+    let out = bin()
+        .args(["check", "--feed", "/nonexistent/feed.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/nonexistent/feed.json") && err.contains("check the path"),
+        "{err}"
+    );
+}
+
+#[test]
+fn render_writes_every_page_of_every_slide() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/feed-linjiang-2026-11.json"
+    );
+    let mut fonts = rankwall::text::Fonts::bundled();
+    let (parsed, _) = rankwall::feed::demo().unwrap();
+    for size in ["1280x256", "1920x1080", "1080x1920"] {
+        let dir = temp_dir(&format!("render-{size}"));
+        let out = bin()
+            .args([
+                "render",
+                "--feed",
+                feed,
+                "--size",
+                size,
+                "--at",
+                "2026-11-28T10:00:05+08:00",
+                "--out",
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        let profile = rankwall::layout::ScreenProfile::parse(size).unwrap();
+        let pages = rankwall::layout::paginate(&mut fonts, &parsed, &profile, common::golden_instant());
+        let expected: Vec<String> = pages
+            .iter()
+            .enumerate()
+            .map(|(n, p)| format!("{:03}-{}.png", n + 1, p.file_stem()))
+            .collect();
+        assert_eq!(files, expected, "{size}");
+        let first = image::open(dir.join(&files[0])).unwrap();
+        assert_eq!(format!("{}x{}", first.width(), first.height()), size);
+    }
+}
+
+#[test]
+fn render_refuses_a_bad_size_clearly() {
+    let out = bin()
+        .args(["render", "--size", "big", "--out", "/tmp/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WIDTHxHEIGHT"));
+}
