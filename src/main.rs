@@ -31,13 +31,37 @@ enum Command {
         /// The instant to render (RFC 3339); decides which notices are active.
         #[arg(long)]
         at: Option<String>,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
     /// Validate a feed and report what was refused, dropped, cleaned, and not covered by fonts.
     Check {
         /// Feed file or URL.
         #[arg(long)]
         feed: String,
+        #[command(flatten)]
+        fonts: FontArgs,
     },
+}
+
+/// Fonts besides the bundled ones.
+#[derive(clap::Args)]
+struct FontArgs {
+    /// An extra font file (OTF, TTF, TTC) for characters the bundled fonts lack; repeatable.
+    #[arg(long = "font", value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Also use the system's fonts as a fallback (output then depends on the machine).
+    #[arg(long)]
+    system_fonts: bool,
+}
+
+impl FontArgs {
+    fn options(self) -> rankwall::text::FontOptions {
+        rankwall::text::FontOptions {
+            extra_files: self.files,
+            system_fallback: self.system_fonts,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -59,13 +83,26 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Render { feed, size, out, at } => {
-            let files = rankwall::cli::render(&rankwall::cli::RenderOptions { feed, size, out, at })?;
+        Command::Render {
+            feed,
+            size,
+            out,
+            at,
+            fonts,
+        } => {
+            let fonts = fonts.options();
+            let files = rankwall::cli::render(&rankwall::cli::RenderOptions {
+                feed,
+                size,
+                out,
+                at,
+                fonts,
+            })?;
             println!("wrote {} page(s)", files.len());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { feed } => {
-            let outcome = rankwall::cli::check(&feed)?;
+        Command::Check { feed, fonts } => {
+            let outcome = rankwall::cli::check(&feed, &fonts.options())?;
             print!("{}", outcome.text);
             Ok(if outcome.accepted {
                 ExitCode::SUCCESS

@@ -213,3 +213,55 @@ fn render_refuses_a_bad_size_clearly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("WIDTHxHEIGHT"));
 }
+
+/// Serves `body` once to the first request on a loopback port.
+fn serve_once(body: Vec<u8>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}/feed.json")
+}
+
+#[test]
+fn check_reads_a_feed_over_http() {
+    let url = serve_once(rankwall::feed::DEMO_FEED.as_bytes().to_vec());
+    let out = bin().args(["check", "--feed", &url]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(&format!("accepted {url}")), "{text}");
+    let url = serve_once(b"{\"schema_version\": 2}".to_vec());
+    let out = bin().args(["check", "--feed", &url]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[schema_version_unsupported]"));
+}
+
+#[test]
+fn an_extra_font_file_that_is_missing_is_named() {
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/feed-linjiang-2026-11.json"
+    );
+    let out = bin()
+        .args(["check", "--feed", feed, "--font", "/nonexistent/extra.ttf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/extra.ttf"));
+}

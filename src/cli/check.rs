@@ -2,7 +2,7 @@
 //! cleaned, and which characters no font covers.
 
 use crate::feed::{self, Refusal};
-use crate::text::Fonts;
+use crate::text::{FontOptions, Fonts};
 use std::fmt::Write as _;
 
 /// The result of a check: the text to print and whether the feed is accepted.
@@ -11,14 +11,16 @@ pub struct CheckOutcome {
     pub text: String,
 }
 
-/// Checks the feed at `location` and describes the result.
-pub fn check(location: &str) -> anyhow::Result<CheckOutcome> {
+/// Checks the feed at `location` and describes the result; `fonts` decides
+/// which characters count as covered.
+pub fn check(location: &str, fonts: &FontOptions) -> anyhow::Result<CheckOutcome> {
+    let fonts = Fonts::load(fonts)?;
     let body = feed::load(location)?;
-    Ok(check_body(location, &body))
+    Ok(check_body(location, &body, &fonts))
 }
 
 /// Checks a body already read; the text says everything validation found.
-pub fn check_body(location: &str, body: &[u8]) -> CheckOutcome {
+pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
     let mut text = String::new();
     let (feed, report) = match feed::parse(body) {
         Ok(ok) => ok,
@@ -47,7 +49,6 @@ pub fn check_body(location: &str, body: &[u8]) -> CheckOutcome {
     for f in &report.cleaned {
         let _ = writeln!(text, "  {f}");
     }
-    let fonts = Fonts::bundled();
     let uncovered = feed::uncovered_chars(&feed, &|c| fonts.covers(c));
     let _ = writeln!(text, "characters no font covers: {}", uncovered.chars.len());
     for (c, (path, n)) in &uncovered.chars {

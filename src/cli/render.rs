@@ -2,7 +2,7 @@
 
 use crate::layout::{self, Context, ScreenProfile, Theme};
 use crate::render::Headless;
-use crate::text::Fonts;
+use crate::text::{FontOptions, Fonts};
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ pub struct RenderOptions {
     pub size: String,
     pub out: PathBuf,
     pub at: Option<String>,
+    pub fonts: FontOptions,
 }
 
 /// Renders every page and returns the files written.
@@ -20,7 +21,7 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     let now = super::parse_at(opts.at.as_deref())?;
     let (feed, report) = super::load_feed(opts.feed.as_deref())?;
     report.log();
-    let mut fonts = Fonts::bundled();
+    let mut fonts = Fonts::load(&opts.fonts)?;
     crate::feed::uncovered_chars(&feed, &|c| fonts.covers(c)).log();
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;

@@ -78,6 +78,12 @@ impl Fonts {
         self.coverage.contains(&(c as u32))
     }
 
+    /// Forgets measured widths and baselines (for benchmarks of cold layout).
+    pub fn clear_caches(&mut self) {
+        self.widths.clear();
+        self.baselines.clear();
+    }
+
     /// The number of code points the loaded fonts cover.
     pub fn coverage_len(&self) -> usize {
         self.coverage.len()
