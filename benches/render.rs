@@ -42,6 +42,7 @@ fn layout_benches(c: &mut Criterion) {
             profile: &profile,
             theme: &theme,
             now: at(),
+            stale_after: None,
         };
         let pages: Vec<_> = layout::paginate(&mut fonts, &feed, &profile, at())
             .into_iter()
@@ -81,6 +82,7 @@ fn render_benches(c: &mut Criterion) {
         profile: &profile,
         theme: &theme,
         now: at(),
+        stale_after: None,
     };
     let pages = layout::paginate(&mut fonts, &feed, &profile, at());
     let board = layout::layout_page(&mut fonts, &ctx, &pages[0]);

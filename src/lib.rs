@@ -12,4 +12,5 @@ pub mod layout;
 pub mod render;
 pub mod scene;
 pub mod snapshot;
+pub mod source;
 pub mod text;

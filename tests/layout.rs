@@ -164,6 +164,40 @@ fn long_text_is_cut_with_an_ellipsis_inside_its_box() {
 }
 
 #[test]
+fn stale_data_is_marked_on_every_slide() {
+    let mut fonts = Fonts::bundled();
+    let feed = demo();
+    let theme = rankwall::layout::Theme::default();
+    for size in SIZES {
+        let profile = ScreenProfile::parse(size).unwrap();
+        for (now, stale) in [
+            ("2026-11-30T10:00:01+08:00", true),
+            ("2026-11-30T09:59:59+08:00", false),
+        ] {
+            let now = chrono::DateTime::parse_from_rfc3339(now).unwrap();
+            let ctx = rankwall::layout::Context {
+                feed: &feed,
+                profile: &profile,
+                theme: &theme,
+                now,
+                stale_after: Some(chrono::Duration::hours(48)),
+            };
+            for page in layout::paginate(&mut fonts, &feed, &profile, now) {
+                let scene = layout::layout_page(&mut fonts, &ctx, &page);
+                let marked = scene
+                    .texts
+                    .iter()
+                    .any(|t| t.text == "数据未更新 · 最后更新于 2026-11-28 10:00");
+                let updated = scene.texts.iter().any(|t| t.text.starts_with("数据更新于"));
+                assert_eq!((marked, updated), (stale, !stale), "{size} {}", page.file_stem());
+                let problems = scene_problems(&mut fonts, &scene, profile.min_text);
+                assert!(problems.is_empty(), "{size} {}: {problems:#?}", page.file_stem());
+            }
+        }
+    }
+}
+
+#[test]
 fn layout_is_deterministic() {
     let mut fonts = Fonts::bundled();
     let feed = demo();
@@ -251,18 +285,20 @@ fn random_feed() -> impl Strategy<Value = Feed> {
         from: None,
         until: None,
     });
-    (board, list, notice, text(60), text(16)).prop_map(|(board, list, notice, issuer, label)| Feed {
-        generated_at: common::golden_instant(),
-        issuer: Some(issuer),
-        period: Period {
-            id: "p".into(),
-            label,
-            kind: PeriodKind::Month,
+    (board, list, notice, text(60), text(16), 0i64..4).prop_map(
+        |(board, list, notice, issuer, label, age)| Feed {
+            generated_at: common::golden_instant() - chrono::Duration::minutes(age * 40),
+            issuer: Some(issuer),
+            period: Period {
+                id: "p".into(),
+                label,
+                kind: PeriodKind::Month,
+            },
+            boards: vec![board],
+            lists: vec![list],
+            notices: vec![notice],
         },
-        boards: vec![board],
-        lists: vec![list],
-        notices: vec![notice],
-    })
+    )
 }
 
 proptest! {
@@ -274,7 +310,7 @@ proptest! {
         let profile = ScreenProfile::new(w, h).unwrap();
         let theme = rankwall::layout::Theme::default();
         let now = common::golden_instant();
-        let ctx = rankwall::layout::Context { feed: &feed, profile: &profile, theme: &theme, now };
+        let ctx = rankwall::layout::Context { feed: &feed, profile: &profile, theme: &theme, now, stale_after: Some(chrono::Duration::hours(1)) };
         let pages = layout::paginate(&mut fonts, &feed, &profile, now);
         // First, last and one middle page of every slide.
         let mut sample = Vec::new();

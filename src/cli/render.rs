@@ -33,6 +33,7 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
         profile: &profile,
         theme: &theme,
         now,
+        stale_after: Some(chrono::Duration::hours(48)),
     };
     let mut written = Vec::new();
     for (n, page) in layout::paginate(&mut fonts, &feed, &profile, now)

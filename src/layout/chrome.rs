@@ -133,14 +133,7 @@ fn footer_line(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, page: &Page
         pal.muted,
     );
     let updated = Rect::new(r.x + issuer_w + gap, r.y, updated_w, r.h);
-    p.line(
-        &updated_line(ctx),
-        updated,
-        m.footer_size,
-        Weight::Regular,
-        Align::Center,
-        pal.muted,
-    );
+    updated_or_stale(p, ctx, updated, m.footer_size, Align::Center, pal);
     if let Some(marker) = page_marker(page) {
         let mr = Rect::new(r.right() - marker_w, r.y, marker_w, r.h);
         p.line(&marker, mr, m.footer_size, Weight::Bold, Align::Right, pal.text);
@@ -159,14 +152,41 @@ fn strip_footer(p: &mut Painter, ctx: &Context, m: &Metrics, r: Rect, pal: &Pale
         pal.muted,
     );
     let right = Rect::new(r.x + half, r.y, r.w - half, r.h);
-    p.line(
-        &updated_line(ctx),
-        right,
-        m.footer_size,
-        Weight::Regular,
-        Align::Right,
-        pal.muted,
+    updated_or_stale(p, ctx, right, m.footer_size, Align::Right, pal);
+}
+
+/// The update line, or the stale marker as a badge when the data is too old.
+fn updated_or_stale(p: &mut Painter, ctx: &Context, r: Rect, size: f32, align: Align, pal: &Palette) {
+    if !ctx.is_stale() {
+        p.line(&updated_line(ctx), r, size, Weight::Regular, align, pal.muted);
+        return;
+    }
+    let text = stale_line(ctx);
+    let badge = ctx.theme.stale;
+    let h = (size * 1.4).min(r.h).round();
+    let pad = (h * 0.12).round();
+    let width = p.fonts.line_width(&text, size, Weight::Bold) + 2.0 * pad + 2.0;
+    let w = width.min(r.w).ceil();
+    let x = match align {
+        Align::Left => r.x,
+        Align::Center => r.x + ((r.w - w) / 2.0).round(),
+        Align::Right => r.right() - w,
+    };
+    p.badge(
+        &text,
+        Rect::new(x, r.y + ((r.h - h) / 2.0).round(), w, h),
+        size,
+        badge.fill,
+        badge.text,
     );
+}
+
+/// "数据未更新 · 最后更新于 2026-11-26 10:00".
+pub(crate) fn stale_line(ctx: &Context) -> String {
+    format!(
+        "数据未更新 · 最后更新于 {}",
+        ctx.feed.generated_at.format("%Y-%m-%d %H:%M")
+    )
 }
 
 /// "数据更新于 2026-11-28 10:00", in the offset the service used.

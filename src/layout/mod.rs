@@ -26,8 +26,18 @@ pub struct Context<'a> {
     pub feed: &'a Feed,
     pub profile: &'a ScreenProfile,
     pub theme: &'a Theme,
-    /// The instant shown, for notices' windows and (later) staleness.
+    /// The instant shown, for notices' windows and staleness.
     pub now: DateTime<FixedOffset>,
+    /// Data older than this at `now` carries the stale marker on every slide.
+    pub stale_after: Option<chrono::Duration>,
+}
+
+impl Context<'_> {
+    /// Whether the data is older than the staleness limit.
+    pub fn is_stale(&self) -> bool {
+        self.stale_after
+            .is_some_and(|limit| self.now - self.feed.generated_at > limit)
+    }
 }
 
 /// Lays out one page. A page that does not belong to `ctx.feed` yields the

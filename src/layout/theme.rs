@@ -41,6 +41,8 @@ pub struct Theme {
     pub podium: [Badge; 3],
     /// Grade badges: top (一类, 标兵村), second (二类, 先进村), other.
     pub grades: [Badge; 3],
+    /// The "data not updated" marker.
+    pub stale: Badge,
 }
 
 impl Default for Theme {
@@ -108,6 +110,10 @@ impl Default for Theme {
                     text: Rgba::hex(0xFFFFFF),
                 },
             ],
+            stale: Badge {
+                fill: Rgba::hex(0xFFB300),
+                text: dark,
+            },
         }
     }
 }

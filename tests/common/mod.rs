@@ -57,6 +57,7 @@ pub fn all_pages(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec
         profile,
         theme: &theme,
         now,
+        stale_after: None,
     };
     layout::paginate(fonts, feed, profile, now)
         .into_iter()

@@ -1,0 +1,286 @@
+//! One fetch of the feed: conditional GET over HTTP(S), or a file read, with
+//! the size limit enforced while streaming and every failure classified.
+
+use crate::feed::MAX_BODY_BYTES;
+use chrono::{DateTime, Utc};
+use reqwest::header::{self, HeaderMap};
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+use thiserror::Error;
+
+/// The validators of the last good response, sent back on the next poll.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A body that arrived whole.
+#[derive(Debug)]
+pub struct Fetched {
+    pub body: Vec<u8>,
+    pub validators: Validators,
+    /// The server's `Date` header.
+    pub server_date: Option<DateTime<Utc>>,
+    /// Set when `Content-Type` is missing or not JSON (accepted with a warning).
+    pub content_type_warning: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum FetchOutcome {
+    Body(Fetched),
+    NotModified { server_date: Option<DateTime<Utc>> },
+}
+
+/// Why a fetch failed. Each kind has its own code.
+#[derive(Debug, Error)]
+pub enum FetchError {
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("no answer within the timeout")]
+    Timeout,
+    #[error("HTTP {status}")]
+    Status { status: u16 },
+    #[error("HTTP {status}, retry after {retry_after:?}")]
+    RetryLater {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("the body is larger than {MAX_BODY_BYTES} bytes; stopped reading at the limit")]
+    TooLarge,
+    #[error("the body was cut off: {0}")]
+    Truncated(String),
+    #[error("cannot read {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("HTTP client error: {0}")]
+    Client(String),
+}
+
+impl FetchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FetchError::Connect(_) => "connect",
+            FetchError::Timeout => "timeout",
+            FetchError::Status { .. } => "http_status",
+            FetchError::RetryLater { .. } => "retry_later",
+            FetchError::TooLarge => "too_large",
+            FetchError::Truncated(_) => "truncated",
+            FetchError::File { .. } => "file",
+            FetchError::Client(_) => "client",
+        }
+    }
+
+    /// The server's `Retry-After`, if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::RetryLater { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// Something that can fetch the feed; the poller is generic over it so its
+/// timing can be tested with a fake on tokio's paused clock.
+pub trait Fetcher: Send + Sync {
+    fn fetch(&self, validators: &Validators)
+        -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
+    /// What is fetched, for logs and status.
+    fn location(&self) -> &str;
+}
+
+/// Timeouts, identity and trust for HTTP fetches.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub total_timeout: Duration,
+    /// Goes into `User-Agent: rankwall/<version> (<screen id>)`.
+    pub screen_id: String,
+    /// An extra CA certificate (PEM) trusted besides the system's roots.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(20),
+            total_timeout: Duration::from_secs(60),
+            screen_id: "unnamed".into(),
+            ca_file: None,
+        }
+    }
+}
+
+/// Fetches one URL (`http`, `https` or `file://`) with one shared client.
+pub struct HttpFetcher {
+    url: String,
+    client: reqwest::Client,
+}
+
+impl HttpFetcher {
+    pub fn new(url: &str, options: &HttpOptions) -> Result<Self, FetchError> {
+        let agent = format!("rankwall/{} ({})", env!("CARGO_PKG_VERSION"), options.screen_id);
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            .timeout(options.total_timeout)
+            .user_agent(agent);
+        if let Some(path) = &options.ca_file {
+            let pem = std::fs::read(path).map_err(|e| FetchError::File {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| FetchError::Client(format!("CA file {}: {e}", path.display())))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder.build().map_err(|e| FetchError::Client(e.to_string()))?;
+        Ok(HttpFetcher {
+            url: url.to_string(),
+            client,
+        })
+    }
+
+    async fn fetch_http(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let mut request = self.client.get(&self.url);
+        if let Some(etag) = &validators.etag {
+            request = request.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(lm) = &validators.last_modified {
+            request = request.header(header::IF_MODIFIED_SINCE, lm);
+        }
+        let response = request.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let server_date = header_date(response.headers(), header::DATE);
+        if status == 304 {
+            return Ok(FetchOutcome::NotModified { server_date });
+        }
+        if status == 429 || status == 503 {
+            let retry_after = retry_after(response.headers());
+            return Err(FetchError::RetryLater { status, retry_after });
+        }
+        if !(200..300).contains(&status) {
+            return Err(FetchError::Status { status });
+        }
+        let headers = response.headers().clone();
+        let body = read_limited(response).await?;
+        Ok(FetchOutcome::Body(Fetched {
+            body,
+            validators: Validators {
+                etag: header_text(&headers, header::ETAG),
+                last_modified: header_text(&headers, header::LAST_MODIFIED),
+            },
+            server_date,
+            content_type_warning: content_type_warning(&headers),
+        }))
+    }
+
+    async fn fetch_file(&self, path: &str) -> Result<FetchOutcome, FetchError> {
+        let path = PathBuf::from(path);
+        let file_error = |e: std::io::Error| FetchError::File {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let len = tokio::fs::metadata(&path).await.map_err(file_error)?.len();
+        if len > MAX_BODY_BYTES as u64 {
+            return Err(FetchError::TooLarge);
+        }
+        let body = tokio::fs::read(&path).await.map_err(file_error)?;
+        Ok(FetchOutcome::Body(Fetched {
+            body,
+            validators: Validators::default(),
+            server_date: None,
+            content_type_warning: None,
+        }))
+    }
+}
+
+impl Fetcher for HttpFetcher {
+    async fn fetch(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        match self.url.strip_prefix("file://") {
+            Some(path) => self.fetch_file(path).await,
+            None if self.url.contains("://") => self.fetch_http(validators).await,
+            None => self.fetch_file(&self.url.clone()).await,
+        }
+    }
+
+    fn location(&self) -> &str {
+        &self.url
+    }
+}
+
+/// Reads the body, stopping as soon as it passes the limit.
+async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, FetchError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
+        return Err(FetchError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify_body)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(FetchError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn classify(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        FetchError::Timeout
+    } else if e.is_connect() {
+        FetchError::Connect(source_chain(&e))
+    } else {
+        FetchError::Client(source_chain(&e))
+    }
+}
+
+fn classify_body(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        FetchError::Timeout
+    } else {
+        FetchError::Truncated(source_chain(&e))
+    }
+}
+
+fn source_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_string)
+}
+
+fn header_date(headers: &HeaderMap, name: header::HeaderName) -> Option<DateTime<Utc>> {
+    let text = header_text(headers, name)?;
+    DateTime::parse_from_rfc2822(&text).ok().map(|d| d.to_utc())
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = header_text(headers, header::RETRY_AFTER)?;
+    if let Ok(secs) = text.trim().parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = DateTime::parse_from_rfc2822(text.trim()).ok()?.to_utc();
+    (at - Utc::now()).to_std().ok()
+}
+
+fn content_type_warning(headers: &HeaderMap) -> Option<String> {
+    match header_text(headers, header::CONTENT_TYPE) {
+        None => Some("no Content-Type header; expected application/json".into()),
+        Some(ct) if ct.to_ascii_lowercase().contains("json") => None,
+        Some(ct) => Some(format!("Content-Type is {ct:?}; expected application/json")),
+    }
+}

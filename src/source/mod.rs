@@ -1,0 +1,25 @@
+//! The feed source: polling with conditional GET, backoff with jitter, a
+//! last-good cache that survives reboots, clock sanity, and a status the rest
+//! of the program can read. Whatever the network does, the last good
+//! document stays available.
+
+mod backoff;
+mod cache;
+mod clock;
+mod fetch;
+mod poller;
+mod status;
+
+pub use backoff::Backoff;
+pub use cache::{cache_dir, Cache, CacheError, CachedFeed};
+pub use clock::Clock;
+pub use fetch::{FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators};
+pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
+pub use status::{FeedStatus, Outcome};
+
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of `bytes` as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

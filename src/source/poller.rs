@@ -1,0 +1,310 @@
+//! The poller: loads the last good document from the cache, then fetches at
+//! the interval (with jitter), backs off after failures, and reports every
+//! change as a message. It never touches the window or the GPU.
+
+use super::backoff::Backoff;
+use super::cache::{cache_dir, Cache, CacheMeta};
+use super::clock::Clock;
+use super::fetch::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
+use super::status::{FeedStatus, Outcome};
+use crate::feed::{self, Feed, Report};
+use chrono::Utc;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Everything the poller needs to know.
+#[derive(Clone)]
+pub struct SourceConfig {
+    pub url: String,
+    pub interval: Duration,
+    /// Spread of the interval, as a fraction (0.1 = ±10 %).
+    pub jitter: f64,
+    /// The longest wait between retries after failures.
+    pub backoff_max: Duration,
+    pub http: HttpOptions,
+    pub cache_dir: PathBuf,
+    /// Data older than this is shown with the stale marker.
+    pub stale_after: Duration,
+    pub clock_tolerance: Duration,
+    /// Use the server's time for the schedule while the local clock is off.
+    pub trust_server_time: bool,
+    /// Which characters the fonts cover, for the status's count.
+    pub covers: Option<Arc<dyn Fn(char) -> bool + Send + Sync>>,
+}
+
+impl SourceConfig {
+    /// The defaults for `url`: poll every 60 s ± 10 %, back off to at most
+    /// 5 minutes, stale after 48 hours, clock tolerance 2 minutes.
+    pub fn new(url: &str) -> Self {
+        SourceConfig {
+            url: url.to_string(),
+            interval: Duration::from_secs(60),
+            jitter: 0.1,
+            backoff_max: Duration::from_secs(300),
+            http: HttpOptions::default(),
+            cache_dir: cache_dir(None),
+            stale_after: Duration::from_secs(48 * 3600),
+            clock_tolerance: Duration::from_secs(120),
+            trust_server_time: true,
+            covers: None,
+        }
+    }
+}
+
+/// An accepted document.
+#[derive(Debug)]
+pub struct Accepted {
+    pub feed: Feed,
+    pub report: Report,
+    pub sha256: String,
+    pub from_cache: bool,
+}
+
+/// What the poller tells the rest of the program.
+#[derive(Debug)]
+pub enum SourceEvent {
+    Data(Arc<Accepted>),
+    Status(Box<FeedStatus>),
+}
+
+/// The result of one attempt.
+#[derive(Debug)]
+pub struct PollResult {
+    pub outcome: Outcome,
+    pub accepted: Option<Arc<Accepted>>,
+    pub delay: Duration,
+}
+
+pub struct Poller<F: Fetcher> {
+    config: SourceConfig,
+    fetcher: F,
+    cache: Cache,
+    backoff: Backoff,
+    clock: Clock,
+    validators: Validators,
+    status: FeedStatus,
+    logged: Option<String>,
+}
+
+impl<F: Fetcher> Poller<F> {
+    pub fn new(config: SourceConfig, fetcher: F) -> Self {
+        Self::with_rng(config, fetcher, fastrand::Rng::new())
+    }
+
+    /// A poller with a seeded random source (tests).
+    pub fn with_rng(config: SourceConfig, fetcher: F, rng: fastrand::Rng) -> Self {
+        let backoff = Backoff::new(config.interval, config.backoff_max, config.jitter, rng);
+        let status = FeedStatus {
+            url: config.url.clone(),
+            ..FeedStatus::default()
+        };
+        Poller {
+            cache: Cache::new(&config.cache_dir, &config.url),
+            clock: Clock::new(config.clock_tolerance, config.trust_server_time),
+            backoff,
+            fetcher,
+            validators: Validators::default(),
+            status,
+            logged: None,
+            config,
+        }
+    }
+
+    pub fn status(&self) -> &FeedStatus {
+        &self.status
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// Loads the last good document from disk, if there is a usable one.
+    pub fn load_cache(&mut self) -> Option<Arc<Accepted>> {
+        match self.cache.load() {
+            Ok(Some(cached)) => {
+                tracing::info!(path = %self.cache.path().display(), fetched_at = %cached.meta.fetched_at, "loaded last good feed from cache");
+                self.validators = cached.meta.validators.clone();
+                let accepted = Accepted {
+                    feed: cached.feed,
+                    report: cached.report,
+                    sha256: cached.meta.sha256,
+                    from_cache: true,
+                };
+                Some(self.take(accepted))
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
+        }
+    }
+
+    /// One fetch, with its effect on the status; returns the delay until the next.
+    pub async fn poll_once(&mut self) -> PollResult {
+        let local = Utc::now();
+        self.status.last_attempt_at = Some(self.clock.now(local));
+        let (outcome, accepted) = match self.fetcher.fetch(&self.validators).await {
+            Ok(FetchOutcome::NotModified { server_date }) => {
+                self.observe_clock(server_date);
+                (Outcome::Unchanged, None)
+            }
+            Ok(FetchOutcome::Body(fetched)) => self.receive(fetched),
+            Err(e) => {
+                let outcome = Outcome::Failed {
+                    code: e.code().into(),
+                    message: e.to_string(),
+                };
+                let delay = self.backoff.failure(e.retry_after());
+                return self.finish(outcome, None, delay);
+            }
+        };
+        let delay = if outcome.is_failure() {
+            self.backoff.failure(None)
+        } else {
+            self.backoff.success()
+        };
+        self.finish(outcome, accepted, delay)
+    }
+
+    fn receive(&mut self, fetched: Fetched) -> (Outcome, Option<Arc<Accepted>>) {
+        self.observe_clock(fetched.server_date);
+        if let Some(warning) = &fetched.content_type_warning {
+            tracing::debug!("{}: {warning}", self.config.url);
+        }
+        let sha256 = super::sha256_hex(&fetched.body);
+        if self.status.sha256.as_deref() == Some(sha256.as_str()) {
+            self.validators = fetched.validators;
+            return (Outcome::Unchanged, None);
+        }
+        match feed::parse(&fetched.body) {
+            Ok((feed, report)) => {
+                report.log();
+                let meta = CacheMeta {
+                    url: self.config.url.clone(),
+                    fetched_at: Utc::now(),
+                    sha256: sha256.clone(),
+                    validators: fetched.validators.clone(),
+                };
+                if let Err(e) = self.cache.store(&meta, &fetched.body) {
+                    tracing::warn!("{e}");
+                }
+                self.validators = fetched.validators;
+                let accepted = self.take(Accepted {
+                    feed,
+                    report,
+                    sha256,
+                    from_cache: false,
+                });
+                (Outcome::Updated, Some(accepted))
+            }
+            Err(refusal) => (
+                Outcome::Refused {
+                    code: refusal.code().into(),
+                    message: refusal.to_string(),
+                },
+                None,
+            ),
+        }
+    }
+
+    /// Makes `accepted` the document on screen, in the status.
+    fn take(&mut self, accepted: Accepted) -> Arc<Accepted> {
+        let s = &mut self.status;
+        s.generated_at = Some(accepted.feed.generated_at);
+        s.sha256 = Some(accepted.sha256.clone());
+        s.etag = self.validators.etag.clone();
+        s.from_cache = accepted.from_cache;
+        s.dropped_items = accepted.report.dropped.len();
+        s.uncovered_chars = match &self.config.covers {
+            Some(covers) => feed::uncovered_chars(&accepted.feed, covers.as_ref()).chars.len(),
+            None => 0,
+        };
+        Arc::new(accepted)
+    }
+
+    fn observe_clock(&mut self, server_date: Option<chrono::DateTime<Utc>>) {
+        let Some(server) = server_date else { return };
+        if self.clock.observe(server, Utc::now()) {
+            match self.clock.skew() {
+                Some(skew) => tracing::warn!(
+                    skew_secs = skew.num_seconds(),
+                    using_server_time = self.clock.using_server_time(),
+                    "local clock differs from the feed server's Date"
+                ),
+                None => tracing::info!("local clock agrees with the feed server again"),
+            }
+        }
+        self.status.clock_skew_secs = self.clock.skew().map(|s| s.num_seconds());
+        self.status.using_server_time = self.clock.using_server_time();
+    }
+
+    fn finish(&mut self, outcome: Outcome, accepted: Option<Arc<Accepted>>, delay: Duration) -> PollResult {
+        let now = self.clock.now(Utc::now());
+        if !outcome.is_failure() {
+            self.status.last_success_at = Some(now);
+        }
+        self.status.consecutive_failures = self.backoff.failures();
+        self.status.next_attempt_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
+        self.log_change(&outcome);
+        self.status.last_outcome = Some(outcome.clone());
+        PollResult {
+            outcome,
+            accepted,
+            delay,
+        }
+    }
+
+    /// Logs once per change of state, not per poll.
+    fn log_change(&mut self, outcome: &Outcome) {
+        let state = outcome.code().to_string();
+        if self.logged.as_deref() == Some(state.as_str()) && *outcome != Outcome::Updated {
+            return;
+        }
+        match outcome {
+            Outcome::Updated => {
+                tracing::info!(url = %self.config.url, sha256 = ?self.status.sha256, "feed updated")
+            }
+            Outcome::Unchanged => tracing::info!(url = %self.config.url, "feed reachable, unchanged"),
+            Outcome::Failed { message, .. } | Outcome::Refused { message, .. } => tracing::warn!(
+                url = %self.config.url,
+                code = outcome.code(),
+                failures = self.backoff.failures(),
+                "feed fetch failed, keeping the last good data: {message}"
+            ),
+        }
+        self.logged = Some(state);
+    }
+
+    /// Runs forever: cache first, then poll, sending every accepted document
+    /// and every status. Returns when the receiver is gone.
+    pub async fn run(mut self, tx: mpsc::Sender<SourceEvent>) {
+        if let Some(accepted) = self.load_cache() {
+            if tx.send(SourceEvent::Data(accepted)).await.is_err() {
+                return;
+            }
+        }
+        loop {
+            let result = self.poll_once().await;
+            if let Some(accepted) = result.accepted {
+                if tx.send(SourceEvent::Data(accepted)).await.is_err() {
+                    return;
+                }
+            }
+            if tx
+                .send(SourceEvent::Status(Box::new(self.status.clone())))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            tokio::time::sleep(result.delay).await;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The feed status: a plain struct anyone can read (the status server, logs,
+//! the stale marker).
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use serde::Serialize;
+
+/// What the last attempt did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A new document was accepted and is on screen.
+    Updated,
+    /// `304 Not Modified`, or the same bytes again.
+    Unchanged,
+    /// The transfer failed (connection, timeout, HTTP status, size, body).
+    Failed { code: String, message: String },
+    /// The document arrived but the contract refuses it.
+    Refused { code: String, message: String },
+}
+
+impl Outcome {
+    /// A stable code: `updated`, `unchanged`, or the failure's own code.
+    pub fn code(&self) -> &str {
+        match self {
+            Outcome::Updated => "updated",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Failed { code, .. } | Outcome::Refused { code, .. } => code,
+        }
+    }
+
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Outcome::Failed { .. } | Outcome::Refused { .. })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FeedStatus {
+    pub url: String,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_outcome: Option<Outcome>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// `generated_at` of the document on screen.
+    pub generated_at: Option<DateTime<FixedOffset>>,
+    /// SHA-256 of the document on screen.
+    pub sha256: Option<String>,
+    pub etag: Option<String>,
+    /// Whether the document on screen came from the disk cache.
+    pub from_cache: bool,
+    pub dropped_items: usize,
+    pub uncovered_chars: usize,
+    /// Server time minus local time in seconds, when beyond the tolerance.
+    pub clock_skew_secs: Option<i64>,
+    pub using_server_time: bool,
+}
+
+impl FeedStatus {
+    /// How old the data on screen is at `now`.
+    pub fn age(&self, now: DateTime<Utc>) -> Option<Duration> {
+        self.generated_at.map(|g| now - g.to_utc())
+    }
+
+    /// Whether the data on screen is older than `limit` at `now`.
+    pub fn is_stale(&self, now: DateTime<Utc>, limit: Duration) -> bool {
+        self.age(now).is_some_and(|a| a > limit)
+    }
+}
