@@ -7,6 +7,7 @@
 //! PNG. The data side ([`feed`], [`layout`], [`text`]) never touches the GPU.
 
 pub mod cli;
+pub mod demo;
 pub mod feed;
 pub mod layout;
 pub mod render;
@@ -14,3 +15,9 @@ pub mod scene;
 pub mod snapshot;
 pub mod source;
 pub mod text;
+
+/// China Standard Time (UTC+8), the zone the feed and the screens use by default.
+pub fn china_standard_time() -> chrono::FixedOffset {
+    use chrono::Offset;
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}

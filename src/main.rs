@@ -33,6 +33,10 @@ enum Command {
         at: Option<String>,
         #[command(flatten)]
         fonts: FontArgs,
+        /// Folder for the last good copy of a feed URL (default: $RANKWALL_CACHE_DIR,
+        /// else $XDG_CACHE_HOME/rankwall, else ~/.cache/rankwall).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
     /// Validate a feed and report what was refused, dropped, cleaned, and not covered by fonts.
     Check {
@@ -41,6 +45,18 @@ enum Command {
         feed: String,
         #[command(flatten)]
         fonts: FontArgs,
+    },
+    /// Serve the embedded demo feed over HTTP, changing scores now and then.
+    DemoServer {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Seconds between score changes (0: never).
+        #[arg(long, default_value_t = 30)]
+        change_every: u64,
+        /// Misbehave in this way on every request.
+        #[arg(long, value_enum)]
+        fault: Option<rankwall::demo::Fault>,
     },
 }
 
@@ -89,15 +105,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             at,
             fonts,
+            cache_dir,
         } => {
             let fonts = fonts.options();
-            let files = rankwall::cli::render(&rankwall::cli::RenderOptions {
+            let opts = rankwall::cli::RenderOptions {
                 feed,
                 size,
                 out,
                 at,
                 fonts,
-            })?;
+                cache_dir,
+            };
+            let files = rankwall::cli::render(&opts)?;
             println!("wrote {} page(s)", files.len());
             Ok(ExitCode::SUCCESS)
         }
@@ -109,6 +128,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::DemoServer {
+            addr,
+            change_every,
+            fault,
+        } => {
+            let runtime = tokio::runtime::Runtime::new()?;
+            let options = rankwall::demo::DemoOptions {
+                addr,
+                change_every,
+                fault,
+            };
+            runtime.block_on(rankwall::demo::run_demo_server(options))?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

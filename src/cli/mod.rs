@@ -11,14 +11,57 @@ pub use render::{render, RenderOptions};
 use crate::feed::{self, Feed, Report};
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
+use std::path::Path;
 
 /// Loads and validates the feed at `location`, or the embedded demo feed.
-pub fn load_feed(location: Option<&str>) -> anyhow::Result<(Feed, Report)> {
+/// A URL goes through the feed source: one fetch, and the last good document
+/// from the cache in `cache_dir` when the fetch fails.
+pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Result<(Feed, Report)> {
     let Some(location) = location else {
         return feed::demo().context("the embedded demo feed is invalid (a build defect)");
     };
-    let body = feed::load(location)?;
-    feed::parse(&body).with_context(|| format!("feed {location} refused"))
+    if !location.contains("://") {
+        let body = feed::load(location)?;
+        return feed::parse(&body).with_context(|| format!("feed {location} refused"));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(fetch_once(location, cache_dir))
+}
+
+async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<(Feed, Report)> {
+    let mut config = crate::source::SourceConfig::new(url);
+    config.cache_dir = crate::source::cache_dir(cache_dir);
+    let fetcher = crate::source::HttpFetcher::new(url, &config.http)?;
+    let mut poller = crate::source::Poller::new(config, fetcher);
+    let cached = poller.load_cache();
+    let result = poller.poll_once().await;
+    let accepted = match (result.accepted, cached) {
+        (Some(fresh), _) => fresh,
+        (None, Some(cached)) => {
+            if result.outcome.is_failure() {
+                tracing::warn!(cache = %poller.cache().path().display(), "using the last good feed from the cache");
+            }
+            cached
+        }
+        (None, None) => anyhow::bail!(
+            "feed {url}: {} and there is no cached copy in {}",
+            outcome_text(&result.outcome),
+            poller.cache().path().display()
+        ),
+    };
+    let accepted = std::sync::Arc::try_unwrap(accepted).map_err(|_| anyhow::anyhow!("feed still shared"))?;
+    Ok((accepted.feed, accepted.report))
+}
+
+fn outcome_text(outcome: &crate::source::Outcome) -> String {
+    match outcome {
+        crate::source::Outcome::Failed { message, .. } | crate::source::Outcome::Refused { message, .. } => {
+            message.clone()
+        }
+        other => other.code().to_string(),
+    }
 }
 
 /// Parses `--at`, an RFC 3339 instant; `None` means now, in China Standard Time.
@@ -26,9 +69,6 @@ pub fn parse_at(at: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
     match at {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time such as 2026-11-28T10:00:05+08:00")),
-        None => {
-            let cst = FixedOffset::east_opt(8 * 3600).context("invalid offset")?;
-            Ok(chrono::Utc::now().with_timezone(&cst))
-        }
+        None => Ok(chrono::Utc::now().with_timezone(&crate::china_standard_time())),
     }
 }

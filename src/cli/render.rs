@@ -13,13 +13,15 @@ pub struct RenderOptions {
     pub out: PathBuf,
     pub at: Option<String>,
     pub fonts: FontOptions,
+    /// Where the last good copy of a feed URL is kept.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Renders every page and returns the files written.
 pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     let profile = ScreenProfile::parse(&opts.size).context("--size")?;
     let now = super::parse_at(opts.at.as_deref())?;
-    let (feed, report) = super::load_feed(opts.feed.as_deref())?;
+    let (feed, report) = super::load_feed(opts.feed.as_deref(), opts.cache_dir.as_deref())?;
     report.log();
     let mut fonts = Fonts::load(&opts.fonts)?;
     crate::feed::uncovered_chars(&feed, &|c| fonts.covers(c)).log();
