@@ -65,7 +65,8 @@ fn check_refuses_each_contract_case_with_a_distinct_reason() {
         ("not_utf8", vec![0xC1, 0xD9, 0xBD, 0xAD]),
         ("too_large", big),
         ("empty", Vec::new()),
-        ("not_json", b"<html>502</html>".to_vec()),
+        ("html_page", b"<html>502</html>".to_vec()),
+        ("not_json", b"{\"schema_version\": 1,".to_vec()),
         ("not_object", b"[]".to_vec()),
         (
             "schema_version_missing",
@@ -264,4 +265,75 @@ fn an_extra_font_file_that_is_missing_is_named() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/extra.ttf"));
+}
+
+/// A free port on 127.0.0.1 (bound, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let cache = temp_dir("demo-cache");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = bin()
+        .args(["demo-server", "--addr", &addr, "--change-every", "0"])
+        .spawn()
+        .unwrap();
+    let url = format!("http://{addr}/feed.json");
+    let ready = (0..50).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    assert!(ready, "demo server did not start");
+    let render = |out: &Path| {
+        bin()
+            .args(["render", "--feed", &url, "--size", "1280x256", "--cache-dir"])
+            .arg(&cache)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let first_dir = temp_dir("demo-first");
+    let first = render(&first_dir);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let second_dir = temp_dir("demo-second");
+    let second = render(&second_dir);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("using the last good feed from the cache"),
+        "{stderr}"
+    );
+    let a = std::fs::read(first_dir.join("001-board-towns-2026-11-p1of7.png")).unwrap();
+    let b = std::fs::read(second_dir.join("001-board-towns-2026-11-p1of7.png")).unwrap();
+    assert_eq!(a, b, "the cached data renders the same page");
+    let empty_cache = temp_dir("demo-empty-cache");
+    let out = bin()
+        .args(["render", "--feed", &url, "--cache-dir"])
+        .arg(&empty_cache)
+        .args(["--out", "/tmp/never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no cached copy") && err.contains("cannot connect"),
+        "{err}"
+    );
 }

@@ -126,6 +126,7 @@ fn every_refusal_has_a_distinct_code() {
             column: 1,
             message: String::new(),
         },
+        Refusal::HtmlPage,
         Refusal::NotAnObject,
         Refusal::MissingSchemaVersion,
         Refusal::UnsupportedSchemaVersion { found: "2".into() },

@@ -16,13 +16,23 @@ use std::path::Path;
 /// Loads and validates the feed at `location`, or the embedded demo feed.
 /// A URL goes through the feed source: one fetch, and the last good document
 /// from the cache in `cache_dir` when the fetch fails.
-pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Result<(Feed, Report)> {
+pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Result<LoadedFeed> {
     let Some(location) = location else {
-        return feed::demo().context("the embedded demo feed is invalid (a build defect)");
+        let (feed, report) = feed::demo().context("the embedded demo feed is invalid (a build defect)")?;
+        return Ok(LoadedFeed {
+            feed,
+            report,
+            clock_correction: None,
+        });
     };
     if !location.contains("://") {
         let body = feed::load(location)?;
-        return feed::parse(&body).with_context(|| format!("feed {location} refused"));
+        let (feed, report) = feed::parse(&body).with_context(|| format!("feed {location} refused"))?;
+        return Ok(LoadedFeed {
+            feed,
+            report,
+            clock_correction: None,
+        });
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -30,7 +40,15 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
     runtime.block_on(fetch_once(location, cache_dir))
 }
 
-async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<(Feed, Report)> {
+/// A feed ready to show, with the correction to apply to the local clock when
+/// the feed server's `Date` says the local clock is wrong.
+pub struct LoadedFeed {
+    pub feed: Feed,
+    pub report: Report,
+    pub clock_correction: Option<chrono::Duration>,
+}
+
+async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<LoadedFeed> {
     let mut config = crate::source::SourceConfig::new(url);
     config.cache_dir = crate::source::cache_dir(cache_dir);
     let fetcher = crate::source::HttpFetcher::new(url, &config.http)?;
@@ -51,8 +69,17 @@ async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<(Feed
             poller.cache().path().display()
         ),
     };
+    let clock_correction = poller
+        .clock()
+        .using_server_time()
+        .then(|| poller.clock().skew())
+        .flatten();
     let accepted = std::sync::Arc::try_unwrap(accepted).map_err(|_| anyhow::anyhow!("feed still shared"))?;
-    Ok((accepted.feed, accepted.report))
+    Ok(LoadedFeed {
+        feed: accepted.feed,
+        report: accepted.report,
+        clock_correction,
+    })
 }
 
 fn outcome_text(outcome: &crate::source::Outcome) -> String {
@@ -64,11 +91,18 @@ fn outcome_text(outcome: &crate::source::Outcome) -> String {
     }
 }
 
-/// Parses `--at`, an RFC 3339 instant; `None` means now, in China Standard Time.
-pub fn parse_at(at: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
+/// Parses `--at`, an RFC 3339 instant; `None` means now (corrected by
+/// `correction` when the local clock is known to be wrong), in China Standard Time.
+pub fn parse_at(
+    at: Option<&str>,
+    correction: Option<chrono::Duration>,
+) -> anyhow::Result<DateTime<FixedOffset>> {
     match at {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time such as 2026-11-28T10:00:05+08:00")),
-        None => Ok(chrono::Utc::now().with_timezone(&crate::china_standard_time())),
+        None => {
+            let now = chrono::Utc::now() + correction.unwrap_or_default();
+            Ok(now.with_timezone(&crate::china_standard_time()))
+        }
     }
 }

@@ -20,8 +20,9 @@ pub struct RenderOptions {
 /// Renders every page and returns the files written.
 pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     let profile = ScreenProfile::parse(&opts.size).context("--size")?;
-    let now = super::parse_at(opts.at.as_deref())?;
-    let (feed, report) = super::load_feed(opts.feed.as_deref(), opts.cache_dir.as_deref())?;
+    let loaded = super::load_feed(opts.feed.as_deref(), opts.cache_dir.as_deref())?;
+    let (feed, report) = (loaded.feed, loaded.report);
+    let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
     report.log();
     let mut fonts = Fonts::load(&opts.fonts)?;
     crate::feed::uncovered_chars(&feed, &|c| fonts.covers(c)).log();

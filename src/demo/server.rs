@@ -80,11 +80,11 @@ struct DemoState {
 
 impl DemoState {
     fn version(&self) -> u64 {
-        if self.change_every == 0 {
-            0
-        } else {
-            self.start.elapsed().as_secs() / self.change_every
-        }
+        self.start
+            .elapsed()
+            .as_secs()
+            .checked_div(self.change_every)
+            .unwrap_or(0)
     }
 
     fn reply(&self, request: &Request, fault: Option<Fault>) -> Reply {

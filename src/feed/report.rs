@@ -17,6 +17,8 @@ pub enum Refusal {
         column: usize,
         message: String,
     },
+    #[error("the body is an HTML page (often a proxy's or server's error page), not JSON")]
+    HtmlPage,
     #[error("the document is not a JSON object")]
     NotAnObject,
     #[error("`schema_version` is missing; a version 1 document must say `\"schema_version\": 1`")]
@@ -43,6 +45,7 @@ impl Refusal {
             Refusal::NotUtf8 { .. } => "not_utf8",
             Refusal::Empty => "empty",
             Refusal::NotJson { .. } => "not_json",
+            Refusal::HtmlPage => "html_page",
             Refusal::NotAnObject => "not_object",
             Refusal::MissingSchemaVersion => "schema_version_missing",
             Refusal::UnsupportedSchemaVersion { .. } => "schema_version_unsupported",

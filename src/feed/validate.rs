@@ -47,6 +47,9 @@ fn parse_json(bytes: &[u8]) -> Result<Value, Refusal> {
     if text.trim().is_empty() {
         return Err(Refusal::Empty);
     }
+    if text.trim_start().starts_with('<') {
+        return Err(Refusal::HtmlPage);
+    }
     serde_json::from_str(text).map_err(|e| Refusal::NotJson {
         line: e.line(),
         column: e.column(),

@@ -55,10 +55,18 @@ pub struct Cache {
 /// The cache folder: the configured one, else `RANKWALL_CACHE_DIR`, else
 /// `$XDG_CACHE_HOME/rankwall`, else `~/.cache/rankwall`, else a folder in /tmp.
 pub fn cache_dir(configured: Option<&Path>) -> PathBuf {
+    cache_dir_with(configured, &|k| std::env::var_os(k))
+}
+
+/// [`cache_dir`] with the environment given as a function (for tests).
+pub fn cache_dir_with(
+    configured: Option<&Path>,
+    var: &dyn Fn(&str) -> Option<std::ffi::OsString>,
+) -> PathBuf {
     if let Some(dir) = configured {
         return dir.to_path_buf();
     }
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| var(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     env("RANKWALL_CACHE_DIR")
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("rankwall")))
         .or_else(|| env("HOME").map(|d| d.join(".cache/rankwall")))
