@@ -20,9 +20,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Feed, Report), Refusal> {
     let mut v = Validator::default();
     let period = v.period(root)?;
     let issuer = v.optional_string(root.get("issuer"), "$.issuer", false);
-    let boards = v.array(root, "boards", Validator::board);
-    let lists = v.array(root, "lists", Validator::list);
-    let notices = v.array(root, "notices", Validator::notice);
+    let boards = v.nested(root, "boards", "$", Validator::board);
+    let lists = v.nested(root, "lists", "$", Validator::list);
+    let notices = v.nested(root, "notices", "$", Validator::notice);
     let feed = Feed {
         generated_at,
         issuer,
@@ -155,35 +155,6 @@ impl Validator {
         Ok(Period { id, label, kind })
     }
 
-    /// Validates each element of an optional top-level array, dropping the bad ones.
-    fn array<T>(
-        &mut self,
-        root: &Map<String, Value>,
-        key: &str,
-        item: fn(&mut Self, &Value, &str) -> Result<T, String>,
-    ) -> Vec<T> {
-        let items = match root.get(key) {
-            None | Some(Value::Null) => return Vec::new(),
-            Some(Value::Array(items)) => items,
-            Some(other) => {
-                self.report.drop(
-                    format!("$.{key}"),
-                    format!("expected an array, found {}", kind_of(other)),
-                );
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for (i, value) in items.iter().enumerate() {
-            let path = format!("$.{key}[{i}]");
-            match item(self, value, &path) {
-                Ok(t) => out.push(t),
-                Err(reason) => self.report.drop(path, reason),
-            }
-        }
-        out
-    }
-
     /// The `id` of a board, list or notice: valid and not seen before.
     fn item_id(&mut self, obj: &Map<String, Value>) -> Result<String, String> {
         let id = match obj.get("id") {
@@ -226,7 +197,8 @@ impl Validator {
         })
     }
 
-    /// Validates each element of an optional array inside an item.
+    /// Validates each element of the optional array `key` of `obj` (at
+    /// `path`), dropping the bad ones with their paths.
     fn nested<T>(
         &mut self,
         obj: &Map<String, Value>,

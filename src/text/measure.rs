@@ -37,6 +37,26 @@ pub fn line_height(size: f32) -> f32 {
     (size * LINE_FACTOR).round()
 }
 
+/// The longest prefix length `n` (up to `len`) for which `fits(n)` holds,
+/// assuming it holds for every length below one that fits (binary search).
+fn longest_fitting(len: usize, mut fits: impl FnMut(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0usize, len);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+/// The first `n` characters, trimmed, with "…".
+fn cut(chars: &[char], n: usize) -> String {
+    format!("{}…", chars[..n].iter().collect::<String>().trim_end())
+}
+
 impl Fonts {
     /// The advance width of `text` on one line at `size` pixels.
     pub fn line_width(&mut self, text: &str, size: f32, weight: Weight) -> f32 {
@@ -143,17 +163,10 @@ impl Fonts {
     /// The longest prefix of `text` that, followed by "…", fits `max_w`.
     fn ellipsize(&mut self, text: &str, max_w: f32, size: f32, weight: Weight) -> FittedLine {
         let chars: Vec<char> = text.chars().collect();
-        let candidate = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
-        let (mut lo, mut hi) = (0usize, chars.len());
-        while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
-            if self.line_width(&candidate(mid), size, weight) <= max_w {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        let mut text = candidate(lo);
+        let n = longest_fitting(chars.len(), |n| {
+            self.line_width(&cut(&chars, n), size, weight) <= max_w
+        });
+        let mut text = cut(&chars, n);
         let mut width = self.line_width(&text, size, weight);
         if width > max_w {
             // Not even "…" fits: draw nothing rather than something cut mid-glyph.
@@ -236,20 +249,13 @@ impl Fonts {
         let lh = (size * PARAGRAPH_FACTOR).round();
         let max_lines = (h / lh).floor() as usize;
         let chars: Vec<char> = text.chars().collect();
-        let candidate = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
-        let (mut lo, mut hi) = (0usize, chars.len());
-        while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
-            if self.wrap_lines(&candidate(mid), w, size, weight).0 <= max_lines {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        let lo = longest_fitting(chars.len(), |n| {
+            self.wrap_lines(&cut(&chars, n), w, size, weight).0 <= max_lines
+        });
         let text = if max_lines == 0 {
             String::new()
         } else {
-            candidate(lo)
+            cut(&chars, lo)
         };
         let lines = if text.is_empty() {
             0
