@@ -7,6 +7,7 @@
 //! PNG. The data side ([`feed`], [`layout`], [`text`]) never touches the GPU.
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod feed;
 pub mod layout;
@@ -20,4 +21,22 @@ pub mod text;
 pub fn china_standard_time() -> chrono::FixedOffset {
     use chrono::Offset;
     chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}
+
+/// The fixed offset of a configured time zone: `Asia/Shanghai` and the other
+/// names of China Standard Time, `UTC`, or `+HH:MM` / `-HH:MM`.
+pub fn schedule_zone(name: &str) -> Option<chrono::FixedOffset> {
+    match name {
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "PRC" | "CST" => Some(china_standard_time()),
+        "UTC" | "Etc/UTC" | "Z" => chrono::FixedOffset::east_opt(0),
+        _ => {
+            let sign = match name.chars().next()? {
+                '+' => 1,
+                '-' => -1,
+                _ => return None,
+            };
+            let minutes = crate::config::parse_clock_time(&name[1..])?;
+            chrono::FixedOffset::east_opt(sign * minutes as i32 * 60)
+        }
+    }
 }

@@ -40,9 +40,13 @@ enum Command {
     },
     /// Validate a feed and report what was refused, dropped, cleaned, and not covered by fonts.
     Check {
-        /// Feed file or URL.
+        /// Feed file or URL (with --config: the feed to check the playlist against;
+        /// the embedded demo feed when absent).
+        #[arg(long, required_unless_present = "config")]
+        feed: Option<String>,
+        /// A config file (rankwall.toml) to check.
         #[arg(long)]
-        feed: String,
+        config: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -120,8 +124,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("wrote {} page(s)", files.len());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { feed, fonts } => {
-            let outcome = rankwall::cli::check(&feed, &fonts.options())?;
+        Command::Check { feed, config, fonts } => {
+            let outcome = match (config, feed) {
+                (Some(config), feed) => {
+                    let loaded = rankwall::cli::load_feed(feed.as_deref(), None)?;
+                    rankwall::cli::check_config(&config, &loaded.feed)?
+                }
+                (None, Some(feed)) => rankwall::cli::check(&feed, &fonts.options())?,
+                (None, None) => anyhow::bail!("give --feed, --config or both"),
+            };
             print!("{}", outcome.text);
             Ok(if outcome.accepted {
                 ExitCode::SUCCESS

@@ -3,9 +3,11 @@
 //! say what to do.
 
 mod check;
+mod check_config;
 mod render;
 
 pub use check::{check, check_body, refusal_code, CheckOutcome};
+pub use check_config::check_config;
 pub use render::{render, RenderOptions};
 
 use crate::feed::{self, Feed, Report};

@@ -1,0 +1,112 @@
+//! Located messages about a config file: file, line, column, what is wrong,
+//! and what to do.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One message about one place in a config file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    /// 1-based line and column (in characters).
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {level}: {}",
+            self.file, self.line, self.column, self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Turns byte offsets into line and column for one source text.
+pub struct Locator<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+impl Locator<'_> {
+    /// The 1-based line and column of byte `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    pub fn at(
+        &self,
+        severity: Severity,
+        span: Range<usize>,
+        message: String,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.position(span.start);
+        Diagnostic {
+            severity,
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+            hint,
+        }
+    }
+}
+
+/// The known name closest to `unknown`, if any is close enough to be a typo.
+pub fn suggestion<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_after_the_last_newline() {
+        let l = Locator {
+            file: "x.toml",
+            text: "a = 1\n名称 = 2\n",
+        };
+        assert_eq!(l.position(0), (1, 1));
+        assert_eq!(l.position(6), (2, 1));
+        assert_eq!(l.position(6 + "名称 ".len()), (2, 4));
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            suggestion("durtion", &["duration", "rows", "transition"]),
+            Some("duration")
+        );
+        assert_eq!(suggestion("colour", &["duration", "rows"]), None);
+    }
+}

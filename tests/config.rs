@@ -1,0 +1,138 @@
+//! Config errors as snapshot tests of the exact messages, with line and column.
+
+use rankwall::config::{self, Severity};
+
+fn messages(text: &str) -> Vec<String> {
+    let feed = rankwall::feed::demo().unwrap().0;
+    config::parse("rankwall.toml", text, Some(&feed))
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+#[test]
+fn the_example_config_is_clean() {
+    let text = include_str!("../assets/rankwall.toml");
+    let feed = rankwall::feed::demo().unwrap().0;
+    let checked = config::parse("assets/rankwall.toml", text, Some(&feed));
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let config = checked.config.unwrap();
+    assert_eq!(config.playlist.len(), 6);
+    assert_eq!(config.screen.size.get_ref(), "1920x1080");
+}
+
+#[test]
+fn misspelt_key_bad_time_and_unknown_board_are_located() {
+    let text = r#"[screen]
+size = "1920x1080"
+
+[[playlist]]
+board = "towns-2026-10"
+durtion = 12
+
+[[playlist]]
+select = { list = "red" }
+windows = [{ days = ["mon"], from = "25:00", until = "18:00" }]
+"#;
+    assert_eq!(
+        messages(text),
+        [
+            "rankwall.toml:5:9: warning: board `towns-2026-10` matches nothing in the current feed\n  hint: did you mean `towns-2026-11`? (ids change monthly: a select = { … } item survives that)",
+            "rankwall.toml:6:1: error: unknown key `durtion` in [playlist]\n  hint: did you mean `duration`?",
+            "rankwall.toml:10:37: error: `25:00` is not a time of day\n  hint: write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
+        ]
+    );
+}
+
+#[test]
+fn syntax_and_type_errors_are_located() {
+    assert_eq!(
+        messages("[screen]\nsize = \"1920x1080\n"),
+        ["rankwall.toml:2:18: error: invalid basic string, expected `\"`"]
+    );
+    let typed = messages("[feed]\npoll_interval = \"often\"\n");
+    assert_eq!(typed.len(), 1);
+    assert!(
+        typed[0].starts_with("rankwall.toml:2:17: error: invalid type: string \"often\", expected u64"),
+        "{typed:?}"
+    );
+}
+
+#[test]
+fn impossible_values_are_errors_with_hints() {
+    let text = r#"[screen]
+size = "big"
+rotation = 45
+time_zone = "Mars/Olympus"
+display_hours = { from = "08:00", until = "08:00" }
+
+[[playlist]]
+board = "towns-2026-11"
+duration = 0
+transition = { kind = "fad" }
+windows = [{ days = ["mun"], from = "09:00", until = "09:00" }, { start_date = "2026-13-01" }]
+
+[[playlist]]
+board = "towns-2026-11"
+list = "red-2026-11"
+"#;
+    let m = messages(text);
+    let expected = [
+        "rankwall.toml:2:8: error: screen size `big` is not usable",
+        "rankwall.toml:3:12: error: rotation 45 is not a quarter turn",
+        "rankwall.toml:4:13: error: unknown time zone `Mars/Olympus`",
+        "rankwall.toml:5:26: error: display hours are empty",
+        "rankwall.toml:9:12: error: duration must be a positive number of seconds",
+        "rankwall.toml:10:23: error: unknown transition `fad`\n  hint: did you mean `fade`?",
+        "rankwall.toml:11:22: error: unknown day `mun`",
+        "rankwall.toml:11:37: error: this window is empty",
+        "rankwall.toml:11:80: error: `2026-13-01` is not a date",
+    ];
+    for e in expected {
+        assert!(m.iter().any(|x| x.starts_with(e)), "missing {e:?} in {m:#?}");
+    }
+    assert!(
+        m.iter()
+            .any(|x| x.contains("exactly one of board, list, notice or select")),
+        "{m:#?}"
+    );
+}
+
+#[test]
+fn overlapping_windows_warn_and_errors_refuse_the_whole_file() {
+    let text = r#"[[playlist]]
+board = "towns-2026-11"
+windows = [{ from = "08:00", until = "12:00" }, { from = "11:00", until = "14:00" }]
+"#;
+    let feed = rankwall::feed::demo().unwrap().0;
+    let checked = config::parse("rankwall.toml", text, Some(&feed));
+    assert_eq!(checked.errors(), 0);
+    assert!(checked.config.is_some());
+    assert_eq!(checked.diagnostics.len(), 1);
+    assert_eq!(checked.diagnostics[0].severity, Severity::Warning);
+    assert!(checked.diagnostics[0].message.contains("overlaps"));
+    let bad = config::parse("rankwall.toml", "[screen]\nsiz = 1\n", None);
+    assert!(bad.config.is_none(), "a file with errors is refused whole");
+}
+
+#[test]
+fn check_config_prints_located_messages_and_fails() {
+    let dir = std::env::temp_dir().join(format!("rankwall-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rankwall.toml");
+    std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-10\"\ndurtion = 12\nwindows = [{ from = \"8:00\", until = \"18:00\" }]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["check", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let located = text
+        .lines()
+        .filter(|l| l.starts_with(&format!("{}:", path.display())))
+        .count();
+    assert_eq!(located, 3, "{text}");
+    assert!(text.contains("2 error(s), 1 warning(s)"), "{text}");
+}
