@@ -13,6 +13,7 @@ pub mod feed;
 pub mod layout;
 pub mod render;
 pub mod scene;
+pub mod schedule;
 pub mod snapshot;
 pub mod source;
 pub mod text;

@@ -113,6 +113,9 @@ pub struct Item {
     pub windows: Vec<Window>,
     /// Mask personal names (王*华); absent: black lists masked, others not.
     pub mask_names: Option<bool>,
+    /// While this item has content inside its windows (e.g. a notice inside
+    /// its from/until), only priority items play.
+    pub priority: bool,
 }
 
 impl Default for Item {
@@ -126,6 +129,7 @@ impl Default for Item {
             transition: Transition::default(),
             windows: Vec::new(),
             mask_names: None,
+            priority: false,
         }
     }
 }
@@ -208,6 +212,7 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "transition",
             "windows",
             "mask_names",
+            "priority",
         ],
         "playlist.select" => &["level", "group", "list", "notices"],
         "playlist.transition" => &["kind", "duration"],

@@ -11,7 +11,7 @@ mod painter;
 pub mod profile;
 pub mod theme;
 
-pub use pages::{list_columns, paginate, rows_per_page, split, PageRef, SlideRef};
+pub use pages::{list_columns, paginate, paginate_all, rows_per_page, split, PageRef, SlideRef};
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
 

@@ -96,6 +96,16 @@ pub fn paginate(
     profile: &ScreenProfile,
     at: DateTime<FixedOffset>,
 ) -> Vec<PageRef> {
+    let mut pages = paginate_all(fonts, feed, profile);
+    pages.retain(|p| match p.slide {
+        SlideRef::Notice(i) => feed.notices.get(i).is_some_and(|n| n.is_active(at)),
+        _ => true,
+    });
+    pages
+}
+
+/// Like [`paginate`], but with every notice, whatever its window.
+pub fn paginate_all(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec<PageRef> {
     let cap = rows_per_page(profile);
     let mut pages = Vec::new();
     let mut push = |slide, id: &str, n, cap| {
@@ -120,7 +130,7 @@ pub fn paginate(
             push(SlideRef::List(i), &l.id, l.entries.len(), list_cap);
         }
     }
-    for (i, n) in feed.notices.iter().enumerate().filter(|(_, n)| n.is_active(at)) {
+    for (i, n) in feed.notices.iter().enumerate() {
         let ranges = super::notice::pages(fonts, n, profile);
         let count = ranges.len();
         for (index, rows) in ranges.into_iter().enumerate() {

@@ -1,0 +1,175 @@
+//! The schedule: which page is on screen at an instant, as a pure function of
+//! (config, data, wall-clock time in the screen's zone).
+//!
+//! The rule: cycles start at midnight in the screen's zone and run back to
+//! back. Each cycle's plan (items, pages, durations) is fixed at its start,
+//! from the items whose windows are open then; a window that opens or closes
+//! mid-cycle, or a notice whose from/until passes, takes effect at the next
+//! cycle boundary. While a priority item has content, only priority items
+//! play. Screens with the same config and data therefore show the same page
+//! at the same moment without talking to each other, and a restart resumes
+//! where the cycle is. (A client that receives new data mid-cycle keeps the
+//! cycle it is in and applies the new data from the next boundary.)
+
+mod window;
+
+pub use window::{item_is_open, window_contains};
+
+use crate::config::{resolve_item, Config, Resolved};
+use crate::feed::Feed;
+use crate::layout::{PageRef, ScreenProfile, SlideRef};
+use crate::text::Fonts;
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
+
+/// One page of the cycle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    /// Index of the playlist item.
+    pub item: usize,
+    pub page: PageRef,
+    /// How long the page stays, in milliseconds.
+    pub millis: i64,
+}
+
+/// What the screen shows at an instant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Frame {
+    /// Outside the display hours: black, nothing rendered.
+    Off,
+    /// Nothing can play: the idle slide with the clock.
+    Idle,
+    /// A page, since `started`, until `ends`.
+    Page {
+        slot: Slot,
+        started: DateTime<FixedOffset>,
+        ends: DateTime<FixedOffset>,
+        cycle_start: DateTime<FixedOffset>,
+    },
+}
+
+/// Every page of every item, computed once for the data (windows ignored).
+pub struct Pages {
+    per_item: Vec<Vec<PageRef>>,
+}
+
+impl Pages {
+    pub fn new(fonts: &mut Fonts, config: &Config, feed: &Feed, profile: &ScreenProfile) -> Self {
+        let mut all = crate::layout::paginate_all(fonts, feed, profile);
+        let per_item = config
+            .playlist
+            .iter()
+            .map(|item| {
+                let slides: Vec<SlideRef> = match resolve_item(item, feed) {
+                    Resolved::Boards(v) => v.into_iter().map(SlideRef::Board).collect(),
+                    Resolved::Lists(v) => v.into_iter().map(SlideRef::List).collect(),
+                    Resolved::Notices(v) => v.into_iter().map(SlideRef::Notice).collect(),
+                };
+                slides
+                    .iter()
+                    .flat_map(|s| all.iter().filter(move |p| p.slide == *s).cloned())
+                    .collect()
+            })
+            .collect();
+        all.clear();
+        Pages { per_item }
+    }
+}
+
+/// The plan of a cycle starting at `at`: the open items' pages, in order.
+pub fn plan(config: &Config, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
+    let live = |i: usize| -> Vec<&PageRef> {
+        pages.per_item[i]
+            .iter()
+            .filter(|p| match p.slide {
+                SlideRef::Notice(n) => feed.notices.get(n).is_some_and(|n| n.is_active(at)),
+                _ => true,
+            })
+            .collect()
+    };
+    let open: Vec<usize> = (0..config.playlist.len())
+        .filter(|&i| item_is_open(&config.playlist[i], at))
+        .collect();
+    let priority: Vec<usize> = open
+        .iter()
+        .copied()
+        .filter(|&i| config.playlist[i].priority && !live(i).is_empty())
+        .collect();
+    let chosen = if priority.is_empty() { open } else { priority };
+    chosen
+        .into_iter()
+        .flat_map(|i| {
+            let millis = (config.playlist[i].duration.get_ref() * 1000.0)
+                .round()
+                .max(1000.0) as i64;
+            live(i).into_iter().map(move |p| Slot {
+                item: i,
+                page: p.clone(),
+                millis,
+            })
+        })
+        .collect()
+}
+
+/// The frame at instant `t`.
+pub fn frame_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Frame {
+    let zone =
+        crate::schedule_zone(config.screen.time_zone.get_ref()).unwrap_or_else(crate::china_standard_time);
+    let t = t.with_timezone(&zone);
+    if !window::display_on(config, t) {
+        return Frame::Off;
+    }
+    let midnight = zone
+        .from_local_datetime(&t.date_naive().and_time(NaiveTime::MIN))
+        .single()
+        .unwrap_or(t);
+    let mut start = midnight;
+    while start <= t {
+        let slots = plan(config, feed, pages, start);
+        let length: i64 = slots.iter().map(|s| s.millis).sum();
+        if length == 0 {
+            // Nothing open: look again at the next whole minute.
+            start = next_minute(start);
+            if start > t {
+                return Frame::Idle;
+            }
+            continue;
+        }
+        let end = start + Duration::milliseconds(length);
+        if t < end {
+            return locate(slots, start, t);
+        }
+        start = end;
+    }
+    Frame::Idle
+}
+
+fn next_minute(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let secs = t.timestamp();
+    let next = (secs.div_euclid(60) + 1) * 60;
+    DateTime::from_timestamp(next, 0).map_or(t + Duration::minutes(1), |d| d.with_timezone(t.offset()))
+}
+
+fn locate(slots: Vec<Slot>, cycle_start: DateTime<FixedOffset>, t: DateTime<FixedOffset>) -> Frame {
+    let mut started = cycle_start;
+    for slot in slots {
+        let ends = started + Duration::milliseconds(slot.millis);
+        if t < ends {
+            return Frame::Page {
+                slot,
+                started,
+                ends,
+                cycle_start,
+            };
+        }
+        started = ends;
+    }
+    Frame::Idle
+}
+
+/// Every page of the cycle that contains `t` (for `render --all`).
+pub fn cycle_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Vec<Slot> {
+    match frame_at(config, feed, pages, t) {
+        Frame::Page { cycle_start, .. } => plan(config, feed, pages, cycle_start),
+        _ => Vec::new(),
+    }
+}

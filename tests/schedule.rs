@@ -1,0 +1,236 @@
+//! Schedule tables at chosen instants: cycle wrap, midnight, windows opening
+//! mid-cycle, priority notice, display hours, idle.
+
+use chrono::{DateTime, FixedOffset};
+use rankwall::config;
+use rankwall::feed::Feed;
+use rankwall::layout::ScreenProfile;
+use rankwall::schedule::{frame_at, plan, Frame, Pages};
+use rankwall::text::Fonts;
+
+const BASE: &str = r#"
+[screen]
+size = "1920x1080"
+
+[[playlist]]
+board = "towns-2026-11"
+duration = 10
+
+[[playlist]]
+select = { level = "village" }
+duration = 10
+
+[[playlist]]
+select = { list = "red" }
+duration = 5
+"#;
+
+fn setup(extra: &str, feed: &Feed) -> (config::Config, Pages) {
+    let text = format!("{BASE}{extra}");
+    let checked = config::parse("test.toml", &text, Some(feed));
+    let config = checked
+        .config
+        .unwrap_or_else(|| panic!("{:#?}", checked.diagnostics));
+    let profile = ScreenProfile::parse("1920x1080").unwrap();
+    let pages = Pages::new(&mut Fonts::bundled(), &config, feed, &profile);
+    (config, pages)
+}
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// "item:page-stem" of the frame at `t`, or "off" / "idle".
+fn shown(config: &config::Config, feed: &Feed, pages: &Pages, t: &str) -> String {
+    match frame_at(config, feed, pages, at(t)) {
+        Frame::Off => "off".into(),
+        Frame::Idle => "idle".into(),
+        Frame::Page { slot, .. } => format!("{}:{}", slot.item, slot.page.file_stem()),
+    }
+}
+
+fn demo() -> Feed {
+    rankwall::feed::demo().unwrap().0
+}
+
+#[test]
+fn a_cycle_plays_in_order_and_wraps() {
+    let feed = demo();
+    let (config, pages) = setup("", &feed);
+    // towns 1 page × 10 s, villages 9 × 10 s, red 3 × 5 s: 115 s.
+    let cycle: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+        .iter()
+        .map(|s| s.millis)
+        .sum();
+    assert_eq!(cycle, 115_000);
+    let table = [
+        ("2026-11-28T00:00:00+08:00", "0:board-towns-2026-11-p1of1"),
+        ("2026-11-28T00:00:09.999+08:00", "0:board-towns-2026-11-p1of1"),
+        ("2026-11-28T00:00:10+08:00", "1:board-villages-2026-11-p1of9"),
+        ("2026-11-28T00:01:39+08:00", "1:board-villages-2026-11-p9of9"),
+        ("2026-11-28T00:01:40+08:00", "2:list-red-2026-11-p1of3"),
+        ("2026-11-28T00:01:50+08:00", "2:list-red-2026-11-p3of3"),
+        ("2026-11-28T00:01:55+08:00", "0:board-towns-2026-11-p1of1"),
+        // 10:00:05 is 36005 s after midnight: 313 cycles (35995 s) + 10 s.
+        ("2026-11-28T10:00:05+08:00", "1:board-villages-2026-11-p1of9"),
+        // The same instant written in UTC shows the same page.
+        ("2026-11-28T02:00:05Z", "1:board-villages-2026-11-p1of9"),
+    ];
+    for (t, expected) in table {
+        assert_eq!(shown(&config, &feed, &pages, t), expected, "at {t}");
+    }
+}
+
+#[test]
+fn cycles_restart_at_midnight() {
+    let feed = demo();
+    let (config, pages) = setup("", &feed);
+    // 86400 = 751 × 115 + 35: the last cycle of the day is cut after 35 s.
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T23:59:59+08:00"),
+        "1:board-villages-2026-11-p3of9"
+    );
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-29T00:00:00+08:00"),
+        "0:board-towns-2026-11-p1of1"
+    );
+}
+
+#[test]
+fn a_window_opening_mid_cycle_takes_effect_at_the_next_boundary() {
+    let feed = demo();
+    let extra = r#"
+[[playlist]]
+select = { list = "black" }
+duration = 10
+windows = [{ from = "08:00", until = "09:00" }]
+"#;
+    let (config, pages) = setup(extra, &feed);
+    // Cycles of 115 s from midnight: the 251st starts at 28750 s = 07:59:10.
+    let plan_before = plan(&config, &feed, &pages, at("2026-11-28T07:59:10+08:00"));
+    assert!(
+        plan_before.iter().all(|s| s.item != 3),
+        "window closed at the cycle start"
+    );
+    // 08:00:30 is inside that cycle (07:59:10 + 115 s = 08:01:05): no black list yet.
+    assert_ne!(
+        shown(&config, &feed, &pages, "2026-11-28T08:00:30+08:00")
+            .split(':')
+            .next(),
+        Some("3")
+    );
+    // The next cycle (from 08:01:05) includes it: towns, villages, red, then black at +115 s.
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T08:02:59+08:00"),
+        "2:list-red-2026-11-p3of3"
+    );
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T08:03:00+08:00"),
+        "3:list-black-2026-11-p1of2"
+    );
+    // Once the window has closed (and the cycle that began inside it ended),
+    // the black list never plays.
+    for minute in 5..60 {
+        let t = format!("2026-11-28T09:{minute:02}:17+08:00");
+        assert!(!shown(&config, &feed, &pages, &t).starts_with("3:"), "at {t}");
+    }
+}
+
+#[test]
+fn a_priority_notice_takes_over_inside_its_window() {
+    let mut feed = demo();
+    feed.notices[0].from = Some(at("2026-11-28T09:00:00+08:00"));
+    feed.notices[0].until = Some(at("2026-11-28T12:00:00+08:00"));
+    let extra = r#"
+[[playlist]]
+select = { notices = true }
+duration = 20
+priority = true
+"#;
+    let (config, pages) = setup(extra, &feed);
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T10:00:05+08:00"),
+        "3:notice-winter-2026-p1of1"
+    );
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T11:30:00+08:00"),
+        "3:notice-winter-2026-p1of1"
+    );
+    assert_ne!(
+        shown(&config, &feed, &pages, "2026-11-28T13:00:00+08:00"),
+        "3:notice-winter-2026-p1of1"
+    );
+    assert!(!shown(&config, &feed, &pages, "2026-11-28T08:00:00+08:00").starts_with("3:"));
+}
+
+#[test]
+fn display_hours_and_idle() {
+    let feed = demo();
+    let text = format!(
+        "{}\n",
+        BASE.replace(
+            "size = \"1920x1080\"",
+            "size = \"1920x1080\"\ndisplay_hours = { from = \"06:30\", until = \"22:00\" }"
+        )
+    );
+    let checked = config::parse("t.toml", &text, Some(&feed));
+    let config = checked.config.unwrap();
+    let pages = Pages::new(
+        &mut Fonts::bundled(),
+        &config,
+        &feed,
+        &ScreenProfile::parse("1920x1080").unwrap(),
+    );
+    assert_eq!(shown(&config, &feed, &pages, "2026-11-28T06:29:59+08:00"), "off");
+    assert_ne!(shown(&config, &feed, &pages, "2026-11-28T06:30:00+08:00"), "off");
+    assert_eq!(shown(&config, &feed, &pages, "2026-11-28T22:00:00+08:00"), "off");
+
+    let only_windowed = r#"
+[[playlist]]
+board = "towns-2026-11"
+windows = [{ days = ["sat"], from = "08:00", until = "09:00" }]
+"#;
+    let config = config::parse("t.toml", only_windowed, Some(&feed))
+        .config
+        .unwrap();
+    let pages = Pages::new(
+        &mut Fonts::bundled(),
+        &config,
+        &feed,
+        &ScreenProfile::parse("1920x1080").unwrap(),
+    );
+    // 2026-11-28 is a Saturday.
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-28T08:30:00+08:00"),
+        "0:board-towns-2026-11-p1of1"
+    );
+    assert_eq!(shown(&config, &feed, &pages, "2026-11-28T10:00:00+08:00"), "idle");
+    assert_eq!(
+        shown(&config, &feed, &pages, "2026-11-29T08:30:00+08:00"),
+        "idle",
+        "Sunday"
+    );
+}
+
+#[test]
+fn more_pages_in_new_data_lengthen_the_cycle() {
+    let mut feed = demo();
+    let (config, pages) = setup("", &feed);
+    let before: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+        .iter()
+        .map(|s| s.millis)
+        .sum();
+    let extra = feed.lists[0].entries.clone();
+    feed.lists[0].entries.extend(extra);
+    let pages = Pages::new(
+        &mut Fonts::bundled(),
+        &config,
+        &feed,
+        &ScreenProfile::parse("1920x1080").unwrap(),
+    );
+    let after: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+        .iter()
+        .map(|s| s.millis)
+        .sum();
+    assert_eq!(after - before, 3 * 5_000, "96 red entries: 6 pages instead of 3");
+}
