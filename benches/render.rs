@@ -43,6 +43,7 @@ fn layout_benches(c: &mut Criterion) {
             theme: &theme,
             now: at(),
             stale_after: None,
+            mask_names: None,
         };
         let pages: Vec<_> = layout::paginate(&mut fonts, &feed, &profile, at())
             .into_iter()
@@ -83,6 +84,7 @@ fn render_benches(c: &mut Criterion) {
         theme: &theme,
         now: at(),
         stale_after: None,
+        mask_names: None,
     };
     let pages = layout::paginate(&mut fonts, &feed, &profile, at());
     let board = layout::layout_page(&mut fonts, &ctx, &pages[0]);

@@ -181,6 +181,7 @@ fn stale_data_is_marked_on_every_slide() {
                 theme: &theme,
                 now,
                 stale_after: Some(chrono::Duration::hours(48)),
+                mask_names: None,
             };
             for page in layout::paginate(&mut fonts, &feed, &profile, now) {
                 let scene = layout::layout_page(&mut fonts, &ctx, &page);
@@ -310,7 +311,7 @@ proptest! {
         let profile = ScreenProfile::new(w, h).unwrap();
         let theme = rankwall::layout::Theme::default();
         let now = common::golden_instant();
-        let ctx = rankwall::layout::Context { feed: &feed, profile: &profile, theme: &theme, now, stale_after: Some(chrono::Duration::hours(1)) };
+        let ctx = rankwall::layout::Context { feed: &feed, profile: &profile, theme: &theme, now, stale_after: Some(chrono::Duration::hours(1)), mask_names: None };
         let pages = layout::paginate(&mut fonts, &feed, &profile, now);
         // First, last and one middle page of every slide.
         let mut sample = Vec::new();
@@ -325,4 +326,38 @@ proptest! {
             prop_assert!(problems.is_empty(), "{}x{} {}: {:#?}", w, h, pages[i].file_stem(), problems);
         }
     }
+}
+
+#[test]
+fn black_lists_mask_names_by_default_and_items_can_choose() {
+    let mut fonts = Fonts::bundled();
+    let mut feed = demo();
+    feed.lists[0].entries[0].name = "宋小丽".into();
+    feed.lists[1].entries[0].name = "陆大桂".into();
+    let theme = rankwall::layout::Theme::default();
+    let profile = ScreenProfile::parse("1920x1080").unwrap();
+    let now = common::golden_instant();
+    let names = |mask: Option<bool>, slide: SlideRef, fonts: &mut Fonts| {
+        let ctx = rankwall::layout::Context {
+            feed: &feed,
+            profile: &profile,
+            theme: &theme,
+            now,
+            stale_after: None,
+            mask_names: mask,
+        };
+        let page = layout::paginate(fonts, &feed, &profile, now)
+            .into_iter()
+            .find(|p| p.slide == slide)
+            .unwrap();
+        layout::layout_page(fonts, &ctx, &page)
+            .texts
+            .into_iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+    };
+    assert!(names(None, SlideRef::List(1), &mut fonts).contains(&"陆*桂".to_string()));
+    assert!(names(None, SlideRef::List(0), &mut fonts).contains(&"宋小丽".to_string()));
+    assert!(names(Some(true), SlideRef::List(0), &mut fonts).contains(&"宋*丽".to_string()));
+    assert!(names(Some(false), SlideRef::List(1), &mut fonts).contains(&"陆大桂".to_string()));
 }

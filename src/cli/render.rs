@@ -37,6 +37,7 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
         theme: &theme,
         now,
         stale_after: Some(chrono::Duration::hours(48)),
+        mask_names: None,
     };
     let mut written = Vec::new();
     for (n, page) in layout::paginate(&mut fonts, &feed, &profile, now)

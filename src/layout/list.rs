@@ -21,7 +21,23 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
     };
     let body = chrome::frame(p, ctx, page, &heading, pal);
     let m = Metrics::for_profile(ctx.profile);
-    let entries = list.entries.get(page.rows.clone()).unwrap_or(&[]);
+    let mask = ctx.mask_names.unwrap_or(list.kind == ListKind::Black);
+    let entries: Vec<ListEntry> = list
+        .entries
+        .get(page.rows.clone())
+        .unwrap_or(&[])
+        .iter()
+        .map(|e| {
+            if mask {
+                ListEntry {
+                    name: mask_name(&e.name),
+                    ..e.clone()
+                }
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
     if entries.is_empty() {
         chrome::body_message(p, body, "本期无上榜", m.row_size, pal);
         return;
@@ -166,4 +182,33 @@ fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &Pa
         Align::Left,
         pal.text,
     );
+}
+
+/// Masks a personal name for public display: the first and last characters
+/// stay, the ones between become "*" (王华 → 王*, 王小华 → 王*华). Names that
+/// already hold a "*" are left as they are.
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if name.contains('*') || chars.len() < 2 {
+        return name.to_string();
+    }
+    if chars.len() == 2 {
+        return format!("{}*", chars[0]);
+    }
+    let middle = "*".repeat(chars.len() - 2);
+    format!("{}{middle}{}", chars[0], chars[chars.len() - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_name;
+
+    #[test]
+    fn masks_the_middle_of_names() {
+        assert_eq!(mask_name("王小华"), "王*华");
+        assert_eq!(mask_name("王华"), "王*");
+        assert_eq!(mask_name("欧阳小华"), "欧**华");
+        assert_eq!(mask_name("宋*丽"), "宋*丽");
+        assert_eq!(mask_name("王"), "王");
+    }
 }

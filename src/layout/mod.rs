@@ -11,6 +11,7 @@ mod painter;
 pub mod profile;
 pub mod theme;
 
+pub use list::mask_name;
 pub use pages::{list_columns, paginate, paginate_all, rows_per_page, split, PageRef, SlideRef};
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
@@ -30,6 +31,8 @@ pub struct Context<'a> {
     pub now: DateTime<FixedOffset>,
     /// Data older than this at `now` carries the stale marker on every slide.
     pub stale_after: Option<chrono::Duration>,
+    /// Mask personal names on lists (王*华); `None`: black lists masked, red not.
+    pub mask_names: Option<bool>,
 }
 
 impl Context<'_> {

@@ -58,6 +58,7 @@ pub fn all_pages(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec
         theme: &theme,
         now,
         stale_after: None,
+        mask_names: None,
     };
     layout::paginate(fonts, feed, profile, now)
         .into_iter()
