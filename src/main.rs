@@ -19,12 +19,20 @@ struct Cli {
 enum Command {
     /// Render every page of every slide to PNG files.
     Render {
-        /// Feed file or URL (http, https, file://); the embedded demo feed when absent.
+        /// Feed file or URL (http, https, file://); the embedded demo feed when absent
+        /// (with --config: the config's feed URL).
         #[arg(long)]
         feed: Option<String>,
-        /// Screen size, WIDTHxHEIGHT.
-        #[arg(long, default_value = "1920x1080")]
-        size: String,
+        /// Screen size, WIDTHxHEIGHT (default 1920x1080; with --config, the config's size).
+        #[arg(long)]
+        size: Option<String>,
+        /// Render what a screen with this config shows at --at (one frame, mid-transition
+        /// included), or with --all every page of the cycle at --at.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// With --config: every page of the cycle instead of one frame.
+        #[arg(long, requires = "config")]
+        all: bool,
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
@@ -106,12 +114,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render {
             feed,
             size,
+            config: Some(config),
+            all,
+            out,
+            at,
+            cache_dir,
+            ..
+        } => {
+            let opts = rankwall::cli::ConfigRender {
+                config,
+                feed,
+                size,
+                at,
+                all,
+                out,
+                cache_dir,
+            };
+            let files = rankwall::cli::render_config(&opts)?;
+            for f in &files {
+                println!("{}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Render {
+            feed,
+            size,
             out,
             at,
             fonts,
             cache_dir,
+            ..
         } => {
             let fonts = fonts.options();
+            let size = size.unwrap_or_else(|| "1920x1080".to_string());
             let opts = rankwall::cli::RenderOptions {
                 feed,
                 size,

@@ -337,3 +337,73 @@ fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
         "{err}"
     );
 }
+
+#[test]
+fn render_with_config_is_deterministic_and_shows_transitions() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/rankwall.toml");
+    let feed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/demo/feed-linjiang-2026-11.json"
+    );
+    let frame = |at: &str, dir: &Path| -> image::RgbaImage {
+        let out = bin()
+            .args(["render", "--config", config, "--feed", feed, "--at", at, "--out"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let path = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap()
+            .to_string();
+        image::open(path).unwrap().to_rgba8()
+    };
+    let (a, b) = (temp_dir("cfg-a"), temp_dir("cfg-b"));
+    // Saturday 10:00:00 starts page 7 of the village board (cycle of 164 s from midnight).
+    let first = frame("2026-11-28T10:00:05+08:00", &a);
+    let second = frame("2026-11-28T10:00:05+08:00", &b);
+    assert!(first == second, "same config and instant give identical PNGs");
+    let before = frame("2026-11-28T09:59:59.900+08:00", &a);
+    let middle = frame("2026-11-28T10:00:00.300+08:00", &a);
+    assert!(
+        middle != first && middle != before,
+        "mid-fade differs from both pages"
+    );
+    let p = middle.get_pixel(1500, 300);
+    let (x, y) = (before.get_pixel(1500, 300), first.get_pixel(1500, 300));
+    for c in 0..3 {
+        let (lo, hi) = (x[c].min(y[c]), x[c].max(y[c]));
+        assert!(p[c] >= lo && p[c] <= hi, "a fade lies between the two frames");
+    }
+    let night = frame("2026-11-28T23:30:00+08:00", &a);
+    assert!(
+        night.pixels().all(|p| p.0 == [0, 0, 0, 255]),
+        "outside display hours the frame is black"
+    );
+    let all_dir = temp_dir("cfg-all");
+    let out = bin()
+        .args([
+            "render",
+            "--config",
+            config,
+            "--feed",
+            feed,
+            "--at",
+            "2026-11-28T10:00:05+08:00",
+            "--all",
+            "--out",
+        ])
+        .arg(&all_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_dir(&all_dir).unwrap().count(),
+        16,
+        "1 + 1 + 9 + 3 + 2 pages"
+    );
+}

@@ -4,6 +4,7 @@
 
 mod board;
 mod chrome;
+mod idle;
 mod list;
 mod notice;
 mod pages;
@@ -11,6 +12,7 @@ mod painter;
 pub mod profile;
 pub mod theme;
 
+pub use idle::idle;
 pub use list::mask_name;
 pub use pages::{list_columns, paginate, paginate_all, rows_per_page, split, PageRef, SlideRef};
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};

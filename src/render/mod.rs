@@ -11,6 +11,7 @@ mod headless;
 mod quad;
 mod readback;
 mod text;
+pub mod transition;
 
 pub use gpu::{Gpu, GpuError};
 pub use headless::{Headless, HeadlessError};
