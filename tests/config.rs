@@ -136,3 +136,47 @@ fn check_config_prints_located_messages_and_fails() {
     assert_eq!(located, 3, "{text}");
     assert!(text.contains("2 error(s), 1 warning(s)"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_reload_applies_good_files_and_rejects_bad_ones() {
+    use rankwall::config::{watch_config, ConfigEvent};
+    use std::time::Duration;
+    let dir = std::env::temp_dir().join(format!("rankwall-watch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rankwall.toml");
+    std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\n").unwrap();
+    let feed = std::sync::Arc::new(rankwall::feed::demo().unwrap().0);
+    let (_feed_tx, feed_rx) = tokio::sync::watch::channel(Some(feed));
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+    let task = tokio::spawn(watch_config(path.clone(), Duration::from_millis(50), feed_rx, tx));
+    std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\nduration = 7\n").unwrap();
+    match next_event(&mut rx).await {
+        ConfigEvent::Applied(c) => assert_eq!(*c.playlist[0].duration.get_ref(), 7.0),
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\nduraton = 9\n").unwrap();
+    match next_event(&mut rx).await {
+        ConfigEvent::Rejected(lines) => {
+            assert_eq!(lines.len(), 1);
+            assert!(
+                lines[0].ends_with(
+                    ":3:1: error: unknown key `duraton` in [playlist]\n  hint: did you mean `duration`?"
+                ),
+                "{lines:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(&path, "[[playlist]]\nselect = { list = \"red\" }\n").unwrap();
+    assert!(matches!(next_event(&mut rx).await, ConfigEvent::Applied(_)));
+    task.abort();
+}
+
+async fn next_event(
+    rx: &mut tokio::sync::mpsc::Receiver<rankwall::config::ConfigEvent>,
+) -> rankwall::config::ConfigEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+        .await
+        .expect("an event")
+        .expect("open")
+}

@@ -6,10 +6,12 @@
 mod diagnostic;
 mod model;
 mod validate;
+mod watch;
 
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
 pub use model::*;
 pub use validate::{parse_clock_time, resolve_item, Resolved};
+pub use watch::{watch_config, ConfigEvent};
 
 use crate::feed::Feed;
 
