@@ -15,7 +15,7 @@ pub struct CheckOutcome {
 /// which characters count as covered.
 pub fn check(location: &str, fonts: &FontOptions) -> anyhow::Result<CheckOutcome> {
     let fonts = Fonts::load(fonts)?;
-    let body = feed::load(location)?;
+    let body = super::read_body(location)?;
     Ok(check_body(location, &body, &fonts))
 }
 

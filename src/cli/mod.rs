@@ -30,7 +30,7 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
         });
     };
     if !location.contains("://") {
-        let body = feed::load(location)?;
+        let body = read_body(location)?;
         let (feed, report) = feed::parse(&body).with_context(|| format!("feed {location} refused"))?;
         return Ok(LoadedFeed {
             feed,
@@ -42,6 +42,23 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
         .enable_all()
         .build()?;
     runtime.block_on(fetch_once(location, cache_dir))
+}
+
+/// Reads one body from a path or URL with the feed source's fetcher (same
+/// timeouts and size limit as a screen). An oversized body is returned as
+/// `MAX_BODY_BYTES + 1` bytes so validation refuses it with its own reason.
+pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
+    use crate::source::{FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
+    let fetcher = HttpFetcher::new(location, &HttpOptions::default())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match runtime.block_on(fetcher.fetch(&Validators::default())) {
+        Ok(FetchOutcome::Body(fetched)) => Ok(fetched.body),
+        Ok(FetchOutcome::NotModified { .. }) => anyhow::bail!("{location} answered 304 to a plain request"),
+        Err(FetchError::TooLarge) => Ok(vec![b' '; feed::MAX_BODY_BYTES + 1]),
+        Err(e) => Err(anyhow::anyhow!("{location}: {e}")),
+    }
 }
 
 /// A feed ready to show, with the correction to apply to the local clock when

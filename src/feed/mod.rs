@@ -1,4 +1,5 @@
-//! The ranking feed (contract version 1): types, validation and loading.
+//! The ranking feed (contract version 1): types and validation. Fetching
+//! is the feed source's business (`crate::source`).
 //!
 //! [`parse`] turns the bytes of a response into a [`Feed`] plus a [`Report`]
 //! of what was dropped or cleaned, or refuses the whole document with a
@@ -6,16 +7,17 @@
 
 mod clean;
 mod coverage;
-mod load;
 mod model;
 mod report;
 mod validate;
 
 pub use coverage::{uncovered_chars, Uncovered};
-pub use load::{load, LoadError, MAX_BODY_BYTES};
 pub use model::*;
 pub use report::{Finding, Refusal, Report};
 pub use validate::parse;
+
+/// The contract's size limit for a feed body: 8 MiB.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The example feed of Linjiang for November 2026, embedded as demo data.
 pub const DEMO_FEED: &str = include_str!("../../assets/demo/feed-linjiang-2026-11.json");

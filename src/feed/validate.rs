@@ -4,9 +4,9 @@
 //! dropped (with its JSON path) while the rest is kept.
 
 use super::clean::clean;
-use super::load::MAX_BODY_BYTES;
 use super::model::*;
 use super::report::{Refusal, Report};
+use super::MAX_BODY_BYTES;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};

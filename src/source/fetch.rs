@@ -51,7 +51,7 @@ pub enum FetchError {
     TooLarge,
     #[error("the body was cut off: {0}")]
     Truncated(String),
-    #[error("cannot read {path}: {message}")]
+    #[error("cannot read {path}: {message}; check the path and its permissions")]
     File { path: PathBuf, message: String },
     #[error("HTTP client error: {0}")]
     Client(String),
