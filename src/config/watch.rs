@@ -24,7 +24,8 @@ fn fingerprint(bytes: &[u8]) -> String {
     crate::source::sha256_hex(bytes)
 }
 
-/// Polls `path` every `every`; checks items against the latest feed from
+/// Polls `path` every `every` and acts on content that is stable over two
+/// polls; checks items against the latest feed from
 /// `feed` (warnings only). The file as it is when this is called counts as
 /// seen. The future returns when the receiver is gone.
 pub fn watch_config(
@@ -43,6 +44,13 @@ pub fn watch_config(
             let print = fingerprint(&bytes);
             if seen.as_deref() == Some(print.as_str()) {
                 continue;
+            }
+            // An editor may be half-way through writing: act only on content
+            // that is the same twice in a row.
+            tokio::time::sleep(every).await;
+            match tokio::fs::read(&path).await {
+                Ok(again) if fingerprint(&again) == print => {}
+                _ => continue,
             }
             seen = Some(print);
             let event = check_change(&path, &bytes, &feed);
