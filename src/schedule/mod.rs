@@ -54,7 +54,7 @@ pub struct Pages {
 
 impl Pages {
     pub fn new(fonts: &mut Fonts, config: &Config, feed: &Feed, profile: &ScreenProfile) -> Self {
-        let mut all = crate::layout::paginate_all(fonts, feed, profile);
+        let all = crate::layout::paginate_all(fonts, feed, profile);
         let per_item = config
             .playlist
             .iter()
@@ -70,7 +70,6 @@ impl Pages {
                     .collect()
             })
             .collect();
-        all.clear();
         Pages { per_item }
     }
 }

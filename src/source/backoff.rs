@@ -42,11 +42,7 @@ impl Backoff {
     /// `retry_after` from the server is a lower bound.
     pub fn failure(&mut self, retry_after: Option<Duration>) -> Duration {
         self.failures = self.failures.saturating_add(1);
-        let extra = self
-            .interval
-            .mul_f64(2f64.powi(self.failures.min(30) as i32) - 1.0);
-        let ceiling = (self.interval + extra).min(self.max);
-        let span = ceiling.saturating_sub(self.interval);
+        let span = self.ceiling(self.failures).saturating_sub(self.interval);
         let delay = self.interval + span.mul_f64(self.rng.f64());
         delay.max(retry_after.unwrap_or_default())
     }

@@ -202,7 +202,7 @@ impl Fetcher for HttpFetcher {
         match self.url.strip_prefix("file://") {
             Some(path) => self.fetch_file(path).await,
             None if self.url.contains("://") => self.fetch_http(validators).await,
-            None => self.fetch_file(&self.url.clone()).await,
+            None => self.fetch_file(&self.url).await,
         }
     }
 
