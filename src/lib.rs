@@ -2,15 +2,19 @@
 //! the monthly red and black lists of the rural living-environment programme.
 //!
 //! Data flows one way: [`feed`] (the contract types and their validation) →
-//! [`layout`] (a pure function from a slide page, the data, the screen and the
-//! theme to a [`scene::Scene`]) → [`render`] (wgpu and glyphon) → a window or a
-//! PNG. The data side ([`feed`], [`layout`], [`text`]) never touches the GPU.
+//! [`schedule`] (which page at which instant) → [`play`] (what the screen shows
+//! now, when it next changes) → [`layout`] (a pure function from a slide page,
+//! the data, the screen and the theme to a [`scene::Scene`]) → [`render`] (wgpu
+//! and glyphon) → a window ([`client`]) or a PNG. Everything before [`render`]
+//! never touches the GPU or the window system.
 
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod demo;
 pub mod feed;
 pub mod layout;
+pub mod play;
 pub mod render;
 pub mod scene;
 pub mod schedule;

@@ -11,12 +11,34 @@ use std::process::ExitCode;
     about = "Township rankings and red/black lists on public screens"
 )]
 struct Cli {
+    /// What to do; with none, `run` with the embedded demo config and feed.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Play the playlist full screen (or offscreen with --headless) until SIGTERM.
+    Run {
+        /// Config file or URL (http, https); the embedded demo config when absent.
+        #[arg(long)]
+        config: Option<String>,
+        /// With a config URL: a local file whose [screen] keys replace the remote ones.
+        #[arg(long, value_name = "FILE")]
+        screen_config: Option<PathBuf>,
+        /// Feed URL or file; overrides the config's feed URL.
+        #[arg(long)]
+        feed: Option<String>,
+        /// WIDTHxHEIGHT: the offscreen size with --headless, else a plain window of that size.
+        #[arg(long)]
+        size: Option<String>,
+        /// Draw offscreen instead of into a window (no display needed).
+        #[arg(long)]
+        headless: bool,
+        /// Folder for the last good copies of the feed and a remote config.
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+    },
     /// Render every page of every slide to PNG files.
     Render {
         /// Feed file or URL (http, https, file://); the embedded demo feed when absent
@@ -110,7 +132,34 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
+    let command = cli.command.unwrap_or(Command::Run {
+        config: None,
+        screen_config: None,
+        feed: None,
+        size: None,
+        headless: false,
+        cache_dir: None,
+    });
+    match command {
+        Command::Run {
+            config,
+            screen_config,
+            feed,
+            size,
+            headless,
+            cache_dir,
+        } => {
+            let opts = rankwall::client::RunOptions {
+                config,
+                screen_override: screen_config,
+                feed,
+                size,
+                headless,
+                cache_dir,
+            };
+            rankwall::client::run(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Render {
             feed,
             size,

@@ -123,6 +123,9 @@ pub struct TextRun {
     pub color: Rgba,
     /// Whether the text wraps at the box width (notice bodies).
     pub wrap: bool,
+    /// How far right of its aligned place the text is drawn, in whole pixels
+    /// (negative: left). Only a marquee moves text; everything else is 0.
+    pub shift_x: f32,
 }
 
 /// A whole frame: background, rectangles in painting order, then text on top.

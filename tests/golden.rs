@@ -119,6 +119,7 @@ fn quads_text_and_background_land_where_the_scene_says() {
         align: Align::Left,
         color: Rgba::hex(0xFFFFFF),
         wrap: false,
+        shift_x: 0.0,
     });
     let img = gpu.render(&mut fonts, &scene).unwrap();
     let px = |x: u32, y: u32| img.get_pixel(x, y).0;

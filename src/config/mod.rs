@@ -5,11 +5,13 @@
 
 mod diagnostic;
 mod model;
+mod remote;
 mod validate;
 mod watch;
 
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
 pub use model::*;
+pub use remote::RemoteConfig;
 pub use validate::{parse_clock_time, resolve_item, Resolved};
 pub use watch::{watch_config, ConfigEvent};
 

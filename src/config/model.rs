@@ -31,6 +31,10 @@ pub struct Screen {
     pub time_zone: Spanned<String>,
     /// Outside these hours the screen is black and nothing is rendered.
     pub display_hours: Option<Hours>,
+    /// Burn-in care: move the whole frame by up to this many pixels (0: off).
+    pub pixel_shift: Spanned<u32>,
+    /// Minutes between two one-pixel steps of the shift.
+    pub pixel_shift_minutes: Spanned<u32>,
 }
 
 impl Default for Screen {
@@ -43,6 +47,8 @@ impl Default for Screen {
             min_text: None,
             time_zone: Spanned::new(0..0, "Asia/Shanghai".into()),
             display_hours: None,
+            pixel_shift: Spanned::new(0..0, 0),
+            pixel_shift_minutes: Spanned::new(0..0, 4),
         }
     }
 }
@@ -116,6 +122,11 @@ pub struct Item {
     /// While this item has content inside its windows (e.g. a notice inside
     /// its from/until), only priority items play.
     pub priority: bool,
+    /// Play the content as a marquee (one moving line per slide); absent:
+    /// lists scroll on LED strips, everything else pages.
+    pub scroll: Option<bool>,
+    /// Marquee speed in pixels per second.
+    pub scroll_speed: Spanned<u32>,
 }
 
 impl Default for Item {
@@ -130,6 +141,8 @@ impl Default for Item {
             windows: Vec::new(),
             mask_names: None,
             priority: false,
+            scroll: None,
+            scroll_speed: Spanned::new(0..0, 120),
         }
     }
 }
@@ -191,6 +204,8 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "min_text",
             "time_zone",
             "display_hours",
+            "pixel_shift",
+            "pixel_shift_minutes",
         ],
         "screen.display_hours" => &["from", "until"],
         "feed" => &[
@@ -213,6 +228,8 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "windows",
             "mask_names",
             "priority",
+            "scroll",
+            "scroll_speed",
         ],
         "playlist.select" => &["level", "group", "list", "notices"],
         "playlist.transition" => &["kind", "duration"],

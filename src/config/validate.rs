@@ -93,6 +93,24 @@ pub(crate) fn values(loc: &Locator, config: &Config, out: &mut Vec<Diagnostic>) 
         let message = format!("rotation {} is not a quarter turn", s.rotation.get_ref());
         out.push(error(loc, s.rotation.span(), message, "use 0, 90, 180 or 270"));
     }
+    if *s.pixel_shift.get_ref() > 32 {
+        let message = format!("pixel_shift {} is too large", s.pixel_shift.get_ref());
+        out.push(error(
+            loc,
+            s.pixel_shift.span(),
+            message,
+            "a few pixels (0 to 32) are enough against burn-in",
+        ));
+    }
+    if *s.pixel_shift_minutes.get_ref() == 0 {
+        let message = "pixel_shift_minutes must be at least 1".to_string();
+        out.push(error(
+            loc,
+            s.pixel_shift_minutes.span(),
+            message,
+            "e.g. pixel_shift_minutes = 4",
+        ));
+    }
     if crate::schedule_zone(s.time_zone.get_ref()).is_none() {
         let message = format!("unknown time zone `{}`", s.time_zone.get_ref());
         out.push(error(
@@ -153,6 +171,15 @@ fn item_values(loc: &Locator, item: &Item, out: &mut Vec<Diagnostic>) {
             item.duration.span(),
             "duration must be a positive number of seconds".into(),
             "e.g. duration = 10",
+        ));
+    }
+    let speed = *item.scroll_speed.get_ref();
+    if !(10..=2000).contains(&speed) {
+        out.push(error(
+            loc,
+            item.scroll_speed.span(),
+            format!("scroll_speed {speed} is out of range"),
+            "give 10 to 2000 pixels per second; 120 is 2 pixels a frame at 60 Hz",
         ));
     }
     let kind = item.transition.kind.get_ref().as_str();

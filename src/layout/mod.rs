@@ -11,12 +11,14 @@ mod pages;
 mod painter;
 pub mod profile;
 pub mod theme;
+mod ticker;
 
 pub use idle::idle;
 pub use list::mask_name;
 pub use pages::{list_columns, paginate, paginate_all, rows_per_page, split, PageRef, SlideRef};
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
+pub use ticker::{ticker, ticker_size, ticker_text, travel};
 
 use crate::feed::Feed;
 use crate::scene::Scene;

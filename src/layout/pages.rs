@@ -15,7 +15,7 @@ pub enum SlideRef {
 }
 
 /// One page of one slide: which entries it shows and where it stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PageRef {
     pub slide: SlideRef,
     /// The id of the board, list or notice.

@@ -59,6 +59,7 @@ impl<'f> Painter<'f> {
             align,
             color,
             wrap: false,
+            shift_x: 0.0,
         });
         fitted.width
     }
@@ -82,6 +83,7 @@ impl<'f> Painter<'f> {
             align: Align::Left,
             color,
             wrap: true,
+            shift_x: 0.0,
         });
     }
 

@@ -6,6 +6,8 @@
 //! does all three into any texture view, and is what both the window and the
 //! PNG path call, so a PNG shows exactly what a screen shows.
 
+mod compose;
+mod frame;
 mod gpu;
 mod headless;
 mod quad;
@@ -13,6 +15,8 @@ mod readback;
 mod text;
 pub mod transition;
 
+pub use compose::Composition;
+pub use frame::FrameRenderer;
 pub use gpu::{Gpu, GpuError};
 pub use headless::{Headless, HeadlessError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT};

@@ -87,7 +87,7 @@ impl TextLayer {
             let buffer = self.buffers.get(key)?;
             Some(TextArea {
                 buffer,
-                left: run.clip.x,
+                left: run.clip.x + run.shift_x,
                 top: run.origin_y,
                 scale: 1.0,
                 bounds: TextBounds {

@@ -17,7 +17,7 @@ pub use window::{item_is_open, window_contains};
 
 use crate::config::{resolve_item, Config, Resolved};
 use crate::feed::Feed;
-use crate::layout::{PageRef, ScreenProfile, SlideRef};
+use crate::layout::{PageRef, ScreenProfile, Shape, SlideRef};
 use crate::text::Fonts;
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 
@@ -29,6 +29,8 @@ pub struct Slot {
     pub page: PageRef,
     /// How long the page stays, in milliseconds.
     pub millis: i64,
+    /// A marquee's speed in pixels per second; `None` for a still page.
+    pub scroll: Option<u32>,
 }
 
 /// What the screen shows at an instant.
@@ -47,9 +49,16 @@ pub enum Frame {
     },
 }
 
+/// A page of an item with, for a marquee, how long it takes to pass.
+#[derive(Clone, Debug, PartialEq)]
+struct Planned {
+    page: PageRef,
+    marquee_millis: Option<i64>,
+}
+
 /// Every page of every item, computed once for the data (windows ignored).
 pub struct Pages {
-    per_item: Vec<Vec<PageRef>>,
+    per_item: Vec<Vec<Planned>>,
 }
 
 impl Pages {
@@ -59,27 +68,79 @@ impl Pages {
             .playlist
             .iter()
             .map(|item| {
-                let slides: Vec<SlideRef> = match resolve_item(item, feed) {
+                let resolved = resolve_item(item, feed);
+                let is_list = matches!(resolved, Resolved::Lists(_));
+                let slides: Vec<SlideRef> = match resolved {
                     Resolved::Boards(v) => v.into_iter().map(SlideRef::Board).collect(),
                     Resolved::Lists(v) => v.into_iter().map(SlideRef::List).collect(),
                     Resolved::Notices(v) => v.into_iter().map(SlideRef::Notice).collect(),
                 };
-                slides
-                    .iter()
-                    .flat_map(|s| all.iter().filter(move |p| p.slide == *s).cloned())
-                    .collect()
+                let scroll = item.scroll.unwrap_or(is_list && profile.shape == Shape::Strip);
+                if scroll {
+                    marquee_pages(fonts, item, feed, profile, &all, &slides)
+                } else {
+                    slides
+                        .iter()
+                        .flat_map(|s| all.iter().filter(move |p| p.slide == *s))
+                        .map(|p| Planned {
+                            page: p.clone(),
+                            marquee_millis: None,
+                        })
+                        .collect()
+                }
             })
             .collect();
         Pages { per_item }
     }
+
+    /// Whether item `i` plays as a marquee.
+    pub fn item_scrolls(&self, i: usize) -> bool {
+        self.per_item
+            .get(i)
+            .is_some_and(|pages| pages.iter().any(|p| p.marquee_millis.is_some()))
+    }
+
+    /// Whether any page of any item is a marquee.
+    pub fn has_marquee(&self) -> bool {
+        self.per_item.iter().flatten().any(|p| p.marquee_millis.is_some())
+    }
+}
+
+/// One page per slide, holding every entry, timed to pass once at the item's speed.
+fn marquee_pages(
+    fonts: &mut Fonts,
+    item: &crate::config::Item,
+    feed: &Feed,
+    profile: &ScreenProfile,
+    all: &[PageRef],
+    slides: &[SlideRef],
+) -> Vec<Planned> {
+    let speed = f64::from((*item.scroll_speed.get_ref()).max(1));
+    slides
+        .iter()
+        .filter_map(|s| {
+            let first = all.iter().find(|p| p.slide == *s)?;
+            let last = all.iter().rev().find(|p| p.slide == *s)?;
+            let travel = crate::layout::travel(fonts, feed, *s, profile, item.mask_names);
+            Some(Planned {
+                page: PageRef {
+                    index: 0,
+                    count: 1,
+                    rows: first.rows.start..last.rows.end,
+                    ..first.clone()
+                },
+                marquee_millis: Some((f64::from(travel) / speed * 1000.0).ceil() as i64),
+            })
+        })
+        .collect()
 }
 
 /// The plan of a cycle starting at `at`: the open items' pages, in order.
 pub fn plan(config: &Config, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
-    let live = |i: usize| -> Vec<&PageRef> {
+    let live = |i: usize| -> Vec<&Planned> {
         pages.per_item[i]
             .iter()
-            .filter(|p| match p.slide {
+            .filter(|p| match p.page.slide {
                 SlideRef::Notice(n) => feed.notices.get(n).is_some_and(|n| n.is_active(at)),
                 _ => true,
             })
@@ -97,13 +158,14 @@ pub fn plan(config: &Config, feed: &Feed, pages: &Pages, at: DateTime<FixedOffse
     chosen
         .into_iter()
         .flat_map(|i| {
-            let millis = (config.playlist[i].duration.get_ref() * 1000.0)
-                .round()
-                .max(1000.0) as i64;
+            let item = &config.playlist[i];
+            let millis = (item.duration.get_ref() * 1000.0).round().max(1000.0) as i64;
+            let speed = *item.scroll_speed.get_ref();
             live(i).into_iter().map(move |p| Slot {
                 item: i,
-                page: p.clone(),
-                millis,
+                page: p.page.clone(),
+                millis: p.marquee_millis.map_or(millis, |m| m.max(1000)),
+                scroll: p.marquee_millis.map(|_| speed),
             })
         })
         .collect()

@@ -1,0 +1,43 @@
+//! Messages from the background tasks to the thread that owns the screen,
+//! and the sender that also wakes that thread up.
+
+use crate::config::Config;
+use crate::source::{Accepted, FeedStatus};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// What the background tasks tell the screen thread.
+#[derive(Debug)]
+pub enum ClientEvent {
+    /// A new accepted feed document (or the cached one at start).
+    Feed(Arc<Accepted>),
+    /// The feed source's status after an attempt.
+    FeedStatus(Box<FeedStatus>),
+    /// A new valid config, to apply at the next slide boundary.
+    Config(Box<Config>),
+    /// A config change was refused; the old config stays. Located messages.
+    ConfigRejected(Vec<String>),
+    /// SIGTERM or SIGINT: leave cleanly.
+    Shutdown,
+}
+
+/// Sends events to the screen thread and wakes it (an event-loop wake-up
+/// for the window; the headless loop waits on the channel itself).
+#[derive(Clone)]
+pub struct EventSender {
+    tx: mpsc::Sender<ClientEvent>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl EventSender {
+    pub fn new(tx: mpsc::Sender<ClientEvent>, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        EventSender { tx, wake }
+    }
+
+    /// Sends `event`; false when the screen thread is gone.
+    pub fn send(&self, event: ClientEvent) -> bool {
+        let sent = self.tx.send(event).is_ok();
+        (self.wake)();
+        sent
+    }
+}

@@ -1,0 +1,54 @@
+//! `rankwall run --headless`: the same driver, schedule and poller as the
+//! window, drawing into an offscreen target of the configured size. It never
+//! touches winit, so it runs where there is no display at all.
+
+use super::driver::Driver;
+use super::events::ClientEvent;
+use super::paint::OffscreenScreen;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// The frame period while something moves.
+const FRAME_PERIOD: Duration = Duration::from_micros(16_667);
+
+/// Runs until SIGTERM/SIGINT (or every sender is gone).
+pub fn run_headless(
+    mut driver: Driver,
+    rx: mpsc::Receiver<ClientEvent>,
+    physical: (u32, u32),
+) -> anyhow::Result<()> {
+    driver.player.resize(physical)?;
+    let mut screen = OffscreenScreen::new(physical)?;
+    tracing::info!(adapter = %screen.gpu.describe(), width = physical.0, height = physical.1, "headless screen ready");
+    let mut last_frame = Instant::now();
+    loop {
+        let now = driver.now();
+        if let Some(view) = driver.due(now) {
+            match screen.draw(&mut driver.player, &view, now) {
+                Ok(()) => {
+                    driver.presented(view);
+                    last_frame = Instant::now();
+                }
+                Err(e) => tracing::error!("frame failed: {e}"),
+            }
+        }
+        let wait = match driver.sleep(driver.now()) {
+            None => FRAME_PERIOD.saturating_sub(last_frame.elapsed()),
+            Some(d) => d,
+        };
+        match rx.recv_timeout(wait) {
+            Ok(event) => {
+                driver.handle(event);
+                while let Ok(event) = rx.try_recv() {
+                    driver.handle(event);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        }
+        if driver.shutdown {
+            tracing::info!("leaving");
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The background tasks on the tokio runtime: the feed poller, the config
+//! watcher (file) or fetcher (URL), and the signal handler. Each reaches the
+//! screen only through an [`EventSender`]. A task that panics is logged and
+//! started again after a pause; it never takes the screen down.
+
+use super::events::{ClientEvent, EventSender};
+use super::ConfigOrigin;
+use crate::config::{watch_config, Config, ConfigEvent};
+use crate::feed::Feed;
+use crate::source::{HttpFetcher, HttpOptions, Poller, SourceConfig, SourceEvent};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// How long a crashed task waits before it starts again.
+const RESTART_PAUSE: Duration = Duration::from_secs(5);
+
+/// Runs the future made by `make` until it returns; when it panics, logs the
+/// panic and makes a new one after a pause.
+pub async fn supervise<F, Fut>(name: &'static str, mut make: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    loop {
+        match tokio::spawn(make()).await {
+            Ok(()) => return,
+            Err(e) if e.is_panic() => {
+                tracing::error!(
+                    task = name,
+                    "background task panicked; restarting in {RESTART_PAUSE:?}"
+                );
+            }
+            Err(_) => return,
+        }
+        tokio::time::sleep(RESTART_PAUSE).await;
+    }
+}
+
+/// The feed source settings a config asks for.
+pub fn source_config(config: &Config, url: &str, cache_dir: Option<&std::path::Path>) -> SourceConfig {
+    let mut source = SourceConfig::new(url);
+    let f = &config.feed;
+    source.interval = Duration::from_secs(f.poll_interval.max(1));
+    source.backoff_max = Duration::from_secs(f.backoff_max.max(1));
+    source.http = HttpOptions {
+        total_timeout: Duration::from_secs(f.timeout.max(1)),
+        screen_id: config.screen.id.clone(),
+        ca_file: f.ca_file.as_ref().map(PathBuf::from),
+        ..HttpOptions::default()
+    };
+    let configured = cache_dir
+        .map(PathBuf::from)
+        .or_else(|| f.cache_dir.as_ref().map(PathBuf::from));
+    source.cache_dir = crate::source::cache_dir(configured.as_deref());
+    source.stale_after = Duration::from_secs(f.stale_after_hours.saturating_mul(3600));
+    source
+}
+
+/// Polls the feed for ever (restarted on panic), forwarding data and status.
+pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch::Sender<Option<Arc<Feed>>>) {
+    supervise("feed poller", move || {
+        let source = source.clone();
+        let events = events.clone();
+        let latest = latest.clone();
+        async move {
+            let fetcher = match HttpFetcher::new(&source.url, &source.http) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::error!(url = %source.url, "cannot poll the feed: {e}");
+                    return;
+                }
+            };
+            let (tx, mut rx) = mpsc::channel(8);
+            let poller = tokio::spawn(Poller::new(source, fetcher).run(tx));
+            while let Some(event) = rx.recv().await {
+                let event = match event {
+                    SourceEvent::Data(accepted) => {
+                        latest.send_replace(Some(Arc::new(accepted.feed.clone())));
+                        ClientEvent::Feed(accepted)
+                    }
+                    SourceEvent::Status(status) => ClientEvent::FeedStatus(status),
+                };
+                if !events.send(event) {
+                    poller.abort();
+                    return;
+                }
+            }
+            // The poller stopped: a panic inside it surfaces here.
+            if let Err(e) = poller.await {
+                if e.is_panic() {
+                    std::panic::resume_unwind(e.into_panic());
+                }
+            }
+        }
+    })
+    .await;
+}
+
+/// Watches or fetches the config for ever, forwarding valid changes.
+pub async fn config_task(
+    origin: ConfigOrigin,
+    events: EventSender,
+    latest: watch::Receiver<Option<Arc<Feed>>>,
+) {
+    match origin {
+        ConfigOrigin::File(path) => {
+            supervise("config watcher", move || {
+                let (path, events, latest) = (path.clone(), events.clone(), latest.clone());
+                async move {
+                    let (tx, rx) = mpsc::channel(4);
+                    let watcher = tokio::spawn(watch_config(path, Duration::from_secs(1), latest, tx));
+                    forward_config(watcher, rx, &events).await;
+                }
+            })
+            .await
+        }
+        ConfigOrigin::Remote(remote) => {
+            supervise("config fetcher", move || {
+                let (remote, events, latest) = (remote.clone(), events.clone(), latest.clone());
+                async move {
+                    let (tx, rx) = mpsc::channel(4);
+                    let fetcher = tokio::spawn(remote.run(tx, latest));
+                    forward_config(fetcher, rx, &events).await;
+                }
+            })
+            .await
+        }
+        ConfigOrigin::Embedded => {}
+    }
+}
+
+/// Forwards a config task's events until it ends; re-raises its panic so
+/// [`supervise`] restarts it.
+async fn forward_config(
+    task: tokio::task::JoinHandle<()>,
+    mut rx: mpsc::Receiver<ConfigEvent>,
+    events: &EventSender,
+) {
+    while let Some(event) = rx.recv().await {
+        if !events.send(forward(event)) {
+            task.abort();
+            return;
+        }
+    }
+    if let Err(e) = task.await {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+}
+
+fn forward(event: ConfigEvent) -> ClientEvent {
+    match event {
+        ConfigEvent::Applied(config) => ClientEvent::Config(config),
+        ConfigEvent::Rejected(lines) => ClientEvent::ConfigRejected(lines),
+    }
+}
+
+/// Sends `Shutdown` on SIGTERM or SIGINT.
+pub async fn signal_task(events: EventSender) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = ctrl_c.await;
+            events.send(ClientEvent::Shutdown);
+            return;
+        };
+        tokio::select! {
+            _ = ctrl_c => tracing::info!("SIGINT: leaving"),
+            _ = term.recv() => tracing::info!("SIGTERM: leaving"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+    events.send(ClientEvent::Shutdown);
+}

@@ -1,0 +1,319 @@
+//! The window: winit on the main thread, borderless fullscreen at the
+//! monitor's size (placed at its origin, so it fills the screen even where no
+//! window manager honours fullscreen), cursor hidden, Fifo present. A frame
+//! is drawn only when the [`Driver`] says the view changed; between changes
+//! the loop sleeps until the next scheduled instant. Surface and device
+//! failures are recovered here without leaving the loop.
+
+use super::driver::Driver;
+use super::events::ClientEvent;
+use super::paint::paint;
+use crate::render::{FrameRenderer, Gpu};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use winit::application::ApplicationHandler;
+use winit::dpi::{PhysicalPosition, PhysicalSize};
+use winit::event::WindowEvent;
+use winit::event_loop::{ActiveEventLoop, ControlFlow, EventLoop};
+use winit::window::{Fullscreen, Window, WindowId};
+
+/// The window, its surface and everything on the GPU.
+struct Screen {
+    window: Arc<Window>,
+    surface: wgpu::Surface<'static>,
+    gpu: Gpu,
+    config: wgpu::SurfaceConfiguration,
+    frames: FrameRenderer,
+    device_lost: Arc<AtomicBool>,
+    /// The last frame came back suboptimal: configure after presenting it.
+    reconfigure_later: bool,
+}
+
+pub struct App {
+    driver: Driver,
+    rx: mpsc::Receiver<ClientEvent>,
+    screen: Option<Screen>,
+    /// `--size`: a plain window of this size instead of fullscreen.
+    size: Option<(u32, u32)>,
+    last_frame: Instant,
+    frame_period: Duration,
+    pub error: Option<anyhow::Error>,
+    pub on_present: Box<dyn FnMut(&Driver)>,
+}
+
+impl App {
+    pub fn new(driver: Driver, rx: mpsc::Receiver<ClientEvent>, size: Option<(u32, u32)>) -> Self {
+        App {
+            driver,
+            rx,
+            screen: None,
+            size,
+            last_frame: Instant::now(),
+            frame_period: Duration::from_micros(16_667),
+            error: None,
+            on_present: Box::new(|_| {}),
+        }
+    }
+
+    /// Runs the event loop until SIGTERM/SIGINT or a fatal error.
+    pub fn run(mut self, event_loop: EventLoop<()>) -> anyhow::Result<()> {
+        event_loop.run_app(&mut self)?;
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn open(&mut self, event_loop: &ActiveEventLoop) -> anyhow::Result<()> {
+        let monitor = event_loop
+            .primary_monitor()
+            .or_else(|| event_loop.available_monitors().next());
+        if let Some(hz) = monitor.as_ref().and_then(|m| m.refresh_rate_millihertz()) {
+            self.frame_period = Duration::from_micros(1_000_000_000 / u64::from(hz.max(1000)));
+        }
+        let mut attributes = Window::default_attributes()
+            .with_title("rankwall")
+            .with_decorations(false);
+        match (self.size, &monitor) {
+            (Some((w, h)), _) => attributes = attributes.with_inner_size(PhysicalSize::new(w, h)),
+            (None, Some(m)) => {
+                attributes = attributes
+                    .with_inner_size(m.size())
+                    .with_position(m.position())
+                    .with_fullscreen(Some(Fullscreen::Borderless(Some(m.clone()))));
+            }
+            (None, None) => {
+                attributes = attributes
+                    .with_position(PhysicalPosition::new(0, 0))
+                    .with_fullscreen(Some(Fullscreen::Borderless(None)));
+            }
+        }
+        let window = Arc::new(event_loop.create_window(attributes)?);
+        window.set_cursor_visible(false);
+        let screen = Screen::new(window)?;
+        tracing::info!(adapter = %screen.gpu.describe(), width = screen.config.width, height = screen.config.height, format = ?screen.config.format, "window open");
+        self.driver
+            .player
+            .resize((screen.config.width, screen.config.height))?;
+        self.driver.invalidate();
+        screen.window.request_redraw();
+        self.screen = Some(screen);
+        Ok(())
+    }
+
+    fn redraw(&mut self) -> anyhow::Result<()> {
+        let Some(screen) = self.screen.as_mut() else {
+            return Ok(());
+        };
+        if screen.device_lost.load(Ordering::SeqCst) {
+            tracing::error!("GPU device lost; creating a new device and every GPU resource");
+            let window = screen.window.clone();
+            self.screen = None;
+            self.screen = Some(Screen::new(window)?);
+            self.driver.invalidate();
+            return Ok(());
+        }
+        let now = self.driver.now();
+        let view = self.driver.player.view_at(now);
+        let frame = match screen.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f) => f,
+            wgpu::CurrentSurfaceTexture::Suboptimal(f) => {
+                screen.reconfigure_later = true;
+                f
+            }
+            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => return Ok(()),
+            wgpu::CurrentSurfaceTexture::Outdated => {
+                screen.configure();
+                screen.window.request_redraw();
+                return Ok(());
+            }
+            wgpu::CurrentSurfaceTexture::Lost => {
+                tracing::warn!("surface lost; creating it again");
+                screen.recreate_surface()?;
+                screen.window.request_redraw();
+                return Ok(());
+            }
+            other => {
+                tracing::error!("cannot get a frame ({other:?}); recreating the GPU device");
+                screen.device_lost.store(true, Ordering::SeqCst);
+                screen.window.request_redraw();
+                return Ok(());
+            }
+        };
+        let target = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        paint(
+            &mut screen.frames,
+            &screen.gpu,
+            &mut self.driver.player,
+            &view,
+            now,
+            &target,
+        )?;
+        screen.window.pre_present_notify();
+        screen.gpu.queue.present(frame);
+        let _ = screen.gpu.device.poll(wgpu::PollType::Poll);
+        if std::mem::take(&mut screen.reconfigure_later) {
+            screen.configure();
+        }
+        self.last_frame = Instant::now();
+        self.driver.presented(view);
+        (self.on_present)(&self.driver);
+        Ok(())
+    }
+
+    fn drain_messages(&mut self, event_loop: &ActiveEventLoop) {
+        while let Ok(event) = self.rx.try_recv() {
+            self.driver.handle(event);
+        }
+        if self.driver.shutdown {
+            event_loop.exit();
+        }
+    }
+
+    fn fail(&mut self, event_loop: &ActiveEventLoop, error: anyhow::Error) {
+        tracing::error!("{error:#}");
+        self.error = Some(error);
+        event_loop.exit();
+    }
+}
+
+impl ApplicationHandler<()> for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.screen.is_none() {
+            if let Err(e) = self.open(event_loop) {
+                self.fail(event_loop, e);
+            }
+        }
+    }
+
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, _wake: ()) {
+        self.drain_messages(event_loop);
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                let Some(screen) = self.screen.as_mut() else {
+                    return;
+                };
+                if size.width == 0 || size.height == 0 {
+                    return;
+                }
+                screen.config.width = size.width;
+                screen.config.height = size.height;
+                screen.configure();
+                screen.frames.clear();
+                tracing::info!(
+                    width = size.width,
+                    height = size.height,
+                    "screen resized; laying out again"
+                );
+                if let Err(e) = self.driver.player.resize((size.width, size.height)) {
+                    tracing::warn!("cannot lay out for the new size: {e}");
+                }
+                self.driver.invalidate();
+                screen.window.request_redraw();
+            }
+            WindowEvent::RedrawRequested => {
+                if let Err(e) = self.redraw() {
+                    // A failed frame is logged; the next scheduled frame tries again.
+                    tracing::error!("frame failed: {e:#}");
+                    self.driver.invalidate();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.drain_messages(event_loop);
+        let Some(window) = self.screen.as_ref().map(|s| s.window.clone()) else {
+            event_loop.set_control_flow(ControlFlow::Wait);
+            return;
+        };
+        let now = self.driver.now();
+        // At most one frame per refresh period, even where Fifo does not throttle.
+        let earliest = self.last_frame + self.frame_period * 3 / 4;
+        let deadline = if self.driver.due(now).is_some() {
+            if Instant::now() >= earliest {
+                window.request_redraw();
+            }
+            earliest
+        } else {
+            match self.driver.sleep(now) {
+                None => earliest,
+                Some(d) => Instant::now() + d,
+            }
+        };
+        // A fresh deadline every time: one left in the past would spin.
+        event_loop.set_control_flow(ControlFlow::WaitUntil(
+            deadline.max(Instant::now() + Duration::from_millis(1)),
+        ));
+    }
+}
+
+impl Screen {
+    fn new(window: Arc<Window>) -> anyhow::Result<Screen> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_with_display_handle_from_env(
+            Box::new(window.clone()),
+        ));
+        let surface = instance.create_surface(window.clone())?;
+        let gpu = Gpu::with_instance(instance, Some(&surface))?;
+        let device_lost = Arc::new(AtomicBool::new(false));
+        let flag = device_lost.clone();
+        gpu.device.set_device_lost_callback(move |reason, message| {
+            tracing::error!(?reason, "GPU device lost: {message}");
+            flag.store(true, Ordering::SeqCst);
+        });
+        let size = window.inner_size();
+        let caps = surface.get_capabilities(&gpu.adapter);
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| {
+                use wgpu::TextureFormat::*;
+                matches!(f, Bgra8Unorm | Bgra8UnormSrgb | Rgba8Unorm | Rgba8UnormSrgb)
+            })
+            .or_else(|| caps.formats.first().copied())
+            .ok_or_else(|| anyhow::anyhow!("the window's surface offers no format"))?;
+        let config = wgpu::SurfaceConfiguration {
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            format,
+            width: size.width.max(1),
+            height: size.height.max(1),
+            present_mode: wgpu::PresentMode::Fifo,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: caps
+                .alpha_modes
+                .first()
+                .copied()
+                .unwrap_or(wgpu::CompositeAlphaMode::Auto),
+            view_formats: Vec::new(),
+            color_space: wgpu::SurfaceColorSpace::Auto,
+        };
+        surface.configure(&gpu.device, &config);
+        let frames = FrameRenderer::new(&gpu, format);
+        Ok(Screen {
+            window,
+            surface,
+            gpu,
+            config,
+            frames,
+            device_lost,
+            reconfigure_later: false,
+        })
+    }
+
+    fn configure(&self) {
+        self.surface.configure(&self.gpu.device, &self.config);
+    }
+
+    fn recreate_surface(&mut self) -> anyhow::Result<()> {
+        self.surface = self.gpu.instance.create_surface(self.window.clone())?;
+        self.configure();
+        Ok(())
+    }
+}

@@ -1,0 +1,188 @@
+//! A config served from a URL, so one file on a server drives many screens.
+//! It goes through the feed source's machinery: the same fetcher (timeouts,
+//! size limit, conditional GET with ETag / Last-Modified), the same backoff
+//! after failures, and a last good copy on disk that a restart without
+//! network starts from. A screen can still override its own `[screen]`
+//! section with a local file.
+
+use super::{parse, Checked, Config, ConfigEvent};
+use crate::feed::Feed;
+use crate::source::{Backoff, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+
+/// Where a remote config comes from and where its last good copy goes.
+#[derive(Clone, Debug)]
+pub struct RemoteConfig {
+    pub url: String,
+    /// A local file whose `[screen]` keys replace the remote ones.
+    pub local: Option<PathBuf>,
+    /// The last good copy of the remote text.
+    pub cache_path: PathBuf,
+    pub interval: Duration,
+    pub backoff_max: Duration,
+    pub http: HttpOptions,
+}
+
+impl RemoteConfig {
+    /// Defaults for `url`: checked every 60 s, backoff up to 5 minutes, the
+    /// last good copy in `cache_dir`.
+    pub fn new(url: &str, local: Option<PathBuf>, cache_dir: &Path) -> Self {
+        let name = format!("config-{}.toml", &crate::source::sha256_hex(url.as_bytes())[..16]);
+        RemoteConfig {
+            url: url.to_string(),
+            local,
+            cache_path: cache_dir.join(name),
+            interval: Duration::from_secs(60),
+            backoff_max: Duration::from_secs(300),
+            http: HttpOptions::default(),
+        }
+    }
+
+    /// Checks remote text with the local override applied. Messages about the
+    /// remote text name the URL; messages about the override name its file.
+    pub fn check(&self, text: &str, feed: Option<&Feed>) -> Checked {
+        let mut checked = parse(&self.url, text, feed);
+        let Some(local) = &self.local else {
+            return checked;
+        };
+        let local_text = match std::fs::read_to_string(local) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(path = %local.display(), "cannot read the local screen override: {e}");
+                return checked;
+            }
+        };
+        let local_checked = parse(&local.display().to_string(), &local_text, None);
+        checked.diagnostics.extend(
+            local_checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.severity == super::Severity::Error),
+        );
+        match (checked.config.as_mut(), local_checked.config) {
+            (Some(config), Some(over)) => overlay_screen(config, &over, &screen_keys(&local_text)),
+            (Some(_), None) => checked.config = None,
+            _ => {}
+        }
+        checked
+    }
+
+    /// The last good copy, if there is one and it is still valid.
+    pub fn load_cached(&self) -> Option<Config> {
+        let text = std::fs::read_to_string(&self.cache_path).ok()?;
+        let checked = self.check(&text, None);
+        if checked.config.is_some() {
+            tracing::info!(path = %self.cache_path.display(), "using the last good copy of the remote config");
+        }
+        checked.config
+    }
+
+    /// One fetch: `Ok(Some(text))` for a new body, `Ok(None)` when unchanged.
+    pub async fn fetch(
+        &self,
+        fetcher: &HttpFetcher,
+        validators: &mut Validators,
+    ) -> Result<Option<String>, String> {
+        match fetcher.fetch(validators).await {
+            Ok(FetchOutcome::Body(fetched)) => {
+                *validators = fetched.validators;
+                String::from_utf8(fetched.body)
+                    .map(Some)
+                    .map_err(|_| format!("{} is not UTF-8 text", self.url))
+            }
+            Ok(FetchOutcome::NotModified { .. }) => Ok(None),
+            Err(e) => Err(format!("{}: {e}", self.url)),
+        }
+    }
+
+    /// Fetches for ever: every valid new version is stored as the last good
+    /// copy and sent; an invalid one is logged with its locations and
+    /// refused. Returns when the receiver is gone.
+    pub async fn run(self, tx: mpsc::Sender<ConfigEvent>, feed: watch::Receiver<Option<Arc<Feed>>>) {
+        let fetcher = match HttpFetcher::new(&self.url, &self.http) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::error!(url = %self.url, "cannot fetch the config: {e}");
+                return;
+            }
+        };
+        let mut backoff = Backoff::new(self.interval, self.backoff_max, 0.1, fastrand::Rng::new());
+        let mut validators = Validators::default();
+        let mut last_good = std::fs::read_to_string(&self.cache_path).ok();
+        loop {
+            let delay = match self.fetch(&fetcher, &mut validators).await {
+                Ok(Some(text)) if Some(&text) != last_good.as_ref() => {
+                    let event = self.accept(&text, &feed);
+                    if matches!(event, ConfigEvent::Applied(_)) {
+                        last_good = Some(text);
+                    }
+                    if tx.send(event).await.is_err() {
+                        return;
+                    }
+                    backoff.success()
+                }
+                Ok(_) => backoff.success(),
+                Err(e) => {
+                    tracing::warn!("config fetch failed, keeping the current config: {e}");
+                    backoff.failure(None)
+                }
+            };
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn accept(&self, text: &str, feed: &watch::Receiver<Option<Arc<Feed>>>) -> ConfigEvent {
+        let current = feed.borrow().clone();
+        let checked = self.check(text, current.as_deref());
+        match checked.config {
+            Some(config) => {
+                if let Err(e) = crate::source::write_atomic(&self.cache_path, &[text.as_bytes()]) {
+                    tracing::warn!(path = %self.cache_path.display(), "cannot keep the config's last good copy: {e}");
+                }
+                tracing::info!(url = %self.url, "remote config changed; applies at the next slide boundary");
+                ConfigEvent::Applied(Box::new(config))
+            }
+            None => {
+                let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+                for line in &lines {
+                    tracing::warn!("remote config refused, keeping the old config: {line}");
+                }
+                ConfigEvent::Rejected(lines)
+            }
+        }
+    }
+}
+
+/// The keys set in the `[screen]` table of `text`.
+fn screen_keys(text: &str) -> Vec<String> {
+    text.parse::<toml::Table>()
+        .ok()
+        .and_then(|t| {
+            t.get("screen")
+                .and_then(|s| s.as_table())
+                .map(|s| s.keys().cloned().collect())
+        })
+        .unwrap_or_default()
+}
+
+/// Copies the `[screen]` keys a local file sets over the remote config's.
+fn overlay_screen(config: &mut Config, local: &Config, keys: &[String]) {
+    let (to, from) = (&mut config.screen, &local.screen);
+    for key in keys {
+        match key.as_str() {
+            "id" => to.id = from.id.clone(),
+            "size" => to.size = from.size.clone(),
+            "rotation" => to.rotation = from.rotation.clone(),
+            "margin" => to.margin = from.margin,
+            "min_text" => to.min_text = from.min_text,
+            "time_zone" => to.time_zone = from.time_zone.clone(),
+            "display_hours" => to.display_hours = from.display_hours.clone(),
+            "pixel_shift" => to.pixel_shift = from.pixel_shift.clone(),
+            "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes.clone(),
+            _ => {}
+        }
+    }
+}
