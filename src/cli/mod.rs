@@ -10,7 +10,7 @@ mod render_config;
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
 pub use render::{render, RenderOptions};
-pub use render_config::{render_config, ConfigRender};
+pub use render_config::{render_config, ConfigRender, Stage};
 
 use crate::feed::{self, Feed, Report};
 use anyhow::Context as _;

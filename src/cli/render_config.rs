@@ -1,15 +1,15 @@
 //! `rankwall render --config FILE [--at TIME] [--all] --out DIR`: exactly the
-//! frame a screen with that config shows at that instant (mid-transition
-//! included), or every page of the cycle.
+//! frame a screen with that config shows at that instant (mid-transition,
+//! rotation and burn-in shift included), drawn by the same player and
+//! compositor as the window, or every page of the cycle.
 
-use crate::config::{self, Config, Item};
+use crate::client::OffscreenScreen;
+use crate::config::{self, Config};
 use crate::feed::Feed;
-use crate::layout::{self, Context, ScreenProfile, Theme};
-use crate::render::Headless;
-use crate::schedule::{self, Frame, Pages, Slot};
+use crate::play::Player;
 use crate::text::{FontOptions, Fonts};
 use anyhow::{bail, Context as _};
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
 use std::path::{Path, PathBuf};
 
@@ -22,17 +22,6 @@ pub struct ConfigRender {
     pub all: bool,
     pub out: PathBuf,
     pub cache_dir: Option<PathBuf>,
-}
-
-/// Everything needed to draw any frame of the schedule.
-struct Stage {
-    config: Config,
-    feed: Feed,
-    profile: ScreenProfile,
-    theme: Theme,
-    fonts: Fonts,
-    pages: Pages,
-    headless: Headless,
 }
 
 pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
@@ -63,8 +52,15 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     Ok(vec![path])
 }
 
+/// A player and an offscreen screen: any frame of the schedule on demand.
+pub struct Stage {
+    player: Player,
+    screen: OffscreenScreen,
+}
+
 impl Stage {
-    fn new(config: Config, feed: Feed, size: Option<&str>) -> anyhow::Result<Self> {
+    /// A stage for `config` over `feed` at `size` (else the config's size).
+    pub fn new(config: Config, feed: Feed, size: Option<&str>) -> anyhow::Result<Self> {
         let size = match size {
             Some(s) => s.to_string(),
             None if config.screen.size.get_ref() == "monitor" => {
@@ -72,93 +68,35 @@ impl Stage {
             }
             None => config.screen.size.get_ref().clone(),
         };
-        let mut profile = ScreenProfile::parse(&size).context("screen size")?;
-        if let Some(m) = config.screen.margin {
-            profile.margin = m as f32;
-        }
-        if let Some(t) = config.screen.min_text {
-            profile.min_text = t as f32;
-        }
-        let font_options = FontOptions {
+        let physical = crate::layout::ScreenProfile::parse(&size).context("screen size")?;
+        let physical = (physical.width, physical.height);
+        let fonts = Fonts::load(&FontOptions {
             extra_files: config.theme.fonts.iter().map(PathBuf::from).collect(),
             system_fallback: config.theme.system_fonts,
-        };
-        let mut fonts = Fonts::load(&font_options)?;
-        let pages = Pages::new(&mut fonts, &config, &feed, &profile);
-        let headless = Headless::new()?;
-        Ok(Stage {
-            config,
-            feed,
-            profile,
-            theme: Theme::default(),
-            fonts,
-            pages,
-            headless,
-        })
+        })?;
+        let player = Player::new(fonts, config, feed, physical)?;
+        let screen = OffscreenScreen::new(physical)?;
+        Ok(Stage { player, screen })
     }
 
-    /// The scene of a slot at `now`.
-    fn slot_image(&mut self, slot: &Slot, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
-        let item: &Item = &self.config.playlist[slot.item];
-        let ctx = Context {
-            feed: &self.feed,
-            profile: &self.profile,
-            theme: &self.theme,
-            now,
-            stale_after: Some(Duration::hours(self.config.feed.stale_after_hours as i64)),
-            mask_names: item.mask_names,
-        };
-        let scene = layout::layout_page(&mut self.fonts, &ctx, &slot.page);
-        Ok(self.headless.render(&mut self.fonts, &scene)?)
+    /// The player, for the schedule's frames.
+    pub fn player(&self) -> &Player {
+        &self.player
     }
 
-    fn still_image(&mut self, frame: &Frame, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
-        match frame {
-            Frame::Off => Ok(RgbaImage::from_pixel(
-                self.profile.width,
-                self.profile.height,
-                image::Rgba([0, 0, 0, 255]),
-            )),
-            Frame::Idle => {
-                let issuer = self.feed.issuer.as_deref();
-                let scene = layout::idle(&mut self.fonts, &self.profile, &self.theme, now, issuer);
-                Ok(self.headless.render(&mut self.fonts, &scene)?)
-            }
-            Frame::Page { slot, .. } => self.slot_image(slot, now),
-        }
-    }
-
-    /// The frame at `now`, blending with the previous page during a transition.
-    fn frame_image(&mut self, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
-        let frame = schedule::frame_at(&self.config, &self.feed, &self.pages, now);
-        let image = self.still_image(&frame, now)?;
-        let Frame::Page { slot, started, .. } = &frame else {
-            return Ok(image);
-        };
-        let transition = &self.config.playlist[slot.item].transition;
-        let length = Duration::milliseconds((transition.duration * 1000.0) as i64);
-        let kind = transition.kind.get_ref().clone();
-        let elapsed = now - *started;
-        if kind == "cut" || length <= Duration::zero() || elapsed >= length {
-            return Ok(image);
-        }
-        let before = *started - Duration::milliseconds(1);
-        let previous = schedule::frame_at(&self.config, &self.feed, &self.pages, before);
-        let previous_image = self.still_image(&previous, before)?;
-        let progress = elapsed.num_milliseconds() as f32 / length.num_milliseconds() as f32;
-        Ok(crate::render::transition::blend(
-            &previous_image,
-            &image,
-            &kind,
-            progress,
-        ))
+    /// The frame a screen shows at `now`.
+    pub fn frame_image(&mut self, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
+        let view = self.player.view_at(now);
+        self.screen.draw(&mut self.player, &view, now)?;
+        Ok(self.screen.read()?)
     }
 
     fn render_cycle(&mut self, now: DateTime<FixedOffset>, out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-        let slots = schedule::cycle_at(&self.config, &self.feed, &self.pages, now);
         let mut written = Vec::new();
-        for (n, slot) in slots.iter().enumerate() {
-            let image = self.slot_image(slot, now)?;
+        for (n, slot) in self.player.cycle(now).iter().enumerate() {
+            let view = self.player.page_view(slot, now);
+            self.screen.draw(&mut self.player, &view, now)?;
+            let image = self.screen.read()?;
             let path = out.join(format!(
                 "{:03}-item{}-{}.png",
                 n + 1,

@@ -196,8 +196,6 @@ fn start_tasks(
     }
     runtime.spawn(tasks::config_task(origin, events.clone(), latest_rx));
     runtime.spawn(tasks::signal_task(events.clone()));
-    // The runtime lives as long as the process: the screen thread owns the end.
-    std::mem::forget(runtime.handle().clone());
 }
 
 /// Turns off the X screen saver and DPMS where `xset` is available; on

@@ -257,6 +257,30 @@ impl Player {
         }
     }
 
+    /// A page of the cycle on its own, as `render --all` shows it: no
+    /// transition, no shift, a marquee at its start.
+    pub fn page_view(&self, slot: &Slot, now: DateTime<FixedOffset>) -> View {
+        View {
+            still: Still::Page {
+                show: self.show.version,
+                item: slot.item,
+                page: slot.page.clone(),
+                stale: self.stale_at().is_some_and(|at| now >= at),
+                scroll_px: 0,
+            },
+            previous: None,
+            blend: Blend::Cut,
+            progress: 1.0,
+            shift: (0, 0),
+            rotation: *self.show.config.screen.rotation.get_ref(),
+        }
+    }
+
+    /// Every page of the cycle that contains `now`.
+    pub fn cycle(&self, now: DateTime<FixedOffset>) -> Vec<Slot> {
+        schedule::cycle_at(&self.show.config, &self.show.feed, &self.show.pages, now)
+    }
+
     fn still_of(&self, frame: &Frame, now: DateTime<FixedOffset>) -> Still {
         match frame {
             Frame::Off => Still::Black,

@@ -13,7 +13,6 @@ mod headless;
 mod quad;
 mod readback;
 mod text;
-pub mod transition;
 
 pub use compose::Composition;
 pub use frame::FrameRenderer;

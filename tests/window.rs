@@ -1,0 +1,329 @@
+//! The real binary in a real X server (Xvfb): `rankwall run` fills the screen,
+//! plays the playlist in order over a feed served by this test, shows new
+//! data, keeps the data and adds the stale marker when the server goes away,
+//! and leaves cleanly on SIGTERM. Each screenshot of the X screen is compared
+//! with the frame `render --config` draws for the same instant.
+
+mod common;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use image::RgbaImage;
+use rankwall::cli::Stage;
+use rankwall::demo::{Reply, TestServer};
+use rankwall::schedule::Frame;
+use rankwall::snapshot::{compare, Tolerance};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+const SIZE: (u32, u32) = (1280, 720);
+
+/// An Xvfb server on a free display, stopped when dropped.
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_xvfb() -> Option<Xvfb> {
+    let Ok(_) = Command::new("Xvfb").arg("-help").stderr(Stdio::null()).status() else {
+        if std::env::var(common::SKIP_GPU).as_deref() == Ok("1") {
+            eprintln!(
+                "SKIPPED: Xvfb is not installed and {}=1 asked to skip",
+                common::SKIP_GPU
+            );
+            return None;
+        }
+        panic!("the window test needs Xvfb (Debian: apt-get install xvfb x11-apps), or set {}=1 to skip it explicitly", common::SKIP_GPU);
+    };
+    let n = (40..90)
+        .map(|k| k + std::process::id() % 7)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .expect("a free X display number");
+    let screen = format!("{}x{}x24", SIZE.0, SIZE.1);
+    let child = Command::new("Xvfb")
+        .args([
+            format!(":{n}").as_str(),
+            "-screen",
+            "0",
+            &screen,
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(socket.exists(), "Xvfb did not start on :{n}");
+    Some(Xvfb {
+        child,
+        display: format!(":{n}"),
+    })
+}
+
+/// The whole X screen, read with `xwd` (ZPixmap, 24/32 bits per pixel).
+fn screenshot(display: &str) -> RgbaImage {
+    let out = Command::new("xwd")
+        .args(["-root", "-silent", "-display", display])
+        .output()
+        .expect("xwd (Debian: x11-apps)");
+    assert!(out.status.success(), "xwd failed");
+    parse_xwd(&out.stdout)
+}
+
+fn parse_xwd(data: &[u8]) -> RgbaImage {
+    let field =
+        |i: usize| u32::from_be_bytes([data[i * 4], data[i * 4 + 1], data[i * 4 + 2], data[i * 4 + 3]]);
+    let (header, width, height) = (field(0) as usize, field(4), field(5));
+    let (byte_order, bpp, stride) = (field(7), field(11), field(12) as usize);
+    let (rmask, gmask, bmask) = (field(14), field(15), field(16));
+    let colors = field(19) as usize;
+    assert_eq!(bpp, 32, "expected 32 bits per pixel");
+    let pixels = &data[header + colors * 12..];
+    let channel = |v: u32, mask: u32| ((v & mask) >> mask.trailing_zeros()) as u8;
+    RgbaImage::from_fn(width, height, |x, y| {
+        let i = y as usize * stride + x as usize * 4;
+        let b = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+        let v = if byte_order == 0 {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        };
+        image::Rgba([channel(v, rmask), channel(v, gmask), channel(v, bmask), 255])
+    })
+}
+
+fn now() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&rankwall::china_standard_time())
+}
+
+fn feed_body(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap()
+}
+
+fn config_text(url: &str) -> String {
+    format!(
+        r#"
+[screen]
+size = "monitor"
+
+[feed]
+url = "{url}"
+poll_interval = 1
+backoff_max = 2
+
+[[playlist]]
+select = {{ list = "red" }}
+duration = 3
+transition = {{ kind = "cut" }}
+
+[[playlist]]
+select = {{ list = "black" }}
+duration = 3
+transition = {{ kind = "cut" }}
+"#
+    )
+}
+
+/// What a screen with `config` shows over `feed`: frames on demand.
+fn stage(config: &str, feed: &serde_json::Value) -> Stage {
+    let config = rankwall::config::parse("window.toml", config, None)
+        .config
+        .unwrap();
+    let feed = common::parse(feed).unwrap().0;
+    Stage::new(config, feed, Some(&format!("{}x{}", SIZE.0, SIZE.1))).unwrap()
+}
+
+/// A screenshot taken well inside one page (not at a boundary, after the
+/// page had time to be drawn), with its instant.
+fn settled_shot(display: &str, stage: &Stage) -> (DateTime<FixedOffset>, Frame, RgbaImage) {
+    loop {
+        let t0 = now();
+        let image = screenshot(display);
+        let t1 = now();
+        let (f0, f1) = (stage.player().frame(t0), stage.player().frame(t1));
+        if let Frame::Page { started, ends, .. } = &f0 {
+            if f0 == f1
+                && t0 - *started > Duration::milliseconds(700)
+                && *ends - t1 > Duration::milliseconds(100)
+            {
+                return (t0, f0, image);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+}
+
+fn matches(actual: &RgbaImage, expected: &RgbaImage, name: &str) -> bool {
+    let c = compare(
+        &rankwall::snapshot::half(actual),
+        &rankwall::snapshot::half(expected),
+        &Tolerance::default(),
+    )
+    .expect("sizes");
+    let ok = c.passes(&Tolerance::default());
+    if !ok {
+        let dir = std::env::temp_dir().join("rankwall-window-test");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = actual.save(dir.join(format!("{name}-actual.png")));
+        let _ = expected.save(dir.join(format!("{name}-expected.png")));
+        eprintln!(
+            "{name}: {} strong, mean {:.3} (images in {})",
+            c.strong,
+            c.mean_delta,
+            dir.display()
+        );
+    }
+    ok
+}
+
+fn slot_of(frame: &Frame) -> (usize, usize) {
+    match frame {
+        Frame::Page { slot, .. } => (slot.item, slot.page.index),
+        _ => (usize::MAX, 0),
+    }
+}
+
+#[test]
+fn the_window_plays_the_schedule_shows_new_data_goes_stale_and_exits_cleanly() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let Some(x) = start_xvfb() else { return };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut feed = common::example();
+    // The data turns stale (48 h) 40 s into the test.
+    let generated = now() - Duration::hours(48) + Duration::seconds(40);
+    feed["generated_at"] = generated.to_rfc3339().into();
+    let body = Arc::new(Mutex::new(feed_body(&feed)));
+    let served = body.clone();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |_| {
+            Reply::json(served.lock().unwrap().clone())
+        }))
+        .unwrap();
+    let dir = tempdir("window");
+    let config = config_text(&server.url("/feed.json"));
+    let config_path = dir.join("rankwall.toml");
+    std::fs::write(&config_path, &config).unwrap();
+    let runtime_dir = dir.join("xdg");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["run", "--config"])
+        .arg(&config_path)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .env("DISPLAY", &x.display)
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .env("RUST_LOG", "rankwall=info")
+        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
+        .spawn()
+        .unwrap();
+
+    // The playlist in order: consecutive pages, each the frame of its instant,
+    // until both items have played.
+    let mut old = stage(&config, &feed);
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let both = |seen: &[(usize, usize)]| seen.iter().any(|s| s.0 == 0) && seen.iter().any(|s| s.0 == 1);
+    while !both(&seen) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the window never played both items: {seen:?}"
+        );
+        let (t, frame, shot) = settled_shot(&x.display, &old);
+        if seen.last() == Some(&slot_of(&frame)) {
+            continue;
+        }
+        let expected = old.frame_image(t).unwrap();
+        if matches(&shot, &expected, &format!("page-{}", seen.len())) {
+            seen.push(slot_of(&frame));
+        } else {
+            assert!(
+                seen.is_empty(),
+                "page {:?} at {t} is not the frame of its instant",
+                slot_of(&frame)
+            );
+        }
+    }
+    assert!(seen.len() >= 3, "consecutive pages seen: {seen:?}");
+
+    // New data on the server appears on the screen.
+    feed["lists"][0]["entries"][0]["name"] = "测试更新".into();
+    *body.lock().unwrap() = feed_body(&feed);
+    let mut new = stage(&config, &feed);
+    let shown = wait_for_match(&x.display, &mut new, "new-data", |f| slot_of(f) == (0, 0));
+    assert!(shown, "the new data never appeared");
+
+    // The server goes away: the data stays, and the stale marker appears after the limit.
+    server.stop();
+    let stale_at = generated + Duration::hours(48);
+    while now() < stale_at + Duration::seconds(1) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let (t, _, shot) = settled_shot(&x.display, &new);
+    let expected = new.frame_image(t).unwrap();
+    assert!(
+        matches(&shot, &expected, "stale"),
+        "after the limit the screen shows the data with the stale marker"
+    );
+    let fresh = old.frame_image(generated).unwrap_or_else(|_| unreachable!());
+    assert!(
+        !matches(&expected, &fresh, "stale-vs-fresh"),
+        "the stale frame differs from a fresh one"
+    );
+
+    // SIGTERM: a clean exit within a second or two.
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(3),
+            "no exit 3 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let log = std::fs::read_to_string(dir.join("client.log")).unwrap_or_default();
+    assert!(status.success(), "exit status {status:?}; log:\n{log}");
+    assert!(log.contains("SIGTERM"), "the exit is logged:\n{log}");
+}
+
+/// Takes settled screenshots until one of a page chosen by `want` matches
+/// the frame of its instant (at most 30 s).
+fn wait_for_match(display: &str, stage: &mut Stage, name: &str, want: impl Fn(&Frame) -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        let (t, frame, shot) = settled_shot(display, stage);
+        if want(&frame) && matches(&shot, &stage.frame_image(t).unwrap(), name) {
+            return true;
+        }
+    }
+    false
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
