@@ -20,6 +20,7 @@ pub mod scene;
 pub mod schedule;
 pub mod snapshot;
 pub mod source;
+pub mod status;
 pub mod text;
 
 /// China Standard Time (UTC+8), the zone the feed and the screens use by default.

@@ -38,6 +38,20 @@ enum Command {
         /// Folder for the last good copies of the feed and a remote config.
         #[arg(long)]
         cache_dir: Option<PathBuf>,
+        /// Status server address (HOST:PORT or `off`); overrides [status] addr.
+        #[arg(long)]
+        status_addr: Option<String>,
+    },
+    /// Say what was on the screen at an instant, from the proof-of-play log.
+    Played {
+        /// The instant (RFC 3339, e.g. 2026-11-03T10:05:00+08:00).
+        #[arg(long)]
+        at: String,
+        /// The log (default: played.jsonl in the cache folder).
+        #[arg(long)]
+        log: Option<PathBuf>,
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
     },
     /// Render every page of every slide to PNG files.
     Render {
@@ -115,13 +129,7 @@ impl FontArgs {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "rankwall=info,wgpu_hal=off,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -129,6 +137,29 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Logs to journald when systemd runs us (it sets JOURNAL_STREAM), else to stderr.
+fn init_logging() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "rankwall=info,wgpu_hal=off,warn".into())
+    };
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        if let Ok(journald) = tracing_journald::layer() {
+            tracing_subscriber::registry()
+                .with(filter())
+                .with(journald)
+                .init();
+            return;
+        }
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(filter())
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -139,6 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         size: None,
         headless: false,
         cache_dir: None,
+        status_addr: None,
     });
     match command {
         Command::Run {
@@ -148,6 +180,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             size,
             headless,
             cache_dir,
+            status_addr,
         } => {
             let opts = rankwall::client::RunOptions {
                 config,
@@ -156,9 +189,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 size,
                 headless,
                 cache_dir,
+                status_addr,
             };
             rankwall::client::run(&opts)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Played { at, log, cache_dir } => {
+            let log = log.unwrap_or_else(|| rankwall::client::default_play_log(cache_dir.as_deref()));
+            let (text, found) = rankwall::cli::played(&log, &at)?;
+            print!("{text}");
+            Ok(if found {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Render {
             feed,

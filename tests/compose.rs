@@ -27,7 +27,9 @@ fn composed(how: Composition, out: (u32, u32)) -> image::RgbaImage {
         _ => out,
     };
     frames.fill(&gpu, &mut fonts, 1, None, &page(RED, w, h)).unwrap();
-    frames.fill(&gpu, &mut fonts, 2, Some(1), &page(BLUE, w, h)).unwrap();
+    frames
+        .fill(&gpu, &mut fonts, 2, Some(1), &page(BLUE, w, h))
+        .unwrap();
     let target = OffscreenTarget::new(&gpu, out.0, out.1);
     assert!(frames.compose(&gpu, 2, Some(1), &how, &target.view));
     target.read(&gpu).unwrap()
@@ -45,7 +47,14 @@ fn a_plain_copy_is_exact_and_a_fade_lies_between() {
     let copy = composed(plain(), (64, 32));
     assert_eq!(copy.get_pixel(40, 20).0, BLUE);
     assert_eq!(copy.get_pixel(5, 5).0, [255, 255, 255, 255]);
-    let half = composed(Composition { blend: 1, progress: 0.5, ..plain() }, (64, 32));
+    let half = composed(
+        Composition {
+            blend: 1,
+            progress: 0.5,
+            ..plain()
+        },
+        (64, 32),
+    );
     let p = half.get_pixel(40, 20).0;
     for c in 0..3 {
         let mid = (i32::from(RED[c]) + i32::from(BLUE[c])) / 2;
@@ -58,11 +67,22 @@ fn a_slide_moves_the_old_page_out_to_the_left() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let img = composed(Composition { blend: 2, progress: 0.25, ..plain() }, (64, 32));
+    let img = composed(
+        Composition {
+            blend: 2,
+            progress: 0.25,
+            ..plain()
+        },
+        (64, 32),
+    );
     // A quarter of the way: the old page's x = 16.. shows at 0..48, the new page at 48..64.
     assert_eq!(img.get_pixel(0, 20).0, RED);
     assert_eq!(img.get_pixel(47, 20).0, RED);
-    assert_eq!(img.get_pixel(48, 5).0, [255, 255, 255, 255], "the new page's corner enters at 48");
+    assert_eq!(
+        img.get_pixel(48, 5).0,
+        [255, 255, 255, 255],
+        "the new page's corner enters at 48"
+    );
     assert_eq!(img.get_pixel(60, 20).0, BLUE);
 }
 
@@ -74,14 +94,36 @@ fn rotation_turns_the_picture_and_the_shift_moves_it() {
     // Panel turned clockwise: its left edge is the viewer's top and its bottom
     // edge the viewer's left, so the picture's top-left corner is drawn at the
     // framebuffer's bottom-left.
-    let turned = composed(Composition { rotation: 90, ..plain() }, (32, 64));
+    let turned = composed(
+        Composition {
+            rotation: 90,
+            ..plain()
+        },
+        (32, 64),
+    );
     assert_eq!(turned.get_pixel(0, 63).0, [255, 255, 255, 255]);
     assert_eq!(turned.get_pixel(31, 0).0, BLUE);
     assert_eq!(turned.get_pixel(0, 0).0, BLUE);
-    let upside = composed(Composition { rotation: 180, ..plain() }, (64, 32));
+    let upside = composed(
+        Composition {
+            rotation: 180,
+            ..plain()
+        },
+        (64, 32),
+    );
     assert_eq!(upside.get_pixel(63, 31).0, [255, 255, 255, 255]);
-    let shifted = composed(Composition { shift: (3, 2), ..plain() }, (64, 32));
-    assert_eq!(shifted.get_pixel(1, 1).0, [0, 0, 0, 255], "uncovered edge is black");
+    let shifted = composed(
+        Composition {
+            shift: (3, 2),
+            ..plain()
+        },
+        (64, 32),
+    );
+    assert_eq!(
+        shifted.get_pixel(1, 1).0,
+        [0, 0, 0, 255],
+        "uncovered edge is black"
+    );
     assert_eq!(shifted.get_pixel(3, 2).0, [255, 255, 255, 255]);
     assert_eq!(shifted.get_pixel(13, 12).0, BLUE);
 }

@@ -77,7 +77,7 @@ fn show_of(view: &View) -> u64 {
 
 fn draw(d: &mut Driver, t: DateTime<FixedOffset>) -> Option<View> {
     let view = d.due(t)?;
-    d.presented(view.clone());
+    d.presented(view.clone(), t);
     Some(view)
 }
 

@@ -4,11 +4,13 @@
 
 mod check;
 mod check_config;
+mod played;
 mod render;
 mod render_config;
 
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
+pub use played::played;
 pub use render::{render, RenderOptions};
 pub use render_config::{render_config, ConfigRender, Stage};
 

@@ -1,17 +1,29 @@
 //! The screen thread's logic without the window or the GPU: it takes the
 //! background tasks' messages, decides whether a frame must be drawn (only
-//! when the [`View`] differs from the one on screen) and how long to sleep.
-//! The window and the headless client both run it, and tests drive it with
-//! chosen instants.
+//! when the [`View`] differs from the one on screen) and how long to sleep,
+//! and keeps what the fleet sees: the published status, the proof-of-play
+//! log and the systemd watchdog. The window and the headless client both run
+//! it, and tests drive it with chosen instants.
 
 use super::events::ClientEvent;
-use crate::play::{Player, View, Wake};
+use crate::play::{Player, Still, View, Wake};
 use crate::source::FeedStatus;
+use crate::status::{PlayEntry, PlayLog, ScreenStatus, ScreenshotRequest, Watchdog};
 use chrono::{DateTime, FixedOffset, Utc};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
-/// The longest sleep, so a changed wall clock is noticed within a minute.
-const MAX_SLEEP: Duration = Duration::from_secs(60);
+/// The longest sleep: the status heartbeat and a changed wall clock are
+/// noticed within this.
+const MAX_SLEEP: Duration = Duration::from_secs(5);
+
+/// Who this screen is, for the status.
+#[derive(Clone, Debug, Default)]
+pub struct Identity {
+    pub adapter: String,
+    pub config_source: String,
+}
 
 pub struct Driver {
     pub player: Player,
@@ -22,7 +34,22 @@ pub struct Driver {
     /// The last config reload's outcome, for logs and status.
     pub config_result: Option<String>,
     pub shutdown: bool,
+    pub identity: Identity,
+    started_at: DateTime<Utc>,
+    frames: u64,
+    last_frame_at: Option<DateTime<Utc>>,
+    in_sync_at: Option<DateTime<Utc>>,
+    dropped: usize,
+    uncovered: usize,
+    status_tx: Option<watch::Sender<Arc<ScreenStatus>>>,
+    play_log: Option<PlayLog>,
+    last_played: Option<PlayKey>,
+    screenshots: Vec<ScreenshotRequest>,
+    watchdog: Watchdog,
 }
+
+/// What a proof-of-play line is about: a new line when this changes.
+type PlayKey = (&'static str, Option<usize>, Option<usize>, String, String);
 
 impl Driver {
     pub fn new(player: Player) -> Self {
@@ -33,13 +60,45 @@ impl Driver {
             feed_status: None,
             config_result: None,
             shutdown: false,
+            identity: Identity::default(),
+            started_at: Utc::now(),
+            frames: 0,
+            last_frame_at: None,
+            in_sync_at: None,
+            dropped: 0,
+            uncovered: 0,
+            status_tx: None,
+            play_log: None,
+            last_played: None,
+            screenshots: Vec::new(),
+            watchdog: Watchdog::new(None),
         }
+    }
+
+    /// Publishes the status to `tx`, logs what plays to `log`, and talks to
+    /// systemd's watchdog.
+    pub fn report_to(
+        &mut self,
+        tx: watch::Sender<Arc<ScreenStatus>>,
+        log: Option<PlayLog>,
+        watchdog: Watchdog,
+    ) {
+        self.status_tx = Some(tx);
+        self.play_log = log;
+        self.watchdog = watchdog;
     }
 
     /// Takes one message from the background tasks.
     pub fn handle(&mut self, event: ClientEvent) {
         match event {
-            ClientEvent::Feed(accepted) => self.player.offer_feed(accepted.feed.clone()),
+            ClientEvent::Feed(accepted) => {
+                self.dropped = accepted.report.dropped.len();
+                let player = &self.player;
+                self.uncovered = crate::feed::uncovered_chars(&accepted.feed, &|c| player.covers(c))
+                    .chars
+                    .len();
+                self.player.offer_feed(accepted.feed.clone());
+            }
             ClientEvent::FeedStatus(status) => {
                 self.clock_offset = match (status.using_server_time, status.clock_skew_secs) {
                     (true, Some(secs)) => chrono::Duration::seconds(secs),
@@ -49,11 +108,19 @@ impl Driver {
             }
             ClientEvent::Config(config) => {
                 self.player.offer_config(*config);
-                self.config_result = Some("accepted; applies at the next slide boundary".into());
+                self.config_result = Some(format!(
+                    "{}: accepted; applies at the next slide boundary",
+                    Utc::now()
+                ));
             }
             ClientEvent::ConfigRejected(lines) => {
-                self.config_result = Some(format!("refused, old config kept: {}", lines.join("; ")));
+                self.config_result = Some(format!(
+                    "{}: refused, old config kept: {}",
+                    Utc::now(),
+                    lines.join("; ")
+                ));
             }
+            ClientEvent::Screenshot(request) => self.screenshots.push(request),
             ClientEvent::Shutdown => self.shutdown = true,
         }
     }
@@ -72,8 +139,16 @@ impl Driver {
         (self.drawn.as_ref() != Some(&view)).then_some(view)
     }
 
-    /// Records that `view` is on screen.
-    pub fn presented(&mut self, view: View) {
+    /// The view on screen.
+    pub fn drawn(&self) -> Option<&View> {
+        self.drawn.as_ref()
+    }
+
+    /// Records that `view` was presented at `now`.
+    pub fn presented(&mut self, view: View, now: DateTime<FixedOffset>) {
+        self.frames += 1;
+        self.last_frame_at = Some(now.with_timezone(&Utc));
+        self.record_play(&view, now);
         self.drawn = Some(view);
     }
 
@@ -82,18 +157,98 @@ impl Driver {
         self.drawn = None;
     }
 
+    /// The screen shows what it should: heartbeat for health, the watchdog
+    /// and the published status.
+    pub fn in_sync(&mut self, now: DateTime<FixedOffset>) {
+        self.in_sync_at = Some(now.with_timezone(&Utc));
+        let notify = self.watchdog.check(Instant::now(), true, self.frames > 0);
+        Watchdog::send(notify);
+        self.publish(now);
+    }
+
+    /// The screenshot requests waiting for a frame.
+    pub fn take_screenshot_requests(&mut self) -> Vec<ScreenshotRequest> {
+        std::mem::take(&mut self.screenshots)
+    }
+
     /// How long to sleep after `now`; `None`: draw the next frame at the
     /// display's rate (a transition or a marquee is running).
     pub fn sleep(&self, now: DateTime<FixedOffset>) -> Option<Duration> {
         let Some(view) = &self.drawn else {
             return Some(Duration::ZERO);
         };
+        let cap = self.watchdog.max_sleep().map_or(MAX_SLEEP, |w| w.min(MAX_SLEEP));
         match self.player.next_wake(view, now) {
             Wake::EveryFrame => None,
             Wake::At(at) => {
                 let millis = (at - now).num_milliseconds().max(0) as u64;
-                Some(Duration::from_millis(millis).min(MAX_SLEEP))
+                Some(Duration::from_millis(millis).min(cap))
             }
         }
+    }
+
+    fn record_play(&mut self, view: &View, now: DateTime<FixedOffset>) {
+        let (state, item, page) = match &view.still {
+            Still::Black => ("off", None, None),
+            Still::Idle { .. } => ("idle", None, None),
+            Still::Page { item, page, .. } => ("page", Some(*item), Some(page.clone())),
+        };
+        let key: PlayKey = (
+            state,
+            item,
+            page.as_ref().map(|p| p.index),
+            self.player.data_hash().to_string(),
+            self.player.config_hash().to_string(),
+        );
+        if self.last_played.as_ref() == Some(&key) {
+            return;
+        }
+        let entry = PlayEntry {
+            start: now,
+            state: state.into(),
+            item,
+            slide: page.as_ref().map(|p| p.id.clone()),
+            page: page.as_ref().map(|p| p.index + 1),
+            pages: page.as_ref().map(|p| p.count),
+            data_sha256: key.3.clone(),
+            config_sha256: key.4.clone(),
+        };
+        self.last_played = Some(key);
+        if let Some(log) = &mut self.play_log {
+            if let Err(e) = log.record(&entry) {
+                tracing::warn!(path = %log.path().display(), "cannot write the proof-of-play log: {e}");
+            }
+        }
+    }
+
+    fn publish(&self, now: DateTime<FixedOffset>) {
+        if let Some(tx) = &self.status_tx {
+            tx.send_replace(Arc::new(self.snapshot(now)));
+        }
+    }
+
+    /// The status as of `now`.
+    pub fn snapshot(&self, now: DateTime<FixedOffset>) -> ScreenStatus {
+        super::snapshot::snapshot(self, now)
+    }
+
+    pub(crate) fn figures(
+        &self,
+    ) -> (
+        DateTime<Utc>,
+        u64,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        usize,
+        usize,
+    ) {
+        (
+            self.started_at,
+            self.frames,
+            self.last_frame_at,
+            self.in_sync_at,
+            self.dropped,
+            self.uncovered,
+        )
     }
 }

@@ -17,6 +17,8 @@ pub enum ClientEvent {
     Config(Box<Config>),
     /// A config change was refused; the old config stays. Located messages.
     ConfigRejected(Vec<String>),
+    /// The status server wants the frame last presented.
+    Screenshot(crate::status::ScreenshotRequest),
     /// SIGTERM or SIGINT: leave cleanly.
     Shutdown,
 }

@@ -20,17 +20,27 @@ pub fn run_headless(
     driver.player.resize(physical)?;
     let mut screen = OffscreenScreen::new(physical)?;
     tracing::info!(adapter = %screen.gpu.describe(), width = physical.0, height = physical.1, "headless screen ready");
+    driver.identity.adapter = screen.gpu.describe();
     let mut last_frame = Instant::now();
     loop {
         let now = driver.now();
-        if let Some(view) = driver.due(now) {
-            match screen.draw(&mut driver.player, &view, now) {
+        match driver.due(now) {
+            Some(view) => match screen.draw(&mut driver.player, &view, now) {
                 Ok(()) => {
-                    driver.presented(view);
+                    driver.presented(view, now);
+                    driver.in_sync(now);
                     last_frame = Instant::now();
                 }
                 Err(e) => tracing::error!("frame failed: {e}"),
-            }
+            },
+            None => driver.in_sync(now),
+        }
+        for request in driver.take_screenshot_requests() {
+            let image = match driver.drawn() {
+                Some(_) => screen.read().map_err(|e| e.to_string()),
+                None => Err("no frame presented yet".into()),
+            };
+            let _ = request.send(image);
         }
         let wait = match driver.sleep(driver.now()) {
             None => FRAME_PERIOD.saturating_sub(last_frame.elapsed()),

@@ -8,10 +8,11 @@ mod driver;
 mod events;
 mod headless;
 mod paint;
+mod snapshot;
 mod tasks;
 mod window;
 
-pub use driver::Driver;
+pub use driver::{Driver, Identity};
 pub use events::{ClientEvent, EventSender};
 pub use headless::run_headless;
 pub use paint::{composition, paint, OffscreenScreen};
@@ -41,6 +42,8 @@ pub struct RunOptions {
     pub size: Option<String>,
     pub headless: bool,
     pub cache_dir: Option<PathBuf>,
+    /// Overrides `[status] addr` (`off` for no server).
+    pub status_addr: Option<String>,
 }
 
 /// Where the config comes from, and so how it is watched.
@@ -142,6 +145,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let source = feed_url
         .as_deref()
         .map(|url| source_config(&config, url, opts.cache_dir.as_deref()));
+    let reporting = Reporting::new(opts, &config, &origin)?;
     let player = Player::new(fonts, config, feed, size.unwrap_or((1920, 1080)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -151,10 +155,11 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     if opts.headless {
         let events = EventSender::new(tx, Arc::new(|| {}));
+        let driver = reporting.start(&runtime, Driver::new(player), &events)?;
         start_tasks(&runtime, source, origin, &events);
         let physical =
             size.context("run --headless needs a size: give --size WIDTHxHEIGHT or set screen.size")?;
-        return run_headless(Driver::new(player), rx, physical);
+        return run_headless(driver, rx, physical);
     }
     inhibit_blanking();
     let event_loop = winit::event_loop::EventLoop::new()
@@ -166,9 +171,89 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         }
     });
     let events = EventSender::new(tx, wake);
+    let driver = reporting.start(&runtime, Driver::new(player), &events)?;
     start_tasks(&runtime, source, origin, &events);
     let explicit = opts.size.as_ref().and(size);
-    window::App::new(Driver::new(player), rx, explicit).run(event_loop)
+    window::App::new(driver, rx, explicit).run(event_loop)
+}
+
+/// The status server, the proof-of-play log and the watchdog, as configured.
+struct Reporting {
+    addr: Option<std::net::SocketAddr>,
+    token: Option<String>,
+    log: crate::status::PlayLog,
+    source: String,
+}
+
+impl Reporting {
+    fn new(opts: &RunOptions, config: &Config, origin: &ConfigOrigin) -> anyhow::Result<Self> {
+        let text = opts
+            .status_addr
+            .clone()
+            .unwrap_or_else(|| config.status.addr.get_ref().clone());
+        let token = config.status.token.clone();
+        let addr = match text.as_str() {
+            "off" => None,
+            a => {
+                let addr: std::net::SocketAddr = a
+                    .parse()
+                    .with_context(|| format!("status address `{a}` is not HOST:PORT"))?;
+                crate::status::check_bind(&addr, token.as_deref()).map_err(anyhow::Error::msg)?;
+                Some(addr)
+            }
+        };
+        let log_path = match &config.status.play_log {
+            Some(p) => PathBuf::from(p),
+            None => default_play_log(
+                opts.cache_dir
+                    .as_deref()
+                    .or(config.feed.cache_dir.as_deref().map(std::path::Path::new)),
+            ),
+        };
+        let max = config.status.play_log_max_mb.max(1) * 1024 * 1024;
+        let source = match origin {
+            ConfigOrigin::Embedded => "embedded demo config".to_string(),
+            ConfigOrigin::File(p) => p.display().to_string(),
+            ConfigOrigin::Remote(r) => r.url.clone(),
+        };
+        Ok(Reporting {
+            addr,
+            token,
+            log: crate::status::PlayLog::new(log_path, max),
+            source,
+        })
+    }
+
+    /// Binds the status server (failing now if the address is taken) and
+    /// wires the driver to it.
+    fn start(
+        self,
+        runtime: &tokio::runtime::Runtime,
+        mut driver: Driver,
+        events: &EventSender,
+    ) -> anyhow::Result<Driver> {
+        let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.snapshot(driver.now())));
+        driver.identity.config_source = self.source;
+        tracing::info!(path = %self.log.path().display(), "proof-of-play log");
+        driver.report_to(status_tx, Some(self.log), crate::status::Watchdog::from_env());
+        let Some(addr) = self.addr else {
+            return Ok(driver);
+        };
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .with_context(|| format!("cannot listen on {addr} for the status server"))?;
+        tracing::info!(%addr, "status server listening");
+        let events = events.clone();
+        let ask = Arc::new(move |request| events.send(ClientEvent::Screenshot(request)));
+        let server = Arc::new(crate::status::StatusServer::new(status_rx, self.token, ask));
+        runtime.spawn(crate::status::serve_status(listener, server));
+        Ok(driver)
+    }
+}
+
+/// `played.jsonl` in the cache folder.
+pub fn default_play_log(cache_dir: Option<&std::path::Path>) -> PathBuf {
+    crate::source::cache_dir(cache_dir).join("played.jsonl")
 }
 
 /// `--size`, else the config's size unless it is "monitor".

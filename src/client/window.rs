@@ -8,7 +8,7 @@
 use super::driver::Driver;
 use super::events::ClientEvent;
 use super::paint::paint;
-use crate::render::{FrameRenderer, Gpu};
+use crate::render::{FrameRenderer, Gpu, OffscreenTarget, OFFSCREEN_FORMAT};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -28,6 +28,8 @@ struct Screen {
     device_lost: Arc<AtomicBool>,
     /// The last frame came back suboptimal: configure after presenting it.
     reconfigure_later: bool,
+    /// Layers and a target for screenshots, made on the first request.
+    capture: Option<(FrameRenderer, OffscreenTarget)>,
 }
 
 pub struct App {
@@ -39,7 +41,6 @@ pub struct App {
     last_frame: Instant,
     frame_period: Duration,
     pub error: Option<anyhow::Error>,
-    pub on_present: Box<dyn FnMut(&Driver)>,
 }
 
 impl App {
@@ -52,7 +53,6 @@ impl App {
             last_frame: Instant::now(),
             frame_period: Duration::from_micros(16_667),
             error: None,
-            on_present: Box::new(|_| {}),
         }
     }
 
@@ -157,9 +157,29 @@ impl App {
             screen.configure();
         }
         self.last_frame = Instant::now();
-        self.driver.presented(view);
-        (self.on_present)(&self.driver);
+        self.driver.presented(view, now);
+        self.driver.in_sync(now);
         Ok(())
+    }
+
+    /// Answers screenshot requests with the frame on screen, drawn again
+    /// offscreen by the same `paint` (the surface itself cannot be read).
+    fn answer_screenshots(&mut self) {
+        let requests = self.driver.take_screenshot_requests();
+        if requests.is_empty() {
+            return;
+        }
+        let (Some(screen), Some(view)) = (self.screen.as_mut(), self.driver.drawn().cloned()) else {
+            for r in requests {
+                let _ = r.send(Err("no frame presented yet".into()));
+            }
+            return;
+        };
+        let now = self.driver.now();
+        let result = screen.capture(&mut self.driver.player, &view, now);
+        for r in requests {
+            let _ = r.send(result.clone());
+        }
     }
 
     fn drain_messages(&mut self, event_loop: &ActiveEventLoop) {
@@ -236,12 +256,14 @@ impl ApplicationHandler<()> for App {
         let now = self.driver.now();
         // At most one frame per refresh period, even where Fifo does not throttle.
         let earliest = self.last_frame + self.frame_period * 3 / 4;
+        self.answer_screenshots();
         let deadline = if self.driver.due(now).is_some() {
             if Instant::now() >= earliest {
                 window.request_redraw();
             }
             earliest
         } else {
+            self.driver.in_sync(now);
             match self.driver.sleep(now) {
                 None => earliest,
                 Some(d) => Instant::now() + d,
@@ -304,7 +326,30 @@ impl Screen {
             frames,
             device_lost,
             reconfigure_later: false,
+            capture: None,
         })
+    }
+
+    fn capture(
+        &mut self,
+        player: &mut crate::play::Player,
+        view: &crate::play::View,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<image::RgbaImage, String> {
+        let (w, h) = (self.config.width, self.config.height);
+        let fits = self
+            .capture
+            .as_ref()
+            .is_some_and(|(_, t)| (t.width, t.height) == (w, h));
+        if !fits {
+            let frames = FrameRenderer::new(&self.gpu, OFFSCREEN_FORMAT);
+            self.capture = Some((frames, OffscreenTarget::new(&self.gpu, w, h)));
+        }
+        let Some((frames, target)) = self.capture.as_mut() else {
+            return Err("no capture target".into());
+        };
+        paint(frames, &self.gpu, player, view, now, &target.view).map_err(|e| e.to_string())?;
+        target.read(&self.gpu).map_err(|e| e.to_string())
     }
 
     fn configure(&self) {

@@ -11,6 +11,7 @@ pub struct Config {
     pub screen: Screen,
     pub feed: FeedSection,
     pub theme: ThemeSection,
+    pub status: StatusSection,
     pub playlist: Vec<Item>,
 }
 
@@ -91,6 +92,34 @@ impl Default for FeedSection {
         }
     }
 }
+
+/// The status server and the proof-of-play log.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct StatusSection {
+    /// `HOST:PORT` for /healthz, /status, /metrics, /screenshot.png; `off` for none.
+    pub addr: Spanned<String>,
+    /// Bearer token; required when `addr` is not a loopback address.
+    pub token: Option<String>,
+    /// The proof-of-play log; absent: `played.jsonl` in the cache folder.
+    pub play_log: Option<String>,
+    /// Rotate the log at this size, in MiB.
+    pub play_log_max_mb: u64,
+}
+
+impl Default for StatusSection {
+    fn default() -> Self {
+        StatusSection {
+            addr: Spanned::new(0..0, DEFAULT_STATUS_ADDR.into()),
+            token: None,
+            play_log: None,
+            play_log_max_mb: 16,
+        }
+    }
+}
+
+/// Where the status server listens unless told otherwise.
+pub const DEFAULT_STATUS_ADDR: &str = "127.0.0.1:9470";
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -195,7 +224,8 @@ pub struct Window {
 /// The keys each table may hold, for unknown-key reports.
 pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
     match table {
-        "" => &["screen", "feed", "theme", "playlist"],
+        "" => &["screen", "feed", "theme", "status", "playlist"],
+        "status" => &["addr", "token", "play_log", "play_log_max_mb"],
         "screen" => &[
             "id",
             "size",

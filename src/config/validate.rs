@@ -131,6 +131,7 @@ pub(crate) fn values(loc: &Locator, config: &Config, out: &mut Vec<Diagnostic>) 
             ));
         }
     }
+    status_values(loc, config, out);
     if config.playlist.is_empty() {
         let warning = "the playlist is empty: the screen shows every board, list and notice of the feed";
         out.push(loc.at(
@@ -142,6 +143,26 @@ pub(crate) fn values(loc: &Locator, config: &Config, out: &mut Vec<Diagnostic>) 
     }
     for item in &config.playlist {
         item_values(loc, item, out);
+    }
+}
+
+fn status_values(loc: &Locator, config: &Config, out: &mut Vec<Diagnostic>) {
+    let addr = &config.status.addr;
+    if addr.get_ref() == "off" {
+        return;
+    }
+    match addr.get_ref().parse::<std::net::SocketAddr>() {
+        Err(_) => out.push(error(
+            loc,
+            addr.span(),
+            format!("status address `{}` is not HOST:PORT", addr.get_ref()),
+            "e.g. addr = \"127.0.0.1:9470\", or \"off\"",
+        )),
+        Ok(a) => {
+            if let Err(message) = crate::status::check_bind(&a, config.status.token.as_deref()) {
+                out.push(error(loc, addr.span(), message, "add token = \"…\" to [status]"));
+            }
+        }
     }
 }
 

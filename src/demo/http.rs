@@ -146,7 +146,7 @@ async fn serve(
     write_reply(&mut stream, reply).await
 }
 
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>> {
+pub(crate) async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -173,10 +173,11 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>
     }))
 }
 
-fn status_text(status: u16) -> &'static str {
+pub(crate) fn status_text(status: u16) -> &'static str {
     match status {
         200 => "OK",
         304 => "Not Modified",
+        401 => "Unauthorized",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -185,7 +186,7 @@ fn status_text(status: u16) -> &'static str {
     }
 }
 
-fn head(status: u16, headers: &[(String, String)], length: Option<usize>) -> Vec<u8> {
+pub(crate) fn head(status: u16, headers: &[(String, String)], length: Option<usize>) -> Vec<u8> {
     let mut h = format!(
         "HTTP/1.1 {status} {}\r\nConnection: close\r\n",
         status_text(status)

@@ -1,7 +1,7 @@
 //! The demo feed server (`rankwall demo-server`) and the small HTTP server it
 //! runs on, which the tests also use to play every kind of faulty service.
 
-mod http;
+pub mod http;
 mod server;
 
 pub use http::{Reply, Request, TestServer};

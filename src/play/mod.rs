@@ -32,6 +32,17 @@ struct Show {
     feed: Feed,
     pages: Pages,
     version: u64,
+    /// SHA-256 of the data as shown and of the config, for proof of play.
+    data_hash: String,
+    config_hash: String,
+}
+
+fn data_hash(feed: &Feed) -> String {
+    crate::source::sha256_hex(&serde_json::to_vec(feed).unwrap_or_default())
+}
+
+fn config_hash(config: &Config) -> String {
+    crate::source::sha256_hex(format!("{config:?}").as_bytes())
 }
 
 /// Where the schedule stood at the last view, to notice boundaries.
@@ -102,6 +113,8 @@ impl Player {
             physical,
             profile,
             show: Show {
+                data_hash: data_hash(&feed),
+                config_hash: config_hash(&config),
                 config,
                 feed,
                 pages,
@@ -128,6 +141,21 @@ impl Player {
 
     pub fn physical(&self) -> (u32, u32) {
         self.physical
+    }
+
+    /// SHA-256 of the data on show (normalised, as laid out).
+    pub fn data_hash(&self) -> &str {
+        &self.show.data_hash
+    }
+
+    /// SHA-256 of the config on show.
+    pub fn config_hash(&self) -> &str {
+        &self.show.config_hash
+    }
+
+    /// Whether the fonts cover `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts.covers(c)
     }
 
     pub fn fonts_mut(&mut self) -> &mut Fonts {
@@ -170,9 +198,11 @@ impl Player {
             if let Ok(profile) = profile_for(&config, self.physical) {
                 self.profile = profile;
             }
+            self.show.config_hash = config_hash(&config);
             self.show.config = config;
         }
         if let Some(feed) = feed {
+            self.show.data_hash = data_hash(&feed);
             self.show.feed = feed;
         }
         self.versions += 1;
@@ -212,6 +242,7 @@ impl Player {
         let new_cycle = mark.cycle_start.is_none() || last.cycle_start != mark.cycle_start;
         let pages = Pages::new(&mut self.fonts, &self.show.config, &feed, &self.profile);
         if new_cycle || self.same_plan(&feed, &pages, mark, now) {
+            self.show.data_hash = data_hash(&feed);
             self.show.feed = feed;
             self.show.pages = pages;
             self.versions += 1;

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# CPU and memory of `rankwall run` under Xvfb at 1920x1080 (lavapipe here).
+# Not a test: a measurement to rerun and compare. Usage:
+#   cargo build --release && benches/client-cpu.sh [seconds]
+# Prints, for a static slide and for a continuous marquee: CPU time used over
+# the window (as % of one core) and the peak resident memory (VmHWM).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_TO_MEASURE="${1:-60}"
+BIN="${RANKWALL_BIN:-target/release/rankwall}"
+WORK="$(mktemp -d /tmp/rankwall-bench.XXXXXX)"
+export XDG_RUNTIME_DIR="$WORK/xdg"; mkdir -m 0700 "$XDG_RUNTIME_DIR"
+DISPLAY_NUM=97
+Xvfb ":$DISPLAY_NUM" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+trap 'kill $XVFB 2>/dev/null; rm -rf "$WORK"' EXIT
+sleep 1
+export DISPLAY=":$DISPLAY_NUM"
+TICKS=$(getconf CLK_TCK)
+
+cat > "$WORK/static.toml" <<'TOML'
+[screen]
+size = "monitor"
+[[playlist]]
+select = { level = "township" }
+duration = 100000
+TOML
+cat > "$WORK/marquee.toml" <<'TOML'
+[screen]
+size = "monitor"
+[[playlist]]
+select = { list = "red" }
+scroll = true
+scroll_speed = 120
+TOML
+
+measure() {
+  local name="$1" config="$2"
+  "$BIN" run --config "$config" 2>"$WORK/$name.log" &
+  local pid=$!
+  sleep 5   # start-up (instance, shaders, first frames) is not counted
+  local t0; t0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  sleep "$SECONDS_TO_MEASURE"
+  local t1; t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  awk -v n="$name" -v d="$((t1 - t0))" -v hz="$TICKS" -v s="$SECONDS_TO_MEASURE" -v m="$hwm" \
+    'BEGIN { printf "%-8s CPU %6.2f %% of one core over %d s, peak RSS %.1f MiB\n", n, 100*d/hz/s, s, m/1024 }'
+}
+
+measure static "$WORK/static.toml"
+measure marquee "$WORK/marquee.toml"

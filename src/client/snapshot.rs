@@ -1,0 +1,74 @@
+//! The status a screen publishes, built from its driver.
+
+use super::driver::Driver;
+use crate::play::Still;
+use crate::status::{ConfigStatus, DataStatus, ScreenStatus, Showing};
+use chrono::{DateTime, FixedOffset, Utc};
+
+pub(crate) fn snapshot(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus {
+    let (started_at, frames, last_frame_at, in_sync_at, dropped, uncovered) = d.figures();
+    let player = &d.player;
+    let feed = player.feed();
+    let hours = player.config().feed.stale_after_hours;
+    let (width, height) = player.physical();
+    ScreenStatus {
+        screen_id: player.config().screen.id.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at,
+        published_at: Utc::now(),
+        adapter: d.identity.adapter.clone(),
+        width,
+        height,
+        showing: showing(d, now),
+        data: DataStatus {
+            generated_at: Some(feed.generated_at),
+            age_secs: Some((now - feed.generated_at).num_seconds()),
+            sha256: d.feed_status.as_ref().and_then(|f| f.sha256.clone()),
+            etag: d.feed_status.as_ref().and_then(|f| f.etag.clone()),
+            content_sha256: player.data_hash().to_string(),
+            stale: player.stale_at().is_some_and(|at| now >= at),
+            stale_after_hours: hours,
+        },
+        feed: d.feed_status.clone(),
+        config: ConfigStatus {
+            source: d.identity.config_source.clone(),
+            sha256: player.config_hash().to_string(),
+            last_reload: d.config_result.clone(),
+        },
+        dropped_items: dropped,
+        uncovered_chars: uncovered,
+        frames_presented: frames,
+        last_frame_at,
+        in_sync_at,
+    }
+}
+
+fn showing(d: &Driver, now: DateTime<FixedOffset>) -> Showing {
+    let Some(view) = d.drawn() else {
+        return Showing {
+            state: "starting".into(),
+            ..Showing::default()
+        };
+    };
+    match &view.still {
+        Still::Black => Showing {
+            state: "off".into(),
+            ..Showing::default()
+        },
+        Still::Idle { .. } => Showing {
+            state: "idle".into(),
+            ..Showing::default()
+        },
+        Still::Page { item, page, .. } => Showing {
+            state: "page".into(),
+            item: Some(*item),
+            slide: Some(page.id.clone()),
+            page: Some(page.index + 1),
+            pages: Some(page.count),
+            since: match d.player.frame(now) {
+                crate::schedule::Frame::Page { started, .. } => Some(started),
+                _ => None,
+            },
+        },
+    }
+}

@@ -1,0 +1,65 @@
+//! `/healthz`: is the screen alive and is its data fresh?
+
+use super::ScreenStatus;
+use chrono::{DateTime, Duration, Utc};
+
+/// How long the screen thread may go without finding the screen up to date.
+pub const LOOP_LIMIT: Duration = Duration::seconds(15);
+
+/// `Ok` when the screen thread found the screen up to date within
+/// [`LOOP_LIMIT`] and the data is within the staleness limit (or the display
+/// is off by schedule); otherwise the reason, for the 503 body.
+pub fn health(s: &ScreenStatus, now: DateTime<Utc>) -> Result<(), String> {
+    let Some(in_sync) = s.in_sync_at else {
+        return Err("no frame presented yet".into());
+    };
+    let behind = now - in_sync;
+    if behind > LOOP_LIMIT {
+        return Err(format!(
+            "the screen has not been up to date for {} s (render loop stuck or frames failing)",
+            behind.num_seconds()
+        ));
+    }
+    if s.showing.state != "off" && s.data.stale {
+        let generated = s
+            .data
+            .generated_at
+            .map_or("unknown".to_string(), |g| g.to_rfc3339());
+        return Err(format!(
+            "data is stale: generated at {generated}, older than {} h",
+            s.data.stale_after_hours
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(in_sync: Option<DateTime<Utc>>, state: &str, stale: bool) -> ScreenStatus {
+        let mut s = ScreenStatus {
+            in_sync_at: in_sync,
+            ..ScreenStatus::default()
+        };
+        s.showing.state = state.into();
+        s.data.stale = stale;
+        s
+    }
+
+    #[test]
+    fn healthy_only_when_in_sync_and_fresh_or_off() {
+        let now = Utc::now();
+        assert!(health(&status(Some(now), "page", false), now).is_ok());
+        assert!(health(&status(None, "page", false), now).is_err());
+        let late = health(&status(Some(now - Duration::seconds(20)), "page", false), now);
+        assert!(late.unwrap_err().contains("20 s"));
+        assert!(health(&status(Some(now), "page", true), now)
+            .unwrap_err()
+            .contains("stale"));
+        assert!(
+            health(&status(Some(now), "off", true), now).is_ok(),
+            "off hours: stale data is not shown"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Operating a fleet: what a screen reports about itself. The screen thread
+//! publishes an immutable [`ScreenStatus`] after every change and heartbeat;
+//! the status server on the tokio side only reads the latest one (and asks
+//! the screen thread for a screenshot by message). Proof of play, health and
+//! the systemd watchdog are decided here from the same figures.
+
+mod health;
+mod metrics;
+mod playlog;
+mod server;
+mod watchdog;
+
+pub use health::health;
+pub use metrics::metrics_text;
+pub use playlog::{find_played, PlayEntry, PlayLog};
+pub use server::{check_bind, serve_status, ScreenshotRequest, StatusServer};
+pub use watchdog::Watchdog;
+
+use crate::source::FeedStatus;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+
+/// What is on screen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Showing {
+    /// `page`, `idle` or `off`.
+    pub state: String,
+    /// The playlist item (0-based) and the slide's id.
+    pub item: Option<usize>,
+    pub slide: Option<String>,
+    /// The page (1-based) and the slide's page count.
+    pub page: Option<usize>,
+    pub pages: Option<usize>,
+    /// When the schedule started this page.
+    pub since: Option<DateTime<FixedOffset>>,
+}
+
+/// The data on show.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DataStatus {
+    pub generated_at: Option<DateTime<FixedOffset>>,
+    pub age_secs: Option<i64>,
+    /// SHA-256 of the document as served (from the feed source).
+    pub sha256: Option<String>,
+    pub etag: Option<String>,
+    /// SHA-256 of the data as shown (normalised), as in the proof-of-play log.
+    pub content_sha256: String,
+    pub stale: bool,
+    pub stale_after_hours: u64,
+}
+
+/// The config in force.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ConfigStatus {
+    /// A file path, a URL, or `embedded demo`.
+    pub source: String,
+    pub sha256: String,
+    /// The last reload's outcome, if there was one.
+    pub last_reload: Option<String>,
+}
+
+/// Everything the status endpoints report, as of `published_at`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScreenStatus {
+    pub screen_id: String,
+    pub version: String,
+    pub started_at: DateTime<Utc>,
+    pub published_at: DateTime<Utc>,
+    pub adapter: String,
+    pub width: u32,
+    pub height: u32,
+    pub showing: Showing,
+    pub data: DataStatus,
+    /// The feed source (absent with the embedded demo feed).
+    pub feed: Option<FeedStatus>,
+    pub config: ConfigStatus,
+    pub dropped_items: usize,
+    pub uncovered_chars: usize,
+    pub frames_presented: u64,
+    pub last_frame_at: Option<DateTime<Utc>>,
+    /// The last time the screen thread found the screen up to date (nothing
+    /// due, or the due frame presented). A frozen loop stops moving it.
+    pub in_sync_at: Option<DateTime<Utc>>,
+}
+
+/// The resident memory of this process in bytes (Linux), for status and metrics.
+pub fn rss_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
