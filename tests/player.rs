@@ -170,9 +170,14 @@ fn idle_and_off_redraw_each_minute() {
     let view = draw(&mut d, t).unwrap();
     assert!(matches!(view.still, Still::Idle { .. }), "{view:?}");
     assert_eq!(
+        d.player.next_wake(&view, t),
+        Wake::At(t + Duration::seconds(40)),
+        "the clock changes next minute"
+    );
+    assert_eq!(
         d.sleep(t).map(|s| s.as_secs()),
-        Some(40),
-        "wakes at the next minute for the clock"
+        Some(5),
+        "the loop still wakes for its heartbeat"
     );
     assert!(d.due(t + Duration::seconds(39)).is_none());
     assert!(d.due(t + Duration::seconds(40)).is_some(), "the clock changed");
@@ -183,12 +188,16 @@ fn idle_and_off_redraw_each_minute() {
     );
     let mut d = driver(&off, demo_feed());
     let night = at("2026-11-28T23:00:30+08:00");
-    assert_eq!(draw(&mut d, night).unwrap().still, Still::Black);
+    let black = draw(&mut d, night).unwrap();
+    assert_eq!(black.still, Still::Black);
     assert!(
         d.due(night + Duration::seconds(20)).is_none(),
         "a black screen is not redrawn"
     );
-    assert_eq!(d.sleep(night).map(|s| s.as_secs()), Some(30));
+    assert_eq!(
+        d.player.next_wake(&black, night),
+        Wake::At(night + Duration::seconds(30))
+    );
 }
 
 #[test]
@@ -295,4 +304,18 @@ fn accepted(v: &serde_json::Value) -> std::sync::Arc<rankwall::source::Accepted>
         sha256: String::new(),
         from_cache: false,
     })
+}
+
+#[test]
+fn data_arriving_while_idle_shows_at_once() {
+    let mut placeholder = demo_feed();
+    placeholder.boards.clear();
+    placeholder.lists.clear();
+    placeholder.notices.clear();
+    let mut d = driver(TWO_LISTS, placeholder);
+    let t = at("2026-11-28T10:00:20+08:00");
+    assert!(matches!(draw(&mut d, t).unwrap().still, Still::Idle { .. }));
+    d.handle(rankwall::client::ClientEvent::Feed(accepted(&common::example())));
+    let view = draw(&mut d, t + Duration::milliseconds(100)).expect("redrawn at once");
+    assert!(matches!(view.still, Still::Page { .. }), "{view:?}");
 }

@@ -222,7 +222,9 @@ impl Player {
         let mut frame = self.frame(now);
         let mark = Mark::of(&frame);
         if let Some(last) = self.last.clone() {
-            if last != mark && self.take_pending(&last, &mark, now) {
+            // Nothing of the data is on screen while idle or off: take news at once.
+            let boundary = last != mark || mark.started.is_none();
+            if boundary && self.has_pending() && self.take_pending(&last, &mark, now) {
                 frame = self.frame(now);
             }
         }

@@ -1,0 +1,340 @@
+//! The fleet endpoints against a running `rankwall run --headless`: status
+//! fields, metrics in Prometheus text, a screenshot equal to the frame of its
+//! instant, health turning 503 when the data goes stale after the feed server
+//! disappears, the token off loopback, and proof-of-play lines that match
+//! the schedule.
+
+mod common;
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use rankwall::cli::Stage;
+use rankwall::demo::{Reply, TestServer};
+use rankwall::schedule::Frame;
+use rankwall::snapshot::{compare, half, Tolerance};
+use rankwall::status::PlayEntry;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+const SIZE: &str = "640x360";
+
+fn now() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&rankwall::china_standard_time())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Client(Child);
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(config: &std::path::Path, dir: &std::path::Path, extra: &[&str]) -> Client {
+    let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["run", "--headless", "--size", SIZE, "--config"])
+        .arg(config)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .args(extra)
+        .env("RUST_LOG", "rankwall=info")
+        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
+        .spawn()
+        .unwrap();
+    Client(child)
+}
+
+/// GET with an optional bearer token: (status, content type, body).
+fn get(port: u16, path: &str, token: Option<&str>) -> Option<(u16, String, Vec<u8>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::new();
+        let mut request = client.get(format!("http://127.0.0.1:{port}{path}"));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.ok()?;
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Some((status, kind, response.bytes().await.ok()?.to_vec()))
+    })
+}
+
+fn wait_until_up(port: u16) {
+    for _ in 0..200 {
+        if get(port, "/healthz", None).is_some_and(|r| r.0 == 200) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the headless client never answered /healthz with 200");
+}
+
+fn config_text(url: &str, port: u16, log: &std::path::Path) -> String {
+    format!(
+        r#"
+[screen]
+id = "test-screen-7"
+
+[feed]
+url = "{url}"
+poll_interval = 1
+backoff_max = 2
+
+[status]
+addr = "127.0.0.1:{port}"
+play_log = "{}"
+
+[[playlist]]
+select = {{ list = "red" }}
+duration = 2
+transition = {{ kind = "cut" }}
+
+[[playlist]]
+select = {{ list = "black" }}
+duration = 2
+transition = {{ kind = "cut" }}
+"#,
+        log.display()
+    )
+}
+
+/// Checks that every line of the exposition is a comment or `name{labels} value`.
+fn assert_prometheus(text: &str) -> usize {
+    let mut samples = 0;
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        if let Some(rest) = line.strip_prefix("# ") {
+            assert!(
+                rest.starts_with("HELP ") || rest.starts_with("TYPE "),
+                "bad comment: {line}"
+            );
+            continue;
+        }
+        let (name, value) = line
+            .rsplit_once(' ')
+            .unwrap_or_else(|| panic!("no value: {line}"));
+        value
+            .parse::<f64>()
+            .unwrap_or_else(|_| panic!("value is not a number: {line}"));
+        let bare = name.split('{').next().unwrap();
+        assert!(
+            !bare.is_empty()
+                && bare
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'),
+            "bad metric name: {line}"
+        );
+        if name.contains('{') {
+            assert!(name.ends_with('}'), "unclosed labels: {line}");
+        }
+        samples += 1;
+    }
+    samples
+}
+
+#[test]
+fn status_metrics_screenshot_health_and_proof_of_play() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut feed = common::example();
+    let generated = now() - Duration::hours(48) + Duration::seconds(25);
+    feed["generated_at"] = generated.to_rfc3339().into();
+    let body = serde_json::to_vec(&feed).unwrap();
+    let served = Arc::new(Mutex::new(body.clone()));
+    let s = served.clone();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |_| {
+            Reply::json(s.lock().unwrap().clone())
+        }))
+        .unwrap();
+    let dir = tempdir("status");
+    let port = free_port();
+    let log = dir.join("played.jsonl");
+    let config = config_text(&server.url("/feed.json"), port, &log);
+    let config_path = dir.join("rankwall.toml");
+    std::fs::write(&config_path, &config).unwrap();
+    let _client = start(&config_path, &dir, &[]);
+    wait_until_up(port);
+    let started = now();
+
+    // /status: the fields an admin needs, and the figures are right.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let (code, kind, status) = get(port, "/status", None).unwrap();
+    assert_eq!((code, kind.as_str()), (200, "application/json"));
+    let status: serde_json::Value = serde_json::from_slice(&status).unwrap();
+    assert_eq!(status["screen_id"], "test-screen-7");
+    assert_eq!(status["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(status["data"]["sha256"], rankwall::source::sha256_hex(&body));
+    assert_eq!(status["data"]["generated_at"], generated.to_rfc3339());
+    assert_eq!(status["feed"]["consecutive_failures"], 0);
+    assert_eq!(status["config"]["source"], config_path.display().to_string());
+    assert!(status["frames_presented"].as_u64().unwrap() >= 2);
+    assert!(status["rss_bytes"].as_u64().unwrap() > 1_000_000);
+    assert!(status["adapter"].as_str().unwrap().len() > 3);
+    assert_eq!(status["showing"]["state"], "page");
+    for key in ["uptime_secs", "dropped_items", "uncovered_chars"] {
+        assert!(status[key].is_number(), "{key} missing");
+    }
+    assert!(status["feed"]["next_attempt_at"].is_string() && status["feed"]["last_attempt_at"].is_string());
+
+    // /metrics parses as Prometheus text.
+    let (code, kind, metrics) = get(port, "/metrics", None).unwrap();
+    assert_eq!(code, 200);
+    assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
+    let text = String::from_utf8(metrics).unwrap();
+    assert!(assert_prometheus(&text) >= 10);
+    assert!(text.contains("rankwall_healthy 1") && text.contains("screen=\"test-screen-7\""));
+
+    // /screenshot.png is the frame of its instant.
+    let parsed_config = rankwall::config::parse("t.toml", &config, None).config.unwrap();
+    let mut stage = Stage::new(parsed_config, common::parse(&feed).unwrap().0, Some(SIZE)).unwrap();
+    let (t, shot) = loop {
+        let t0 = now();
+        let (code, kind, png) = get(port, "/screenshot.png", None).unwrap();
+        let t1 = now();
+        if code == 429 {
+            std::thread::sleep(std::time::Duration::from_millis(1100));
+            continue;
+        }
+        assert_eq!((code, kind.as_str()), (200, "image/png"));
+        let (f0, f1) = (stage.player().frame(t0), stage.player().frame(t1));
+        let settled =
+            matches!(&f0, Frame::Page { started, .. } if t0 - *started > Duration::milliseconds(500));
+        if f0 == f1 && settled {
+            break (t0, image::load_from_memory(&png).unwrap().to_rgba8());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    };
+    let expected = stage.frame_image(t).unwrap();
+    let c = compare(&half(&shot), &half(&expected), &Tolerance::default()).unwrap();
+    assert!(
+        c.passes(&Tolerance::default()),
+        "screenshot differs: {} strong, mean {}",
+        c.strong,
+        c.mean_delta
+    );
+    let (code, _, _) = get(port, "/screenshot.png", None).unwrap();
+    assert_eq!(code, 429, "screenshots are rate-limited");
+
+    // The feed server goes away: healthy until the data passes the limit, then 503.
+    server.stop();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        get(port, "/healthz", None).unwrap().0,
+        200,
+        "a short outage keeps the last good data"
+    );
+    while now() < generated + Duration::hours(48) + Duration::seconds(6) {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    let (code, _, reason) = get(port, "/healthz", None).unwrap();
+    let reason = String::from_utf8_lossy(&reason).to_string();
+    assert_eq!(code, 503, "{reason}");
+    assert!(reason.contains("stale"), "{reason}");
+    let status: serde_json::Value = serde_json::from_slice(&get(port, "/status", None).unwrap().2).unwrap();
+    assert!(status["feed"]["consecutive_failures"].as_u64().unwrap() >= 1);
+
+    // Proof of play: every line after start-up is the schedule's page at its start.
+    let text = std::fs::read_to_string(&log).unwrap();
+    let entries: Vec<PlayEntry> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let pages: Vec<&PlayEntry> = entries
+        .iter()
+        .filter(|e| e.state == "page" && e.start > started)
+        .collect();
+    assert!(pages.len() >= 5, "{} page lines", pages.len());
+    for e in pages {
+        let at = e.start + Duration::milliseconds(1);
+        let Frame::Page { slot, .. } = stage.player().frame(at) else {
+            panic!("no page at {}", e.start)
+        };
+        assert_eq!(
+            (e.item, e.page),
+            (Some(slot.item), Some(slot.page.index + 1)),
+            "line at {}",
+            e.start
+        );
+        assert_eq!(e.slide.as_deref(), Some(slot.page.id.as_str()));
+    }
+    let played = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["played", "--log"])
+        .arg(&log)
+        .args(["--at", &(now() - Duration::seconds(3)).to_rfc3339()])
+        .output()
+        .unwrap();
+    assert!(played.status.success());
+    let answer = String::from_utf8_lossy(&played.stdout);
+    assert!(
+        answer.contains("page") && answer.contains("data sha256"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn off_loopback_the_status_server_requires_a_token() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let dir = tempdir("token");
+    let port = free_port();
+    let open = "[[playlist]]\nselect = { list = \"red\" }\n";
+    let no_token = dir.join("no-token.toml");
+    std::fs::write(&no_token, format!("[status]\naddr = \"0.0.0.0:{port}\"\n{open}")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["run", "--headless", "--size", SIZE, "--config"])
+        .arg(&no_token)
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "started without a token");
+    assert!(
+        err.contains("no-token.toml:2:8") && err.contains("token"),
+        "{err}"
+    );
+
+    let with_token = dir.join("token.toml");
+    std::fs::write(
+        &with_token,
+        format!("[status]\naddr = \"0.0.0.0:{port}\"\ntoken = \"s3cret\"\n{open}"),
+    )
+    .unwrap();
+    let _client = start(&with_token, &dir, &[]);
+    let mut answered = None;
+    for _ in 0..200 {
+        answered = get(port, "/healthz", Some("s3cret"));
+        if answered.as_ref().is_some_and(|r| r.0 == 200) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(answered.map(|r| r.0), Some(200), "the token opens every endpoint");
+    assert_eq!(get(port, "/status", None).unwrap().0, 401);
+    assert_eq!(get(port, "/metrics", Some("wrong")).unwrap().0, 401);
+    assert_eq!(get(port, "/status", Some("s3cret")).unwrap().0, 200);
+}
