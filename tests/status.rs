@@ -338,3 +338,148 @@ fn off_loopback_the_status_server_requires_a_token() {
     assert_eq!(get(port, "/metrics", Some("wrong")).unwrap().0, 401);
     assert_eq!(get(port, "/status", Some("s3cret")).unwrap().0, 200);
 }
+
+/// The `/status` JSON of the client on `port`.
+fn status_of(port: u16) -> serde_json::Value {
+    serde_json::from_slice(&get(port, "/status", None).unwrap().2).unwrap()
+}
+
+/// Polls `/status` until `ok` holds (at most 20 s).
+fn wait_status(port: u16, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    for _ in 0..100 {
+        let s = status_of(port);
+        if ok(&s) {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    panic!("{what}: {:#}", status_of(port));
+}
+
+#[test]
+fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempdir("remote");
+    let port = free_port();
+    let remote = |duration: u32| {
+        format!("[screen]\nid = \"remote-id\"\n[feed]\npoll_interval = 1\n[status]\naddr = \"127.0.0.1:{port}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = {duration}\n")
+    };
+    let served = Arc::new(Mutex::new(remote(5).into_bytes()));
+    let s = served.clone();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |_| {
+            Reply::json(s.lock().unwrap().clone())
+        }))
+        .unwrap();
+    let url = server.url("/rankwall.toml");
+    let local = dir.join("screen.toml");
+    std::fs::write(&local, "[screen]\nid = \"hall-3\"\n").unwrap();
+    let args = ["--screen-config", local.to_str().unwrap()];
+    let client = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args([
+            "run",
+            "--headless",
+            "--size",
+            SIZE,
+            "--config",
+            &url,
+            "--cache-dir",
+        ])
+        .arg(dir.join("cache"))
+        .args(args)
+        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let client = Client(client);
+    wait_until_up(port);
+    let first = status_of(port);
+    assert_eq!(first["screen_id"], "hall-3", "the local [screen] wins");
+    assert_eq!(first["config"]["source"], url);
+
+    // A good change is applied; a bad one is refused with its location and the old config stays.
+    *served.lock().unwrap() = remote(7).into_bytes();
+    let second = wait_status(port, "the remote change was never applied", |s| {
+        s["config"]["sha256"] != first["config"]["sha256"]
+    });
+    assert!(second["config"]["last_reload"]
+        .as_str()
+        .unwrap()
+        .contains("accepted"));
+    *served.lock().unwrap() = remote(7).replace("duration = 7", "duraton = 7").into_bytes();
+    let refused = wait_status(port, "the bad change was never refused", |s| {
+        s["config"]["last_reload"]
+            .as_str()
+            .is_some_and(|r| r.contains("refused"))
+    });
+    let reason = refused["config"]["last_reload"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!("{url}:9:1")) && reason.contains("`duration`"),
+        "{reason}"
+    );
+    assert_eq!(
+        refused["config"]["sha256"], second["config"]["sha256"],
+        "the old config keeps running"
+    );
+
+    // Without the server, a restart starts from the last good copy.
+    drop(client);
+    server.stop();
+    let again = Client(
+        Command::new(env!("CARGO_BIN_EXE_rankwall"))
+            .args([
+                "run",
+                "--headless",
+                "--size",
+                SIZE,
+                "--config",
+                &url,
+                "--cache-dir",
+            ])
+            .arg(dir.join("cache"))
+            .args(args)
+            .stderr(std::fs::File::create(dir.join("client2.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until_up(port);
+    assert_eq!(status_of(port)["config"]["sha256"], second["config"]["sha256"]);
+    drop(again);
+}
+
+#[test]
+fn a_local_config_file_is_reloaded_when_it_changes() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let dir = tempdir("reload");
+    let port = free_port();
+    let text = |duration: &str| {
+        format!("[status]\naddr = \"127.0.0.1:{port}\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
+    };
+    let path = dir.join("rankwall.toml");
+    std::fs::write(&path, text("duration = 5")).unwrap();
+    let _client = start(&path, &dir, &[]);
+    wait_until_up(port);
+    let first = status_of(port);
+    std::fs::write(&path, text("duration = 6")).unwrap();
+    let second = wait_status(port, "the edited file was never applied", |s| {
+        s["config"]["sha256"] != first["config"]["sha256"]
+    });
+    std::fs::write(&path, text("duration = \"six\"")).unwrap();
+    let refused = wait_status(port, "the broken file was never refused", |s| {
+        s["config"]["last_reload"]
+            .as_str()
+            .is_some_and(|r| r.contains("refused"))
+    });
+    let reason = refused["config"]["last_reload"].as_str().unwrap();
+    assert!(reason.contains(&format!("{}:6:12", path.display())), "{reason}");
+    assert_eq!(refused["config"]["sha256"], second["config"]["sha256"]);
+    assert_eq!(
+        get(port, "/healthz", None).unwrap().0,
+        200,
+        "a bad edit never blanks the wall"
+    );
+}

@@ -157,7 +157,7 @@ fn settled_shot(display: &str, stage: &Stage) -> (DateTime<FixedOffset>, Frame, 
         let (f0, f1) = (stage.player().frame(t0), stage.player().frame(t1));
         if let Frame::Page { started, ends, .. } = &f0 {
             if f0 == f1
-                && t0 - *started > Duration::milliseconds(700)
+                && t0 - *started > Duration::milliseconds(1000)
                 && *ends - t1 > Duration::milliseconds(100)
             {
                 return (t0, f0, image);
@@ -326,4 +326,46 @@ fn tempdir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn with_no_arguments_the_demo_plays_full_screen_as_rendered() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let Some(x) = start_xvfb() else { return };
+    let dir = tempdir("demo");
+    let runtime_dir = dir.join("xdg");
+    std::fs::create_dir_all(&runtime_dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .env("DISPLAY", &x.display)
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .env("RANKWALL_CACHE_DIR", dir.join("cache"))
+        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let config = rankwall::client::DEMO_CONFIG;
+    let mut demo = stage(config, &common::example());
+    let mut seen: Vec<(usize, usize)> = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while seen.len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo never showed two pages: {seen:?}"
+        );
+        let (t, frame, shot) = settled_shot(&x.display, &demo);
+        if seen.last() == Some(&slot_of(&frame)) {
+            continue;
+        }
+        let expected = demo.frame_image(t).unwrap();
+        assert!(shot.dimensions() == SIZE, "the window fills the screen");
+        if matches(&shot, &expected, &format!("demo-{}", seen.len())) {
+            seen.push(slot_of(&frame));
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
 }

@@ -65,8 +65,13 @@ pub fn initial_config(opts: &RunOptions) -> anyhow::Result<(Config, ConfigOrigin
     };
     if location.starts_with("http://") || location.starts_with("https://") {
         let cache = crate::source::cache_dir(opts.cache_dir.as_deref());
-        let remote = RemoteConfig::new(location, opts.screen_override.clone(), &cache);
-        return Ok((remote_initial(&remote)?, ConfigOrigin::Remote(remote)));
+        let mut remote = RemoteConfig::new(location, opts.screen_override.clone(), &cache);
+        let config = remote_initial(&remote)?;
+        // The config is checked for changes as often as the feed.
+        remote.interval = std::time::Duration::from_secs(config.feed.poll_interval.max(1));
+        remote.backoff_max = std::time::Duration::from_secs(config.feed.backoff_max.max(1));
+        remote.http.screen_id = config.screen.id.clone();
+        return Ok((config, ConfigOrigin::Remote(remote)));
     }
     let path = PathBuf::from(location.strip_prefix("file://").unwrap_or(location));
     let text =
@@ -239,9 +244,14 @@ impl Reporting {
         let Some(addr) = self.addr else {
             return Ok(driver);
         };
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(addr))
-            .with_context(|| format!("cannot listen on {addr} for the status server"))?;
+        // A taken port must not keep the wall dark: log it and play on.
+        let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(%addr, "cannot listen for the status server, running without it: {e}");
+                return Ok(driver);
+            }
+        };
         tracing::info!(%addr, "status server listening");
         let events = events.clone();
         let ask = Arc::new(move |request| events.send(ClientEvent::Screenshot(request)));
