@@ -35,12 +35,12 @@ pub struct Driver {
     pub config_result: Option<String>,
     pub shutdown: bool,
     pub identity: Identity,
-    started_at: DateTime<Utc>,
-    frames: u64,
-    last_frame_at: Option<DateTime<Utc>>,
-    in_sync_at: Option<DateTime<Utc>>,
-    dropped: usize,
-    uncovered: usize,
+    pub(crate) started_at: DateTime<Utc>,
+    pub(crate) frames: u64,
+    pub(crate) last_frame_at: Option<DateTime<Utc>>,
+    pub(crate) in_sync_at: Option<DateTime<Utc>>,
+    pub(crate) dropped: usize,
+    pub(crate) uncovered: usize,
     status_tx: Option<watch::Sender<Arc<ScreenStatus>>>,
     play_log: Option<PlayLog>,
     last_played: Option<PlayKey>,
@@ -230,25 +230,5 @@ impl Driver {
     /// The status as of `now`.
     pub fn snapshot(&self, now: DateTime<FixedOffset>) -> ScreenStatus {
         super::snapshot::snapshot(self, now)
-    }
-
-    pub(crate) fn figures(
-        &self,
-    ) -> (
-        DateTime<Utc>,
-        u64,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        usize,
-        usize,
-    ) {
-        (
-            self.started_at,
-            self.frames,
-            self.last_frame_at,
-            self.in_sync_at,
-            self.dropped,
-            self.uncovered,
-        )
     }
 }

@@ -6,7 +6,9 @@ use crate::status::{ConfigStatus, DataStatus, ScreenStatus, Showing};
 use chrono::{DateTime, FixedOffset, Utc};
 
 pub(crate) fn snapshot(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus {
-    let (started_at, frames, last_frame_at, in_sync_at, dropped, uncovered) = d.figures();
+    let (started_at, frames, last_frame_at, in_sync_at) =
+        (d.started_at, d.frames, d.last_frame_at, d.in_sync_at);
+    let (dropped, uncovered) = (d.dropped, d.uncovered);
     let player = &d.player;
     let feed = player.feed();
     let hours = player.config().feed.stale_after_hours;
