@@ -319,3 +319,49 @@ fn data_arriving_while_idle_shows_at_once() {
     let view = draw(&mut d, t + Duration::milliseconds(100)).expect("redrawn at once");
     assert!(matches!(view.still, Still::Page { .. }), "{view:?}");
 }
+
+#[test]
+fn rows_per_page_splits_an_item_into_smaller_pages() {
+    let fit = driver(TWO_LISTS, demo_feed());
+    let three = driver(
+        &TWO_LISTS.replacen("duration = 5", "duration = 5\nrows = 3", 1),
+        demo_feed(),
+    );
+    let t = at("2026-11-28T10:00:00+08:00");
+    let red = |d: &Driver| -> Vec<rankwall::layout::PageRef> {
+        d.player
+            .cycle(t)
+            .into_iter()
+            .filter(|s| s.item == 0)
+            .map(|s| s.page)
+            .collect()
+    };
+    let (fit, three) = (red(&fit), red(&three));
+    assert!(
+        three.len() > fit.len(),
+        "{} pages with rows = 3, {} with fit",
+        three.len(),
+        fit.len()
+    );
+    let columns = rankwall::layout::list_columns(&rankwall::layout::ScreenProfile::new(1920, 1080).unwrap());
+    for p in &three {
+        assert_eq!(p.per_column, 3);
+        assert!(p.rows.len() <= 3 * columns, "{p:?}");
+    }
+    let covered: usize = three.iter().map(|p| p.rows.len()).sum();
+    assert_eq!(
+        covered,
+        fit.iter().map(|p| p.rows.len()).sum::<usize>(),
+        "no entry lost"
+    );
+    let bad = config::parse(
+        "t.toml",
+        &TWO_LISTS.replacen("duration = 5", "duration = 5\nrows = \"all\"", 1),
+        None,
+    );
+    let message = bad.diagnostics[0].to_string();
+    assert!(
+        bad.config.is_none() && message.starts_with("t.toml:8:8: error: rows must be"),
+        "{message}"
+    );
+}

@@ -144,6 +144,8 @@ pub struct Item {
     pub select: Option<Selector>,
     /// Seconds per page.
     pub duration: Spanned<f64>,
+    /// Table rows per page: a number, or `"fit"` (as many as fit; the default).
+    pub rows: Option<Spanned<Rows>>,
     pub transition: Transition,
     pub windows: Vec<Window>,
     /// Mask personal names (王*华); absent: black lists masked, others not.
@@ -166,12 +168,31 @@ impl Default for Item {
             notice: None,
             select: None,
             duration: Spanned::new(0..0, 10.0),
+            rows: None,
             transition: Transition::default(),
             windows: Vec::new(),
             mask_names: None,
             priority: false,
             scroll: None,
             scroll_speed: Spanned::new(0..0, 120),
+        }
+    }
+}
+
+/// Rows per page: a count, or a word (only `fit` is valid).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Rows {
+    Count(i64),
+    Word(String),
+}
+
+impl Item {
+    /// The rows per page asked for; `None` for "fit".
+    pub fn row_limit(&self) -> Option<usize> {
+        match self.rows.as_ref().map(|r| r.get_ref()) {
+            Some(Rows::Count(n)) if *n >= 1 => Some(*n as usize),
+            _ => None,
         }
     }
 }
@@ -254,6 +275,7 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "notice",
             "select",
             "duration",
+            "rows",
             "transition",
             "windows",
             "mask_names",

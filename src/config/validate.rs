@@ -194,6 +194,20 @@ fn item_values(loc: &Locator, item: &Item, out: &mut Vec<Diagnostic>) {
             "e.g. duration = 10",
         ));
     }
+    if let Some(rows) = &item.rows {
+        let ok = match rows.get_ref() {
+            super::Rows::Count(n) => *n >= 1,
+            super::Rows::Word(w) => w == "fit",
+        };
+        if !ok {
+            out.push(error(
+                loc,
+                rows.span(),
+                "rows must be a positive number or \"fit\"".into(),
+                "e.g. rows = 8, or rows = \"fit\" for as many as fit",
+            ));
+        }
+    }
     let speed = *item.scroll_speed.get_ref();
     if !(10..=2000).contains(&speed) {
         out.push(error(

@@ -47,7 +47,7 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
         return;
     }
     let columns = list_columns(ctx.profile);
-    let per_column = rows_per_page(ctx.profile);
+    let per_column = page.per_column.clamp(1, rows_per_page(ctx.profile));
     let gutter = (m.row_size * 1.2).round();
     let table_w = ((body.w - gutter * (columns as f32 - 1.0)) / columns as f32).floor();
     for (c, chunk) in entries.chunks(per_column).enumerate().take(columns) {

@@ -15,7 +15,9 @@ mod ticker;
 
 pub use idle::idle;
 pub use list::mask_name;
-pub use pages::{list_columns, paginate, paginate_all, rows_per_page, split, PageRef, SlideRef};
+pub use pages::{
+    list_columns, paginate, paginate_all, paginate_rows, rows_per_page, split, PageRef, SlideRef,
+};
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
 pub use ticker::{ticker, ticker_size, ticker_text, travel};

@@ -25,6 +25,8 @@ pub struct PageRef {
     pub count: usize,
     /// The entries on this page.
     pub rows: Range<usize>,
+    /// Table rows per column (a list's two tables fill one after the other).
+    pub per_column: usize,
 }
 
 impl PageRef {
@@ -104,12 +106,43 @@ pub fn paginate(
     pages
 }
 
+/// The pages of a board or list with at most `rows` table rows per column
+/// (fewer than fit, for an item that asks for them).
+pub fn paginate_rows(feed: &Feed, profile: &ScreenProfile, slide: SlideRef, rows: usize) -> Vec<PageRef> {
+    let per_column = rows.clamp(1, rows_per_page(profile));
+    let (id, n, columns) = match slide {
+        SlideRef::Board(i) => match feed.boards.get(i) {
+            Some(b) => (b.id.clone(), b.entries.len(), 1),
+            None => return Vec::new(),
+        },
+        SlideRef::List(i) => match feed.lists.get(i) {
+            Some(l) => (l.id.clone(), l.entries.len(), list_columns(profile)),
+            None => return Vec::new(),
+        },
+        SlideRef::Notice(_) => return Vec::new(),
+    };
+    let ranges = split(n, per_column * columns);
+    let count = ranges.len();
+    ranges
+        .into_iter()
+        .enumerate()
+        .map(|(index, rows)| PageRef {
+            slide,
+            id: id.clone(),
+            index,
+            count,
+            rows,
+            per_column,
+        })
+        .collect()
+}
+
 /// Like [`paginate`], but with every notice, whatever its window.
 pub fn paginate_all(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec<PageRef> {
     let cap = rows_per_page(profile);
     let mut pages = Vec::new();
-    let mut push = |slide, id: &str, n, cap| {
-        let ranges = split(n, cap);
+    let mut push = |slide, id: &str, n, page_cap| {
+        let ranges = split(n, page_cap);
         let count = ranges.len();
         for (index, rows) in ranges.into_iter().enumerate() {
             pages.push(PageRef {
@@ -118,6 +151,7 @@ pub fn paginate_all(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> 
                 index,
                 count,
                 rows,
+                per_column: cap,
             });
         }
     };
@@ -140,6 +174,7 @@ pub fn paginate_all(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> 
                 index,
                 count,
                 rows,
+                per_column: cap,
             });
         }
     }

@@ -79,11 +79,19 @@ impl Pages {
                 if scroll {
                     marquee_pages(fonts, item, feed, profile, &all, &slides)
                 } else {
+                    let paged = |s: &SlideRef| -> Vec<PageRef> {
+                        match (item.row_limit(), s) {
+                            (Some(r), SlideRef::Board(_) | SlideRef::List(_)) => {
+                                crate::layout::paginate_rows(feed, profile, *s, r)
+                            }
+                            _ => all.iter().filter(|p| p.slide == *s).cloned().collect(),
+                        }
+                    };
                     slides
                         .iter()
-                        .flat_map(|s| all.iter().filter(move |p| p.slide == *s))
-                        .map(|p| Planned {
-                            page: p.clone(),
+                        .flat_map(paged)
+                        .map(|page| Planned {
+                            page,
                             marquee_millis: None,
                         })
                         .collect()
