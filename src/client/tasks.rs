@@ -181,3 +181,31 @@ pub async fn signal_task(events: EventSender) {
     }
     events.send(ClientEvent::Shutdown);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_panicking_task_is_restarted_after_a_pause() {
+        let runs = Arc::new(AtomicU32::new(0));
+        let counter = runs.clone();
+        let started = tokio::time::Instant::now();
+        supervise("test task", move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    panic!("deliberate panic {n}");
+                }
+            }
+        })
+        .await;
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            3,
+            "two panics, two restarts, then a normal end"
+        );
+        assert!(started.elapsed() >= RESTART_PAUSE * 2);
+    }
+}

@@ -66,8 +66,17 @@ impl App {
     }
 
     fn open(&mut self, event_loop: &ActiveEventLoop) -> anyhow::Result<()> {
-        let monitor = event_loop
-            .primary_monitor()
+        let wanted = self.driver.player.config().screen.monitor.clone();
+        let named = wanted.as_ref().and_then(|name| {
+            let found = event_loop.available_monitors().find(|m| m.name().as_ref() == Some(name));
+            if found.is_none() {
+                let names: Vec<String> = event_loop.available_monitors().filter_map(|m| m.name()).collect();
+                tracing::warn!(monitor = %name, available = ?names, "configured monitor not found; using the primary");
+            }
+            found
+        });
+        let monitor = named
+            .or_else(|| event_loop.primary_monitor())
             .or_else(|| event_loop.available_monitors().next());
         if let Some(hz) = monitor.as_ref().and_then(|m| m.refresh_rate_millihertz()) {
             self.frame_period = Duration::from_micros(1_000_000_000 / u64::from(hz.max(1000)));

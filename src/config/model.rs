@@ -22,6 +22,8 @@ pub struct Screen {
     pub id: String,
     /// `WIDTHxHEIGHT`, or `monitor` for the monitor's own size.
     pub size: Spanned<String>,
+    /// The monitor to fill, by the name the system gives it (`HDMI-1`); absent: the primary.
+    pub monitor: Option<String>,
     /// 0, 90, 180 or 270 degrees.
     pub rotation: Spanned<u32>,
     /// Safe margin in pixels on every side; absent: 3 % of the short side.
@@ -43,6 +45,7 @@ impl Default for Screen {
         Screen {
             id: "unnamed".into(),
             size: Spanned::new(0..0, "monitor".into()),
+            monitor: None,
             rotation: Spanned::new(0..0, 0),
             margin: None,
             min_text: None,
@@ -250,6 +253,7 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
         "screen" => &[
             "id",
             "size",
+            "monitor",
             "rotation",
             "margin",
             "min_text",

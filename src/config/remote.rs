@@ -175,6 +175,7 @@ fn overlay_screen(config: &mut Config, local: &Config, keys: &[String]) {
         match key.as_str() {
             "id" => to.id = from.id.clone(),
             "size" => to.size = from.size.clone(),
+            "monitor" => to.monitor = from.monitor.clone(),
             "rotation" => to.rotation = from.rotation.clone(),
             "margin" => to.margin = from.margin,
             "min_text" => to.min_text = from.min_text,
