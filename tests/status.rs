@@ -378,22 +378,25 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     let local = dir.join("screen.toml");
     std::fs::write(&local, "[screen]\nid = \"hall-3\"\n").unwrap();
     let args = ["--screen-config", local.to_str().unwrap()];
-    let client = Command::new(env!("CARGO_BIN_EXE_rankwall"))
-        .args([
-            "run",
-            "--headless",
-            "--size",
-            SIZE,
-            "--config",
-            &url,
-            "--cache-dir",
-        ])
-        .arg(dir.join("cache"))
-        .args(args)
-        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let client = Client(client);
+    let spawn = |log: &str| {
+        let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+            .args([
+                "run",
+                "--headless",
+                "--size",
+                SIZE,
+                "--config",
+                &url,
+                "--cache-dir",
+            ])
+            .arg(dir.join("cache"))
+            .args(args)
+            .stderr(std::fs::File::create(dir.join(log)).unwrap())
+            .spawn()
+            .unwrap();
+        Client(child)
+    };
+    let client = spawn("client.log");
     wait_until_up(port);
     let first = status_of(port);
     assert_eq!(first["screen_id"], "hall-3", "the local [screen] wins");
@@ -427,23 +430,7 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     // Without the server, a restart starts from the last good copy.
     drop(client);
     server.stop();
-    let again = Client(
-        Command::new(env!("CARGO_BIN_EXE_rankwall"))
-            .args([
-                "run",
-                "--headless",
-                "--size",
-                SIZE,
-                "--config",
-                &url,
-                "--cache-dir",
-            ])
-            .arg(dir.join("cache"))
-            .args(args)
-            .stderr(std::fs::File::create(dir.join("client2.log")).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+    let again = spawn("client2.log");
     wait_until_up(port);
     assert_eq!(status_of(port)["config"]["sha256"], second["config"]["sha256"]);
     drop(again);

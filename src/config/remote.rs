@@ -145,13 +145,7 @@ impl RemoteConfig {
                 tracing::info!(url = %self.url, "remote config changed; applies at the next slide boundary");
                 ConfigEvent::Applied(Box::new(config))
             }
-            None => {
-                let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
-                for line in &lines {
-                    tracing::warn!("remote config refused, keeping the old config: {line}");
-                }
-                ConfigEvent::Rejected(lines)
-            }
+            None => super::watch::rejected(&checked.diagnostics),
         }
     }
 }

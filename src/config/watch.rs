@@ -74,12 +74,15 @@ fn check_change(
             tracing::info!(path = %path.display(), "config reloaded; applies at the next slide boundary");
             ConfigEvent::Applied(Box::new(config))
         }
-        None => {
-            let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
-            for line in &lines {
-                tracing::warn!("config change rejected, keeping the old config: {line}");
-            }
-            ConfigEvent::Rejected(lines)
-        }
+        None => rejected(&checked.diagnostics),
     }
+}
+
+/// A refused change: every located message logged and passed on.
+pub(crate) fn rejected(diagnostics: &[super::Diagnostic]) -> ConfigEvent {
+    let lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    for line in &lines {
+        tracing::warn!("config change refused, keeping the old config: {line}");
+    }
+    ConfigEvent::Rejected(lines)
 }
