@@ -234,3 +234,25 @@ fn more_pages_in_new_data_lengthen_the_cycle() {
         .sum();
     assert_eq!(after - before, 3 * 5_000, "96 red entries: 6 pages instead of 3");
 }
+
+#[test]
+fn the_cycle_memo_gives_the_same_frames_as_the_walk_from_midnight() {
+    let feed = demo();
+    let (config, pages) = setup(
+        "\n[[playlist]]\nselect = { notices = true }\nduration = 7\nwindows = [{ from = \"23:59\", until = \"00:02\" }]\n",
+        &feed,
+    );
+    let memo = rankwall::schedule::CycleMemo::default();
+    // Steps of 1.7 s from before midnight to after it, and a jump back.
+    let start = at("2026-11-28T23:57:00+08:00");
+    let mut instants: Vec<_> = (0..300)
+        .map(|k| start + chrono::Duration::milliseconds(k * 1700))
+        .collect();
+    instants.push(at("2026-11-28T10:00:05+08:00"));
+    instants.push(start);
+    for t in instants {
+        let walked = frame_at(&config, &feed, &pages, t);
+        let remembered = rankwall::schedule::frame_at_memo(&config, &feed, &pages, t, &memo);
+        assert_eq!(walked, remembered, "at {t}");
+    }
+}

@@ -32,6 +32,8 @@ struct Show {
     feed: Feed,
     pages: Pages,
     version: u64,
+    /// The cycle last looked up, for the many questions of one frame.
+    memo: schedule::CycleMemo,
     /// SHA-256 of the data as shown and of the config, for proof of play.
     data_hash: String,
     config_hash: String,
@@ -119,6 +121,7 @@ impl Player {
                 feed,
                 pages,
                 version: 0,
+                memo: schedule::CycleMemo::default(),
             },
             pending_config: None,
             pending_feed: None,
@@ -208,12 +211,14 @@ impl Player {
         self.versions += 1;
         self.show.version = self.versions;
         self.show.pages = Pages::new(&mut self.fonts, &self.show.config, &self.show.feed, &self.profile);
+        self.show.memo.clear();
     }
 
     /// The schedule's frame at `now` under what is on show, without taking
     /// anything new (for status and `render --config`).
     pub fn frame(&self, now: DateTime<FixedOffset>) -> Frame {
-        schedule::frame_at(&self.show.config, &self.show.feed, &self.show.pages, now)
+        let show = &self.show;
+        schedule::frame_at_memo(&show.config, &show.feed, &show.pages, now, &show.memo)
     }
 
     /// The frame at `now`, first taking a pending config or data whose
@@ -247,6 +252,7 @@ impl Player {
             self.show.data_hash = data_hash(&feed);
             self.show.feed = feed;
             self.show.pages = pages;
+            self.show.memo.clear();
             self.versions += 1;
             self.show.version = self.versions;
             return true;

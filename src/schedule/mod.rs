@@ -235,6 +235,49 @@ fn locate(slots: Vec<Slot>, cycle_start: DateTime<FixedOffset>, t: DateTime<Fixe
     Frame::Idle
 }
 
+/// The last cycle [`frame_at`] found, so that questions about instants in the
+/// same cycle (every frame of a transition or a marquee) do not walk the day's
+/// cycles from midnight again. Clear it when the config or data change.
+#[derive(Debug, Default)]
+pub struct CycleMemo {
+    cycle: std::cell::RefCell<Option<(DateTime<FixedOffset>, DateTime<FixedOffset>, Vec<Slot>)>>,
+}
+
+impl CycleMemo {
+    pub fn clear(&self) {
+        self.cycle.replace(None);
+    }
+}
+
+/// [`frame_at`], answered from `memo` when `t` falls in the cycle it holds.
+pub fn frame_at_memo(
+    config: &Config,
+    feed: &Feed,
+    pages: &Pages,
+    t: DateTime<FixedOffset>,
+    memo: &CycleMemo,
+) -> Frame {
+    let zone =
+        crate::schedule_zone(config.screen.time_zone.get_ref()).unwrap_or_else(crate::china_standard_time);
+    let t = t.with_timezone(&zone);
+    if !window::display_on(config, t) {
+        return Frame::Off;
+    }
+    if let Some((start, end, slots)) = memo.cycle.borrow().as_ref() {
+        // Cycles restart at midnight, so a remembered cycle only serves its own day.
+        if *start <= t && t < *end && start.date_naive() == t.date_naive() {
+            return locate(slots.clone(), *start, t);
+        }
+    }
+    let frame = frame_at(config, feed, pages, t);
+    if let Frame::Page { cycle_start, .. } = &frame {
+        let slots = plan(config, feed, pages, *cycle_start);
+        let end = *cycle_start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
+        memo.cycle.replace(Some((*cycle_start, end, slots)));
+    }
+    frame
+}
+
 /// Every page of the cycle that contains `t` (for `render --all`).
 pub fn cycle_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Vec<Slot> {
     match frame_at(config, feed, pages, t) {
