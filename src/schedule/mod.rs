@@ -240,8 +240,11 @@ fn locate(slots: Vec<Slot>, cycle_start: DateTime<FixedOffset>, t: DateTime<Fixe
 /// cycles from midnight again. Clear it when the config or data change.
 #[derive(Debug, Default)]
 pub struct CycleMemo {
-    cycle: std::cell::RefCell<Option<(DateTime<FixedOffset>, DateTime<FixedOffset>, Vec<Slot>)>>,
+    cycle: std::cell::RefCell<Option<Cycle>>,
 }
+
+/// A cycle: its start, its end and its plan.
+type Cycle = (DateTime<FixedOffset>, DateTime<FixedOffset>, Vec<Slot>);
 
 impl CycleMemo {
     pub fn clear(&self) {
