@@ -225,7 +225,7 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         assert_eq!((code, kind.as_str()), (200, "image/png"));
         let (f0, f1) = (stage.player().frame(t0), stage.player().frame(t1));
         let settled =
-            matches!(&f0, Frame::Page { started, .. } if t0 - *started > Duration::milliseconds(500));
+            matches!(&f0, Frame::Page { started, .. } if t0 - *started > Duration::milliseconds(900));
         if f0 == f1 && settled {
             break (t0, image::load_from_memory(&png).unwrap().to_rgba8());
         }
