@@ -256,7 +256,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcome = match (config, feed) {
                 (Some(config), feed) => {
                     let loaded = rankwall::cli::load_feed(feed.as_deref(), None)?;
-                    rankwall::cli::check_config(&config, &loaded.feed)?
+                    rankwall::cli::check_config(&config, &loaded.feed, &loaded.report)?
                 }
                 (None, Some(feed)) => rankwall::cli::check(&feed, &fonts.options())?,
                 (None, None) => anyhow::bail!("give --feed, --config or both"),

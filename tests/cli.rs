@@ -146,6 +146,54 @@ fn check_lists_dropped_cleaned_and_uncovered() {
 }
 
 #[test]
+fn check_config_prints_the_cycle_what_the_feed_dropped_and_uncovered_characters() {
+    let dir = temp_dir("check-config");
+    let body = mutated(|v| {
+        v["boards"][0]["entries"][0]["rank"] = json!(0);
+        v["lists"][0]["entries"][0]["name"] = json!("王\u{20000}华");
+    });
+    let feed = write(&dir, "feed.json", &body);
+    let config = write(
+        &dir,
+        "rankwall.toml",
+        concat!(
+            "[screen]\nsize = \"1920x1080\"\n",
+            "[[playlist]]\nselect = { list = \"red\" }\nduration = 8\nrows = 4\n",
+            "[[playlist]]\nselect = { notices = true }\nduration = 15\n",
+            "windows = [{ days = [\"mon\", \"fri\"], from = \"08:00\", until = \"18:00\" }]\n",
+        )
+        .as_bytes(),
+    );
+    let out = bin()
+        .args(["check", "--config"])
+        .arg(&config)
+        .arg("--feed")
+        .arg(&feed)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // 48 red entries, 4 rows per table, two tables: 6 pages (3 when as many as fit).
+    assert!(
+        text.contains("1. list red-2026-11: 6 page(s) × 8s = 48s, always"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2. notice winter-2026: 1 page(s) × 15s = 15s, windows: mon,fri 08:00–18:00"),
+        "{text}"
+    );
+    assert!(text.contains("cycle: 63s"), "{text}");
+    assert!(
+        text.contains("dropped: 1") && text.contains("$.boards[0].entries[0]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("characters no font covers: 1") && text.contains("U+20000"),
+        "{text}"
+    );
+}
+
+#[test]
 fn check_reports_a_missing_file_with_its_path() {
     let out = bin()
         .args(["check", "--feed", "/nonexistent/feed.json"])

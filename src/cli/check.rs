@@ -41,6 +41,17 @@ pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
         feed.generated_at.to_rfc3339(),
         feed.period.label
     );
+    report_findings(&mut text, &feed, &report, &|c| fonts.covers(c));
+    CheckOutcome { accepted: true, text }
+}
+
+/// What validation dropped and cleaned, and the characters no font covers.
+pub fn report_findings(
+    text: &mut String,
+    feed: &feed::Feed,
+    report: &feed::Report,
+    covers: &dyn Fn(char) -> bool,
+) {
     let _ = writeln!(text, "dropped: {}", report.dropped.len());
     for f in &report.dropped {
         let _ = writeln!(text, "  {f}");
@@ -49,12 +60,11 @@ pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
     for f in &report.cleaned {
         let _ = writeln!(text, "  {f}");
     }
-    let uncovered = feed::uncovered_chars(&feed, &|c| fonts.covers(c));
+    let uncovered = feed::uncovered_chars(feed, covers);
     let _ = writeln!(text, "characters no font covers: {}", uncovered.chars.len());
     for (c, (path, n)) in &uncovered.chars {
         let _ = writeln!(text, "  {c} U+{:04X}: {n} time(s), first at {path}", *c as u32);
     }
-    CheckOutcome { accepted: true, text }
 }
 
 /// Whether a refusal is the one expected; used by tests and scripts.

@@ -2,15 +2,16 @@
 //! the config, then the playlist as it would play over the feed.
 
 use crate::config::{self, resolve_item, Config, Resolved, Severity};
-use crate::feed::Feed;
-use crate::layout::{self, ScreenProfile};
+use crate::feed::{Feed, Report};
+use crate::layout::ScreenProfile;
+use crate::schedule::Pages;
 use crate::text::Fonts;
 use anyhow::Context as _;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Checks the config at `path` against `feed`; the text and whether it has no errors.
-pub fn check_config(path: &Path, feed: &Feed) -> anyhow::Result<super::CheckOutcome> {
+pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result<super::CheckOutcome> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
     let checked = config::parse(&path.display().to_string(), &text, Some(feed));
@@ -27,6 +28,17 @@ pub fn check_config(path: &Path, feed: &Feed) -> anyhow::Result<super::CheckOutc
     let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     if let Some(config) = &checked.config {
         describe_cycle(&mut out, config, feed);
+        let fonts = Fonts::load(&crate::text::FontOptions {
+            extra_files: config.theme.fonts.iter().map(std::path::PathBuf::from).collect(),
+            system_fallback: config.theme.system_fonts,
+        })?;
+        let _ = writeln!(
+            out,
+            "feed: generated at {}, period {}",
+            feed.generated_at.to_rfc3339(),
+            feed.period.label
+        );
+        super::check::report_findings(&mut out, feed, report, &|c| fonts.covers(c));
     }
     Ok(super::CheckOutcome {
         accepted: errors == 0,
@@ -37,46 +49,81 @@ pub fn check_config(path: &Path, feed: &Feed) -> anyhow::Result<super::CheckOutc
 /// One line per item: content, pages on the configured screen, seconds, windows.
 fn describe_cycle(out: &mut String, config: &Config, feed: &Feed) {
     let size = config.screen.size.get_ref();
-    let profile = ScreenProfile::parse(size).or_else(|_| ScreenProfile::new(1920, 1080));
-    let Ok(profile) = profile else { return };
+    let profile = crate::play::profile_for(config, (1920, 1080));
+    let profile = ScreenProfile::parse(size)
+        .ok()
+        .and_then(|p| crate::play::profile_for(config, (p.width, p.height)).ok())
+        .or(profile.ok());
+    let Some(profile) = profile else { return };
     let mut fonts = Fonts::bundled();
-    let now = feed.generated_at;
-    let pages = layout::paginate(&mut fonts, feed, &profile, now);
+    let pages = Pages::new(&mut fonts, config, feed, &profile);
     let _ = writeln!(out, "playlist on {}x{}:", profile.width, profile.height);
     let mut total = 0.0;
     for (n, item) in config.playlist.iter().enumerate() {
-        let (what, slides) = match resolve_item(item, feed) {
-            Resolved::Boards(v) => (
-                "board",
-                v.iter().map(|&i| layout::SlideRef::Board(i)).collect::<Vec<_>>(),
-            ),
-            Resolved::Lists(v) => ("list", v.iter().map(|&i| layout::SlideRef::List(i)).collect()),
-            Resolved::Notices(v) => ("notice", v.iter().map(|&i| layout::SlideRef::Notice(i)).collect()),
+        let what = match resolve_item(item, feed) {
+            Resolved::Boards(_) => "board",
+            Resolved::Lists(_) => "list",
+            Resolved::Notices(_) => "notice",
         };
-        let ids: Vec<&str> = pages
-            .iter()
-            .filter(|p| slides.contains(&p.slide) && p.index == 0)
-            .map(|p| p.id.as_str())
-            .collect();
-        let count = pages.iter().filter(|p| slides.contains(&p.slide)).count();
-        let secs = count as f64 * item.duration.get_ref();
+        let (ids, count, millis) = pages.item_summary(n, item);
+        let secs = millis as f64 / 1000.0;
         total += secs;
-        let windows = if item.windows.is_empty() {
-            "always".to_string()
+        let content = if ids.is_empty() {
+            "(nothing, skipped)".to_string()
         } else {
-            format!("{} window(s)", item.windows.len())
+            ids.join(", ")
+        };
+        let timing = if pages.item_scrolls(n) {
+            format!("marquee at {} px/s", item.scroll_speed.get_ref())
+        } else {
+            format!("× {}s", item.duration.get_ref())
         };
         let _ = writeln!(
             out,
-            "  {:>2}. {what} {}: {count} page(s) × {}s = {secs}s, {windows}",
+            "  {:>2}. {what} {content}: {count} page(s) {timing} = {secs}s, {}",
             n + 1,
-            if ids.is_empty() {
-                "(nothing, skipped)".to_string()
-            } else {
-                ids.join(", ")
-            },
-            item.duration.get_ref()
+            windows(item)
         );
     }
-    let _ = writeln!(out, "cycle: {total}s");
+    let _ = writeln!(
+        out,
+        "cycle: {total}s (items whose windows are closed are skipped)"
+    );
+}
+
+/// The item's windows in words: "always", or "mon,tue 08:00–18:00 from 2026-12-01 …".
+fn windows(item: &crate::config::Item) -> String {
+    if item.windows.is_empty() {
+        return "always".to_string();
+    }
+    let parts: Vec<String> = item
+        .windows
+        .iter()
+        .map(|w| {
+            let mut p = Vec::new();
+            if !w.days.is_empty() {
+                p.push(
+                    w.days
+                        .iter()
+                        .map(|d| d.get_ref().as_str())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+            }
+            if w.from.is_some() || w.until.is_some() {
+                let t = |v: &Option<toml::Spanned<String>>| {
+                    v.as_ref().map_or("", |s| s.get_ref().as_str()).to_string()
+                };
+                p.push(format!("{}–{}", t(&w.from), t(&w.until)));
+            }
+            if let Some(d) = &w.start_date {
+                p.push(format!("from {}", d.get_ref()));
+            }
+            if let Some(d) = &w.end_date {
+                p.push(format!("until {}", d.get_ref()));
+            }
+            p.join(" ")
+        })
+        .collect();
+    format!("windows: {}", parts.join("; "))
 }

@@ -108,6 +108,26 @@ impl Pages {
             .is_some_and(|pages| pages.iter().any(|p| p.marquee_millis.is_some()))
     }
 
+    /// Item `i`'s slide ids, page count and time for one pass through all its
+    /// pages (every notice counted, whatever its window).
+    pub fn item_summary(&self, i: usize, item: &crate::config::Item) -> (Vec<String>, usize, i64) {
+        let Some(pages) = self.per_item.get(i) else {
+            return (Vec::new(), 0, 0);
+        };
+        let mut ids: Vec<String> = Vec::new();
+        for p in pages {
+            if !ids.contains(&p.page.id) {
+                ids.push(p.page.id.clone());
+            }
+        }
+        let per_page = (item.duration.get_ref() * 1000.0).round().max(1000.0) as i64;
+        let millis = pages
+            .iter()
+            .map(|p| p.marquee_millis.map_or(per_page, |m| m.max(1000)))
+            .sum();
+        (ids, pages.len(), millis)
+    }
+
     /// Whether any page of any item is a marquee.
     pub fn has_marquee(&self) -> bool {
         self.per_item.iter().flatten().any(|p| p.marquee_millis.is_some())
