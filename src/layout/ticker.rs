@@ -53,10 +53,18 @@ pub fn ticker_text(feed: &Feed, slide: SlideRef, mask_names: Option<bool>) -> St
     }
 }
 
-/// The text size of the moving line: most of the body's height.
+/// The text size of the moving line: most of the body's height on a strip,
+/// twice the table text on larger screens (a line half a screen high would
+/// only thrash the glyph atlas and is no easier to read).
 pub fn ticker_size(profile: &ScreenProfile) -> f32 {
     let body = chrome::body_rect(profile);
-    (body.h * 0.62).floor().max(profile.min_text).min(body.h).max(1.0)
+    let rows = super::profile::Metrics::for_profile(profile).row_size * 2.0;
+    (body.h * 0.62)
+        .min(rows)
+        .floor()
+        .max(profile.min_text)
+        .min(body.h)
+        .max(1.0)
 }
 
 /// How many pixels the line moves from entering to having left: its width
