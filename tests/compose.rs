@@ -4,7 +4,7 @@
 
 mod common;
 
-use rankwall::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, OFFSCREEN_FORMAT};
+use rankwall::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
 use rankwall::scene::{Rect, Rgba, Scene};
 use rankwall::text::Fonts;
 
@@ -21,7 +21,7 @@ fn page(color: [u8; 4], w: u32, h: u32) -> Scene {
 fn composed(how: Composition, out: (u32, u32)) -> image::RgbaImage {
     let gpu = Gpu::headless().expect("a GPU adapter (lavapipe in CI)");
     let mut fonts = Fonts::bundled();
-    let mut frames = FrameRenderer::new(&gpu, OFFSCREEN_FORMAT);
+    let mut frames = FrameRenderer::new(&gpu, RAW_FORMAT);
     let (w, h) = match how.rotation {
         90 | 270 => (out.1, out.0),
         _ => out,
@@ -31,7 +31,7 @@ fn composed(how: Composition, out: (u32, u32)) -> image::RgbaImage {
         .fill(&gpu, &mut fonts, 2, Some(1), &page(BLUE, w, h))
         .unwrap();
     let target = OffscreenTarget::new(&gpu, out.0, out.1);
-    assert!(frames.compose(&gpu, 2, Some(1), &how, &target.view));
+    assert!(frames.compose(&gpu, 2, Some(1), &how, &target.raw_view));
     target.read(&gpu).unwrap()
 }
 

@@ -2,7 +2,7 @@
 //! already there), then one composition into the target.
 
 use crate::play::{Blend, Player, View};
-use crate::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RenderError, OFFSCREEN_FORMAT};
+use crate::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RenderError, RAW_FORMAT};
 use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
 
@@ -56,7 +56,7 @@ pub struct OffscreenScreen {
 impl OffscreenScreen {
     pub fn new(physical: (u32, u32)) -> Result<Self, crate::render::GpuError> {
         let gpu = Gpu::headless()?;
-        let frames = FrameRenderer::new(&gpu, OFFSCREEN_FORMAT);
+        let frames = FrameRenderer::new(&gpu, RAW_FORMAT);
         let target = OffscreenTarget::new(&gpu, physical.0, physical.1);
         Ok(OffscreenScreen { gpu, frames, target })
     }
@@ -72,7 +72,7 @@ impl OffscreenScreen {
         if (self.target.width, self.target.height) != physical {
             self.target = OffscreenTarget::new(&self.gpu, physical.0, physical.1);
         }
-        paint(&mut self.frames, &self.gpu, player, view, now, &self.target.view)?;
+        paint(&mut self.frames, &self.gpu, player, view, now, &self.target.raw_view)?;
         let _ = self.gpu.device.poll(wgpu::PollType::Poll);
         Ok(())
     }

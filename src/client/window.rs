@@ -8,7 +8,7 @@
 use super::driver::Driver;
 use super::events::ClientEvent;
 use super::paint::paint;
-use crate::render::{FrameRenderer, Gpu, OffscreenTarget, OFFSCREEN_FORMAT};
+use crate::render::{FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -30,6 +30,8 @@ struct Screen {
     reconfigure_later: bool,
     /// Layers and a target for screenshots, made on the first request.
     capture: Option<(FrameRenderer, OffscreenTarget)>,
+    /// The format frames are composed through (non-sRGB where allowed).
+    view_format: wgpu::TextureFormat,
 }
 
 pub struct App {
@@ -150,7 +152,10 @@ impl App {
                 return Ok(());
             }
         };
-        let target = frame.texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let target = frame.texture.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(screen.view_format),
+            ..Default::default()
+        });
         paint(
             &mut screen.frames,
             &screen.gpu,
@@ -310,6 +315,16 @@ impl Screen {
             })
             .or_else(|| caps.formats.first().copied())
             .ok_or_else(|| anyhow::anyhow!("the window's surface offers no format"))?;
+        // Compose into a non-sRGB view of an sRGB surface where the adapter
+        // allows it: the composed sRGB bytes then go out unconverted.
+        let raw = format.remove_srgb_suffix();
+        let raw_view = raw != format
+            && gpu
+                .adapter
+                .get_downlevel_capabilities()
+                .flags
+                .contains(wgpu::DownlevelFlags::SURFACE_VIEW_FORMATS);
+        let view_format = if raw_view { raw } else { format };
         let config = wgpu::SurfaceConfiguration {
             usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
             format,
@@ -322,11 +337,11 @@ impl Screen {
                 .first()
                 .copied()
                 .unwrap_or(wgpu::CompositeAlphaMode::Auto),
-            view_formats: Vec::new(),
+            view_formats: if raw_view { vec![raw] } else { Vec::new() },
             color_space: wgpu::SurfaceColorSpace::Auto,
         };
         surface.configure(&gpu.device, &config);
-        let frames = FrameRenderer::new(&gpu, format);
+        let frames = FrameRenderer::new(&gpu, view_format);
         Ok(Screen {
             window,
             surface,
@@ -336,6 +351,7 @@ impl Screen {
             device_lost,
             reconfigure_later: false,
             capture: None,
+            view_format,
         })
     }
 
@@ -351,13 +367,13 @@ impl Screen {
             .as_ref()
             .is_some_and(|(_, t)| (t.width, t.height) == (w, h));
         if !fits {
-            let frames = FrameRenderer::new(&self.gpu, OFFSCREEN_FORMAT);
+            let frames = FrameRenderer::new(&self.gpu, RAW_FORMAT);
             self.capture = Some((frames, OffscreenTarget::new(&self.gpu, w, h)));
         }
         let Some((frames, target)) = self.capture.as_mut() else {
             return Err("no capture target".into());
         };
-        paint(frames, &self.gpu, player, view, now, &target.view).map_err(|e| e.to_string())?;
+        paint(frames, &self.gpu, player, view, now, &target.raw_view).map_err(|e| e.to_string())?;
         target.read(&self.gpu).map_err(|e| e.to_string())
     }
 

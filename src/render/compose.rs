@@ -36,14 +36,14 @@ struct Params {
     blend: u32,
     progress: f32,
     rotation: u32,
-    encode: u32,
+    decode: u32,
 }
 
 pub(crate) struct Compositor {
     pipeline: wgpu::RenderPipeline,
     layout: wgpu::BindGroupLayout,
     params: wgpu::Buffer,
-    encode: bool,
+    decode: bool,
 }
 
 impl Compositor {
@@ -87,12 +87,13 @@ impl Compositor {
             pipeline,
             layout,
             params,
-            encode: !format.is_srgb(),
+            decode: format.is_srgb(),
         }
     }
 
-    /// Records the composition of `from` and `to` (layers of `logical` size)
-    /// into `target`.
+    /// Records the composition of `from` and `to` (raw views of layers of
+    /// `logical` size) into `target`, a view of the format given to `new`:
+    /// best a non-sRGB view, which takes the sRGB bytes as they are.
     pub fn compose(
         &self,
         gpu: &Gpu,
@@ -108,7 +109,7 @@ impl Compositor {
             blend: how.blend,
             progress: how.progress,
             rotation: how.rotation,
-            encode: u32::from(self.encode),
+            decode: u32::from(self.decode),
         };
         gpu.queue
             .write_buffer(&self.params, 0, bytemuck::bytes_of(&params));

@@ -1,6 +1,9 @@
 // Composes the screen from up to two finished page layers: a cut, a fade or a
 // slide between them, the panel's rotation and the burn-in shift. Every pixel
 // is read with textureLoad at whole coordinates, so a plain copy is exact.
+// Layers are read as raw sRGB bytes and the target is written as raw sRGB
+// bytes (non-sRGB views), so a copy converts nothing and a fade mixes sRGB
+// values, as a viewer expects of a cross-fade.
 
 struct Params {
     // The layers' (logical) size in pixels.
@@ -13,8 +16,8 @@ struct Params {
     progress: f32,
     // 0, 90, 180 or 270.
     rotation: u32,
-    // 1 when the target stores sRGB bytes without an sRGB view (encode here).
-    encode: u32,
+    // 1 when the target view is sRGB (it encodes on store: decode here).
+    decode: u32,
 };
 
 @group(0) @binding(0) var from_layer: texture_2d<f32>;
@@ -26,12 +29,6 @@ fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
     let x = f32(i32(i) / 2) * 4.0 - 1.0;
     let y = f32(i32(i) % 2) * 4.0 - 1.0;
     return vec4<f32>(x, y, 0.0, 1.0);
-}
-
-fn to_srgb(c: vec3<f32>) -> vec3<f32> {
-    let lo = c * 12.92;
-    let hi = 1.055 * pow(max(c, vec3<f32>(0.0)), vec3<f32>(1.0 / 2.4)) - 0.055;
-    return select(hi, lo, c <= vec3<f32>(0.0031308));
 }
 
 fn to_linear(c: vec3<f32>) -> vec3<f32> {
@@ -53,12 +50,12 @@ fn logical_of(p: vec2<i32>) -> vec2<i32> {
     }
 }
 
-// The colour of logical pixel `q` in linear light.
+// The sRGB colour of logical pixel `q`.
 fn page_pixel(q: vec2<i32>) -> vec3<f32> {
     if params.kind == 1u {
-        let a = to_srgb(textureLoad(from_layer, q, 0).rgb);
-        let b = to_srgb(textureLoad(to_layer, q, 0).rgb);
-        return to_linear(mix(a, b, params.progress));
+        let a = textureLoad(from_layer, q, 0).rgb;
+        let b = textureLoad(to_layer, q, 0).rgb;
+        return mix(a, b, params.progress);
     }
     if params.kind == 2u {
         let shift = i32(round(f32(params.logical.x) * params.progress));
@@ -78,8 +75,8 @@ fn fs_main(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
     if all(q >= vec2<i32>(0)) && all(q < params.logical) {
         c = page_pixel(q);
     }
-    if params.encode == 1u {
-        c = to_srgb(c);
+    if params.decode == 1u {
+        c = to_linear(c);
     }
     return vec4<f32>(c, 1.0);
 }

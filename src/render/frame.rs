@@ -25,6 +25,9 @@ pub struct FrameRenderer {
 }
 
 impl FrameRenderer {
+    /// Layers and a compositor writing to views of `target_format` (a non-sRGB
+    /// format takes the composed sRGB bytes as they are; an sRGB one costs a
+    /// conversion per pixel).
     pub fn new(gpu: &Gpu, target_format: wgpu::TextureFormat) -> Self {
         FrameRenderer {
             renderer: Renderer::new(gpu, OFFSCREEN_FORMAT),
@@ -115,7 +118,7 @@ impl FrameRenderer {
         self.compositor.compose(
             gpu,
             &mut encoder,
-            (&from_layer.unwrap_or(to_layer).view, &to_layer.view),
+            (&from_layer.unwrap_or(to_layer).raw_view, &to_layer.raw_view),
             (to_layer.width, to_layer.height),
             &how,
             target,

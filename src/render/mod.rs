@@ -18,7 +18,7 @@ pub use compose::Composition;
 pub use frame::FrameRenderer;
 pub use gpu::{Gpu, GpuError};
 pub use headless::{Headless, HeadlessError};
-pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT};
+pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};
 
 use crate::scene::{Rgba, Scene};
 use crate::text::Fonts;

@@ -18,10 +18,17 @@ pub enum ReadbackError {
 /// A texture to render into instead of a window.
 pub struct OffscreenTarget {
     pub texture: wgpu::Texture,
+    /// The sRGB view: scenes are drawn through it (blending in linear light).
     pub view: wgpu::TextureView,
+    /// The same bytes without sRGB conversion: the compositor reads and writes
+    /// through it, so copying and fading cost no conversion per pixel.
+    pub raw_view: wgpu::TextureView,
     pub width: u32,
     pub height: u32,
 }
+
+/// The format of [`OffscreenTarget::raw_view`].
+pub const RAW_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 
 /// The format of offscreen targets: the PNG holds sRGB bytes as the screen does.
 pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
@@ -42,12 +49,17 @@ impl OffscreenTarget {
             usage: wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_SRC
                 | wgpu::TextureUsages::TEXTURE_BINDING,
-            view_formats: &[],
+            view_formats: &[RAW_FORMAT],
         });
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let raw_view = texture.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(RAW_FORMAT),
+            ..Default::default()
+        });
         OffscreenTarget {
             texture,
             view,
+            raw_view,
             width,
             height,
         }
