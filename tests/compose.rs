@@ -31,7 +31,7 @@ fn composed(how: Composition, out: (u32, u32)) -> image::RgbaImage {
         .fill(&gpu, &mut fonts, 2, Some(1), &page(BLUE, w, h))
         .unwrap();
     let target = OffscreenTarget::new(&gpu, out.0, out.1);
-    assert!(frames.compose(&gpu, 2, Some(1), &how, &target.raw_view));
+    assert!(frames.compose(&gpu, 2, Some(1), &how, (&target.raw_view, Some(&target.texture))));
     target.read(&gpu).unwrap()
 }
 

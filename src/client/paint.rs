@@ -6,14 +6,15 @@ use crate::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RenderErro
 use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
 
-/// Draws `view` into `target` with `frames`.
+/// Draws `view` into `target` (a view, and the texture when copies into it
+/// are allowed) with `frames`.
 pub fn paint(
     frames: &mut FrameRenderer,
     gpu: &Gpu,
     player: &mut Player,
     view: &View,
     now: DateTime<FixedOffset>,
-    target: &wgpu::TextureView,
+    target: (&wgpu::TextureView, Option<&wgpu::Texture>),
 ) -> Result<(), RenderError> {
     let to = view.still.key();
     let from = view.previous.as_ref().map(|p| p.key());
@@ -72,7 +73,8 @@ impl OffscreenScreen {
         if (self.target.width, self.target.height) != physical {
             self.target = OffscreenTarget::new(&self.gpu, physical.0, physical.1);
         }
-        paint(&mut self.frames, &self.gpu, player, view, now, &self.target.raw_view)?;
+        let target = (&self.target.raw_view, Some(&self.target.texture));
+        paint(&mut self.frames, &self.gpu, player, view, now, target)?;
         let _ = self.gpu.device.poll(wgpu::PollType::Poll);
         Ok(())
     }

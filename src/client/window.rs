@@ -156,13 +156,14 @@ impl App {
             format: Some(screen.view_format),
             ..Default::default()
         });
+        let into = (&target, Some(&frame.texture));
         paint(
             &mut screen.frames,
             &screen.gpu,
             &mut self.driver.player,
             &view,
             now,
-            &target,
+            into,
         )?;
         screen.window.pre_present_notify();
         screen.gpu.queue.present(frame);
@@ -325,8 +326,10 @@ impl Screen {
                 .flags
                 .contains(wgpu::DownlevelFlags::SURFACE_VIEW_FORMATS);
         let view_format = if raw_view { raw } else { format };
+        // Plain frames are copied from their layer when the surface allows it.
+        let usage = wgpu::TextureUsages::RENDER_ATTACHMENT | (caps.usages & wgpu::TextureUsages::COPY_DST);
         let config = wgpu::SurfaceConfiguration {
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            usage,
             format,
             width: size.width.max(1),
             height: size.height.max(1),
@@ -373,7 +376,15 @@ impl Screen {
         let Some((frames, target)) = self.capture.as_mut() else {
             return Err("no capture target".into());
         };
-        paint(frames, &self.gpu, player, view, now, &target.raw_view).map_err(|e| e.to_string())?;
+        paint(
+            frames,
+            &self.gpu,
+            player,
+            view,
+            now,
+            (&target.raw_view, Some(&target.texture)),
+        )
+        .map_err(|e| e.to_string())?;
         target.read(&self.gpu).map_err(|e| e.to_string())
     }
 

@@ -5,7 +5,7 @@
 //! costs nothing because nothing is drawn.
 
 use super::compose::{Composition, Compositor};
-use super::{Gpu, OffscreenTarget, RenderError, Renderer, OFFSCREEN_FORMAT};
+use super::{Gpu, OffscreenTarget, RenderError, Renderer};
 use crate::scene::Scene;
 use crate::text::Fonts;
 
@@ -20,6 +20,9 @@ struct Layer {
 pub struct FrameRenderer {
     renderer: Renderer,
     compositor: Compositor,
+    /// The layers' format: the sRGB form of the target's, so a plain frame
+    /// can be a texture copy.
+    layer_format: wgpu::TextureFormat,
     layers: Vec<Layer>,
     fills: u64,
 }
@@ -29,9 +32,11 @@ impl FrameRenderer {
     /// format takes the composed sRGB bytes as they are; an sRGB one costs a
     /// conversion per pixel).
     pub fn new(gpu: &Gpu, target_format: wgpu::TextureFormat) -> Self {
+        let layer_format = target_format.add_srgb_suffix();
         FrameRenderer {
-            renderer: Renderer::new(gpu, OFFSCREEN_FORMAT),
+            renderer: Renderer::new(gpu, layer_format),
             compositor: Compositor::new(&gpu.device, target_format),
+            layer_format,
             layers: Vec::new(),
             fills: 0,
         }
@@ -55,7 +60,7 @@ impl FrameRenderer {
         let index = if self.layers.len() < 2 {
             self.layers.push(Layer {
                 key: None,
-                target: OffscreenTarget::new(gpu, scene.width, scene.height),
+                target: OffscreenTarget::with_format(gpu, scene.width, scene.height, self.layer_format),
                 filled: 0,
             });
             self.layers.len() - 1
@@ -71,7 +76,7 @@ impl FrameRenderer {
         };
         let layer = &mut self.layers[index];
         if (layer.target.width, layer.target.height) != (scene.width, scene.height) {
-            layer.target = OffscreenTarget::new(gpu, scene.width, scene.height);
+            layer.target = OffscreenTarget::with_format(gpu, scene.width, scene.height, self.layer_format);
         }
         layer.key = None;
         self.renderer.draw(gpu, fonts, scene, &layer.target.view)?;
@@ -91,14 +96,16 @@ impl FrameRenderer {
     }
 
     /// Composes the layer `to` (blended with `from` when given) into
-    /// `target` and submits. Returns false when `to` is not in a layer.
+    /// `target` and submits. A plain frame (no blend, shift or rotation) into
+    /// a `texture` that takes copies is a texture copy instead of a pass.
+    /// Returns false when `to` is not in a layer.
     pub fn compose(
         &self,
         gpu: &Gpu,
         to: u64,
         from: Option<u64>,
         how: &Composition,
-        target: &wgpu::TextureView,
+        target: (&wgpu::TextureView, Option<&wgpu::Texture>),
     ) -> bool {
         let Some(to_layer) = self.layer(to) else {
             return false;
@@ -115,15 +122,32 @@ impl FrameRenderer {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("rankwall compose"),
             });
-        self.compositor.compose(
-            gpu,
-            &mut encoder,
-            (&from_layer.unwrap_or(to_layer).raw_view, &to_layer.raw_view),
-            (to_layer.width, to_layer.height),
-            &how,
-            target,
-        );
+        match target.1.filter(|t| self.can_copy(to_layer, t, &how)) {
+            Some(texture) => encoder.copy_texture_to_texture(
+                to_layer.texture.as_image_copy(),
+                texture.as_image_copy(),
+                texture.size(),
+            ),
+            None => self.compositor.compose(
+                gpu,
+                &mut encoder,
+                (&from_layer.unwrap_or(to_layer).raw_view, &to_layer.raw_view),
+                (to_layer.width, to_layer.height),
+                &how,
+                target.0,
+            ),
+        }
         gpu.queue.submit(Some(encoder.finish()));
         true
+    }
+
+    /// Whether `layer` can simply be copied into `texture` for `how`.
+    fn can_copy(&self, layer: &OffscreenTarget, texture: &wgpu::Texture, how: &Composition) -> bool {
+        let plain = how.blend == 0 && how.shift == (0, 0) && how.rotation == 0;
+        let size = texture.size();
+        plain
+            && (size.width, size.height) == (layer.width, layer.height)
+            && texture.format().add_srgb_suffix() == self.layer_format
+            && texture.usage().contains(wgpu::TextureUsages::COPY_DST)
     }
 }

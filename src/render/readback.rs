@@ -35,6 +35,12 @@ pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unor
 
 impl OffscreenTarget {
     pub fn new(gpu: &Gpu, width: u32, height: u32) -> Self {
+        Self::with_format(gpu, width, height, OFFSCREEN_FORMAT)
+    }
+
+    /// A target of an 8-bit sRGB `format` (RGBA or BGRA); readback assumes RGBA.
+    pub fn with_format(gpu: &Gpu, width: u32, height: u32, format: wgpu::TextureFormat) -> Self {
+        let raw_format = format.remove_srgb_suffix();
         let texture = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: Some("offscreen"),
             size: wgpu::Extent3d {
@@ -45,15 +51,16 @@ impl OffscreenTarget {
             mip_level_count: 1,
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
-            format: OFFSCREEN_FORMAT,
+            format,
             usage: wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::COPY_DST
                 | wgpu::TextureUsages::TEXTURE_BINDING,
-            view_formats: &[RAW_FORMAT],
+            view_formats: &[raw_format],
         });
         let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
         let raw_view = texture.create_view(&wgpu::TextureViewDescriptor {
-            format: Some(RAW_FORMAT),
+            format: Some(raw_format),
             ..Default::default()
         });
         OffscreenTarget {
