@@ -127,3 +127,66 @@ fn rotation_turns_the_picture_and_the_shift_moves_it() {
     assert_eq!(shifted.get_pixel(3, 2).0, [255, 255, 255, 255]);
     assert_eq!(shifted.get_pixel(13, 12).0, BLUE);
 }
+
+/// A marquee-like page: a header bar and one long line moved by `shift`.
+fn moving(shift: f32, fonts: &mut Fonts) -> Scene {
+    let mut scene = Scene::new(400, 120, Rgba::hex(0x0B1F3A));
+    scene.fill(Rect::new(0.0, 0.0, 400.0, 30.0), Rgba::hex(0x7A0E0E), 0.0);
+    let clip = Rect::new(10.0, 40.0, 380.0, 70.0);
+    scene.texts.push(rankwall::scene::TextRun {
+        text: "王*华 花山镇 · 垃圾分类到位　◆　李*明 闹枝镇 · 庭院整洁有序　◆　".repeat(3),
+        clip,
+        origin_y: fonts.line_top_for_center(40.0, 75.0),
+        size: 40.0,
+        line_height: rankwall::text::line_height(40.0),
+        weight: rankwall::scene::Weight::Bold,
+        align: rankwall::scene::Align::Left,
+        color: Rgba::hex(0xFFFFFF),
+        wrap: false,
+        shift_x: shift,
+    });
+    scene
+}
+
+#[test]
+fn a_marquee_frame_redrawn_in_its_band_equals_a_full_redraw() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let gpu = Gpu::headless().unwrap();
+    let mut fonts = Fonts::bundled();
+    let read = |frames: &FrameRenderer, key: u64| {
+        let target = OffscreenTarget::new(&gpu, 400, 120);
+        assert!(frames.compose(&gpu, key, None, &plain(), (&target.raw_view, None)));
+        target.read(&gpu).unwrap()
+    };
+    let mut banded = FrameRenderer::new(&gpu, RAW_FORMAT);
+    let first = moving(300.0, &mut fonts);
+    banded.fill(&gpu, &mut fonts, 1, None, &first).unwrap();
+    banded.tag_family(1, 99);
+    let later = moving(-150.0, &mut fonts);
+    // The band `paint` uses: the line box with a fifth of the size above and below.
+    let run = &later.texts[0];
+    let top = run.origin_y - 8.0;
+    let band = Rect::new(10.0, top, 380.0, run.line_height + 16.0).snapped();
+    assert!(band.h < 70.0, "the band is narrower than the clip");
+    assert!(banded
+        .refill_band(&gpu, &mut fonts, (99, 2), &later, band)
+        .unwrap());
+    let mut full = FrameRenderer::new(&gpu, RAW_FORMAT);
+    full.fill(&gpu, &mut fonts, 2, None, &later).unwrap();
+    let (a, b) = (read(&banded, 2), read(&full, 2));
+    assert!(a == b, "band redraw differs from a full redraw");
+    assert!(
+        read(&banded, 2)
+            != read(
+                &{
+                    let mut f = FrameRenderer::new(&gpu, RAW_FORMAT);
+                    f.fill(&gpu, &mut fonts, 3, None, &first).unwrap();
+                    f
+                },
+                3
+            ),
+        "the line moved"
+    );
+}

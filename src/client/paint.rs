@@ -1,8 +1,9 @@
 //! Drawing a [`View`]: its still pictures into layers (only those not
 //! already there), then one composition into the target.
 
-use crate::play::{Blend, Player, View};
+use crate::play::{Blend, Player, Still, View};
 use crate::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RenderError, RAW_FORMAT};
+use crate::scene::{Rect, Scene};
 use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
 
@@ -26,10 +27,46 @@ pub fn paint(
     }
     if !frames.holds(to) {
         let scene = player.scene(&view.still, now);
-        frames.fill(gpu, player.fonts_mut(), to, from, &scene)?;
+        let family = marquee_family(&view.still);
+        let band = family.and(moving_band(&scene));
+        let moved = match (family, band) {
+            (Some(f), Some(b)) => frames.refill_band(gpu, player.fonts_mut(), (f, to), &scene, b)?,
+            _ => false,
+        };
+        if !moved {
+            frames.fill(gpu, player.fonts_mut(), to, from, &scene)?;
+        }
+        if let Some(f) = family {
+            frames.tag_family(to, f);
+        }
     }
     frames.compose(gpu, to, from, &composition(view), target);
     Ok(())
+}
+
+/// For a marquee frame, the key of its picture without the scroll offset:
+/// frames of one family differ only in the moving line.
+fn marquee_family(still: &Still) -> Option<u64> {
+    match still {
+        Still::Page { scroll_px, .. } if *scroll_px > 0 => {
+            let mut base = still.clone();
+            if let Still::Page { scroll_px, .. } = &mut base {
+                *scroll_px = 0;
+            }
+            Some(base.key())
+        }
+        _ => None,
+    }
+}
+
+/// The strip of the screen a marquee's moving line covers (its line box with
+/// a margin for the ink, inside its clip).
+fn moving_band(scene: &Scene) -> Option<Rect> {
+    let run = scene.texts.iter().find(|t| t.shift_x != 0.0)?;
+    let pad = (run.size * 0.2).ceil();
+    let top = (run.origin_y - pad).max(run.clip.y);
+    let bottom = (run.origin_y + run.line_height + pad).min(run.clip.bottom());
+    (bottom > top).then(|| Rect::new(run.clip.x, top, run.clip.w, bottom - top).snapped())
 }
 
 /// The compositor's settings for a view.

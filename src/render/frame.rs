@@ -11,6 +11,8 @@ use crate::text::Fonts;
 
 struct Layer {
     key: Option<u64>,
+    /// For a marquee: the picture's key without its scroll offset.
+    family: Option<u64>,
     target: OffscreenTarget,
     /// When the layer was last filled (a counter).
     filled: u64,
@@ -60,6 +62,7 @@ impl FrameRenderer {
         let index = if self.layers.len() < 2 {
             self.layers.push(Layer {
                 key: None,
+                family: None,
                 target: OffscreenTarget::with_format(gpu, scene.width, scene.height, self.layer_format),
                 filled: 0,
             });
@@ -79,11 +82,45 @@ impl FrameRenderer {
             layer.target = OffscreenTarget::with_format(gpu, scene.width, scene.height, self.layer_format);
         }
         layer.key = None;
+        layer.family = None;
         self.renderer.draw(gpu, fonts, scene, &layer.target.view)?;
         layer.key = Some(key);
         self.fills += 1;
         layer.filled = self.fills;
         Ok(())
+    }
+
+    /// Marks the layer holding `key` as a frame of the marquee `family`.
+    pub fn tag_family(&mut self, key: u64, family: u64) {
+        if let Some(layer) = self.layers.iter_mut().find(|l| l.key == Some(key)) {
+            layer.family = Some(family);
+        }
+    }
+
+    /// Turns the layer holding another frame of the marquee `family` into
+    /// `key` by redrawing only `band` of `scene` (the moving line); false
+    /// when no layer holds one.
+    pub fn refill_band(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        (family, key): (u64, u64),
+        scene: &Scene,
+        band: crate::scene::Rect,
+    ) -> Result<bool, RenderError> {
+        let Some(layer) = self.layers.iter_mut().find(|l| l.family == Some(family)) else {
+            return Ok(false);
+        };
+        if (layer.target.width, layer.target.height) != (scene.width, scene.height) {
+            return Ok(false);
+        }
+        layer.key = None;
+        self.renderer
+            .draw_band(gpu, fonts, scene, &layer.target.view, band)?;
+        layer.key = Some(key);
+        self.fills += 1;
+        layer.filled = self.fills;
+        Ok(true)
     }
 
     /// Forgets every layer (after a resize or a new device).

@@ -20,7 +20,7 @@ pub use gpu::{Gpu, GpuError};
 pub use headless::{Headless, HeadlessError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};
 
-use crate::scene::{Rgba, Scene};
+use crate::scene::{Rect, Rgba, Scene};
 use crate::text::Fonts;
 use thiserror::Error;
 
@@ -79,6 +79,35 @@ impl Renderer {
         scene: &Scene,
         view: &wgpu::TextureView,
     ) -> Result<(), RenderError> {
+        self.draw_in(gpu, fonts, scene, view, None)
+    }
+
+    /// Like [`Renderer::draw`], but only inside `band` (whole pixels): the
+    /// rest of `view` keeps what it held. The band is first filled with the
+    /// scene's background. A marquee frame redraws just its moving line.
+    pub fn draw_band(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        view: &wgpu::TextureView,
+        band: Rect,
+    ) -> Result<(), RenderError> {
+        let mut banded = Scene::new(scene.width, scene.height, scene.background);
+        banded.fill(band, scene.background, 0.0);
+        banded.quads.extend(scene.quads.iter().cloned());
+        banded.texts = scene.texts.clone();
+        self.draw_in(gpu, fonts, &banded, view, Some(band))
+    }
+
+    fn draw_in(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        view: &wgpu::TextureView,
+        band: Option<Rect>,
+    ) -> Result<(), RenderError> {
         self.prepare(gpu, fonts, scene)?;
         let mut encoder = gpu
             .device
@@ -86,6 +115,10 @@ impl Renderer {
                 label: Some("rankwall frame"),
             });
         {
+            let load = match band {
+                Some(_) => wgpu::LoadOp::Load,
+                None => wgpu::LoadOp::Clear(self.background),
+            };
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("rankwall scene"),
                 color_attachments: &[Some(wgpu::RenderPassColorAttachment {
@@ -93,7 +126,7 @@ impl Renderer {
                     depth_slice: None,
                     resolve_target: None,
                     ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(self.background),
+                        load,
                         store: wgpu::StoreOp::Store,
                     },
                 })],
@@ -102,6 +135,12 @@ impl Renderer {
                 occlusion_query_set: None,
                 multiview_mask: None,
             });
+            if let Some(b) = band {
+                let (x, y) = (b.x.max(0.0) as u32, b.y.max(0.0) as u32);
+                let w = (b.w as u32).min(scene.width.saturating_sub(x));
+                let h = (b.h as u32).min(scene.height.saturating_sub(y));
+                pass.set_scissor_rect(x, y, w, h);
+            }
             self.render(&mut pass)?;
         }
         gpu.queue.submit(Some(encoder.finish()));
