@@ -3,7 +3,8 @@
 # Not a test: a measurement to rerun and compare. Usage:
 #   cargo build --release && benches/client-cpu.sh [seconds]
 # Prints, for a static slide and for a continuous marquee: CPU time used over
-# the window (as % of one core) and the peak resident memory (VmHWM).
+# the window (as % of one core), frames presented per second (from the
+# client's /metrics) and the peak resident memory (VmHWM).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_MEASURE="${1:-60}"
@@ -21,6 +22,8 @@ TICKS=$(getconf CLK_TCK)
 cat > "$WORK/static.toml" <<'TOML'
 [screen]
 size = "monitor"
+[status]
+addr = "127.0.0.1:9479"
 [[playlist]]
 select = { level = "township" }
 duration = 100000
@@ -28,11 +31,17 @@ TOML
 cat > "$WORK/marquee.toml" <<'TOML'
 [screen]
 size = "monitor"
+[status]
+addr = "127.0.0.1:9479"
 [[playlist]]
 select = { list = "red" }
 scroll = true
 scroll_speed = 120
 TOML
+
+frames() {
+  curl -s 127.0.0.1:9479/metrics | awk '/^rankwall_frames_presented_total/ {print $2}'
+}
 
 measure() {
   local name="$1" config="$2"
@@ -40,12 +49,14 @@ measure() {
   local pid=$!
   sleep 5   # start-up (instance, shaders, first frames) is not counted
   local t0; t0=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  local f0; f0=$(frames)
   sleep "$SECONDS_TO_MEASURE"
   local t1; t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
+  local f1; f1=$(frames)
   local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   kill -TERM "$pid"; wait "$pid" || true
-  awk -v n="$name" -v d="$((t1 - t0))" -v hz="$TICKS" -v s="$SECONDS_TO_MEASURE" -v m="$hwm" \
-    'BEGIN { printf "%-8s CPU %6.2f %% of one core over %d s, peak RSS %.1f MiB\n", n, 100*d/hz/s, s, m/1024 }'
+  awk -v n="$name" -v d="$((t1 - t0))" -v hz="$TICKS" -v s="$SECONDS_TO_MEASURE" -v m="$hwm" -v f="$((f1 - f0))" \
+    'BEGIN { printf "%-8s CPU %6.2f %% of one core over %d s, %.1f frames/s, peak RSS %.1f MiB\n", n, 100*d/hz/s, s, f/s, m/1024 }'
 }
 
 measure static "$WORK/static.toml"
