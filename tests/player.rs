@@ -365,3 +365,19 @@ fn rows_per_page_splits_an_item_into_smaller_pages() {
         "{message}"
     );
 }
+
+#[test]
+fn a_failed_frame_is_tried_again() {
+    let mut d = driver(TWO_LISTS, demo_feed());
+    let (started, _) = page_of(&d, 0, at("2026-11-28T10:00:00+08:00"));
+    let t = started + Duration::seconds(1);
+    draw(&mut d, t).unwrap();
+    assert!(d.due(t + Duration::milliseconds(10)).is_none());
+    d.frame_failed("surface lost");
+    d.frame_failed("surface lost");
+    assert!(
+        draw(&mut d, t + Duration::milliseconds(20)).is_some(),
+        "the same view is drawn again"
+    );
+    assert!(d.due(t + Duration::milliseconds(30)).is_none());
+}

@@ -46,6 +46,9 @@ pub struct Driver {
     last_played: Option<PlayKey>,
     screenshots: Vec<ScreenshotRequest>,
     watchdog: Watchdog,
+    /// Frames that failed in a row, and the last error logged.
+    failures: u32,
+    last_failure: Option<String>,
 }
 
 /// What a proof-of-play line is about: a new line when this changes.
@@ -72,6 +75,8 @@ impl Driver {
             last_played: None,
             screenshots: Vec::new(),
             watchdog: Watchdog::new(None),
+            failures: 0,
+            last_failure: None,
         }
     }
 
@@ -144,8 +149,25 @@ impl Driver {
         self.drawn.as_ref()
     }
 
+    /// A frame failed: logged when the error is new, not on every frame; the
+    /// next scheduled frame tries again (and the watchdog stops while none
+    /// succeeds).
+    pub fn frame_failed(&mut self, error: &str) {
+        self.failures += 1;
+        self.drawn = None;
+        if self.last_failure.as_deref() != Some(error) {
+            tracing::error!(failures = self.failures, "frame failed: {error}");
+            self.last_failure = Some(error.to_string());
+        }
+    }
+
     /// Records that `view` was presented at `now`.
     pub fn presented(&mut self, view: View, now: DateTime<FixedOffset>) {
+        if self.failures > 0 {
+            tracing::info!(failed = self.failures, "frames presented again");
+            self.failures = 0;
+            self.last_failure = None;
+        }
         self.frames += 1;
         self.last_frame_at = Some(now.with_timezone(&Utc));
         self.record_play(&view, now);

@@ -31,7 +31,7 @@ pub fn run_headless(
                     driver.in_sync(now);
                     last_frame = Instant::now();
                 }
-                Err(e) => tracing::error!("frame failed: {e}"),
+                Err(e) => driver.frame_failed(&e.to_string()),
             },
             None => driver.in_sync(now),
         }

@@ -253,9 +253,7 @@ impl ApplicationHandler<()> for App {
             }
             WindowEvent::RedrawRequested => {
                 if let Err(e) = self.redraw() {
-                    // A failed frame is logged; the next scheduled frame tries again.
-                    tracing::error!("frame failed: {e:#}");
-                    self.driver.invalidate();
+                    self.driver.frame_failed(&format!("{e:#}"));
                 }
             }
             _ => {}
