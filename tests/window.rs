@@ -46,7 +46,16 @@ fn start_xvfb() -> Option<Xvfb> {
     // tests running at the same time never share a server.
     let screen = format!("{}x{}x24", SIZE.0, SIZE.1);
     let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", &screen, "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            &screen,
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -343,6 +352,10 @@ fn with_no_arguments_the_demo_plays_full_screen_as_rendered() {
     let mut seen: Vec<(usize, usize)> = Vec::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while seen.len() < 2 {
+        if let Some(status) = child.try_wait().unwrap() {
+            let log = std::fs::read_to_string(dir.join("client.log")).unwrap_or_default();
+            panic!("rankwall exited ({status:?}):\n{log}");
+        }
         assert!(
             std::time::Instant::now() < deadline,
             "the demo never showed two pages: {seen:?}"

@@ -166,9 +166,11 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
             size.context("run --headless needs a size: give --size WIDTHxHEIGHT or set screen.size")?;
         return run_headless(driver, rx, physical);
     }
-    inhibit_blanking();
     let event_loop = winit::event_loop::EventLoop::new()
         .context("cannot open the display (is DISPLAY or WAYLAND_DISPLAY set? use --headless without one)")?;
+    // After our own connection: an X server with no client left resets, and a
+    // connection made during the reset fails.
+    inhibit_blanking();
     let proxy = Mutex::new(event_loop.create_proxy());
     let wake = Arc::new(move || {
         if let Ok(p) = proxy.lock() {
