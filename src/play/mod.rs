@@ -377,7 +377,7 @@ impl Player {
         let frame = self.frame(now);
         let mut next = match &frame {
             Frame::Page { ends, .. } => *ends,
-            _ => schedule_minute(now),
+            _ => schedule::next_minute(now),
         };
         if let Some(at) = self.stale_at().filter(|at| *at > now) {
             next = next.min(at);
@@ -433,10 +433,4 @@ impl Player {
             }
         }
     }
-}
-
-/// The next whole minute after `now` (the idle clock and display hours).
-fn schedule_minute(now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-    let next = (now.timestamp().div_euclid(60) + 1) * 60;
-    DateTime::from_timestamp(next, 0).map_or(now + Duration::minutes(1), |d| d.with_timezone(now.offset()))
 }

@@ -232,7 +232,8 @@ pub fn frame_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOf
     Frame::Idle
 }
 
-fn next_minute(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+/// The next whole minute after `t` (the idle clock, closed windows, display hours).
+pub fn next_minute(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     let secs = t.timestamp();
     let next = (secs.div_euclid(60) + 1) * 60;
     DateTime::from_timestamp(next, 0).map_or(t + Duration::minutes(1), |d| d.with_timezone(t.offset()))
