@@ -27,11 +27,8 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
         .count();
     let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     if let Some(config) = &checked.config {
-        describe_cycle(&mut out, config, feed);
-        let fonts = Fonts::load(&crate::text::FontOptions {
-            extra_files: config.theme.fonts.iter().map(std::path::PathBuf::from).collect(),
-            system_fallback: config.theme.system_fonts,
-        })?;
+        let mut fonts = Fonts::load(&config.theme.font_options())?;
+        describe_cycle(&mut out, config, feed, &mut fonts);
         let _ = writeln!(
             out,
             "feed: generated at {}, period {}",
@@ -47,16 +44,14 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
 }
 
 /// One line per item: content, pages on the configured screen, seconds, windows.
-fn describe_cycle(out: &mut String, config: &Config, feed: &Feed) {
-    let size = config.screen.size.get_ref();
-    let profile = crate::play::profile_for(config, (1920, 1080));
-    let profile = ScreenProfile::parse(size)
-        .ok()
-        .and_then(|p| crate::play::profile_for(config, (p.width, p.height)).ok())
-        .or(profile.ok());
-    let Some(profile) = profile else { return };
-    let mut fonts = Fonts::bundled();
-    let pages = Pages::new(&mut fonts, config, feed, &profile);
+fn describe_cycle(out: &mut String, config: &Config, feed: &Feed, fonts: &mut Fonts) {
+    // A "monitor" size is described as 1920x1080.
+    let physical =
+        ScreenProfile::parse(config.screen.size.get_ref()).map_or((1920, 1080), |p| (p.width, p.height));
+    let Ok(profile) = crate::play::profile_for(config, physical) else {
+        return;
+    };
+    let pages = Pages::new(fonts, config, feed, &profile);
     let _ = writeln!(out, "playlist on {}x{}:", profile.width, profile.height);
     let mut total = 0.0;
     for (n, item) in config.playlist.iter().enumerate() {

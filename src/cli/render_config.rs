@@ -7,7 +7,7 @@ use crate::client::OffscreenScreen;
 use crate::config::{self, Config};
 use crate::feed::Feed;
 use crate::play::Player;
-use crate::text::{FontOptions, Fonts};
+use crate::text::Fonts;
 use anyhow::{bail, Context as _};
 use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
@@ -70,10 +70,7 @@ impl Stage {
         };
         let physical = crate::layout::ScreenProfile::parse(&size).context("screen size")?;
         let physical = (physical.width, physical.height);
-        let fonts = Fonts::load(&FontOptions {
-            extra_files: config.theme.fonts.iter().map(PathBuf::from).collect(),
-            system_fallback: config.theme.system_fonts,
-        })?;
+        let fonts = Fonts::load(&config.theme.font_options())?;
         let player = Player::new(fonts, config, feed, physical)?;
         let screen = OffscreenScreen::new(physical)?;
         Ok(Stage { player, screen })

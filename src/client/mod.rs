@@ -21,7 +21,7 @@ pub use tasks::{source_config, supervise};
 use crate::config::{self, Config, RemoteConfig};
 use crate::feed::{Feed, Period, PeriodKind};
 use crate::play::Player;
-use crate::text::{FontOptions, Fonts};
+use crate::text::Fonts;
 use anyhow::{bail, Context as _};
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex};
@@ -134,10 +134,7 @@ pub fn empty_feed() -> Feed {
 pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let (config, origin) = initial_config(opts)?;
     let feed_url = opts.feed.clone().or_else(|| config.feed.url.clone());
-    let fonts = Fonts::load(&FontOptions {
-        extra_files: config.theme.fonts.iter().map(PathBuf::from).collect(),
-        system_fallback: config.theme.system_fonts,
-    })?;
+    let fonts = Fonts::load(&config.theme.font_options())?;
     let size = requested_size(opts, &config)?;
     let feed = match &feed_url {
         Some(_) => empty_feed(),

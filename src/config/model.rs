@@ -133,6 +133,16 @@ pub struct ThemeSection {
     pub system_fonts: bool,
 }
 
+impl ThemeSection {
+    /// The fonts this theme asks for, after the bundled ones.
+    pub fn font_options(&self) -> crate::text::FontOptions {
+        crate::text::FontOptions {
+            extra_files: self.fonts.iter().map(std::path::PathBuf::from).collect(),
+            system_fallback: self.system_fonts,
+        }
+    }
+}
+
 /// One playlist item: what to show, for how long, when.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
