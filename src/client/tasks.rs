@@ -89,11 +89,7 @@ pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch:
                 }
             }
             // The poller stopped: a panic inside it surfaces here.
-            if let Err(e) = poller.await {
-                if e.is_panic() {
-                    std::panic::resume_unwind(e.into_panic());
-                }
-            }
+            reraise_panic(poller).await;
         }
     })
     .await;
@@ -145,6 +141,12 @@ async fn forward_config(
             return;
         }
     }
+    reraise_panic(task).await;
+}
+
+/// Waits for `task`; its panic panics here too, so [`supervise`] restarts
+/// the task that spawned it.
+async fn reraise_panic(task: tokio::task::JoinHandle<()>) {
     if let Err(e) = task.await {
         if e.is_panic() {
             std::panic::resume_unwind(e.into_panic());
