@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use rankwall::feed::{self, Feed, ListEntry};
 use rankwall::layout::{self, Context, ScreenProfile, Theme};
-use rankwall::render::Headless;
+use rankwall::render::ImageRenderer;
 use rankwall::text::Fonts;
 use std::hint::black_box;
 use std::time::Duration;
@@ -69,7 +69,7 @@ fn layout_benches(c: &mut Criterion) {
 }
 
 fn render_benches(c: &mut Criterion) {
-    let mut headless = match Headless::new() {
+    let mut headless = match ImageRenderer::new() {
         Ok(h) => h,
         Err(e) => panic!("no GPU adapter for the render benchmark: {e}"),
     };

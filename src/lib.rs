@@ -2,23 +2,29 @@
 //! the monthly red and black lists of the rural living-environment programme.
 //!
 //! Data flows one way: [`feed`] (the contract types and their validation) →
-//! [`schedule`] (which page at which instant) → [`play`] (what the screen shows
-//! now, when it next changes) → [`layout`] (a pure function from a slide page,
-//! the data, the screen and the theme to a [`scene::Scene`]) → [`render`] (wgpu
-//! and glyphon) → a window ([`client`]) or a PNG. Everything before [`render`]
-//! never touches the GPU or the window system.
+//! [`schedule`] (which page at which instant, from settings, page counts and
+//! time) → [`play`] (what the screen shows now, when it next changes) →
+//! [`layout`] (a pure function from a slide page, the data, the screen and the
+//! theme to a [`scene::Scene`]) → [`render`] (wgpu and glyphon) → a window or
+//! a PNG ([`client`]). [`config`] is data: typed [`config::Settings`] parsed
+//! once. [`source`] and [`status`] sit beside the flow and talk to the screen
+//! thread by messages. The rules, one line each: `docs/architecture.md`.
 
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod demo;
+pub mod digest;
 pub mod feed;
+pub mod golden;
 pub mod layout;
+pub mod panel;
 pub mod play;
+pub mod png;
 pub mod render;
 pub mod scene;
 pub mod schedule;
-pub mod snapshot;
+pub mod slide;
 pub mod source;
 pub mod status;
 pub mod text;
@@ -27,22 +33,4 @@ pub mod text;
 pub fn china_standard_time() -> chrono::FixedOffset {
     use chrono::Offset;
     chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
-}
-
-/// The fixed offset of a configured time zone: `Asia/Shanghai` and the other
-/// names of China Standard Time, `UTC`, or `+HH:MM` / `-HH:MM`.
-pub fn schedule_zone(name: &str) -> Option<chrono::FixedOffset> {
-    match name {
-        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Harbin" | "PRC" | "CST" => Some(china_standard_time()),
-        "UTC" | "Etc/UTC" | "Z" => chrono::FixedOffset::east_opt(0),
-        _ => {
-            let sign = match name.chars().next()? {
-                '+' => 1,
-                '-' => -1,
-                _ => return None,
-            };
-            let minutes = crate::config::parse_clock_time(&name[1..])?;
-            chrono::FixedOffset::east_opt(sign * minutes as i32 * 60)
-        }
-    }
 }

@@ -17,9 +17,9 @@ fn the_example_config_is_clean() {
     let feed = rankwall::feed::demo().unwrap().0;
     let checked = config::parse("assets/rankwall.toml", text, Some(&feed));
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
-    let config = checked.config.unwrap();
+    let config = checked.settings.unwrap();
     assert_eq!(config.playlist.len(), 6);
-    assert_eq!(config.screen.size.get_ref(), "1920x1080");
+    assert_eq!(config.screen.size, config::ScreenSize::parse("1920x1080").unwrap());
 }
 
 #[test]
@@ -108,12 +108,12 @@ windows = [{ from = "08:00", until = "12:00" }, { from = "11:00", until = "14:00
     let feed = rankwall::feed::demo().unwrap().0;
     let checked = config::parse("rankwall.toml", text, Some(&feed));
     assert_eq!(checked.errors(), 0);
-    assert!(checked.config.is_some());
+    assert!(checked.settings.is_some());
     assert_eq!(checked.diagnostics.len(), 1);
     assert_eq!(checked.diagnostics[0].severity, Severity::Warning);
     assert!(checked.diagnostics[0].message.contains("overlaps"));
     let bad = config::parse("rankwall.toml", "[screen]\nsiz = 1\n", None);
-    assert!(bad.config.is_none(), "a file with errors is refused whole");
+    assert!(bad.settings.is_none(), "a file with errors is refused whole");
 }
 
 #[test]
@@ -151,7 +151,7 @@ async fn hot_reload_applies_good_files_and_rejects_bad_ones() {
     let task = tokio::spawn(watch_config(path.clone(), Duration::from_millis(50), feed_rx, tx));
     std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\nduration = 7\n").unwrap();
     match next_event(&mut rx).await {
-        ConfigEvent::Applied(c) => assert_eq!(*c.playlist[0].duration.get_ref(), 7.0),
+        ConfigEvent::Applied(c) => assert_eq!(c.playlist[0].duration.as_secs_f64(), 7.0),
         other => panic!("{other:?}"),
     }
     std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\nduraton = 9\n").unwrap();

@@ -10,7 +10,7 @@ mod common;
 use common::{all_pages, gpu_or_skip, SIZES};
 use rankwall::layout::ScreenProfile;
 use rankwall::scene::{Align, Rect, Rgba, Scene, TextRun, Weight};
-use rankwall::snapshot::{compare, half, Tolerance};
+use rankwall::golden::{compare, half, Tolerance};
 use rankwall::text::Fonts;
 use std::path::PathBuf;
 
@@ -48,7 +48,7 @@ fn example_pages_match_golden_images() {
             let actual = half(&gpu.render(&mut fonts, &scene).unwrap());
             let path = dir.join(format!("{name}.png"));
             if update {
-                rankwall::snapshot::save_png(&actual, &path).unwrap();
+                rankwall::png::save_png(&actual, &path).unwrap();
                 continue;
             }
             let golden = image::open(&path)
@@ -62,8 +62,8 @@ fn example_pages_match_golden_images() {
             let tolerance = Tolerance::default();
             let cmp = compare(&actual, &golden, &tolerance).unwrap();
             if !cmp.passes(&tolerance) {
-                rankwall::snapshot::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
-                rankwall::snapshot::save_png(&cmp.diff, &dir.join(format!("{name}-diff.png"))).unwrap();
+                rankwall::png::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
+                rankwall::png::save_png(&cmp.diff, &dir.join(format!("{name}-diff.png"))).unwrap();
                 failures.push(format!(
                     "{size}/{name}: {} strong pixels, mean {:.3}, max {}",
                     cmp.strong, cmp.mean_delta, cmp.max_delta

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{DateTime, Duration, FixedOffset};
 use rankwall::client::Driver;
-use rankwall::config::{self, Config};
+use rankwall::config::{self, Settings};
 use rankwall::feed::Feed;
 use rankwall::play::{Player, Still, View, Wake};
 use rankwall::schedule::Frame;
@@ -26,10 +26,10 @@ duration = 5
 transition = { kind = "fade", duration = 1.0 }
 "#;
 
-fn config(text: &str) -> Config {
+fn config(text: &str) -> Settings {
     let checked = config::parse("test.toml", text, None);
     checked
-        .config
+        .settings
         .unwrap_or_else(|| panic!("{:?}", checked.diagnostics))
 }
 
@@ -55,7 +55,7 @@ fn page_of(
     for _ in 0..10_000 {
         if let Frame::Page {
             slot, started, ends, ..
-        } = d.player.frame(t)
+        } = d.player().frame(t)
         {
             if slot.item == item && started >= from {
                 return (started, ends);
@@ -170,7 +170,7 @@ fn idle_and_off_redraw_each_minute() {
     let view = draw(&mut d, t).unwrap();
     assert!(matches!(view.still, Still::Idle { .. }), "{view:?}");
     assert_eq!(
-        d.player.next_wake(&view, t),
+        d.player().next_wake(&view, t),
         Wake::At(t + Duration::seconds(40)),
         "the clock changes next minute"
     );
@@ -195,7 +195,7 @@ fn idle_and_off_redraw_each_minute() {
         "a black screen is not redrawn"
     );
     assert_eq!(
-        d.player.next_wake(&black, night),
+        d.player().next_wake(&black, night),
         Wake::At(night + Duration::seconds(30))
     );
 }
@@ -238,17 +238,17 @@ fn new_data_with_the_same_pages_shows_from_the_next_slide() {
     );
     let next = draw(&mut d, ends).unwrap();
     assert!(show_of(&next) > before, "new data from the next slide boundary");
-    assert_eq!(d.player.feed().lists[0].entries[0].name, "测试更新");
+    assert_eq!(d.player().feed().lists[0].entries[0].name, "测试更新");
 }
 
 #[test]
 fn new_data_that_changes_page_counts_waits_for_the_next_cycle() {
     let mut d = driver(TWO_LISTS, demo_feed());
     let (started, ends) = page_of(&d, 0, at("2026-11-28T10:00:00+08:00"));
-    let Frame::Page { cycle_start, .. } = d.player.frame(started) else {
+    let Frame::Page { cycle_start, .. } = d.player().frame(started) else {
         panic!()
     };
-    let cycle: i64 = d.player.cycle(started).iter().map(|s| s.millis).sum();
+    let cycle: i64 = d.player().cycle(started).iter().map(|s| s.millis).sum();
     let cycle_end = cycle_start + Duration::milliseconds(cycle);
     let t = started + Duration::seconds(1);
     let before = show_of(&draw(&mut d, t).unwrap());
@@ -265,7 +265,7 @@ fn new_data_that_changes_page_counts_waits_for_the_next_cycle() {
             before,
             "old data until the cycle ends (at {boundary})"
         );
-        let Frame::Page { ends, .. } = d.player.frame(boundary) else {
+        let Frame::Page { ends, .. } = d.player().frame(boundary) else {
             panic!()
         };
         boundary = ends;
@@ -279,18 +279,18 @@ fn a_new_config_applies_at_the_next_slide_boundary() {
     let mut d = driver(TWO_LISTS, demo_feed());
     let (started, ends) = page_of(&d, 0, at("2026-11-28T10:00:00+08:00"));
     draw(&mut d, started + Duration::seconds(1)).unwrap();
-    d.handle(rankwall::client::ClientEvent::Config(Box::new(config(
+    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(
         &TWO_LISTS.replace("duration = 5", "duration = 7"),
     ))));
     draw(&mut d, started + Duration::seconds(2));
     assert_eq!(
-        *d.player.config().playlist[0].duration.get_ref(),
+        d.player().settings().playlist[0].duration.as_secs_f64(),
         5.0,
         "not mid-slide"
     );
     draw(&mut d, ends).unwrap();
     assert_eq!(
-        *d.player.config().playlist[0].duration.get_ref(),
+        d.player().settings().playlist[0].duration.as_secs_f64(),
         7.0,
         "at the boundary"
     );
@@ -329,7 +329,7 @@ fn rows_per_page_splits_an_item_into_smaller_pages() {
     );
     let t = at("2026-11-28T10:00:00+08:00");
     let red = |d: &Driver| -> Vec<rankwall::layout::PageRef> {
-        d.player
+        d.player()
             .cycle(t)
             .into_iter()
             .filter(|s| s.item == 0)
@@ -361,7 +361,7 @@ fn rows_per_page_splits_an_item_into_smaller_pages() {
     );
     let message = bad.diagnostics[0].to_string();
     assert!(
-        bad.config.is_none() && message.starts_with("t.toml:8:8: error: rows must be"),
+        bad.settings.is_none() && message.starts_with("t.toml:8:8: error: rows must be"),
         "{message}"
     );
 }

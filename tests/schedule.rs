@@ -25,14 +25,14 @@ select = { list = "red" }
 duration = 5
 "#;
 
-fn setup(extra: &str, feed: &Feed) -> (config::Config, Pages) {
+fn setup(extra: &str, feed: &Feed) -> (config::Settings, Pages) {
     let text = format!("{BASE}{extra}");
     let checked = config::parse("test.toml", &text, Some(feed));
     let config = checked
-        .config
+        .settings
         .unwrap_or_else(|| panic!("{:#?}", checked.diagnostics));
     let profile = ScreenProfile::parse("1920x1080").unwrap();
-    let pages = Pages::new(&mut Fonts::bundled(), &config, feed, &profile);
+    let pages = rankwall::play::page_table(&mut Fonts::bundled(), &config, feed, &profile);
     (config, pages)
 }
 
@@ -41,7 +41,7 @@ fn at(s: &str) -> DateTime<FixedOffset> {
 }
 
 /// "item:page-stem" of the frame at `t`, or "off" / "idle".
-fn shown(config: &config::Config, feed: &Feed, pages: &Pages, t: &str) -> String {
+fn shown(config: &config::Settings, feed: &Feed, pages: &Pages, t: &str) -> String {
     match frame_at(config, feed, pages, at(t)) {
         Frame::Off => "off".into(),
         Frame::Idle => "idle".into(),
@@ -174,8 +174,8 @@ fn display_hours_and_idle() {
         )
     );
     let checked = config::parse("t.toml", &text, Some(&feed));
-    let config = checked.config.unwrap();
-    let pages = Pages::new(
+    let config = checked.settings.unwrap();
+    let pages = rankwall::play::page_table(
         &mut Fonts::bundled(),
         &config,
         &feed,
@@ -191,9 +191,9 @@ board = "towns-2026-11"
 windows = [{ days = ["sat"], from = "08:00", until = "09:00" }]
 "#;
     let config = config::parse("t.toml", only_windowed, Some(&feed))
-        .config
+        .settings
         .unwrap();
-    let pages = Pages::new(
+    let pages = rankwall::play::page_table(
         &mut Fonts::bundled(),
         &config,
         &feed,
@@ -222,7 +222,7 @@ fn more_pages_in_new_data_lengthen_the_cycle() {
         .sum();
     let extra = feed.lists[0].entries.clone();
     feed.lists[0].entries.extend(extra);
-    let pages = Pages::new(
+    let pages = rankwall::play::page_table(
         &mut Fonts::bundled(),
         &config,
         &feed,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rankwall::cli::Stage;
 use rankwall::demo::{Reply, TestServer};
 use rankwall::schedule::Frame;
-use rankwall::snapshot::{compare, half, Tolerance};
+use rankwall::golden::{compare, half, Tolerance};
 use rankwall::status::PlayEntry;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -212,8 +212,9 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
     assert!(text.contains("rankwall_healthy 1") && text.contains("screen=\"test-screen-7\""));
 
     // /screenshot.png is the frame of its instant.
-    let parsed_config = rankwall::config::parse("t.toml", &config, None).config.unwrap();
-    let mut stage = Stage::new(parsed_config, common::parse(&feed).unwrap().0, Some(SIZE)).unwrap();
+    let mut parsed_config = rankwall::config::parse("t.toml", &config, None).settings.unwrap();
+    parsed_config.screen.size = rankwall::config::ScreenSize::parse(SIZE).unwrap();
+    let mut stage = Stage::new(parsed_config, common::parse(&feed).unwrap().0).unwrap();
     let (t, shot) = loop {
         let t0 = now();
         let (code, kind, png) = get(port, "/screenshot.png", None).unwrap();
@@ -265,7 +266,7 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
     let entries: Vec<PlayEntry> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let pages: Vec<&PlayEntry> = entries
         .iter()
-        .filter(|e| e.state == "page" && e.start > started)
+        .filter(|e| e.state == rankwall::status::ScreenState::Page && e.start > started)
         .collect();
     assert!(pages.len() >= 5, "{} page lines", pages.len());
     for e in pages {

@@ -11,7 +11,7 @@ use image::RgbaImage;
 use rankwall::cli::Stage;
 use rankwall::demo::{Reply, TestServer};
 use rankwall::schedule::Frame;
-use rankwall::snapshot::{compare, Tolerance};
+use rankwall::golden::{compare, Tolerance};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -140,11 +140,15 @@ transition = {{ kind = "cut" }}
 
 /// What a screen with `config` shows over `feed`: frames on demand.
 fn stage(config: &str, feed: &serde_json::Value) -> Stage {
-    let config = rankwall::config::parse("window.toml", config, None)
-        .config
+    let mut config = rankwall::config::parse("window.toml", config, None)
+        .settings
         .unwrap();
+    config.screen.size = rankwall::config::ScreenSize::Fixed(rankwall::config::PanelSize {
+        width: SIZE.0,
+        height: SIZE.1,
+    });
     let feed = common::parse(feed).unwrap().0;
-    Stage::new(config, feed, Some(&format!("{}x{}", SIZE.0, SIZE.1))).unwrap()
+    Stage::new(config, feed).unwrap()
 }
 
 /// A screenshot taken well inside one page (not at a boundary, after the
@@ -169,8 +173,8 @@ fn settled_shot(display: &str, stage: &Stage) -> (DateTime<FixedOffset>, Frame, 
 
 fn matches(actual: &RgbaImage, expected: &RgbaImage, name: &str) -> bool {
     let c = compare(
-        &rankwall::snapshot::half(actual),
-        &rankwall::snapshot::half(expected),
+        &rankwall::golden::half(actual),
+        &rankwall::golden::half(expected),
         &Tolerance::default(),
     )
     .expect("sizes");
@@ -347,7 +351,7 @@ fn with_no_arguments_the_demo_plays_full_screen_as_rendered() {
         .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
         .spawn()
         .unwrap();
-    let config = rankwall::client::DEMO_CONFIG;
+    let config = rankwall::config::DEMO_CONFIG;
     let mut demo = stage(config, &common::example());
     let mut seen: Vec<(usize, usize)> = Vec::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

@@ -1,10 +1,8 @@
 //! `rankwall check --config FILE [--feed FILE|URL]`: every located problem in
 //! the config, then the playlist as it would play over the feed.
 
-use crate::config::{self, resolve_item, Config, Resolved, Severity};
+use crate::config::{self, resolve, DailySpan, Item, Resolved, Settings, Severity};
 use crate::feed::{Feed, Report};
-use crate::layout::ScreenProfile;
-use crate::schedule::Pages;
 use crate::text::Fonts;
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -26,9 +24,9 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
         .filter(|d| d.severity == Severity::Warning)
         .count();
     let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
-    if let Some(config) = &checked.config {
-        let mut fonts = Fonts::load(&config.theme.font_options())?;
-        describe_cycle(&mut out, config, feed, &mut fonts);
+    if let Some(settings) = &checked.settings {
+        let mut fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
+        describe_cycle(&mut out, settings, feed, &mut fonts);
         let _ = writeln!(
             out,
             "feed: generated at {}, period {}",
@@ -44,18 +42,17 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
 }
 
 /// One line per item: content, pages on the configured screen, seconds, windows.
-fn describe_cycle(out: &mut String, config: &Config, feed: &Feed, fonts: &mut Fonts) {
+fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mut Fonts) {
     // A "monitor" size is described as 1920x1080.
-    let physical =
-        ScreenProfile::parse(config.screen.size.get_ref()).map_or((1920, 1080), |p| (p.width, p.height));
-    let Ok(profile) = crate::play::profile_for(config, physical) else {
+    let physical = settings.screen.size.fixed().map_or((1920, 1080), |p| p.pair());
+    let Ok(profile) = crate::play::profile_for(settings, physical) else {
         return;
     };
-    let pages = Pages::new(fonts, config, feed, &profile);
+    let pages = crate::play::page_table(fonts, settings, feed, &profile);
     let _ = writeln!(out, "playlist on {}x{}:", profile.width, profile.height);
     let mut total = 0.0;
-    for (n, item) in config.playlist.iter().enumerate() {
-        let what = match resolve_item(item, feed) {
+    for (n, item) in settings.playlist.iter().enumerate() {
+        let what = match resolve(&item.content, feed) {
             Resolved::Boards(_) => "board",
             Resolved::Lists(_) => "list",
             Resolved::Notices(_) => "notice",
@@ -69,9 +66,9 @@ fn describe_cycle(out: &mut String, config: &Config, feed: &Feed, fonts: &mut Fo
             ids.join(", ")
         };
         let timing = if pages.item_scrolls(n) {
-            format!("marquee at {} px/s", item.scroll_speed.get_ref())
+            format!("marquee at {} px/s", item.scroll_speed)
         } else {
-            format!("× {}s", item.duration.get_ref())
+            format!("× {}s", item.duration.as_secs_f64())
         };
         let _ = writeln!(
             out,
@@ -87,7 +84,7 @@ fn describe_cycle(out: &mut String, config: &Config, feed: &Feed, fonts: &mut Fo
 }
 
 /// The item's windows in words: "always", or "mon,tue 08:00–18:00 from 2026-12-01 …".
-fn windows(item: &crate::config::Item) -> String {
+fn windows(item: &Item) -> String {
     if item.windows.is_empty() {
         return "always".to_string();
     }
@@ -96,26 +93,17 @@ fn windows(item: &crate::config::Item) -> String {
         .iter()
         .map(|w| {
             let mut p = Vec::new();
-            if !w.days.is_empty() {
-                p.push(
-                    w.days
-                        .iter()
-                        .map(|d| d.get_ref().as_str())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                );
+            if !w.days.is_all() {
+                p.push(w.days.names().join(","));
             }
-            if w.from.is_some() || w.until.is_some() {
-                let t = |v: &Option<toml::Spanned<String>>| {
-                    v.as_ref().map_or("", |s| s.get_ref().as_str()).to_string()
-                };
-                p.push(format!("{}–{}", t(&w.from), t(&w.until)));
+            if w.hours != DailySpan::ALL_DAY {
+                p.push(format!("{}–{}", w.hours.from, w.hours.until));
             }
             if let Some(d) = &w.start_date {
-                p.push(format!("from {}", d.get_ref()));
+                p.push(format!("from {d}"));
             }
             if let Some(d) = &w.end_date {
-                p.push(format!("until {}", d.get_ref()));
+                p.push(format!("until {d}"));
             }
             p.join(" ")
         })

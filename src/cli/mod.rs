@@ -2,17 +2,23 @@
 //! This is an edge of the program, so errors here are `anyhow` errors that
 //! say what to do.
 
+mod args;
 mod check;
 mod check_config;
+mod dispatch;
 mod played;
 mod render;
 mod render_config;
+mod stage;
 
+pub use args::{Cli, Command, FontArgs, RenderArgs};
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
+pub use dispatch::dispatch;
 pub use played::played;
 pub use render::{render, RenderOptions};
-pub use render_config::{render_config, ConfigRender, Stage};
+pub use render_config::{render_config, ConfigRender};
+pub use stage::Stage;
 
 use crate::feed::{self, Feed, Report};
 use anyhow::Context as _;

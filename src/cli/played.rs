@@ -28,7 +28,7 @@ pub fn played(log: &Path, at: &str) -> anyhow::Result<(String, bool)> {
                 entry.item.map_or(0, |i| i + 1)
             )
         }
-        _ => entry.state.clone(),
+        _ => entry.state.name().to_string(),
     };
     let _ = writeln!(out, "{at}: {what}");
     let until = next.map_or("(the latest entry)".to_string(), |n| format!("until {}", n.start));

@@ -1,7 +1,7 @@
 //! Messages from the background tasks to the thread that owns the screen,
 //! and the sender that also wakes that thread up.
 
-use crate::config::Config;
+use crate::config::Settings;
 use crate::source::{Accepted, FeedStatus};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -13,8 +13,8 @@ pub enum ClientEvent {
     Feed(Arc<Accepted>),
     /// The feed source's status after an attempt.
     FeedStatus(Box<FeedStatus>),
-    /// A new valid config, to apply at the next slide boundary.
-    Config(Box<Config>),
+    /// New valid settings (overrides applied), for the next slide boundary.
+    Settings(Box<Settings>),
     /// A config change was refused; the old config stays. Located messages.
     ConfigRejected(Vec<String>),
     /// The status server wants the frame last presented.

@@ -17,15 +17,15 @@ pub fn run_headless(
     rx: mpsc::Receiver<ClientEvent>,
     physical: (u32, u32),
 ) -> anyhow::Result<()> {
-    driver.player.resize(physical)?;
+    driver.player_mut().resize(physical)?;
     let mut screen = OffscreenScreen::new(physical)?;
     tracing::info!(adapter = %screen.gpu.describe(), width = physical.0, height = physical.1, "headless screen ready");
-    driver.identity.adapter = screen.gpu.describe();
+    driver.set_adapter(screen.gpu.describe());
     let mut last_frame = Instant::now();
     loop {
         let now = driver.now();
         match driver.due(now) {
-            Some(view) => match screen.draw(&mut driver.player, &view, now) {
+            Some(view) => match screen.draw(driver.player_mut(), &view, now) {
                 Ok(()) => {
                     driver.presented(view, now);
                     driver.in_sync(now);
@@ -56,7 +56,7 @@ pub fn run_headless(
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
-        if driver.shutdown {
+        if driver.shutting_down() {
             tracing::info!("leaving");
             return Ok(());
         }

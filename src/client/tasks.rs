@@ -4,12 +4,10 @@
 //! started again after a pause; it never takes the screen down.
 
 use super::events::{ClientEvent, EventSender};
-use super::ConfigOrigin;
-use crate::config::{watch_config, Config, ConfigEvent};
+use crate::config::{watch_config, ConfigEvent, ConfigOrigin, Overrides, Settings};
 use crate::feed::Feed;
 use crate::source::{HttpFetcher, HttpOptions, Poller, SourceConfig, SourceEvent};
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -39,23 +37,20 @@ where
     }
 }
 
-/// The feed source settings a config asks for.
-pub fn source_config(config: &Config, url: &str, cache_dir: Option<&std::path::Path>) -> SourceConfig {
+/// The feed source settings `settings` ask for, polling `url`.
+pub fn source_config(settings: &Settings, url: &str) -> SourceConfig {
     let mut source = SourceConfig::new(url);
-    let f = &config.feed;
-    source.interval = Duration::from_secs(f.poll_interval.max(1));
-    source.backoff_max = Duration::from_secs(f.backoff_max.max(1));
+    let f = &settings.feed;
+    source.interval = f.poll_interval;
+    source.backoff_max = f.backoff_max;
     source.http = HttpOptions {
-        total_timeout: Duration::from_secs(f.timeout.max(1)),
-        screen_id: config.screen.id.clone(),
-        ca_file: f.ca_file.as_ref().map(PathBuf::from),
+        total_timeout: f.timeout,
+        screen_id: settings.screen.id.clone(),
+        ca_file: f.ca_file.clone(),
         ..HttpOptions::default()
     };
-    let configured = cache_dir
-        .map(PathBuf::from)
-        .or_else(|| f.cache_dir.as_ref().map(PathBuf::from));
-    source.cache_dir = crate::source::cache_dir(configured.as_deref());
-    source.stale_after = Duration::from_secs(f.stale_after_hours.saturating_mul(3600));
+    source.cache_dir = crate::source::cache_dir(f.cache_dir.as_deref());
+    source.stale_after = f.stale_after.and_then(|d| d.to_std().ok()).unwrap_or(Duration::ZERO);
     source
 }
 
@@ -98,6 +93,7 @@ pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch:
 /// Watches or fetches the config for ever, forwarding valid changes.
 pub async fn config_task(
     origin: ConfigOrigin,
+    overrides: Overrides,
     events: EventSender,
     latest: watch::Receiver<Option<Arc<Feed>>>,
 ) {
@@ -105,10 +101,11 @@ pub async fn config_task(
         ConfigOrigin::File(path) => {
             supervise("config watcher", move || {
                 let (path, events, latest) = (path.clone(), events.clone(), latest.clone());
+                let overrides = overrides.clone();
                 async move {
                     let (tx, rx) = mpsc::channel(4);
                     let watcher = tokio::spawn(watch_config(path, Duration::from_secs(1), latest, tx));
-                    forward_config(watcher, rx, &events).await;
+                    forward_config(watcher, rx, &overrides, &events).await;
                 }
             })
             .await
@@ -116,10 +113,11 @@ pub async fn config_task(
         ConfigOrigin::Remote(remote) => {
             supervise("config fetcher", move || {
                 let (remote, events, latest) = (remote.clone(), events.clone(), latest.clone());
+                let overrides = overrides.clone();
                 async move {
                     let (tx, rx) = mpsc::channel(4);
                     let fetcher = tokio::spawn(remote.run(tx, latest));
-                    forward_config(fetcher, rx, &events).await;
+                    forward_config(fetcher, rx, &overrides, &events).await;
                 }
             })
             .await
@@ -133,10 +131,11 @@ pub async fn config_task(
 async fn forward_config(
     task: tokio::task::JoinHandle<()>,
     mut rx: mpsc::Receiver<ConfigEvent>,
+    overrides: &Overrides,
     events: &EventSender,
 ) {
     while let Some(event) = rx.recv().await {
-        if !events.send(forward(event)) {
+        if !events.send(forward(event, overrides)) {
             task.abort();
             return;
         }
@@ -154,9 +153,17 @@ async fn reraise_panic(task: tokio::task::JoinHandle<()>) {
     }
 }
 
-fn forward(event: ConfigEvent) -> ClientEvent {
+/// A config event for the screen thread, with the command line's overrides
+/// applied to new settings (the same function as at start).
+fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
     match event {
-        ConfigEvent::Applied(config) => ClientEvent::Config(config),
+        ConfigEvent::Applied(settings) => match overrides.apply(*settings) {
+            Ok(settings) => ClientEvent::Settings(Box::new(settings)),
+            Err(message) => {
+                tracing::warn!("config change refused, keeping the old config: {message}");
+                ClientEvent::ConfigRejected(vec![message])
+            }
+        },
         ConfigEvent::Rejected(lines) => ClientEvent::ConfigRejected(lines),
     }
 }

@@ -68,7 +68,7 @@ impl App {
     }
 
     fn open(&mut self, event_loop: &ActiveEventLoop) -> anyhow::Result<()> {
-        let wanted = self.driver.player.config().screen.monitor.clone();
+        let wanted = self.driver.player().settings().screen.monitor.clone();
         let named = wanted.as_ref().and_then(|name| {
             let found = event_loop.available_monitors().find(|m| m.name().as_ref() == Some(name));
             if found.is_none() {
@@ -105,8 +105,9 @@ impl App {
         let screen = Screen::new(window)?;
         tracing::info!(adapter = %screen.gpu.describe(), width = screen.config.width, height = screen.config.height, format = ?screen.config.format, "window open");
         self.driver
-            .player
+            .player_mut()
             .resize((screen.config.width, screen.config.height))?;
+        self.driver.set_adapter(screen.gpu.describe());
         self.driver.invalidate();
         screen.window.request_redraw();
         self.screen = Some(screen);
@@ -126,7 +127,7 @@ impl App {
             return Ok(());
         }
         let now = self.driver.now();
-        let view = self.driver.player.view_at(now);
+        let view = self.driver.player_mut().view_at(now);
         let frame = match screen.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(f) => f,
             wgpu::CurrentSurfaceTexture::Suboptimal(f) => {
@@ -160,7 +161,7 @@ impl App {
         paint(
             &mut screen.frames,
             &screen.gpu,
-            &mut self.driver.player,
+            self.driver.player_mut(),
             &view,
             now,
             into,
@@ -191,7 +192,7 @@ impl App {
             return;
         };
         let now = self.driver.now();
-        let result = screen.capture(&mut self.driver.player, &view, now);
+        let result = screen.capture(self.driver.player_mut(), &view, now);
         for r in requests {
             let _ = r.send(result.clone());
         }
@@ -201,7 +202,7 @@ impl App {
         while let Ok(event) = self.rx.try_recv() {
             self.driver.handle(event);
         }
-        if self.driver.shutdown {
+        if self.driver.shutting_down() {
             event_loop.exit();
         }
     }
@@ -245,7 +246,7 @@ impl ApplicationHandler<()> for App {
                     height = size.height,
                     "screen resized; laying out again"
                 );
-                if let Err(e) = self.driver.player.resize((size.width, size.height)) {
+                if let Err(e) = self.driver.player_mut().resize((size.width, size.height)) {
                     tracing::warn!("cannot lay out for the new size: {e}");
                 }
                 self.driver.invalidate();

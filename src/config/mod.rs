@@ -1,36 +1,58 @@
-//! The operator's configuration: a TOML file read into serde structs with
-//! defaults, then checked as a whole. Every problem is reported with file,
-//! line and column and a hint (a misspelt key suggests the right one); a file
+//! The operator's configuration: a TOML file checked as a whole and turned
+//! once into typed [`Settings`]. Every problem is reported with file, line
+//! and column and a hint (a misspelt key suggests the right one); a file
 //! with errors is refused whole, so a running screen keeps its old config.
+//! The raw, spanned model stays private to this module: nothing else parses
+//! a config string again.
 
+mod convert;
 mod diagnostic;
-mod model;
+mod items;
+mod keys;
+mod load;
+mod overrides;
+mod raw;
 mod remote;
-mod validate;
+mod resolve;
+mod settings;
+mod time;
 mod watch;
 
+pub use convert::check_bind;
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
-pub use model::*;
+pub use load::{initial, ConfigOrigin, LoadError, DEMO_CONFIG};
+pub use overrides::{parse_status_addr, Overrides};
 pub use remote::RemoteConfig;
-pub use validate::{parse_clock_time, resolve_item, Resolved};
+pub use resolve::{resolve, Resolved};
+pub use crate::panel::PanelSize;
+pub use settings::*;
+pub use time::{parse_zone, DailySpan, MinuteOfDay, Weekdays};
 pub use watch::{watch_config, ConfigEvent};
 
 use crate::feed::Feed;
 
-/// The result of reading a config: the config when there are no errors, and
-/// every error and warning found.
+/// The result of reading a config: the settings when there are no errors,
+/// and every error and warning found.
 #[derive(Debug)]
 pub struct Checked {
-    pub config: Option<Config>,
+    pub settings: Option<Settings>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Checked {
+    /// How many of the diagnostics are errors.
     pub fn errors(&self) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count()
+    }
+
+    fn refused(diagnostics: Vec<Diagnostic>) -> Checked {
+        Checked {
+            settings: None,
+            diagnostics,
+        }
     }
 }
 
@@ -44,33 +66,39 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             diagnostics.push(loc.at(Severity::Error, span, e.message().trim().to_string(), None));
-            return Checked {
-                config: None,
-                diagnostics,
-            };
+            return Checked::refused(diagnostics);
         }
     };
-    validate::unknown_keys(&loc, table.get_ref(), "", &mut diagnostics);
-    let config: Config = match toml::from_str(text) {
+    keys::unknown_keys(&loc, table.get_ref(), "", &mut diagnostics);
+    let raw: raw::RawConfig = match toml::from_str(text) {
         Ok(c) => c,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let hint = Some("check the value's type against docs/configuration.md".to_string());
             diagnostics.push(loc.at(Severity::Error, span, e.message().trim().to_string(), hint));
-            return Checked {
-                config: None,
-                diagnostics,
-            };
+            return Checked::refused(diagnostics);
         }
     };
-    validate::values(&loc, &config, &mut diagnostics);
+    let settings = convert::settings(&loc, &raw, &mut diagnostics);
     if let Some(feed) = feed {
-        validate::against_feed(&loc, &config, feed, &mut diagnostics);
+        resolve::against_feed(&loc, &raw, &settings, feed, &mut diagnostics);
     }
     diagnostics.sort_by_key(|d| (d.line, d.column));
     let ok = !diagnostics.iter().any(|d| d.severity == Severity::Error);
     Checked {
-        config: ok.then_some(config),
+        settings: ok.then_some(settings),
         diagnostics,
     }
+}
+
+/// The keys set in the `[screen]` table of `text` (for a local override).
+fn screen_keys(text: &str) -> Vec<String> {
+    text.parse::<toml::Table>()
+        .ok()
+        .and_then(|t| {
+            t.get("screen")
+                .and_then(|s| s.as_table())
+                .map(|s| s.keys().cloned().collect())
+        })
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@
 //! network starts from. A screen can still override its own `[screen]`
 //! section with a local file.
 
-use super::{parse, Checked, Config, ConfigEvent};
+use super::{parse, screen_keys, Checked, ConfigEvent, Settings};
 use crate::feed::Feed;
 use crate::source::{Backoff, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
 use std::path::{Path, PathBuf};
@@ -62,22 +62,27 @@ impl RemoteConfig {
                 .into_iter()
                 .filter(|d| d.severity == super::Severity::Error),
         );
-        match (checked.config.as_mut(), local_checked.config) {
-            (Some(config), Some(over)) => overlay_screen(config, &over, &screen_keys(&local_text)),
-            (Some(_), None) => checked.config = None,
+        match (checked.settings.as_mut(), local_checked.settings) {
+            (Some(settings), Some(over)) => {
+                overlay_screen(settings, &over, &screen_keys(&local_text));
+                // Proof of play names what was in force: both texts.
+                let both = format!("{}{}", settings.source_sha256, over.source_sha256);
+                settings.source_sha256 = crate::digest::sha256_hex(both.as_bytes());
+            }
+            (Some(_), None) => checked.settings = None,
             _ => {}
         }
         checked
     }
 
     /// The last good copy, if there is one and it is still valid.
-    pub fn load_cached(&self) -> Option<Config> {
+    pub fn load_cached(&self) -> Option<Settings> {
         let text = std::fs::read_to_string(&self.cache_path).ok()?;
         let checked = self.check(&text, None);
-        if checked.config.is_some() {
+        if checked.settings.is_some() {
             tracing::info!(path = %self.cache_path.display(), "using the last good copy of the remote config");
         }
-        checked.config
+        checked.settings
     }
 
     /// One fetch: `Ok(Some(text))` for a new body, `Ok(None)` when unchanged.
@@ -137,34 +142,22 @@ impl RemoteConfig {
     fn accept(&self, text: &str, feed: &watch::Receiver<Option<Arc<Feed>>>) -> ConfigEvent {
         let current = feed.borrow().clone();
         let checked = self.check(text, current.as_deref());
-        match checked.config {
-            Some(config) => {
+        match checked.settings {
+            Some(settings) => {
                 if let Err(e) = crate::source::write_atomic(&self.cache_path, &[text.as_bytes()]) {
                     tracing::warn!(path = %self.cache_path.display(), "cannot keep the config's last good copy: {e}");
                 }
                 tracing::info!(url = %self.url, "remote config changed; applies at the next slide boundary");
-                ConfigEvent::Applied(Box::new(config))
+                ConfigEvent::Applied(Box::new(settings))
             }
             None => super::watch::rejected(&checked.diagnostics),
         }
     }
 }
 
-/// The keys set in the `[screen]` table of `text`.
-fn screen_keys(text: &str) -> Vec<String> {
-    text.parse::<toml::Table>()
-        .ok()
-        .and_then(|t| {
-            t.get("screen")
-                .and_then(|s| s.as_table())
-                .map(|s| s.keys().cloned().collect())
-        })
-        .unwrap_or_default()
-}
-
 /// Copies the `[screen]` keys a local file sets over the remote config's.
-fn overlay_screen(config: &mut Config, local: &Config, keys: &[String]) {
-    let (to, from) = (&mut config.screen, &local.screen);
+fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
+    let (to, from) = (&mut settings.screen, &local.screen);
     for key in keys {
         match key.as_str() {
             "id" => to.id = from.id.clone(),

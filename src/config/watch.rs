@@ -2,7 +2,7 @@
 //! valid config is sent on, an invalid one is logged with its locations and
 //! the old config keeps running.
 
-use super::{parse, Config};
+use super::{parse, Settings};
 use crate::feed::Feed;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, watch};
 #[derive(Debug)]
 pub enum ConfigEvent {
     /// A valid new config, to apply at the next slide boundary.
-    Applied(Box<Config>),
+    Applied(Box<Settings>),
     /// The file changed but has errors; the old config stays. Each line is a
     /// located message.
     Rejected(Vec<String>),
@@ -21,7 +21,7 @@ pub enum ConfigEvent {
 
 /// A fingerprint of the file's content, to notice changes cheaply.
 fn fingerprint(bytes: &[u8]) -> String {
-    crate::source::sha256_hex(bytes)
+    crate::digest::sha256_hex(bytes)
 }
 
 /// Polls `path` every `every` and acts on content that is stable over two
@@ -69,10 +69,10 @@ fn check_change(
     let text = String::from_utf8_lossy(bytes);
     let current = feed.borrow().clone();
     let checked = parse(&path.display().to_string(), &text, current.as_deref());
-    match checked.config {
-        Some(config) => {
+    match checked.settings {
+        Some(settings) => {
             tracing::info!(path = %path.display(), "config reloaded; applies at the next slide boundary");
-            ConfigEvent::Applied(Box::new(config))
+            ConfigEvent::Applied(Box::new(settings))
         }
         None => rejected(&checked.diagnostics),
     }

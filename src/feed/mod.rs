@@ -27,3 +27,20 @@ pub const DEMO_FEED: &str = include_str!("../../assets/demo/feed-linjiang-2026-1
 pub fn demo() -> Result<(Feed, Report), Refusal> {
     parse(DEMO_FEED.as_bytes())
 }
+
+/// A feed with nothing in it, generated at `now`: the idle slide shows until
+/// data arrives.
+pub fn empty(now: chrono::DateTime<chrono::Utc>) -> Feed {
+    Feed {
+        generated_at: now.with_timezone(&crate::china_standard_time()),
+        issuer: None,
+        period: Period {
+            id: String::new(),
+            label: String::new(),
+            kind: PeriodKind::Month,
+        },
+        boards: Vec::new(),
+        lists: Vec::new(),
+        notices: Vec::new(),
+    }
+}

@@ -2,10 +2,7 @@
 
 use thiserror::Error;
 
-/// The smallest screen rankwall lays out for.
-pub const MIN_WIDTH: u32 = 320;
-pub const MIN_HEIGHT: u32 = 128;
-pub const MAX_SIDE: u32 = 8192;
+pub use crate::panel::{MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 
 /// How a screen is used: a monitor either way up, or a wide, low LED strip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

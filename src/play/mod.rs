@@ -13,38 +13,43 @@
 //! - a new screen size at once (the old layout no longer fits).
 
 mod burnin;
+mod pages;
 mod view;
 
 pub use burnin::{next_step, shift_at};
+pub use pages::{every_slide, page_table};
 pub use view::{ease, Blend, Still, View, Wake};
 
-use crate::config::Config;
+use crate::config::{Settings, ThemeSettings};
 use crate::feed::Feed;
 use crate::layout::{self, Context, ProfileError, ScreenProfile, Theme};
 use crate::scene::Scene;
 use crate::schedule::{self, Frame, Pages, Slot};
-use crate::text::Fonts;
+use crate::text::{FontOptions, Fonts};
 use chrono::{DateTime, Duration, FixedOffset};
 
 /// A config and data with their pages.
 struct Show {
-    config: Config,
+    settings: Settings,
     feed: Feed,
     pages: Pages,
     version: u64,
     /// The cycle last looked up, for the many questions of one frame.
     memo: schedule::CycleMemo,
-    /// SHA-256 of the data as shown and of the config, for proof of play.
+    /// SHA-256 of the data as shown, for proof of play.
     data_hash: String,
-    config_hash: String,
 }
 
 fn data_hash(feed: &Feed) -> String {
-    crate::source::sha256_hex(&serde_json::to_vec(feed).unwrap_or_default())
+    crate::digest::sha256_hex(&serde_json::to_vec(feed).unwrap_or_default())
 }
 
-fn config_hash(config: &Config) -> String {
-    crate::source::sha256_hex(format!("{config:?}").as_bytes())
+/// The fonts a theme asks for, after the bundled ones.
+pub fn font_options(theme: &ThemeSettings) -> FontOptions {
+    FontOptions {
+        extra_files: theme.fonts.clone(),
+        system_fallback: theme.system_fonts,
+    }
 }
 
 /// Where the schedule stood at the last view, to notice boundaries.
@@ -77,38 +82,40 @@ pub struct Player {
     physical: (u32, u32),
     profile: ScreenProfile,
     show: Show,
-    pending_config: Option<Config>,
+    pending_settings: Option<Settings>,
     pending_feed: Option<Feed>,
     last: Option<Mark>,
     versions: u64,
 }
 
-/// The layout profile for a panel of `physical` size under `config`: the
+/// The layout profile for a panel of `physical` size under `settings`: the
 /// rotation swaps the sides, the margins and minimum text come from the config.
-pub fn profile_for(config: &Config, physical: (u32, u32)) -> Result<ScreenProfile, ProfileError> {
-    let (w, h) = match config.screen.rotation.get_ref() {
-        90 | 270 => (physical.1, physical.0),
-        _ => physical,
+pub fn profile_for(settings: &Settings, physical: (u32, u32)) -> Result<ScreenProfile, ProfileError> {
+    let (w, h) = if settings.screen.rotation.swaps_sides() {
+        (physical.1, physical.0)
+    } else {
+        physical
     };
     let mut profile = ScreenProfile::new(w, h)?;
-    if let Some(m) = config.screen.margin {
+    if let Some(m) = settings.screen.margin {
         profile.margin = m as f32;
     }
-    if let Some(t) = config.screen.min_text {
+    if let Some(t) = settings.screen.min_text {
         profile.min_text = t as f32;
     }
     Ok(profile)
 }
 
 impl Player {
+    /// A player showing `settings` over `feed` on a panel of `physical` size.
     pub fn new(
         mut fonts: Fonts,
-        config: Config,
+        settings: Settings,
         feed: Feed,
         physical: (u32, u32),
     ) -> Result<Self, ProfileError> {
-        let profile = profile_for(&config, physical)?;
-        let pages = Pages::new(&mut fonts, &config, &feed, &profile);
+        let profile = profile_for(&settings, physical)?;
+        let pages = page_table(&mut fonts, &settings, &feed, &profile);
         Ok(Player {
             fonts,
             theme: Theme::default(),
@@ -116,22 +123,22 @@ impl Player {
             profile,
             show: Show {
                 data_hash: data_hash(&feed),
-                config_hash: config_hash(&config),
-                config,
+                settings,
                 feed,
                 pages,
                 version: 0,
                 memo: schedule::CycleMemo::default(),
             },
-            pending_config: None,
+            pending_settings: None,
             pending_feed: None,
             last: None,
             versions: 0,
         })
     }
 
-    pub fn config(&self) -> &Config {
-        &self.show.config
+    /// The settings on show.
+    pub fn settings(&self) -> &Settings {
+        &self.show.settings
     }
 
     pub fn feed(&self) -> &Feed {
@@ -151,9 +158,9 @@ impl Player {
         &self.show.data_hash
     }
 
-    /// SHA-256 of the config on show.
+    /// SHA-256 of the config text on show.
     pub fn config_hash(&self) -> &str {
-        &self.show.config_hash
+        &self.show.settings.source_sha256
     }
 
     /// Whether the fonts cover `c`.
@@ -167,7 +174,7 @@ impl Player {
 
     /// Whether a new config or new data waits for its boundary.
     pub fn has_pending(&self) -> bool {
-        self.pending_config.is_some() || self.pending_feed.is_some()
+        self.pending_settings.is_some() || self.pending_feed.is_some()
     }
 
     /// New data: shown at the next boundary (at once before the first view).
@@ -180,29 +187,28 @@ impl Player {
     }
 
     /// A new valid config: applied at the next slide boundary.
-    pub fn offer_config(&mut self, config: Config) {
+    pub fn offer_settings(&mut self, settings: Settings) {
         if self.last.is_none() {
-            self.install(Some(config), None);
+            self.install(Some(settings), None);
         } else {
-            self.pending_config = Some(config);
+            self.pending_settings = Some(settings);
         }
     }
 
     /// The panel's size changed: lay out again at once.
     pub fn resize(&mut self, physical: (u32, u32)) -> Result<(), ProfileError> {
-        self.profile = profile_for(&self.show.config, physical)?;
+        self.profile = profile_for(&self.show.settings, physical)?;
         self.physical = physical;
         self.install(None, None);
         Ok(())
     }
 
-    fn install(&mut self, config: Option<Config>, feed: Option<Feed>) {
-        if let Some(config) = config {
-            if let Ok(profile) = profile_for(&config, self.physical) {
+    fn install(&mut self, settings: Option<Settings>, feed: Option<Feed>) {
+        if let Some(settings) = settings {
+            if let Ok(profile) = profile_for(&settings, self.physical) {
                 self.profile = profile;
             }
-            self.show.config_hash = config_hash(&config);
-            self.show.config = config;
+            self.show.settings = settings;
         }
         if let Some(feed) = feed {
             self.show.data_hash = data_hash(&feed);
@@ -210,7 +216,7 @@ impl Player {
         }
         self.versions += 1;
         self.show.version = self.versions;
-        self.show.pages = Pages::new(&mut self.fonts, &self.show.config, &self.show.feed, &self.profile);
+        self.show.pages = page_table(&mut self.fonts, &self.show.settings, &self.show.feed, &self.profile);
         self.show.memo.clear();
     }
 
@@ -218,7 +224,7 @@ impl Player {
     /// anything new (for status and `render --config`).
     pub fn frame(&self, now: DateTime<FixedOffset>) -> Frame {
         let show = &self.show;
-        schedule::frame_at_memo(&show.config, &show.feed, &show.pages, now, &show.memo)
+        schedule::frame_at_memo(&show.settings, &show.feed, &show.pages, now, &show.memo)
     }
 
     /// The frame at `now`, first taking a pending config or data whose
@@ -238,16 +244,16 @@ impl Player {
     }
 
     fn take_pending(&mut self, last: &Mark, mark: &Mark, now: DateTime<FixedOffset>) -> bool {
-        if let Some(config) = self.pending_config.take() {
+        if let Some(settings) = self.pending_settings.take() {
             let feed = self.pending_feed.take();
-            self.install(Some(config), feed);
+            self.install(Some(settings), feed);
             return true;
         }
         let Some(feed) = self.pending_feed.take() else {
             return false;
         };
         let new_cycle = mark.cycle_start.is_none() || last.cycle_start != mark.cycle_start;
-        let pages = Pages::new(&mut self.fonts, &self.show.config, &feed, &self.profile);
+        let pages = page_table(&mut self.fonts, &self.show.settings, &feed, &self.profile);
         if new_cycle || self.same_plan(&feed, &pages, mark, now) {
             self.show.data_hash = data_hash(&feed);
             self.show.feed = feed;
@@ -270,20 +276,16 @@ impl Player {
                 .map(|s| (s.item, s.page.index, s.page.count, s.millis))
                 .collect()
         };
-        let old = schedule::plan(&self.show.config, &self.show.feed, &self.show.pages, at);
-        shape(old) == shape(schedule::plan(&self.show.config, feed, pages, at))
+        let old = schedule::plan(&self.show.settings, &self.show.feed, &self.show.pages, at);
+        shape(old) == shape(schedule::plan(&self.show.settings, feed, pages, at))
     }
 
     /// What the screen shows at `now`.
     pub fn view_at(&mut self, now: DateTime<FixedOffset>) -> View {
         let frame = self.advance(now);
-        let screen = &self.show.config.screen;
-        let shift = shift_at(
-            *screen.pixel_shift.get_ref(),
-            *screen.pixel_shift_minutes.get_ref(),
-            now,
-        );
-        let rotation = *screen.rotation.get_ref();
+        let screen = &self.show.settings.screen;
+        let shift = shift_at(screen.pixel_shift, screen.pixel_shift_minutes, now);
+        let rotation = screen.rotation.degrees();
         let still = self.still_of(&frame, now);
         let (previous, blend, progress) = self.transition(&frame, now);
         View {
@@ -311,13 +313,19 @@ impl Player {
             blend: Blend::Cut,
             progress: 1.0,
             shift: (0, 0),
-            rotation: *self.show.config.screen.rotation.get_ref(),
+            rotation: self.show.settings.screen.rotation.degrees(),
         }
+    }
+
+    /// Every page of every open item at `now`, as a cycle starting then
+    /// would play them (for `render` without a config).
+    pub fn plan_at(&self, now: DateTime<FixedOffset>) -> Vec<Slot> {
+        schedule::plan(&self.show.settings, &self.show.feed, &self.show.pages, now)
     }
 
     /// Every page of the cycle that contains `now`.
     pub fn cycle(&self, now: DateTime<FixedOffset>) -> Vec<Slot> {
-        schedule::cycle_at(&self.show.config, &self.show.feed, &self.show.pages, now)
+        schedule::cycle_at(&self.show.settings, &self.show.feed, &self.show.pages, now)
     }
 
     fn still_of(&self, frame: &Frame, now: DateTime<FixedOffset>) -> Still {
@@ -344,9 +352,11 @@ impl Player {
         let Frame::Page { slot, started, .. } = frame else {
             return (None, Blend::Cut, 1.0);
         };
-        let transition = &self.show.config.playlist[slot.item].transition;
-        let blend = Blend::parse(transition.kind.get_ref());
-        let length = Duration::milliseconds((transition.duration * 1000.0).round() as i64);
+        let Some(transition) = self.show.settings.playlist.get(slot.item).map(|i| i.transition) else {
+            return (None, Blend::Cut, 1.0);
+        };
+        let blend = Blend::from(transition.kind);
+        let length = Duration::milliseconds(transition.duration.as_millis() as i64);
         let elapsed = now - *started;
         if blend == Blend::Cut || length <= Duration::zero() || elapsed >= length {
             return (None, Blend::Cut, 1.0);
@@ -364,8 +374,8 @@ impl Player {
 
     /// When the data turns stale, if a limit applies.
     pub fn stale_at(&self) -> Option<DateTime<FixedOffset>> {
-        let hours = self.show.config.feed.stale_after_hours;
-        (hours > 0).then(|| self.show.feed.generated_at + Duration::hours(hours as i64))
+        let limit = self.show.settings.feed.stale_after?;
+        Some(self.show.feed.generated_at + limit)
     }
 
     /// When the view shown at `now` can next change.
@@ -382,11 +392,9 @@ impl Player {
         if let Some(at) = self.stale_at().filter(|at| *at > now) {
             next = next.min(at);
         }
-        if *self.show.config.screen.pixel_shift.get_ref() > 0 {
-            next = next.min(next_step(
-                *self.show.config.screen.pixel_shift_minutes.get_ref(),
-                now,
-            ));
+        let screen = &self.show.settings.screen;
+        if screen.pixel_shift > 0 {
+            next = next.min(next_step(screen.pixel_shift_minutes, now));
         }
         Wake::At(next)
     }
@@ -415,14 +423,13 @@ impl Player {
                 scroll_px,
                 ..
             } => {
-                let mask_names = self.show.config.playlist.get(*item).and_then(|i| i.mask_names);
-                let hours = self.show.config.feed.stale_after_hours;
+                let mask_names = self.show.settings.playlist.get(*item).and_then(|i| i.mask_names);
                 let ctx = Context {
                     feed: &self.show.feed,
                     profile: &self.profile,
                     theme: &self.theme,
                     now,
-                    stale_after: (hours > 0).then(|| Duration::hours(hours as i64)),
+                    stale_after: self.show.settings.feed.stale_after,
                     mask_names,
                 };
                 if self.show.pages.item_scrolls(*item) {

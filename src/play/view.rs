@@ -3,7 +3,8 @@
 //! where the frame sits. A frame is drawn only when its [`View`] differs
 //! from the one drawn last.
 
-use crate::layout::PageRef;
+use crate::config::TransitionKind;
+use crate::slide::PageRef;
 use chrono::{DateTime, FixedOffset};
 use std::hash::{Hash, Hasher};
 
@@ -43,12 +44,12 @@ pub enum Blend {
     Slide,
 }
 
-impl Blend {
-    pub fn parse(kind: &str) -> Blend {
+impl From<TransitionKind> for Blend {
+    fn from(kind: TransitionKind) -> Blend {
         match kind {
-            "fade" => Blend::Fade,
-            "slide" => Blend::Slide,
-            _ => Blend::Cut,
+            TransitionKind::Cut => Blend::Cut,
+            TransitionKind::Fade => Blend::Fade,
+            TransitionKind::Slide => Blend::Slide,
         }
     }
 }

@@ -9,7 +9,7 @@
 mod compose;
 mod frame;
 mod gpu;
-mod headless;
+mod scene_image;
 mod quad;
 mod readback;
 mod text;
@@ -17,7 +17,7 @@ mod text;
 pub use compose::Composition;
 pub use frame::FrameRenderer;
 pub use gpu::{Gpu, GpuError};
-pub use headless::{Headless, HeadlessError};
+pub use scene_image::{ImageRenderer, ImageRendererError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};
 
 use crate::scene::{Rect, Rgba, Scene};

@@ -1,5 +1,7 @@
 //! The schedule: which page is on screen at an instant, as a pure function of
-//! (config, data, wall-clock time in the screen's zone).
+//! (settings, the page table the player made, data, wall-clock time in the
+//! screen's zone). It knows nothing of layout or fonts: pages are counted
+//! and timed here, made elsewhere.
 //!
 //! The rule: cycles start at midnight in the screen's zone and run back to
 //! back. Each cycle's plan (items, pages, durations) is fixed at its start,
@@ -15,10 +17,9 @@ mod window;
 
 pub use window::{item_is_open, window_contains};
 
-use crate::config::{resolve_item, Config, Resolved};
+use crate::config::{Item, Settings};
 use crate::feed::Feed;
-use crate::layout::{PageRef, ScreenProfile, Shape, SlideRef};
-use crate::text::Fonts;
+use crate::slide::{PageRef, SlideRef};
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 
 /// One page of the cycle.
@@ -51,53 +52,23 @@ pub enum Frame {
 
 /// A page of an item with, for a marquee, how long it takes to pass.
 #[derive(Clone, Debug, PartialEq)]
-struct Planned {
-    page: PageRef,
-    marquee_millis: Option<i64>,
+pub struct Planned {
+    pub page: PageRef,
+    /// For a marquee page, the time its line takes to pass once.
+    pub marquee_millis: Option<i64>,
 }
 
-/// Every page of every item, computed once for the data (windows ignored).
+/// Every page of every item for the data on show (windows ignored), in
+/// playlist order. The player makes it with the layout; the schedule only
+/// counts and times its pages.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pages {
     per_item: Vec<Vec<Planned>>,
 }
 
 impl Pages {
-    pub fn new(fonts: &mut Fonts, config: &Config, feed: &Feed, profile: &ScreenProfile) -> Self {
-        let all = crate::layout::paginate_all(fonts, feed, profile);
-        let per_item = config
-            .playlist
-            .iter()
-            .map(|item| {
-                let resolved = resolve_item(item, feed);
-                let is_list = matches!(resolved, Resolved::Lists(_));
-                let slides: Vec<SlideRef> = match resolved {
-                    Resolved::Boards(v) => v.into_iter().map(SlideRef::Board).collect(),
-                    Resolved::Lists(v) => v.into_iter().map(SlideRef::List).collect(),
-                    Resolved::Notices(v) => v.into_iter().map(SlideRef::Notice).collect(),
-                };
-                let scroll = item.scroll.unwrap_or(is_list && profile.shape == Shape::Strip);
-                if scroll {
-                    marquee_pages(fonts, item, feed, profile, &all, &slides)
-                } else {
-                    let paged = |s: &SlideRef| -> Vec<PageRef> {
-                        match (item.row_limit(), s) {
-                            (Some(r), SlideRef::Board(_) | SlideRef::List(_)) => {
-                                crate::layout::paginate_rows(feed, profile, *s, r)
-                            }
-                            _ => all.iter().filter(|p| p.slide == *s).cloned().collect(),
-                        }
-                    };
-                    slides
-                        .iter()
-                        .flat_map(paged)
-                        .map(|page| Planned {
-                            page,
-                            marquee_millis: None,
-                        })
-                        .collect()
-                }
-            })
-            .collect();
+    /// The table from each item's pages, in playlist order.
+    pub fn new(per_item: Vec<Vec<Planned>>) -> Self {
         Pages { per_item }
     }
 
@@ -110,7 +81,7 @@ impl Pages {
 
     /// Item `i`'s slide ids, page count and time for one pass through all its
     /// pages (every notice counted, whatever its window).
-    pub fn item_summary(&self, i: usize, item: &crate::config::Item) -> (Vec<String>, usize, i64) {
+    pub fn item_summary(&self, i: usize, item: &Item) -> (Vec<String>, usize, i64) {
         let Some(pages) = self.per_item.get(i) else {
             return (Vec::new(), 0, 0);
         };
@@ -120,7 +91,7 @@ impl Pages {
                 ids.push(p.page.id.clone());
             }
         }
-        let per_page = (item.duration.get_ref() * 1000.0).round().max(1000.0) as i64;
+        let per_page = item.page_millis();
         let millis = pages
             .iter()
             .map(|p| p.marquee_millis.map_or(per_page, |m| m.max(1000)))
@@ -134,61 +105,34 @@ impl Pages {
     }
 }
 
-/// One page per slide, holding every entry, timed to pass once at the item's speed.
-fn marquee_pages(
-    fonts: &mut Fonts,
-    item: &crate::config::Item,
-    feed: &Feed,
-    profile: &ScreenProfile,
-    all: &[PageRef],
-    slides: &[SlideRef],
-) -> Vec<Planned> {
-    let speed = f64::from((*item.scroll_speed.get_ref()).max(1));
-    slides
-        .iter()
-        .filter_map(|s| {
-            let first = all.iter().find(|p| p.slide == *s)?;
-            let last = all.iter().rev().find(|p| p.slide == *s)?;
-            let travel = crate::layout::travel(fonts, feed, *s, profile, item.mask_names);
-            Some(Planned {
-                page: PageRef {
-                    index: 0,
-                    count: 1,
-                    rows: first.rows.start..last.rows.end,
-                    ..first.clone()
-                },
-                marquee_millis: Some((f64::from(travel) / speed * 1000.0).ceil() as i64),
-            })
-        })
-        .collect()
-}
-
 /// The plan of a cycle starting at `at`: the open items' pages, in order.
-pub fn plan(config: &Config, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
+pub fn plan(settings: &Settings, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
     let live = |i: usize| -> Vec<&Planned> {
-        pages.per_item[i]
-            .iter()
+        pages.per_item
+            .get(i)
+            .into_iter()
+            .flatten()
             .filter(|p| match p.page.slide {
                 SlideRef::Notice(n) => feed.notices.get(n).is_some_and(|n| n.is_active(at)),
                 _ => true,
             })
             .collect()
     };
-    let open: Vec<usize> = (0..config.playlist.len())
-        .filter(|&i| item_is_open(&config.playlist[i], at))
+    let open: Vec<usize> = (0..settings.playlist.len())
+        .filter(|&i| item_is_open(&settings.playlist[i], at))
         .collect();
     let priority: Vec<usize> = open
         .iter()
         .copied()
-        .filter(|&i| config.playlist[i].priority && !live(i).is_empty())
+        .filter(|&i| settings.playlist[i].priority && !live(i).is_empty())
         .collect();
     let chosen = if priority.is_empty() { open } else { priority };
     chosen
         .into_iter()
         .flat_map(|i| {
-            let item = &config.playlist[i];
-            let millis = (item.duration.get_ref() * 1000.0).round().max(1000.0) as i64;
-            let speed = *item.scroll_speed.get_ref();
+            let item = &settings.playlist[i];
+            let millis = item.page_millis();
+            let speed = item.scroll_speed;
             live(i).into_iter().map(move |p| Slot {
                 item: i,
                 page: p.page.clone(),
@@ -200,11 +144,10 @@ pub fn plan(config: &Config, feed: &Feed, pages: &Pages, at: DateTime<FixedOffse
 }
 
 /// The frame at instant `t`.
-pub fn frame_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Frame {
-    let zone =
-        crate::schedule_zone(config.screen.time_zone.get_ref()).unwrap_or_else(crate::china_standard_time);
+pub fn frame_at(settings: &Settings, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Frame {
+    let zone = settings.screen.time_zone;
     let t = t.with_timezone(&zone);
-    if !window::display_on(config, t) {
+    if !window::display_on(settings, t) {
         return Frame::Off;
     }
     let midnight = zone
@@ -213,7 +156,7 @@ pub fn frame_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOf
         .unwrap_or(t);
     let mut start = midnight;
     while start <= t {
-        let slots = plan(config, feed, pages, start);
+        let slots = plan(settings, feed, pages, start);
         let length: i64 = slots.iter().map(|s| s.millis).sum();
         if length == 0 {
             // Nothing open: look again at the next whole minute.
@@ -275,16 +218,15 @@ impl CycleMemo {
 
 /// [`frame_at`], answered from `memo` when `t` falls in the cycle it holds.
 pub fn frame_at_memo(
-    config: &Config,
+    settings: &Settings,
     feed: &Feed,
     pages: &Pages,
     t: DateTime<FixedOffset>,
     memo: &CycleMemo,
 ) -> Frame {
-    let zone =
-        crate::schedule_zone(config.screen.time_zone.get_ref()).unwrap_or_else(crate::china_standard_time);
+    let zone = settings.screen.time_zone;
     let t = t.with_timezone(&zone);
-    if !window::display_on(config, t) {
+    if !window::display_on(settings, t) {
         return Frame::Off;
     }
     if let Some((start, end, slots)) = memo.cycle.borrow().as_ref() {
@@ -293,9 +235,9 @@ pub fn frame_at_memo(
             return locate(slots.clone(), *start, t);
         }
     }
-    let frame = frame_at(config, feed, pages, t);
+    let frame = frame_at(settings, feed, pages, t);
     if let Frame::Page { cycle_start, .. } = &frame {
-        let slots = plan(config, feed, pages, *cycle_start);
+        let slots = plan(settings, feed, pages, *cycle_start);
         let end = *cycle_start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
         memo.cycle.replace(Some((*cycle_start, end, slots)));
     }
@@ -303,9 +245,9 @@ pub fn frame_at_memo(
 }
 
 /// Every page of the cycle that contains `t` (for `render --all`).
-pub fn cycle_at(config: &Config, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Vec<Slot> {
-    match frame_at(config, feed, pages, t) {
-        Frame::Page { cycle_start, .. } => plan(config, feed, pages, cycle_start),
+pub fn cycle_at(settings: &Settings, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Vec<Slot> {
+    match frame_at(settings, feed, pages, t) {
+        Frame::Page { cycle_start, .. } => plan(settings, feed, pages, cycle_start),
         _ => Vec::new(),
     }
 }

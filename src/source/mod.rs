@@ -17,9 +17,4 @@ pub use fetch::{FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOpt
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
 pub use status::{FeedStatus, Outcome};
 
-use sha2::{Digest, Sha256};
-
-/// The SHA-256 of `bytes` as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::digest::sha256_hex;

@@ -1,6 +1,6 @@
 //! `/healthz`: is the screen alive and is its data fresh?
 
-use super::ScreenStatus;
+use super::{ScreenState, ScreenStatus};
 use chrono::{DateTime, Duration, Utc};
 
 /// How long the screen thread may go without finding the screen up to date.
@@ -20,7 +20,7 @@ pub fn health(s: &ScreenStatus, now: DateTime<Utc>) -> Result<(), String> {
             behind.num_seconds()
         ));
     }
-    if s.showing.state != "off" && s.data.stale {
+    if s.showing.state != ScreenState::Off && s.data.stale {
         let generated = s
             .data
             .generated_at
@@ -37,12 +37,12 @@ pub fn health(s: &ScreenStatus, now: DateTime<Utc>) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn status(in_sync: Option<DateTime<Utc>>, state: &str, stale: bool) -> ScreenStatus {
+    fn status(in_sync: Option<DateTime<Utc>>, state: ScreenState, stale: bool) -> ScreenStatus {
         let mut s = ScreenStatus {
             in_sync_at: in_sync,
             ..ScreenStatus::default()
         };
-        s.showing.state = state.into();
+        s.showing.state = state;
         s.data.stale = stale;
         s
     }
@@ -50,15 +50,15 @@ mod tests {
     #[test]
     fn healthy_only_when_in_sync_and_fresh_or_off() {
         let now = Utc::now();
-        assert!(health(&status(Some(now), "page", false), now).is_ok());
-        assert!(health(&status(None, "page", false), now).is_err());
-        let late = health(&status(Some(now - Duration::seconds(20)), "page", false), now);
+        assert!(health(&status(Some(now), ScreenState::Page, false), now).is_ok());
+        assert!(health(&status(None, ScreenState::Page, false), now).is_err());
+        let late = health(&status(Some(now - Duration::seconds(20)), ScreenState::Page, false), now);
         assert!(late.unwrap_err().contains("20 s"));
-        assert!(health(&status(Some(now), "page", true), now)
+        assert!(health(&status(Some(now), ScreenState::Page, true), now)
             .unwrap_err()
             .contains("stale"));
         assert!(
-            health(&status(Some(now), "off", true), now).is_ok(),
+            health(&status(Some(now), ScreenState::Off, true), now).is_ok(),
             "off hours: stale data is not shown"
         );
     }

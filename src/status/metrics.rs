@@ -100,7 +100,7 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
         "gauge",
         s.uncovered_chars,
     );
-    let off = u8::from(s.showing.state == "off");
+    let off = u8::from(s.showing.state == super::ScreenState::Off);
     metric(
         &mut out,
         "rankwall_display_off",

@@ -18,13 +18,39 @@ pub use watchdog::Watchdog;
 
 use crate::source::FeedStatus;
 use chrono::{DateTime, FixedOffset, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// What kind of picture is on screen; written in lower case in JSON.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScreenState {
+    /// Nothing presented yet.
+    #[default]
+    Starting,
+    /// A page of a playlist item.
+    Page,
+    /// The idle slide: nothing can play.
+    Idle,
+    /// Outside the display hours: black.
+    Off,
+}
+
+impl ScreenState {
+    /// The state's name as JSON and the logs write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenState::Starting => "starting",
+            ScreenState::Page => "page",
+            ScreenState::Idle => "idle",
+            ScreenState::Off => "off",
+        }
+    }
+}
 
 /// What is on screen.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Showing {
-    /// `page`, `idle` or `off`.
-    pub state: String,
+    pub state: ScreenState,
     /// The playlist item (0-based) and the slide's id.
     pub item: Option<usize>,
     pub slide: Option<String>,

@@ -16,8 +16,7 @@ const KEEP: usize = 4;
 pub struct PlayEntry {
     /// When the picture appeared on screen.
     pub start: DateTime<FixedOffset>,
-    /// `page`, `idle` or `off`.
-    pub state: String,
+    pub state: super::ScreenState,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub item: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -114,7 +113,7 @@ mod tests {
     fn entry(start: &str, page: usize) -> PlayEntry {
         PlayEntry {
             start: DateTime::parse_from_rfc3339(start).unwrap(),
-            state: "page".into(),
+            state: crate::status::ScreenState::Page,
             item: Some(0),
             slide: Some("red-2026-11".into()),
             page: Some(page),

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use rankwall::feed::{self, Feed, Refusal, Report};
-use rankwall::render::Headless;
+use rankwall::render::ImageRenderer;
 use serde_json::Value;
 
 /// The example feed as generic JSON, to be modified by a test.
@@ -21,8 +21,8 @@ pub const SKIP_GPU: &str = "RANKWALL_SKIP_GPU_TESTS";
 
 /// A headless renderer, or `None` when there is no adapter and skipping was
 /// asked for explicitly. Without the variable, a missing adapter fails the test.
-pub fn gpu_or_skip() -> Option<Headless> {
-    match Headless::new() {
+pub fn gpu_or_skip() -> Option<ImageRenderer> {
+    match ImageRenderer::new() {
         Ok(h) => Some(h),
         Err(e) if std::env::var(SKIP_GPU).as_deref() == Ok("1") => {
             eprintln!("SKIPPED: no GPU adapter ({e}); {SKIP_GPU}=1 asked to skip");

@@ -1,20 +1,20 @@
-//! The status a screen publishes, built from its driver.
+//! The status a screen publishes, built from its driver's private state.
 
-use super::driver::Driver;
+use super::Driver;
 use crate::play::Still;
-use crate::status::{ConfigStatus, DataStatus, ScreenStatus, Showing};
+use crate::status::{ConfigStatus, DataStatus, ScreenState, ScreenStatus, Showing};
 use chrono::{DateTime, FixedOffset, Utc};
 
-pub(crate) fn snapshot(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus {
+pub(super) fn status_of(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus {
     let (started_at, frames, last_frame_at, in_sync_at) =
         (d.started_at, d.frames, d.last_frame_at, d.in_sync_at);
     let (dropped, uncovered) = (d.dropped, d.uncovered);
     let player = &d.player;
     let feed = player.feed();
-    let hours = player.config().feed.stale_after_hours;
+    let hours = player.settings().feed.stale_after_hours();
     let (width, height) = player.physical();
     ScreenStatus {
-        screen_id: player.config().screen.id.clone(),
+        screen_id: player.settings().screen.id.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         started_at,
         published_at: Utc::now(),
@@ -48,21 +48,21 @@ pub(crate) fn snapshot(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus {
 fn showing(d: &Driver, now: DateTime<FixedOffset>) -> Showing {
     let Some(view) = d.drawn() else {
         return Showing {
-            state: "starting".into(),
+            state: ScreenState::Starting,
             ..Showing::default()
         };
     };
     match &view.still {
         Still::Black => Showing {
-            state: "off".into(),
+            state: ScreenState::Off,
             ..Showing::default()
         },
         Still::Idle { .. } => Showing {
-            state: "idle".into(),
+            state: ScreenState::Idle,
             ..Showing::default()
         },
         Still::Page { item, page, .. } => Showing {
-            state: "page".into(),
+            state: ScreenState::Page,
             item: Some(*item),
             slide: Some(page.id.clone()),
             page: Some(page.index + 1),

@@ -5,10 +5,12 @@
 //! log and the systemd watchdog. The window and the headless client both run
 //! it, and tests drive it with chosen instants.
 
+mod status;
+
 use super::events::ClientEvent;
 use crate::play::{Player, Still, View, Wake};
 use crate::source::FeedStatus;
-use crate::status::{PlayEntry, PlayLog, ScreenStatus, ScreenshotRequest, Watchdog};
+use crate::status::{PlayEntry, PlayLog, ScreenState, ScreenStatus, ScreenshotRequest, Watchdog};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,22 +27,24 @@ pub struct Identity {
     pub config_source: String,
 }
 
+/// The screen thread's state: the player, what is on screen, and what the
+/// fleet is told about it.
 pub struct Driver {
-    pub player: Player,
+    player: Player,
     drawn: Option<View>,
     /// Added to the local clock while the feed server says it is wrong.
     clock_offset: chrono::Duration,
-    pub feed_status: Option<FeedStatus>,
+    feed_status: Option<FeedStatus>,
     /// The last config reload's outcome, for logs and status.
-    pub config_result: Option<String>,
-    pub shutdown: bool,
-    pub identity: Identity,
-    pub(crate) started_at: DateTime<Utc>,
-    pub(crate) frames: u64,
-    pub(crate) last_frame_at: Option<DateTime<Utc>>,
-    pub(crate) in_sync_at: Option<DateTime<Utc>>,
-    pub(crate) dropped: usize,
-    pub(crate) uncovered: usize,
+    config_result: Option<String>,
+    shutdown: bool,
+    identity: Identity,
+    started_at: DateTime<Utc>,
+    frames: u64,
+    last_frame_at: Option<DateTime<Utc>>,
+    in_sync_at: Option<DateTime<Utc>>,
+    dropped: usize,
+    uncovered: usize,
     status_tx: Option<watch::Sender<Arc<ScreenStatus>>>,
     play_log: Option<PlayLog>,
     last_played: Option<PlayKey>,
@@ -52,9 +56,10 @@ pub struct Driver {
 }
 
 /// What a proof-of-play line is about: a new line when this changes.
-type PlayKey = (&'static str, Option<usize>, Option<usize>, String, String);
+type PlayKey = (ScreenState, Option<usize>, Option<usize>, String, String);
 
 impl Driver {
+    /// A driver for `player`, reporting nowhere yet.
     pub fn new(player: Player) -> Self {
         Driver {
             player,
@@ -111,8 +116,8 @@ impl Driver {
                 };
                 self.feed_status = Some(*status);
             }
-            ClientEvent::Config(config) => {
-                self.player.offer_config(*config);
+            ClientEvent::Settings(settings) => {
+                self.player.offer_settings(*settings);
                 self.config_result = Some(format!(
                     "{}: accepted; applies at the next slide boundary",
                     Utc::now()
@@ -133,9 +138,7 @@ impl Driver {
     /// The schedule's time: the local clock, corrected while the feed server
     /// says it is wrong, in the screen's zone.
     pub fn now(&self) -> DateTime<FixedOffset> {
-        let zone = crate::schedule_zone(self.player.config().screen.time_zone.get_ref())
-            .unwrap_or_else(crate::china_standard_time);
-        (Utc::now() + self.clock_offset).with_timezone(&zone)
+        (Utc::now() + self.clock_offset).with_timezone(&self.player.settings().screen.time_zone)
     }
 
     /// The view to draw at `now`, or `None` when the screen already shows it.
@@ -211,9 +214,9 @@ impl Driver {
 
     fn record_play(&mut self, view: &View, now: DateTime<FixedOffset>) {
         let (state, item, page) = match &view.still {
-            Still::Black => ("off", None, None),
-            Still::Idle { .. } => ("idle", None, None),
-            Still::Page { item, page, .. } => ("page", Some(*item), Some(page.clone())),
+            Still::Black => (ScreenState::Off, None, None),
+            Still::Idle { .. } => (ScreenState::Idle, None, None),
+            Still::Page { item, page, .. } => (ScreenState::Page, Some(*item), Some(page.clone())),
         };
         let key: PlayKey = (
             state,
@@ -227,7 +230,7 @@ impl Driver {
         }
         let entry = PlayEntry {
             start: now,
-            state: state.into(),
+            state,
             item,
             slide: page.as_ref().map(|p| p.id.clone()),
             page: page.as_ref().map(|p| p.index + 1),
@@ -251,6 +254,41 @@ impl Driver {
 
     /// The status as of `now`.
     pub fn snapshot(&self, now: DateTime<FixedOffset>) -> ScreenStatus {
-        super::snapshot::snapshot(self, now)
+        status::status_of(self, now)
+    }
+
+    /// The player.
+    pub fn player(&self) -> &Player {
+        &self.player
+    }
+
+    /// The player, to draw or resize.
+    pub fn player_mut(&mut self) -> &mut Player {
+        &mut self.player
+    }
+
+    /// Whether SIGTERM or SIGINT asked the screen to leave.
+    pub fn shutting_down(&self) -> bool {
+        self.shutdown
+    }
+
+    /// The graphics adapter, for the status.
+    pub fn set_adapter(&mut self, adapter: String) {
+        self.identity.adapter = adapter;
+    }
+
+    /// Where the config comes from, for the status.
+    pub fn set_config_source(&mut self, source: String) {
+        self.identity.config_source = source;
+    }
+
+    /// The feed source's last status, if a feed URL is polled.
+    pub fn feed_status(&self) -> Option<&FeedStatus> {
+        self.feed_status.as_ref()
+    }
+
+    /// The last config reload's outcome.
+    pub fn config_result(&self) -> Option<&str> {
+        self.config_result.as_deref()
     }
 }

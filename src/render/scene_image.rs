@@ -1,4 +1,6 @@
-//! Headless rendering: scenes to images, through the same `draw` as a window.
+//! Scenes to images: a GPU, the scene renderer and an offscreen target, for
+//! tests and benchmarks that check one scene's pixels. Screens and `render`
+//! draw through the player and `client::paint` instead.
 
 use super::{Gpu, GpuError, OffscreenTarget, ReadbackError, RenderError, Renderer, OFFSCREEN_FORMAT};
 use crate::scene::Scene;
@@ -7,7 +9,7 @@ use image::RgbaImage;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
-pub enum HeadlessError {
+pub enum ImageRendererError {
     #[error(transparent)]
     Gpu(#[from] GpuError),
     #[error(transparent)]
@@ -17,17 +19,17 @@ pub enum HeadlessError {
 }
 
 /// A GPU device, a renderer and an offscreen target that follows the scene's size.
-pub struct Headless {
+pub struct ImageRenderer {
     pub gpu: Gpu,
     renderer: Renderer,
     target: Option<OffscreenTarget>,
 }
 
-impl Headless {
-    pub fn new() -> Result<Self, HeadlessError> {
+impl ImageRenderer {
+    pub fn new() -> Result<Self, ImageRendererError> {
         let gpu = Gpu::headless()?;
         let renderer = Renderer::new(&gpu, OFFSCREEN_FORMAT);
-        Ok(Headless {
+        Ok(ImageRenderer {
             gpu,
             renderer,
             target: None,
@@ -35,7 +37,7 @@ impl Headless {
     }
 
     /// Draws `scene` offscreen (no readback).
-    pub fn draw(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<(), HeadlessError> {
+    pub fn draw(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<(), ImageRendererError> {
         let fits = self
             .target
             .as_ref()
@@ -50,7 +52,7 @@ impl Headless {
     }
 
     /// Draws `scene` and reads the pixels back.
-    pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<RgbaImage, HeadlessError> {
+    pub fn render(&mut self, fonts: &mut Fonts, scene: &Scene) -> Result<RgbaImage, ImageRendererError> {
         self.draw(fonts, scene)?;
         match &self.target {
             Some(target) => Ok(target.read(&self.gpu)?),

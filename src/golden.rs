@@ -6,7 +6,7 @@
 //! between drivers stays below it, while a changed digit at body size moves
 //! dozens of pixels far past it.
 
-use image::{EncodableLayout, Rgb, RgbImage, RgbaImage};
+use image::{Rgb, RgbImage, RgbaImage};
 use thiserror::Error;
 
 /// How different two images may be and still match.
@@ -102,25 +102,6 @@ pub fn compare(
     })
 }
 
-/// Writes an image as a PNG with the strongest compression (golden files
-/// and renders are written once and read many times).
-pub fn save_png<P, C>(image: &image::ImageBuffer<P, C>, path: &std::path::Path) -> image::ImageResult<()>
-where
-    P: image::PixelWithColorType,
-    [P::Subpixel]: image::EncodableLayout,
-    C: std::ops::Deref<Target = [P::Subpixel]>,
-{
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    use image::ImageEncoder;
-    let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    let encoder = PngEncoder::new_with_quality(file, CompressionType::Best, FilterType::Adaptive);
-    encoder.write_image(
-        image.as_raw().as_bytes(),
-        image.width(),
-        image.height(),
-        P::COLOR_TYPE,
-    )
-}
 
 #[cfg(test)]
 mod tests {

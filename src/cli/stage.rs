@@ -1,0 +1,78 @@
+//! A player and an offscreen screen: any frame of the schedule on demand,
+//! drawn by the same [`paint`](crate::client::paint) as the window. Every
+//! offscreen picture of the program (`render`, `render --config`) comes
+//! from here; `run --headless` and `/screenshot.png` share the screen type.
+
+use crate::client::OffscreenScreen;
+use crate::config::Settings;
+use crate::feed::Feed;
+use crate::play::{font_options, Player};
+use crate::schedule::Slot;
+use crate::text::Fonts;
+use anyhow::{bail, Context as _};
+use chrono::{DateTime, FixedOffset};
+use image::RgbaImage;
+use std::path::{Path, PathBuf};
+
+/// A player and an offscreen screen.
+pub struct Stage {
+    player: Player,
+    screen: OffscreenScreen,
+}
+
+impl Stage {
+    /// A stage for `settings` over `feed`, at the settings' size.
+    pub fn new(settings: Settings, feed: Feed) -> anyhow::Result<Self> {
+        let fonts = Fonts::load(&font_options(&settings.theme))?;
+        Stage::with_fonts(settings, feed, fonts)
+    }
+
+    /// A stage with fonts already loaded.
+    pub fn with_fonts(settings: Settings, feed: Feed, fonts: Fonts) -> anyhow::Result<Self> {
+        let Some(size) = settings.screen.size.fixed() else {
+            bail!("the config says size = \"monitor\"; give --size WIDTHxHEIGHT to render without a monitor")
+        };
+        let player = Player::new(fonts, settings, feed, size.pair())?;
+        let screen = OffscreenScreen::new(size.pair())?;
+        tracing::info!(adapter = %screen.gpu.describe(), "rendering");
+        Ok(Stage { player, screen })
+    }
+
+    /// The player, for the schedule's frames.
+    pub fn player(&self) -> &Player {
+        &self.player
+    }
+
+    /// The frame a screen shows at `now`.
+    pub fn frame_image(&mut self, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
+        let view = self.player.view_at(now);
+        self.screen.draw(&mut self.player, &view, now)?;
+        Ok(self.screen.read()?)
+    }
+
+    /// Each of `slots` on its own (no transition, a marquee at its start),
+    /// written to `out` under the name `name` gives it; the files written.
+    pub fn render_pages(
+        &mut self,
+        slots: &[Slot],
+        now: DateTime<FixedOffset>,
+        out: &Path,
+        name: impl Fn(usize, &Slot) -> String,
+    ) -> anyhow::Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for (n, slot) in slots.iter().enumerate() {
+            let view = self.player.page_view(slot, now);
+            self.screen.draw(&mut self.player, &view, now)?;
+            let image = self.screen.read()?;
+            let path = out.join(name(n, slot));
+            save(&image, &path)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Writes a PNG, saying which file failed.
+pub(super) fn save(image: &RgbaImage, path: &Path) -> anyhow::Result<()> {
+    crate::png::save_png(image, path).with_context(|| format!("cannot write {}", path.display()))
+}

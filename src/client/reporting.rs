@@ -1,0 +1,66 @@
+//! What a running screen tells the fleet: the status server, the
+//! proof-of-play log and the systemd watchdog, wired to the driver as the
+//! settings say.
+
+use super::driver::Driver;
+use super::events::{ClientEvent, EventSender};
+use crate::config::{ConfigOrigin, Settings};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The status server, the proof-of-play log and the watchdog, as configured.
+pub(super) struct Reporting {
+    addr: Option<SocketAddr>,
+    token: Option<String>,
+    log: crate::status::PlayLog,
+    source: String,
+}
+
+impl Reporting {
+    /// What `settings` (overrides applied) ask for; `origin` names the config.
+    pub(super) fn new(settings: &Settings, origin: &ConfigOrigin) -> Self {
+        let status = &settings.status;
+        let log_path = match &status.play_log {
+            Some(p) => p.clone(),
+            None => default_play_log(settings.feed.cache_dir.as_deref()),
+        };
+        Reporting {
+            addr: status.addr,
+            token: status.token.clone(),
+            log: crate::status::PlayLog::new(log_path, status.play_log_max_bytes),
+            source: origin.describe(),
+        }
+    }
+
+    /// Binds the status server (a taken port is logged and the screen plays
+    /// on without it) and wires the driver to it.
+    pub(super) fn start(self, runtime: &tokio::runtime::Runtime, mut driver: Driver, events: &EventSender) -> Driver {
+        let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.snapshot(driver.now())));
+        driver.set_config_source(self.source);
+        tracing::info!(path = %self.log.path().display(), "proof-of-play log");
+        driver.report_to(status_tx, Some(self.log), crate::status::Watchdog::from_env());
+        let Some(addr) = self.addr else {
+            return driver;
+        };
+        // A taken port must not keep the wall dark: log it and play on.
+        let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::error!(%addr, "cannot listen for the status server, running without it: {e}");
+                return driver;
+            }
+        };
+        tracing::info!(%addr, "status server listening");
+        let events = events.clone();
+        let ask = Arc::new(move |request| events.send(ClientEvent::Screenshot(request)));
+        let server = Arc::new(crate::status::StatusServer::new(status_rx, self.token, ask));
+        runtime.spawn(crate::status::serve_status(listener, server));
+        driver
+    }
+}
+
+/// `played.jsonl` in the cache folder (`cache_dir`, else the default one).
+pub fn default_play_log(cache_dir: Option<&Path>) -> PathBuf {
+    crate::source::cache_dir(cache_dir).join("played.jsonl")
+}

@@ -1,0 +1,193 @@
+//! The raw file into typed [`Settings`], section by section. Every value
+//! whose validity serde cannot see is checked here, once; a bad value is
+//! reported where it stands and the result is thrown away by the caller.
+
+use super::diagnostic::{Diagnostic, Locator, Severity};
+use super::items::item;
+use super::raw::{FeedSection, RawConfig, Screen, StatusSection, ThemeSection};
+use super::settings::{
+    FeedSettings, Rotation, ScreenSettings, ScreenSize, Settings, StatusSettings, ThemeSettings,
+};
+use super::time::{parse_zone, DailySpan, MinuteOfDay};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use toml::Spanned;
+
+pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String, hint: &str) -> Diagnostic {
+    loc.at(Severity::Error, span, message, Some(hint.to_string()))
+}
+
+/// A time of day, or an error at its place.
+pub(super) fn clock_time(loc: &Locator, t: &Spanned<String>, out: &mut Vec<Diagnostic>) -> Option<MinuteOfDay> {
+    let minutes = MinuteOfDay::parse(t.get_ref());
+    if minutes.is_none() {
+        out.push(error(
+            loc,
+            t.span(),
+            format!("`{}` is not a time of day", t.get_ref()),
+            "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
+        ));
+    }
+    minutes
+}
+
+/// The whole config; `source_sha256` names the text it came from.
+pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>) -> Settings {
+    let settings = Settings {
+        screen: screen(loc, &raw.screen, out),
+        feed: feed(&raw.feed),
+        theme: theme(&raw.theme),
+        status: status(loc, &raw.status, out),
+        playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
+        source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
+    };
+    if raw.playlist.is_empty() {
+        let warning = "the playlist is empty: the screen shows the idle slide";
+        out.push(loc.at(
+            Severity::Warning,
+            0..0,
+            warning.into(),
+            Some("add [[playlist]] items".into()),
+        ));
+    }
+    settings
+}
+
+fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSettings {
+    let defaults = Settings::default().screen;
+    let size = ScreenSize::parse(s.size.get_ref()).unwrap_or_else(|_| {
+        out.push(error(
+            loc,
+            s.size.span(),
+            format!("screen size `{}` is not usable", s.size.get_ref()),
+            "write \"monitor\" or WIDTHxHEIGHT, e.g. \"1920x1080\"",
+        ));
+        defaults.size
+    });
+    let rotation = Rotation::from_degrees(*s.rotation.get_ref()).unwrap_or_else(|| {
+        let message = format!("rotation {} is not a quarter turn", s.rotation.get_ref());
+        out.push(error(loc, s.rotation.span(), message, "use 0, 90, 180 or 270"));
+        Rotation::None
+    });
+    if *s.pixel_shift.get_ref() > 32 {
+        out.push(error(
+            loc,
+            s.pixel_shift.span(),
+            format!("pixel_shift {} is too large", s.pixel_shift.get_ref()),
+            "a few pixels (0 to 32) are enough against burn-in",
+        ));
+    }
+    if *s.pixel_shift_minutes.get_ref() == 0 {
+        out.push(error(
+            loc,
+            s.pixel_shift_minutes.span(),
+            "pixel_shift_minutes must be at least 1".into(),
+            "e.g. pixel_shift_minutes = 4",
+        ));
+    }
+    let time_zone = parse_zone(s.time_zone.get_ref()).unwrap_or_else(|| {
+        out.push(error(
+            loc,
+            s.time_zone.span(),
+            format!("unknown time zone `{}`", s.time_zone.get_ref()),
+            "use \"Asia/Shanghai\", \"UTC\" or an offset like \"+08:00\"",
+        ));
+        defaults.time_zone
+    });
+    ScreenSettings {
+        id: s.id.clone(),
+        size,
+        monitor: s.monitor.clone(),
+        rotation,
+        margin: s.margin,
+        min_text: s.min_text,
+        time_zone,
+        display_hours: display_hours(loc, s, out),
+        pixel_shift: *s.pixel_shift.get_ref(),
+        pixel_shift_minutes: (*s.pixel_shift_minutes.get_ref()).max(1),
+    }
+}
+
+fn display_hours(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> Option<DailySpan> {
+    let h = s.display_hours.as_ref()?;
+    let (from, until) = (clock_time(loc, &h.from, out), clock_time(loc, &h.until, out));
+    let (from, until) = (from?, until?);
+    if from == until {
+        out.push(error(
+            loc,
+            h.from.span(),
+            "display hours are empty".into(),
+            "`from` and `until` must differ",
+        ));
+    }
+    Some(DailySpan { from, until })
+}
+
+/// Zero seconds would poll in a busy loop: the least is one second.
+fn seconds(n: u64) -> Duration {
+    Duration::from_secs(n.max(1))
+}
+
+fn feed(f: &FeedSection) -> FeedSettings {
+    FeedSettings {
+        url: f.url.clone(),
+        poll_interval: seconds(f.poll_interval),
+        timeout: seconds(f.timeout),
+        backoff_max: seconds(f.backoff_max),
+        stale_after: (f.stale_after_hours > 0)
+            .then(|| chrono::Duration::hours(f.stale_after_hours.min(1 << 20) as i64)),
+        cache_dir: f.cache_dir.as_ref().map(PathBuf::from),
+        ca_file: f.ca_file.as_ref().map(PathBuf::from),
+    }
+}
+
+fn theme(t: &ThemeSection) -> ThemeSettings {
+    ThemeSettings {
+        fonts: t.fonts.iter().map(PathBuf::from).collect(),
+        system_fonts: t.system_fonts,
+    }
+}
+
+fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> StatusSettings {
+    let token = s.token.clone().filter(|t| !t.trim().is_empty());
+    let addr = match s.addr.get_ref().as_str() {
+        "off" => None,
+        text => match text.parse::<SocketAddr>() {
+            Err(_) => {
+                out.push(error(
+                    loc,
+                    s.addr.span(),
+                    format!("status address `{text}` is not HOST:PORT"),
+                    "e.g. addr = \"127.0.0.1:9470\", or \"off\"",
+                ));
+                None
+            }
+            Ok(a) => {
+                if let Err(message) = check_bind(&a, token.as_deref()) {
+                    out.push(error(loc, s.addr.span(), message, "add token = \"…\" to [status]"));
+                }
+                Some(a)
+            }
+        },
+    };
+    StatusSettings {
+        addr,
+        token,
+        play_log: s.play_log.as_ref().map(PathBuf::from),
+        play_log_max_bytes: s.play_log_max_mb.clamp(1, 1 << 20) * 1024 * 1024,
+    }
+}
+
+/// Whether the status server may listen on `addr` with `token`: beyond
+/// this machine only with a token.
+pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> {
+    if addr.ip().is_loopback() || token.is_some_and(|t| !t.trim().is_empty()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the status server would listen on {addr}, beyond this machine, without a token: \
+             set [status] token = \"…\" in the config, or listen on 127.0.0.1"
+        ))
+    }
+}

@@ -1,0 +1,114 @@
+//! Where a screen's config comes from at start: the embedded demo config, a
+//! file, or a URL (fetched now, else its last good copy). What is found is
+//! checked whole; messages name the file or URL with line and column.
+
+use super::{parse, RemoteConfig, Settings};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The demo config `rankwall` plays with no arguments.
+pub const DEMO_CONFIG: &str = include_str!("../../assets/demo/demo.toml");
+
+/// Where the config comes from, and so how it is watched.
+#[derive(Clone, Debug)]
+pub enum ConfigOrigin {
+    Embedded,
+    File(PathBuf),
+    Remote(RemoteConfig),
+}
+
+impl ConfigOrigin {
+    /// A file path, a URL, or `embedded demo config`, for the status.
+    pub fn describe(&self) -> String {
+        match self {
+            ConfigOrigin::Embedded => "embedded demo config".to_string(),
+            ConfigOrigin::File(p) => p.display().to_string(),
+            ConfigOrigin::Remote(r) => r.url.clone(),
+        }
+    }
+}
+
+/// Why no config could be had at start.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("cannot read config {path}: {source}; check the path and its permissions")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{0} has errors (above); fix them and start again")]
+    Invalid(String),
+    #[error("no usable config from {0} and no last good copy; check the URL and the network")]
+    NoRemote(String),
+    #[error("the embedded demo config is invalid (a build defect)")]
+    Embedded,
+    #[error("cannot start the config fetcher: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// The config at start from `location` (a path, `file://…`, `http(s)://…`,
+/// or `None` for the embedded demo). A URL's last good copy lives in
+/// `cache_dir`; `local` is a file whose `[screen]` keys win over a URL's.
+pub fn initial(
+    location: Option<&str>,
+    local: Option<&Path>,
+    cache_dir: &Path,
+) -> Result<(Settings, ConfigOrigin), LoadError> {
+    let Some(location) = location else {
+        let checked = parse("(embedded demo config)", DEMO_CONFIG, None);
+        let settings = checked.settings.ok_or(LoadError::Embedded)?;
+        return Ok((settings, ConfigOrigin::Embedded));
+    };
+    if location.starts_with("http://") || location.starts_with("https://") {
+        let mut remote = RemoteConfig::new(location, local.map(Path::to_path_buf), cache_dir);
+        let settings = remote_initial(&remote)?;
+        // The config is checked for changes as often as the feed.
+        remote.interval = settings.feed.poll_interval;
+        remote.backoff_max = settings.feed.backoff_max;
+        remote.http.screen_id = settings.screen.id.clone();
+        return Ok((settings, ConfigOrigin::Remote(remote)));
+    }
+    let path = PathBuf::from(location.strip_prefix("file://").unwrap_or(location));
+    let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let checked = parse(&path.display().to_string(), &text, None);
+    for d in &checked.diagnostics {
+        eprintln!("{d}");
+    }
+    match checked.settings {
+        Some(settings) => Ok((settings, ConfigOrigin::File(path))),
+        None => Err(LoadError::Invalid(path.display().to_string())),
+    }
+}
+
+/// The remote config at start: fetched now, else the last good copy.
+fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fetched = match crate::source::HttpFetcher::new(&remote.url, &remote.http) {
+        Ok(fetcher) => {
+            let mut validators = crate::source::Validators::default();
+            runtime.block_on(remote.fetch(&fetcher, &mut validators))
+        }
+        Err(e) => Err(format!("{}: {e}", remote.url)),
+    };
+    match &fetched {
+        Ok(Some(text)) => {
+            let checked = remote.check(text, None);
+            for d in &checked.diagnostics {
+                eprintln!("{d}");
+            }
+            if let Some(settings) = checked.settings {
+                if let Err(e) = crate::source::write_atomic(&remote.cache_path, &[text.as_bytes()]) {
+                    tracing::warn!("cannot keep the config's last good copy: {e}");
+                }
+                return Ok(settings);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!("{e}"),
+    }
+    remote
+        .load_cached()
+        .ok_or_else(|| LoadError::NoRemote(remote.url.clone()))
+}

@@ -1,0 +1,320 @@
+//! The typed settings a config file turns into. Everything here was checked
+//! once, in [`super::parse`]: a value that exists is valid, so the rest of the
+//! program never parses a config string again and never falls back silently.
+
+use super::time::{DailySpan, MinuteOfDay, Weekdays};
+use crate::panel::PanelSize;
+use crate::feed::{Level, ListKind};
+use chrono::{FixedOffset, NaiveDate};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A whole config, ready to use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub screen: ScreenSettings,
+    pub feed: FeedSettings,
+    pub theme: ThemeSettings,
+    pub status: StatusSettings,
+    pub playlist: Vec<Item>,
+    /// SHA-256 of the source text (for a remote config with a local
+    /// override, of both texts), as proof of play records it.
+    pub source_sha256: String,
+}
+
+/// How big the screen is: a fixed size, or whatever the monitor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenSize {
+    /// The monitor's own size (a window only; offscreen needs a number).
+    Monitor,
+    Fixed(PanelSize),
+}
+
+impl ScreenSize {
+    /// Parses `monitor` or `WIDTHxHEIGHT`.
+    pub fn parse(text: &str) -> Result<ScreenSize, String> {
+        if text == "monitor" {
+            return Ok(ScreenSize::Monitor);
+        }
+        PanelSize::parse(text).map(ScreenSize::Fixed)
+    }
+
+    /// The fixed size, if there is one.
+    pub fn fixed(self) -> Option<PanelSize> {
+        match self {
+            ScreenSize::Monitor => None,
+            ScreenSize::Fixed(size) => Some(size),
+        }
+    }
+}
+
+/// How the panel is mounted, in quarter turns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rotation {
+    #[default]
+    None,
+    Quarter,
+    Half,
+    ThreeQuarters,
+}
+
+impl Rotation {
+    /// From degrees: 0, 90, 180 or 270.
+    pub fn from_degrees(degrees: u32) -> Option<Rotation> {
+        match degrees {
+            0 => Some(Rotation::None),
+            90 => Some(Rotation::Quarter),
+            180 => Some(Rotation::Half),
+            270 => Some(Rotation::ThreeQuarters),
+            _ => None,
+        }
+    }
+
+    /// The angle in degrees.
+    pub fn degrees(self) -> u32 {
+        match self {
+            Rotation::None => 0,
+            Rotation::Quarter => 90,
+            Rotation::Half => 180,
+            Rotation::ThreeQuarters => 270,
+        }
+    }
+
+    /// Whether the layout's width and height are the panel's swapped.
+    pub fn swaps_sides(self) -> bool {
+        matches!(self, Rotation::Quarter | Rotation::ThreeQuarters)
+    }
+}
+
+/// The `[screen]` section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScreenSettings {
+    /// Shown in the User-Agent and the status.
+    pub id: String,
+    pub size: ScreenSize,
+    /// The monitor to fill, by the name the system gives it; `None`: the primary.
+    pub monitor: Option<String>,
+    pub rotation: Rotation,
+    /// Safe margin in pixels; `None`: derived from the screen.
+    pub margin: Option<u32>,
+    /// Smallest text size in pixels; `None`: derived from the screen.
+    pub min_text: Option<u32>,
+    /// The zone the schedule's days and times are in.
+    pub time_zone: FixedOffset,
+    /// Outside these hours the screen is black; `None`: always on.
+    pub display_hours: Option<DailySpan>,
+    /// Burn-in care: the whole frame walks up to this many pixels (0: off).
+    pub pixel_shift: u32,
+    /// Minutes between two one-pixel steps of the shift (at least 1).
+    pub pixel_shift_minutes: u32,
+}
+
+/// The `[feed]` section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedSettings {
+    /// `http(s)://…`, `file://…` or a path; `None`: the embedded demo feed.
+    pub url: Option<String>,
+    pub poll_interval: Duration,
+    /// For one whole request.
+    pub timeout: Duration,
+    /// The longest wait between retries after failures.
+    pub backoff_max: Duration,
+    /// Data older than this is marked as not updated; `None`: never.
+    pub stale_after: Option<chrono::Duration>,
+    pub cache_dir: Option<PathBuf>,
+    /// An extra CA certificate (PEM) for the feed's HTTPS.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl FeedSettings {
+    /// The stale limit in whole hours (0: none), as the status reports it.
+    pub fn stale_after_hours(&self) -> u64 {
+        self.stale_after.map_or(0, |d| d.num_hours().max(0) as u64)
+    }
+}
+
+/// The `[theme]` section.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ThemeSettings {
+    /// Extra font files, after the bundled ones.
+    pub fonts: Vec<PathBuf>,
+    /// Whether the system's fonts may fill in rare characters.
+    pub system_fonts: bool,
+}
+
+/// The `[status]` section.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusSettings {
+    /// Where the status server listens; `None`: no server.
+    pub addr: Option<SocketAddr>,
+    /// The bearer token every request must carry, when set.
+    pub token: Option<String>,
+    /// The proof-of-play log; `None`: `played.jsonl` in the cache folder.
+    pub play_log: Option<PathBuf>,
+    /// Rotate the log at this many bytes.
+    pub play_log_max_bytes: u64,
+}
+
+/// How one page replaces the one before.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TransitionKind {
+    Cut,
+    #[default]
+    Fade,
+    Slide,
+}
+
+impl TransitionKind {
+    /// The names a config may use, in the order the docs give them.
+    pub const NAMES: [&'static str; 3] = ["cut", "fade", "slide"];
+
+    /// Parses `cut`, `fade` or `slide`.
+    pub fn parse(text: &str) -> Option<TransitionKind> {
+        match text {
+            "cut" => Some(TransitionKind::Cut),
+            "fade" => Some(TransitionKind::Fade),
+            "slide" => Some(TransitionKind::Slide),
+            _ => None,
+        }
+    }
+}
+
+/// An item's transition: kind and length.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transition {
+    pub kind: TransitionKind,
+    pub duration: Duration,
+}
+
+/// What an item shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    Board(String),
+    List(String),
+    Notice(String),
+    /// Content chosen by kind, surviving a new month's ids.
+    Select(Selector),
+}
+
+/// A choice of content by kind rather than id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selector {
+    /// Boards of this level …
+    pub level: Option<Level>,
+    /// … and this group (乡镇, 街道).
+    pub group: Option<String>,
+    /// Lists of this kind.
+    pub list: Option<ListKind>,
+    /// Every notice inside its window.
+    pub notices: bool,
+}
+
+/// When an item may play; all given parts must hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    /// Days of the week; all days when none was given.
+    pub days: Weekdays,
+    /// Times of the day (past midnight when `until` is before `from`).
+    pub hours: DailySpan,
+    /// Dates, inclusive.
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// One playlist item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub content: Content,
+    /// How long each page stays (at least one second in the schedule).
+    pub duration: Duration,
+    /// Table rows per page; `None`: as many as fit.
+    pub rows: Option<usize>,
+    pub transition: Transition,
+    /// When the item may play; always when empty.
+    pub windows: Vec<Window>,
+    /// Mask personal names; `None`: black lists masked, others not.
+    pub mask_names: Option<bool>,
+    /// While it has content, only priority items play.
+    pub priority: bool,
+    /// Play as a marquee; `None`: lists scroll on LED strips, the rest pages.
+    pub scroll: Option<bool>,
+    /// Marquee speed in pixels per second.
+    pub scroll_speed: u32,
+}
+
+impl Item {
+    /// An item that shows `content` with every other setting at its default.
+    pub fn showing(content: Content) -> Item {
+        Item {
+            content,
+            duration: Duration::from_secs(10),
+            rows: None,
+            transition: Transition {
+                kind: TransitionKind::Fade,
+                duration: Duration::from_millis(600),
+            },
+            windows: Vec::new(),
+            mask_names: None,
+            priority: false,
+            scroll: None,
+            scroll_speed: 120,
+        }
+    }
+
+    /// The page duration in milliseconds, as the schedule counts it (at least 1 s).
+    pub fn page_millis(&self) -> i64 {
+        (self.duration.as_millis() as i64).max(1000)
+    }
+}
+
+impl Window {
+    /// Whether the window is open at `date`, weekday `day` (0 = Monday), minute `now`.
+    pub fn contains(&self, date: NaiveDate, day: u32, now: MinuteOfDay) -> bool {
+        self.days.contains(day)
+            && self.start_date.is_none_or(|s| date >= s)
+            && self.end_date.is_none_or(|e| date <= e)
+            && self.hours.contains(now)
+    }
+}
+
+impl Default for Settings {
+    /// The settings of an empty config file.
+    fn default() -> Self {
+        Settings {
+            screen: ScreenSettings {
+                id: "unnamed".into(),
+                size: ScreenSize::Monitor,
+                monitor: None,
+                rotation: Rotation::None,
+                margin: None,
+                min_text: None,
+                time_zone: crate::china_standard_time(),
+                display_hours: None,
+                pixel_shift: 0,
+                pixel_shift_minutes: 4,
+            },
+            feed: FeedSettings {
+                url: None,
+                poll_interval: Duration::from_secs(60),
+                timeout: Duration::from_secs(20),
+                backoff_max: Duration::from_secs(300),
+                stale_after: Some(chrono::Duration::hours(48)),
+                cache_dir: None,
+                ca_file: None,
+            },
+            theme: ThemeSettings::default(),
+            status: StatusSettings {
+                addr: Some(SocketAddr::from(([127, 0, 0, 1], DEFAULT_STATUS_PORT))),
+                token: None,
+                play_log: None,
+                play_log_max_bytes: 16 * 1024 * 1024,
+            },
+            playlist: Vec::new(),
+            source_sha256: crate::digest::sha256_hex(b""),
+        }
+    }
+}
+
+/// The status server's port unless told otherwise (on 127.0.0.1).
+pub const DEFAULT_STATUS_PORT: u16 = 9470;

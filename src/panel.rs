@@ -1,0 +1,35 @@
+//! A panel's size in pixels and the range of sizes rankwall lays out for.
+//! A leaf: the config parses sizes with it and the layout builds on it.
+
+/// The smallest and largest screens rankwall lays out for.
+pub const MIN_WIDTH: u32 = 320;
+pub const MIN_HEIGHT: u32 = 128;
+pub const MAX_SIDE: u32 = 8192;
+
+/// A panel's size in pixels, inside the supported range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PanelSize {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl PanelSize {
+    /// Parses `WIDTHxHEIGHT` (also `X` or `×`) and checks the range.
+    pub fn parse(text: &str) -> Result<PanelSize, String> {
+        let syntax = || format!("screen size {text:?} is not WIDTHxHEIGHT (e.g. 1920x1080)");
+        let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(syntax)?;
+        let width: u32 = w.trim().parse().map_err(|_| syntax())?;
+        let height: u32 = h.trim().parse().map_err(|_| syntax())?;
+        if !(MIN_WIDTH..=MAX_SIDE).contains(&width) || !(MIN_HEIGHT..=MAX_SIDE).contains(&height) {
+            return Err(format!(
+                "screen size {width}x{height} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}"
+            ));
+        }
+        Ok(PanelSize { width, height })
+    }
+
+    /// The size as a (width, height) pair.
+    pub fn pair(self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+}
