@@ -1,6 +1,8 @@
 //! Benchmarks: shaping + layout of a 100-entry list, and prepare + render +
 //! readback of a 1920×1080 page on whatever adapter wgpu picks (lavapipe on
 //! a machine without a GPU). Run with `cargo bench --bench render`.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use rankwall::feed::{self, Feed, ListEntry};

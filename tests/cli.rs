@@ -1,5 +1,7 @@
 //! The real binary: `rankwall check` refuses what the contract refuses, each
 //! with its own reason; `rankwall render` writes every page.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! The compositor on the GPU: a plain copy is exact, a fade lies between the
 //! two pages, a slide moves the old page out to the left, a rotated panel gets
 //! the picture turned, and the burn-in shift moves the whole frame.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

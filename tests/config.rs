@@ -1,4 +1,6 @@
 //! Config errors as snapshot tests of the exact messages, with line and column.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use rankwall::config::{self, Severity};
 

@@ -4,6 +4,8 @@
 //!
 //! RANKWALL_UPDATE_GOLDEN=1 rewrites the golden files. On a mismatch the test
 //! writes `<name>-actual.png` and `<name>-diff.png` beside the golden file.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

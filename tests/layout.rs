@@ -1,6 +1,8 @@
 //! Layout tests on the scene, without a GPU: every page of the example feed
 //! on every screen size, pagination, and a property test over random feeds
 //! and screen sizes.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The screen thread's frame scheduling, without a GPU: which instants cause a
 //! redraw, how long the loop sleeps, and when new data and configs take effect.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

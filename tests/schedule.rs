@@ -1,5 +1,7 @@
 //! Schedule tables at chosen instants: cycle wrap, midnight, windows opening
 //! mid-cycle, priority notice, display hours, idle.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, FixedOffset};
 use rankwall::config;

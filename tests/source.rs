@@ -1,6 +1,8 @@
 //! The feed source against real HTTP servers on 127.0.0.1: every fault leaves
 //! the last good document in place and reports its own reason; the next good
 //! response replaces it. Backoff timing runs on tokio's paused clock.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use rankwall::demo::{demo_body, Reply, Request, TestServer};
 use rankwall::source::{

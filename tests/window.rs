@@ -3,6 +3,8 @@
 //! data, keeps the data and adds the stale marker when the server goes away,
 //! and leaves cleanly on SIGTERM. Each screenshot of the X screen is compared
 //! with the frame `render --config` draws for the same instant.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

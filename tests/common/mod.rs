@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use rankwall::feed::{self, Feed, Refusal, Report};
