@@ -1,8 +1,9 @@
 //! The status server under abuse, against a running `rankwall run --headless`
 //! limited to 1024 file descriptors: 2,000 connections that never finish a
-//! request must not keep `/healthz` from answering (nor the screen from
-//! presenting frames), a 1 MiB header and a request trickling in a byte per
-//! second are cut off, and the server answers afterwards.
+//! request must not keep `/healthz` from answering, nor the screen from
+//! presenting frames, nor take the descriptors the rest of the client needs;
+//! a 1 MiB header and a request trickling in a byte per second are cut off,
+//! and the server answers afterwards.
 //!
 //! Every wait has a deadline and fails with what it saw.
 
@@ -12,6 +13,8 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SIZE: &str = "640x360";
@@ -21,6 +24,9 @@ const SERVER_FD_LIMIT: u64 = 1024;
 
 /// Idle connections opened against it: twice its descriptor limit.
 const FLOOD: usize = 2000;
+
+/// Descriptors a flood must leave to the rest of the client.
+const FD_HEADROOM: usize = 256;
 
 /// How long `/healthz` may take, flood or not.
 const HEALTHZ_LIMIT: Duration = Duration::from_secs(2);
@@ -53,13 +59,13 @@ impl Client {
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(15)..].join("\n")
     }
+}
 
-    /// How many descriptors the client has open now.
-    fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    }
+/// How many descriptors process `pid` has open now.
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 impl Drop for Client {
@@ -131,9 +137,9 @@ fn get(port: u16, path: &str, limit: Duration) -> Result<(u16, String), String> 
     let start = Instant::now();
     let deadline = start + limit;
     let fail = |what: String| format!("{what} after {:?}", start.elapsed());
-    let mut s =
-        TcpStream::connect_timeout(&addr(port), limit).map_err(|e| fail(format!("connect: {e}")))?;
-    s.set_write_timeout(Some(limit)).map_err(|e| fail(e.to_string()))?;
+    let mut s = TcpStream::connect_timeout(&addr(port), limit).map_err(|e| fail(format!("connect: {e}")))?;
+    s.set_write_timeout(Some(limit))
+        .map_err(|e| fail(e.to_string()))?;
     let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     s.write_all(request.as_bytes())
         .map_err(|e| fail(format!("write: {e}")))?;
@@ -248,7 +254,10 @@ fn healthz_answers_while_two_thousand_idle_connections_are_open() {
     }
     // The flood needs more descriptors than the server has, in this process.
     let ours = rlimit::increase_nofile_limit(4096).unwrap();
-    assert!(ours >= FLOOD as u64 + 100, "cannot raise our own fd limit: {ours}");
+    assert!(
+        ours >= FLOOD as u64 + 100,
+        "cannot raise our own fd limit: {ours}"
+    );
     let dir = tempdir("limits-flood");
     let port = free_port();
     let client = start_limited(&dir, port);
@@ -256,16 +265,33 @@ fn healthz_answers_while_two_thousand_idle_connections_are_open() {
     assert_fd_limit(&client);
     let quiet = healthz_in_time(&client, port, "before the flood");
     let frames_before = frames_presented(&client, port);
+    let fds_before = open_fds(client.child.id());
+
+    // The server's descriptors, sampled while the flood lasts.
+    let sampling = Arc::new(AtomicBool::new(true));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let sampler = {
+        let (sampling, peak, pid) = (sampling.clone(), peak.clone(), client.child.id());
+        std::thread::spawn(move || {
+            while sampling.load(Ordering::Relaxed) {
+                peak.fetch_max(open_fds(pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
 
     // Connections that never finish a request: half send nothing, half stop
-    // before the blank line that ends the head.
+    // before the blank line that ends the head. `/healthz` is asked every
+    // 500 of them, while they come in: the server would be out of
+    // descriptors from about 900 on.
     let opening = Instant::now();
     let mut flood = Vec::with_capacity(FLOOD);
     let mut refused = Vec::new();
-    for i in 0..FLOOD {
+    let mut during = Vec::new();
+    for i in 1..=FLOOD {
         match TcpStream::connect_timeout(&addr(port), Duration::from_secs(5)) {
             Ok(mut s) => {
-                if i % 2 == 1 {
+                if i % 2 == 0 {
                     // A write may fail when the server has already let go of
                     // the connection; that is its business.
                     let _ = s.write_all(b"GET /healthz HTTP/1.1\r\n");
@@ -274,34 +300,40 @@ fn healthz_answers_while_two_thousand_idle_connections_are_open() {
             }
             Err(e) => refused.push(format!("#{i}: {e}")),
         }
+        if i % 500 == 0 {
+            let when = format!(
+                "with {} idle connections opened in {:?} ({} refused, first: {:?})",
+                flood.len(),
+                opening.elapsed(),
+                refused.len(),
+                refused.first()
+            );
+            during.push(healthz_in_time(&client, port, &when));
+        }
     }
     let opened = opening.elapsed();
-    let server_fds = client.open_fds();
-
-    let flooded = healthz_in_time(
-        &client,
-        port,
-        &format!(
-            "with {} idle connections open ({} refused, first: {:?})",
-            flood.len(),
-            refused.len(),
-            refused.first()
-        ),
-    );
     assert!(refused.is_empty(), "connections refused: {refused:?}");
     let frames_during = assert_frames_grow(&client, port, frames_before, "during the flood");
     // Still all open on our side, and the server still answers.
     assert_eq!(flood.len(), FLOOD);
-    let flooded_again = healthz_in_time(&client, port, "later in the flood");
+    during.push(healthz_in_time(&client, port, "later in the flood"));
     let frames_later = assert_frames_grow(&client, port, frames_during, "later in the flood");
+    sampling.store(false, Ordering::Relaxed);
+    let _ = sampler.join();
+    let peak = peak.load(Ordering::Relaxed);
 
     drop(flood);
     let after = healthz_in_time(&client, port, "after the flood");
     eprintln!(
-        "opened {FLOOD} idle connections in {opened:?}; the server held {server_fds} fds \
-         (limit {SERVER_FD_LIMIT}); /healthz took {quiet:?} before, {flooded:?} and \
-         {flooded_again:?} during, {after:?} after; frames {frames_before} -> \
-         {frames_during} -> {frames_later} during the flood"
+        "opened {FLOOD} idle connections in {opened:?}; the server went from {fds_before} \
+         to at most {peak} fds (limit {SERVER_FD_LIMIT}); /healthz took {quiet:?} before, {during:?} during, \
+         {after:?} after; frames {frames_before} -> {frames_during} -> {frames_later} \
+         during the flood"
+    );
+    assert!(
+        peak <= SERVER_FD_LIMIT as usize - FD_HEADROOM,
+        "the flood took the server to {peak} of its {SERVER_FD_LIMIT} descriptors, leaving \
+         fewer than {FD_HEADROOM} to the rest of the client (feed, play log, config reloads)"
     );
 }
 
@@ -312,7 +344,9 @@ fn read_until_closed(s: &mut TcpStream, limit: Duration) -> (Vec<u8>, Option<Dur
     let mut got = Vec::new();
     let mut chunk = [0u8; 4096];
     while start.elapsed() < limit {
-        let left = limit.saturating_sub(start.elapsed()).max(Duration::from_millis(1));
+        let left = limit
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_millis(1));
         if s.set_read_timeout(Some(left)).is_err() {
             return (got, Some(start.elapsed()));
         }

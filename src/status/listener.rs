@@ -67,19 +67,26 @@ pub(super) async fn serve(listener: TcpListener, router: Router, limits: Limits)
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
-                while live.len() >= limits.max_connections.max(1) {
-                    live.evict_oldest();
+                if live.len() >= limits.max_connections.max(1) {
+                    while live.len() >= limits.max_connections.max(1) {
+                        live.evict_oldest();
+                    }
+                    // Let the evicted task close its socket before the next
+                    // accept, or a burst of accepts holds descriptors for
+                    // connections already given up.
+                    tokio::task::yield_now().await;
                 }
                 let (slot, evicted) = live.register();
                 tokio::spawn(connection(stream, router.clone(), limits, evicted, slot));
             }
             // The client gave up during the handshake: nothing is short.
-            Err(e) if matches!(
-                e.kind(),
-                io::ErrorKind::ConnectionAborted
-                    | io::ErrorKind::ConnectionReset
-                    | io::ErrorKind::Interrupted
-            ) =>
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) =>
             {
                 errors.note(&e);
             }
@@ -209,11 +216,15 @@ impl ErrorLog {
             self.unlogged += 1;
             return;
         }
-        tracing::warn!(
-            "the status server cannot accept a connection: {e} \
-             ({} more accept errors since the last message); retrying",
-            self.unlogged
-        );
+        if self.unlogged == 0 {
+            tracing::warn!("the status server cannot accept a connection: {e}; retrying");
+        } else {
+            tracing::warn!(
+                "the status server cannot accept a connection: {e}; retrying \
+                 ({} more accept errors since the last message)",
+                self.unlogged
+            );
+        }
         self.last = Some(now);
         self.unlogged = 0;
     }

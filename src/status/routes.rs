@@ -74,11 +74,7 @@ pub(super) fn token_matches(token: &str, authorization: Option<&HeaderValue>) ->
     given.as_slice().ct_eq(expected.as_slice()).into()
 }
 
-async fn require_token(
-    State(server): State<Arc<StatusServer>>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn require_token(State(server): State<Arc<StatusServer>>, request: Request, next: Next) -> Response {
     if let Some(token) = &server.token {
         if !token_matches(token, request.headers().get(header::AUTHORIZATION)) {
             let mut r = text(StatusCode::UNAUTHORIZED, "a bearer token is required\n");
@@ -154,9 +150,7 @@ async fn screenshot(State(server): State<Arc<StatusServer>>) -> Response {
     }
     let image = match tokio::time::timeout(SCREENSHOT_WAIT, rx).await {
         Ok(Ok(Ok(image))) => image,
-        Ok(Ok(Err(e))) => {
-            return text(StatusCode::SERVICE_UNAVAILABLE, format!("no screenshot: {e}\n"))
-        }
+        Ok(Ok(Err(e))) => return text(StatusCode::SERVICE_UNAVAILABLE, format!("no screenshot: {e}\n")),
         _ => return text(StatusCode::SERVICE_UNAVAILABLE, "the screen did not answer\n"),
     };
     // PNG coding takes tens of milliseconds: off the async workers.
@@ -199,7 +193,13 @@ mod tests {
 
     #[test]
     fn a_wrong_token_does_not_match() {
-        for wrong in ["Bearer s3cre", "Bearer s3cret2", "Bearer S3CRET", "Bearer ", "Bearer"] {
+        for wrong in [
+            "Bearer s3cre",
+            "Bearer s3cret2",
+            "Bearer S3CRET",
+            "Bearer ",
+            "Bearer",
+        ] {
             assert!(!token_matches("s3cret", Some(&header(wrong))), "{wrong}");
         }
     }
@@ -231,25 +231,46 @@ mod tests {
         let denied = ask("POST", "/nowhere", "").await;
         assert!(denied.starts_with("http/1.1 401"), "{denied}");
         assert!(denied.contains("www-authenticate: bearer\r\n"), "{denied}");
-        assert!(denied.ends_with("\r\n\r\na bearer token is required\n"), "{denied}");
+        assert!(
+            denied.ends_with("\r\n\r\na bearer token is required\n"),
+            "{denied}"
+        );
         let wrong = ask("GET", "/healthz", "Authorization: Bearer s3cre\r\n").await;
         assert!(wrong.starts_with("http/1.1 401"), "{wrong}");
         let post = ask("POST", "/healthz", auth).await;
-        assert!(post.starts_with("http/1.1 405") && post.ends_with("only get\n"), "{post}");
+        assert!(
+            post.starts_with("http/1.1 405") && post.ends_with("only get\n"),
+            "{post}"
+        );
         let lost = ask("GET", "/nowhere?x=1", auth).await;
         assert!(lost.starts_with("http/1.1 404"), "{lost}");
-        assert!(lost.ends_with("try /healthz, /status, /metrics or /screenshot.png\n"), "{lost}");
+        assert!(
+            lost.ends_with("try /healthz, /status, /metrics or /screenshot.png\n"),
+            "{lost}"
+        );
         let sick = ask("GET", "/healthz?probe=1", auth).await;
         assert!(sick.starts_with("http/1.1 503"), "{sick}");
-        assert!(sick.contains("content-type: text/plain; charset=utf-8\r\n"), "{sick}");
+        assert!(
+            sick.contains("content-type: text/plain; charset=utf-8\r\n"),
+            "{sick}"
+        );
         assert!(sick.ends_with("no frame presented yet\n"), "{sick}");
         let head = ask("HEAD", "/healthz", auth).await;
-        assert!(head.starts_with("http/1.1 503") && head.ends_with("\r\n\r\n"), "{head}");
+        assert!(
+            head.starts_with("http/1.1 503") && head.ends_with("\r\n\r\n"),
+            "{head}"
+        );
         let metrics = ask("GET", "/metrics", auth).await;
         assert!(metrics.contains("content-type: text/plain; version=0.0.4; charset=utf-8\r\n"));
         let shot = ask("GET", "/screenshot.png", auth).await;
-        assert!(shot.starts_with("http/1.1 503") && shot.ends_with("shutting down\n"), "{shot}");
+        assert!(
+            shot.starts_with("http/1.1 503") && shot.ends_with("shutting down\n"),
+            "{shot}"
+        );
         let again = ask("GET", "/screenshot.png", auth).await;
-        assert!(again.starts_with("http/1.1 429") && again.contains("retry-after: 1\r\n"), "{again}");
+        assert!(
+            again.starts_with("http/1.1 429") && again.contains("retry-after: 1\r\n"),
+            "{again}"
+        );
     }
 }
