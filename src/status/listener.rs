@@ -67,10 +67,7 @@ pub(super) async fn serve(listener: TcpListener, router: Router, limits: Limits)
     loop {
         match listener.accept().await {
             Ok((stream, _peer)) => {
-                if live.len() >= limits.max_connections.max(1) {
-                    while live.len() >= limits.max_connections.max(1) {
-                        live.evict_oldest();
-                    }
+                if live.make_room(limits.max_connections) {
                     // Let the evicted task close its socket before the next
                     // accept, or a burst of accepts holds descriptors for
                     // connections already given up.
@@ -174,6 +171,16 @@ impl Registry {
             id,
         };
         (slot, rx)
+    }
+
+    /// Evicts the oldest connections until one more fits under `cap`;
+    /// whether any was evicted.
+    fn make_room(&self, cap: usize) -> bool {
+        let mut evicted = false;
+        while self.len() >= cap.max(1) {
+            evicted |= self.evict_oldest();
+        }
+        evicted
     }
 
     /// Tells the oldest connection to close; false when there is none.

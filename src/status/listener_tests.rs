@@ -78,7 +78,12 @@ fn the_registry_evicts_the_oldest_and_forgets_finished_connections() {
     drop(first);
     drop(second);
     assert_eq!(live.len(), 1, "finished connections leave the registry");
-    drop(third);
+    let (fourth, mut fourth_rx) = live.register();
+    assert!(live.make_room(2), "two live, cap two: the oldest goes");
+    assert_eq!(live.len(), 1);
+    assert!(fourth_rx.try_recv().is_err(), "the newest stays");
+    assert!(!live.make_room(2), "one live, cap two: room already");
+    drop((third, fourth));
     assert!(!live.evict_oldest());
 }
 
