@@ -5,8 +5,10 @@
 //! the systemd watchdog are decided here from the same figures.
 
 mod health;
+mod listener;
 mod metrics;
 mod playlog;
+mod routes;
 mod server;
 mod watchdog;
 
