@@ -102,7 +102,6 @@ pub fn compare(
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

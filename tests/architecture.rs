@@ -150,7 +150,10 @@ fn names_gpu(text: &str) -> bool {
 /// The top-level module a file of `src/` belongs to.
 fn module_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap_or(file);
-    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().to_string());
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
     first.unwrap_or_default().trim_end_matches(".rs").to_string()
 }
 
@@ -177,7 +180,9 @@ fn broken_rules(src: &Path, sources: &[(PathBuf, String)]) -> Vec<String> {
             files.insert(shown.clone());
         }
         if names_gpu(text) && !GPU_MODULES.contains(&module.as_str()) {
-            broken.push(format!("{shown}: names wgpu, winit or glyphon (only render and client may)"));
+            broken.push(format!(
+                "{shown}: names wgpu, winit or glyphon (only render and client may)"
+            ));
         }
     }
     for (module, banned, why) in RULES {
@@ -188,8 +193,13 @@ fn broken_rules(src: &Path, sources: &[(PathBuf, String)]) -> Vec<String> {
         }
     }
     for (module, used) in &uses {
-        if let Some(files) = used.get("demo").filter(|_| !DEMO_USERS.contains(&module.as_str())) {
-            broken.push(format!("{module} uses demo (production code does not stand on the demo): {files:?}"));
+        if let Some(files) = used
+            .get("demo")
+            .filter(|_| !DEMO_USERS.contains(&module.as_str()))
+        {
+            broken.push(format!(
+                "{module} uses demo (production code does not stand on the demo): {files:?}"
+            ));
         }
     }
     broken
@@ -221,7 +231,10 @@ fn the_source_keeps_the_layering_rules() {
     );
     let modules: BTreeSet<String> = sources.iter().map(|(p, _)| module_of(&src, p)).collect();
     for (module, _, _) in RULES {
-        assert!(modules.contains(*module), "no module `{module}` found: a rule checks nothing");
+        assert!(
+            modules.contains(*module),
+            "no module `{module}` found: a rule checks nothing"
+        );
     }
     let broken = broken_rules(&src, &sources);
     assert!(broken.is_empty(), "layering rules broken:\n{}", broken.join("\n"));
@@ -232,19 +245,33 @@ fn the_checker_finds_planted_imports() {
     let src = PathBuf::from("/x/src");
     let plant = |file: &str, text: &str| broken_rules(&src, &[(src.join(file), text.to_string())]);
     assert_eq!(plant("schedule/mod.rs", "use crate::layout::PageRef;").len(), 1);
-    assert_eq!(plant("schedule/mod.rs", "use crate::{feed::Feed, text::Fonts};").len(), 1);
     assert_eq!(
-        plant("config/a.rs", "use crate::{\n    feed::Feed,\n    status::{check_bind, X},\n};").len(),
+        plant("schedule/mod.rs", "use crate::{feed::Feed, text::Fonts};").len(),
         1
     );
-    assert_eq!(plant("status/server.rs", "let r = crate::demo::http::head(1);").len(), 1);
+    assert_eq!(
+        plant(
+            "config/a.rs",
+            "use crate::{\n    feed::Feed,\n    status::{check_bind, X},\n};"
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        plant("status/server.rs", "let r = crate::demo::http::head(1);").len(),
+        1
+    );
     assert_eq!(plant("play/mod.rs", "crate::source::sha256_hex(b\"\")").len(), 1);
     assert_eq!(plant("feed/mod.rs", "use crate::config::Settings;").len(), 1);
     assert_eq!(plant("layout/board.rs", "fn f(_: &wgpu::Device) {}").len(), 1);
     assert_eq!(plant("text/fonts.rs", "use glyphon;").len(), 1);
     assert_eq!(plant("console/mod.rs", "use crate::demo::TestServer;").len(), 1);
     // Allowed: comments, words that merely contain a name, the GPU in render.
-    assert!(plant("schedule/mod.rs", "// see crate::layout::paginate\nuse crate::slide::PageRef;").is_empty());
+    assert!(plant(
+        "schedule/mod.rs",
+        "// see crate::layout::paginate\nuse crate::slide::PageRef;"
+    )
+    .is_empty());
     assert!(plant("layout/a.rs", "let wgpu_like = 1; let mycrate::layout = 2;").is_empty());
     assert!(plant("render/gpu.rs", "use wgpu::Device;").is_empty());
     assert!(plant("cli/mod.rs", "use crate::demo::Fault;").is_empty());

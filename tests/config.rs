@@ -21,7 +21,10 @@ fn the_example_config_is_clean() {
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     let config = checked.settings.unwrap();
     assert_eq!(config.playlist.len(), 6);
-    assert_eq!(config.screen.size, config::ScreenSize::parse("1920x1080").unwrap());
+    assert_eq!(
+        config.screen.size,
+        config::ScreenSize::parse("1920x1080").unwrap()
+    );
 }
 
 #[test]

@@ -10,9 +10,9 @@
 mod common;
 
 use common::{all_pages, gpu_or_skip, SIZES};
+use rankwall::golden::{compare, half, Tolerance};
 use rankwall::layout::ScreenProfile;
 use rankwall::scene::{Align, Rect, Rgba, Scene, TextRun, Weight};
-use rankwall::golden::{compare, half, Tolerance};
 use rankwall::text::Fonts;
 use std::path::PathBuf;
 

@@ -6,6 +6,8 @@
 //! and the server answers afterwards.
 //!
 //! Every wait has a deadline and fails with what it saw.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

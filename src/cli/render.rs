@@ -38,6 +38,7 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
         .with_context(|| format!("cannot create output folder {}", opts.out.display()))?;
     let mut stage = Stage::with_fonts(settings, feed, fonts)?;
     let slots = stage.player().plan_at(now);
-    let named = |n: usize, slot: &crate::schedule::Slot| format!("{:03}-{}.png", n + 1, slot.page.file_stem());
+    let named =
+        |n: usize, slot: &crate::schedule::Slot| format!("{:03}-{}.png", n + 1, slot.page.file_stem());
     stage.render_pages(&slots, now, &opts.out, named)
 }

@@ -81,9 +81,17 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
     let feed = match &settings.feed.url {
         Some(_) => crate::feed::empty(chrono::Utc::now()),
-        None => crate::feed::demo().context("the embedded demo feed is invalid")?.0,
+        None => {
+            crate::feed::demo()
+                .context("the embedded demo feed is invalid")?
+                .0
+        }
     };
-    let source = settings.feed.url.as_deref().map(|url| source_config(&settings, url));
+    let source = settings
+        .feed
+        .url
+        .as_deref()
+        .map(|url| source_config(&settings, url));
     let reporting = Reporting::new(&settings, &origin);
     let size = settings.screen.size.fixed().map(|s| s.pair());
     let player = Player::new(fonts, settings, feed, size.unwrap_or((1920, 1080)))?;
@@ -135,7 +143,12 @@ impl Background {
         if let Some(source) = self.source {
             runtime.spawn(tasks::feed_task(source, events.clone(), latest_tx));
         }
-        runtime.spawn(tasks::config_task(self.origin, self.overrides, events.clone(), latest_rx));
+        runtime.spawn(tasks::config_task(
+            self.origin,
+            self.overrides,
+            events.clone(),
+            latest_rx,
+        ));
         runtime.spawn(tasks::signal_task(events.clone()));
     }
 }

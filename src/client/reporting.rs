@@ -35,7 +35,12 @@ impl Reporting {
 
     /// Binds the status server (a taken port is logged and the screen plays
     /// on without it) and wires the driver to it.
-    pub(super) fn start(self, runtime: &tokio::runtime::Runtime, mut driver: Driver, events: &EventSender) -> Driver {
+    pub(super) fn start(
+        self,
+        runtime: &tokio::runtime::Runtime,
+        mut driver: Driver,
+        events: &EventSender,
+    ) -> Driver {
         let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.snapshot(driver.now())));
         driver.set_config_source(self.source);
         tracing::info!(path = %self.log.path().display(), "proof-of-play log");
@@ -44,7 +49,7 @@ impl Reporting {
             return driver;
         };
         // A taken port must not keep the wall dark: log it and play on.
-        let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+        let listener = match runtime.block_on(async { bind(addr) }) {
             Ok(l) => l,
             Err(e) => {
                 tracing::error!(%addr, "cannot listen for the status server, running without it: {e}");
@@ -64,3 +69,19 @@ impl Reporting {
 pub fn default_play_log(cache_dir: Option<&Path>) -> PathBuf {
     crate::source::cache_dir(cache_dir).join("played.jsonl")
 }
+
+/// Binds `addr` with a deep accept queue: a burst of connections (a
+/// monitoring sweep, or a flood) waits in the kernel instead of being
+/// dropped while the server evicts idle ones.
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_BACKLOG)
+}
+
+/// Connections the kernel holds for the status server before it accepts them.
+const ACCEPT_BACKLOG: u32 = 1024;

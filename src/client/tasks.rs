@@ -50,7 +50,10 @@ pub fn source_config(settings: &Settings, url: &str) -> SourceConfig {
         ..HttpOptions::default()
     };
     source.cache_dir = crate::source::cache_dir(f.cache_dir.as_deref());
-    source.stale_after = f.stale_after.and_then(|d| d.to_std().ok()).unwrap_or(Duration::ZERO);
+    source.stale_after = f
+        .stale_after
+        .and_then(|d| d.to_std().ok())
+        .unwrap_or(Duration::ZERO);
     source
 }
 

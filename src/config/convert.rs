@@ -19,7 +19,11 @@ pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String
 }
 
 /// A time of day, or an error at its place.
-pub(super) fn clock_time(loc: &Locator, t: &Spanned<String>, out: &mut Vec<Diagnostic>) -> Option<MinuteOfDay> {
+pub(super) fn clock_time(
+    loc: &Locator,
+    t: &Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<MinuteOfDay> {
     let minutes = MinuteOfDay::parse(t.get_ref());
     if minutes.is_none() {
         out.push(error(
@@ -165,7 +169,12 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
             }
             Ok(a) => {
                 if let Err(message) = check_bind(&a, token.as_deref()) {
-                    out.push(error(loc, s.addr.span(), message, "add token = \"…\" to [status]"));
+                    out.push(error(
+                        loc,
+                        s.addr.span(),
+                        message,
+                        "add token = \"…\" to [status]",
+                    ));
                 }
                 Some(a)
             }

@@ -79,7 +79,11 @@ fn content(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Content
     if let Some(n) = &raw.notice {
         return Content::Notice(id(n));
     }
-    Content::Select(raw.select.as_ref().map_or_else(Selector::default, |s| selector(loc, s, out)))
+    Content::Select(
+        raw.select
+            .as_ref()
+            .map_or_else(Selector::default, |s| selector(loc, s, out)),
+    )
 }
 
 fn selector(loc: &Locator, s: &raw::Selector, out: &mut Vec<Diagnostic>) -> Selector {
@@ -117,8 +121,10 @@ fn selector(loc: &Locator, s: &raw::Selector, out: &mut Vec<Diagnostic>) -> Sele
 
 /// An unknown word with the known word it most resembles.
 fn unknown(loc: &Locator, word: &Spanned<String>, what: &str, known: &[&str]) -> Diagnostic {
-    let hint = suggestion(word.get_ref(), known)
-        .map_or_else(|| format!("use {}", known.join(", ")), |s| format!("did you mean `{s}`?"));
+    let hint = suggestion(word.get_ref(), known).map_or_else(
+        || format!("use {}", known.join(", ")),
+        |s| format!("did you mean `{s}`?"),
+    );
     loc.at(
         Severity::Error,
         word.span(),
@@ -148,7 +154,9 @@ fn transition(loc: &Locator, t: &raw::Transition, out: &mut Vec<Diagnostic>) -> 
     let name = t.kind.get_ref().as_str();
     let kind = TransitionKind::parse(name).unwrap_or_else(|| {
         let hint = suggestion(name, &TransitionKind::NAMES)
-            .map_or("use cut, fade or slide".to_string(), |s| format!("did you mean `{s}`?"));
+            .map_or("use cut, fade or slide".to_string(), |s| {
+                format!("did you mean `{s}`?")
+            });
         out.push(loc.at(
             Severity::Error,
             t.kind.span(),
@@ -187,7 +195,11 @@ fn windows(loc: &Locator, raw: &[raw::Window], out: &mut Vec<Diagnostic>) -> Vec
 }
 
 /// One window, with the span of its `from` and whether both times were given.
-fn window(loc: &Locator, w: &raw::Window, out: &mut Vec<Diagnostic>) -> (Window, std::ops::Range<usize>, bool) {
+fn window(
+    loc: &Locator,
+    w: &raw::Window,
+    out: &mut Vec<Diagnostic>,
+) -> (Window, std::ops::Range<usize>, bool) {
     let mut days = if w.days.is_empty() {
         Weekdays::ALL
     } else {
@@ -203,7 +215,12 @@ fn window(loc: &Locator, w: &raw::Window, out: &mut Vec<Diagnostic>) -> (Window,
         let d = d.as_ref()?;
         let parsed = chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").ok();
         if parsed.is_none() {
-            out.push(error(loc, d.span(), format!("`{}` is not a date", d.get_ref()), "write YYYY-MM-DD"));
+            out.push(error(
+                loc,
+                d.span(),
+                format!("`{}` is not a date", d.get_ref()),
+                "write YYYY-MM-DD",
+            ));
         }
         parsed
     };

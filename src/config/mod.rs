@@ -18,13 +18,13 @@ mod settings;
 mod time;
 mod watch;
 
+pub use crate::panel::PanelSize;
 pub use convert::check_bind;
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
 pub use load::{initial, ConfigOrigin, LoadError, DEMO_CONFIG};
 pub use overrides::{parse_status_addr, Overrides};
 pub use remote::RemoteConfig;
 pub use resolve::{resolve, Resolved};
-pub use crate::panel::PanelSize;
 pub use settings::*;
 pub use time::{parse_zone, DailySpan, MinuteOfDay, Weekdays};
 pub use watch::{watch_config, ConfigEvent};

@@ -161,15 +161,15 @@ fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
     for key in keys {
         match key.as_str() {
             "id" => to.id = from.id.clone(),
-            "size" => to.size = from.size.clone(),
+            "size" => to.size = from.size,
             "monitor" => to.monitor = from.monitor.clone(),
-            "rotation" => to.rotation = from.rotation.clone(),
+            "rotation" => to.rotation = from.rotation,
             "margin" => to.margin = from.margin,
             "min_text" => to.min_text = from.min_text,
-            "time_zone" => to.time_zone = from.time_zone.clone(),
-            "display_hours" => to.display_hours = from.display_hours.clone(),
-            "pixel_shift" => to.pixel_shift = from.pixel_shift.clone(),
-            "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes.clone(),
+            "time_zone" => to.time_zone = from.time_zone,
+            "display_hours" => to.display_hours = from.display_hours,
+            "pixel_shift" => to.pixel_shift = from.pixel_shift,
+            "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes,
             _ => {}
         }
     }

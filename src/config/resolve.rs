@@ -67,22 +67,40 @@ pub(super) fn against_feed(
         if !resolve(&item.content, feed).is_empty() {
             continue;
         }
-        let (span, what, id, known): (_, &str, &str, Vec<&str>) = match (&item.content, &raw.board, &raw.list, &raw.notice) {
-            (Content::Board(id), Some(s), _, _) => (s.span(), "board", id, feed.boards.iter().map(|b| b.id.as_str()).collect()),
-            (Content::List(id), _, Some(s), _) => (s.span(), "list", id, feed.lists.iter().map(|l| l.id.as_str()).collect()),
-            (Content::Notice(id), _, _, Some(s)) => {
-                (s.span(), "notice", id, feed.notices.iter().map(|n| n.id.as_str()).collect())
-            }
-            _ => (raw.duration.span(), "the selector", "", Vec::new()),
-        };
+        let (span, what, id, known): (_, &str, &str, Vec<&str>) =
+            match (&item.content, &raw.board, &raw.list, &raw.notice) {
+                (Content::Board(id), Some(s), _, _) => (
+                    s.span(),
+                    "board",
+                    id,
+                    feed.boards.iter().map(|b| b.id.as_str()).collect(),
+                ),
+                (Content::List(id), _, Some(s), _) => (
+                    s.span(),
+                    "list",
+                    id,
+                    feed.lists.iter().map(|l| l.id.as_str()).collect(),
+                ),
+                (Content::Notice(id), _, _, Some(s)) => (
+                    s.span(),
+                    "notice",
+                    id,
+                    feed.notices.iter().map(|n| n.id.as_str()).collect(),
+                ),
+                _ => (raw.duration.span(), "the selector", "", Vec::new()),
+            };
         let what = if id.is_empty() {
             what.to_string()
         } else {
             format!("{what} `{id}`")
         };
         let hint = match suggestion(id, &known) {
-            Some(s) => format!("did you mean `{s}`? (ids change monthly: a select = {{ … }} item survives that)"),
-            None if known.is_empty() => "the feed has nothing of this kind now; the item is skipped".to_string(),
+            Some(s) => {
+                format!("did you mean `{s}`? (ids change monthly: a select = {{ … }} item survives that)")
+            }
+            None if known.is_empty() => {
+                "the feed has nothing of this kind now; the item is skipped".to_string()
+            }
             None => format!("the feed has: {}", known.join(", ")),
         };
         out.push(loc.at(

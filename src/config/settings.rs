@@ -3,8 +3,8 @@
 //! program never parses a config string again and never falls back silently.
 
 use super::time::{DailySpan, MinuteOfDay, Weekdays};
-use crate::panel::PanelSize;
 use crate::feed::{Level, ListKind};
+use crate::panel::PanelSize;
 use chrono::{FixedOffset, NaiveDate};
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -104,7 +104,10 @@ impl Weekdays {
 
     /// The names of the days in the set, Monday first.
     pub fn names(self) -> Vec<&'static str> {
-        (0..7).filter(|d| self.contains(*d)).map(|d| Self::NAMES[d as usize]).collect()
+        (0..7)
+            .filter(|d| self.contains(*d))
+            .map(|d| Self::NAMES[d as usize])
+            .collect()
     }
 }
 
@@ -159,7 +162,10 @@ mod tests {
         assert_eq!(set.names(), ["mon", "sun"]);
         assert!(!set.contains(3));
         assert_eq!(parse_zone("+05:30").map(|z| z.local_minus_utc()), Some(19800));
-        assert_eq!(parse_zone("Asia/Shanghai").map(|z| z.local_minus_utc()), Some(28800));
+        assert_eq!(
+            parse_zone("Asia/Shanghai").map(|z| z.local_minus_utc()),
+            Some(28800)
+        );
         assert_eq!(parse_zone("Mars/Olympus"), None);
     }
 }

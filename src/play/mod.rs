@@ -216,7 +216,12 @@ impl Player {
         }
         self.versions += 1;
         self.show.version = self.versions;
-        self.show.pages = page_table(&mut self.fonts, &self.show.settings, &self.show.feed, &self.profile);
+        self.show.pages = page_table(
+            &mut self.fonts,
+            &self.show.settings,
+            &self.show.feed,
+            &self.profile,
+        );
         self.show.memo.clear();
     }
 

@@ -9,16 +9,16 @@
 mod compose;
 mod frame;
 mod gpu;
-mod scene_image;
 mod quad;
 mod readback;
+mod scene_image;
 mod text;
 
 pub use compose::Composition;
 pub use frame::FrameRenderer;
 pub use gpu::{Gpu, GpuError};
-pub use scene_image::{ImageRenderer, ImageRendererError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};
+pub use scene_image::{ImageRenderer, ImageRendererError};
 
 use crate::scene::{Rect, Rgba, Scene};
 use crate::text::Fonts;

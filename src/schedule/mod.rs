@@ -108,7 +108,8 @@ impl Pages {
 /// The plan of a cycle starting at `at`: the open items' pages, in order.
 pub fn plan(settings: &Settings, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
     let live = |i: usize| -> Vec<&Planned> {
-        pages.per_item
+        pages
+            .per_item
             .get(i)
             .into_iter()
             .flatten()

@@ -9,7 +9,11 @@ fn minute_of_day(t: DateTime<FixedOffset>) -> MinuteOfDay {
 
 /// Whether `w` contains the instant `t` (already in the screen's zone).
 pub fn window_contains(w: &Window, t: DateTime<FixedOffset>) -> bool {
-    w.contains(t.date_naive(), t.weekday().num_days_from_monday(), minute_of_day(t))
+    w.contains(
+        t.date_naive(),
+        t.weekday().num_days_from_monday(),
+        minute_of_day(t),
+    )
 }
 
 /// Whether an item may play at `t`: no windows, or any window open.

@@ -52,7 +52,10 @@ mod tests {
         let now = Utc::now();
         assert!(health(&status(Some(now), ScreenState::Page, false), now).is_ok());
         assert!(health(&status(None, ScreenState::Page, false), now).is_err());
-        let late = health(&status(Some(now - Duration::seconds(20)), ScreenState::Page, false), now);
+        let late = health(
+            &status(Some(now - Duration::seconds(20)), ScreenState::Page, false),
+            now,
+        );
         assert!(late.unwrap_err().contains("20 s"));
         assert!(health(&status(Some(now), ScreenState::Page, true), now)
             .unwrap_err()

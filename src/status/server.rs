@@ -8,26 +8,17 @@
 
 use super::{listener, routes, ScreenStatus};
 use image::RgbaImage;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
+/// Whether the server may listen on `addr` with `token` (a config rule,
+/// checked where the config is read).
+pub use crate::config::check_bind;
+
 /// A screenshot asked of the screen thread: it answers with the frame last presented.
 pub type ScreenshotRequest = oneshot::Sender<Result<RgbaImage, String>>;
-
-/// Whether the server may listen on `addr` with `token`.
-pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> {
-    if addr.ip().is_loopback() || token.is_some_and(|t| !t.trim().is_empty()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the status server would listen on {addr}, beyond this machine, without a token: \
-             set [status] token = \"…\" in the config, or listen on 127.0.0.1"
-        ))
-    }
-}
 
 /// What the server reads and whom it asks for screenshots.
 pub struct StatusServer {
