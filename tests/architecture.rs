@@ -192,11 +192,15 @@ fn broken_rules(src: &Path, sources: &[(PathBuf, String)]) -> Vec<String> {
             }
         }
     }
+    let banned_by_rule = |m: &str| {
+        RULES
+            .iter()
+            .any(|(r, banned, _)| *r == m && banned.contains(&"demo"))
+    };
     for (module, used) in &uses {
-        if let Some(files) = used
-            .get("demo")
-            .filter(|_| !DEMO_USERS.contains(&module.as_str()))
-        {
+        // A module whose own rule bans the demo is reported by that rule.
+        let allowed = DEMO_USERS.contains(&module.as_str()) || banned_by_rule(module);
+        if let Some(files) = used.get("demo").filter(|_| !allowed) {
             broken.push(format!(
                 "{module} uses demo (production code does not stand on the demo): {files:?}"
             ));
