@@ -21,7 +21,7 @@ fn page(color: [u8; 4], w: u32, h: u32) -> Scene {
 }
 
 fn composed(how: Composition, out: (u32, u32)) -> image::RgbaImage {
-    let gpu = Gpu::headless().expect("a GPU adapter (lavapipe in CI)");
+    let gpu = Gpu::offscreen().expect("a GPU adapter (lavapipe in CI)");
     let mut fonts = Fonts::bundled();
     let mut frames = FrameRenderer::new(&gpu, RAW_FORMAT);
     let (w, h) = match how.rotation {
@@ -155,7 +155,7 @@ fn a_marquee_frame_redrawn_in_its_band_equals_a_full_redraw() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let gpu = Gpu::headless().unwrap();
+    let gpu = Gpu::offscreen().unwrap();
     let mut fonts = Fonts::bundled();
     let read = |frames: &FrameRenderer, key: u64| {
         let target = OffscreenTarget::new(&gpu, 400, 120);

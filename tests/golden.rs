@@ -146,3 +146,49 @@ fn quads_text_and_background_land_where_the_scene_says() {
         "nothing is drawn right of the clip box"
     );
 }
+
+/// `rankwall render` draws through the player and `client::paint` (the
+/// screen's path), not the scene renderer above: its pages must match the
+/// same golden images.
+#[test]
+fn render_through_the_screen_path_matches_the_golden_images() {
+    if gpu_or_skip().is_none() {
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("rankwall-golden-render-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut compared = 0;
+    for size in ["1920x1080", "1280x256"] {
+        let opts = rankwall::cli::RenderOptions {
+            feed: None,
+            size: rankwall::config::PanelSize::parse(size).unwrap(),
+            out: out.join(size),
+            at: Some(common::golden_instant().to_rfc3339()),
+            theme: rankwall::config::ThemeSettings::default(),
+            cache_dir: None,
+        };
+        let files = rankwall::cli::render(&opts).unwrap();
+        for prefix in PAGES {
+            let file = files
+                .iter()
+                .find(|f| f.file_name().unwrap().to_string_lossy()[4..].starts_with(prefix))
+                .unwrap_or_else(|| panic!("{size}: no page {prefix}* among {files:?}"));
+            let actual = half(&image::open(file).unwrap().to_rgba8());
+            let name = prefix.trim_end_matches("-p1of");
+            let golden = image::open(golden_dir(size).join(format!("{name}.png")))
+                .unwrap()
+                .to_rgb8();
+            let tolerance = Tolerance::default();
+            let cmp = compare(&actual, &golden, &tolerance).unwrap();
+            assert!(
+                cmp.passes(&tolerance),
+                "{size}/{name} through the screen path: {} strong pixels, mean {:.3}",
+                cmp.strong,
+                cmp.mean_delta
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 8, "every golden page was compared");
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -93,7 +93,7 @@ pub struct OffscreenScreen {
 
 impl OffscreenScreen {
     pub fn new(physical: (u32, u32)) -> Result<Self, crate::render::GpuError> {
-        let gpu = Gpu::headless()?;
+        let gpu = Gpu::offscreen()?;
         let frames = FrameRenderer::new(&gpu, RAW_FORMAT);
         let target = OffscreenTarget::new(&gpu, physical.0, physical.1);
         Ok(OffscreenScreen { gpu, frames, target })

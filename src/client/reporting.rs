@@ -41,7 +41,7 @@ impl Reporting {
         mut driver: Driver,
         events: &EventSender,
     ) -> Driver {
-        let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.snapshot(driver.now())));
+        let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.status(driver.now())));
         driver.set_config_source(self.source);
         tracing::info!(path = %self.log.path().display(), "proof-of-play log");
         driver.report_to(status_tx, Some(self.log), crate::status::Watchdog::from_env());

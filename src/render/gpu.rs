@@ -24,7 +24,7 @@ impl Gpu {
     /// has an adapter: starting EGL as well costs a cold start ~35 ms and
     /// ~11 MiB on lavapipe machines. `WGPU_BACKEND` and `WGPU_ADAPTER_NAME`
     /// choose the adapter when set.
-    pub fn headless() -> Result<Gpu, GpuError> {
+    pub fn offscreen() -> Result<Gpu, GpuError> {
         let instance = |backends| {
             let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
             descriptor.backends = backends;

@@ -27,7 +27,7 @@ pub struct ImageRenderer {
 
 impl ImageRenderer {
     pub fn new() -> Result<Self, ImageRendererError> {
-        let gpu = Gpu::headless()?;
+        let gpu = Gpu::offscreen()?;
         let renderer = Renderer::new(&gpu, OFFSCREEN_FORMAT);
         Ok(ImageRenderer {
             gpu,

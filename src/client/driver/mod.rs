@@ -248,12 +248,12 @@ impl Driver {
 
     fn publish(&self, now: DateTime<FixedOffset>) {
         if let Some(tx) = &self.status_tx {
-            tx.send_replace(Arc::new(self.snapshot(now)));
+            tx.send_replace(Arc::new(self.status(now)));
         }
     }
 
     /// The status as of `now`.
-    pub fn snapshot(&self, now: DateTime<FixedOffset>) -> ScreenStatus {
+    pub fn status(&self, now: DateTime<FixedOffset>) -> ScreenStatus {
         status::status_of(self, now)
     }
 
