@@ -1,6 +1,8 @@
 //! Content hashes: the SHA-256 that proof of play, the status and the cache
 //! use to name a document or a config. A leaf: it uses nothing of the crate.
 
+#![deny(missing_docs)]
+
 use sha2::{Digest, Sha256};
 
 /// The SHA-256 of `bytes` as 64 lowercase hex digits.

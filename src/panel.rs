@@ -1,15 +1,21 @@
 //! A panel's size in pixels and the range of sizes rankwall lays out for.
 //! A leaf: the config parses sizes with it and the layout builds on it.
 
-/// The smallest and largest screens rankwall lays out for.
+#![deny(missing_docs)]
+
+/// The smallest width rankwall lays out for, in pixels.
 pub const MIN_WIDTH: u32 = 320;
+/// The smallest height rankwall lays out for, in pixels (a low LED strip).
 pub const MIN_HEIGHT: u32 = 128;
+/// The largest width or height rankwall lays out for, in pixels.
 pub const MAX_SIDE: u32 = 8192;
 
 /// A panel's size in pixels, inside the supported range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PanelSize {
+    /// The width in pixels, [`MIN_WIDTH`] to [`MAX_SIDE`].
     pub width: u32,
+    /// The height in pixels, [`MIN_HEIGHT`] to [`MAX_SIDE`].
     pub height: u32,
 }
 

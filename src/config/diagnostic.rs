@@ -4,21 +4,31 @@
 use std::fmt;
 use std::ops::Range;
 
+/// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The file is refused: no settings come out of it.
     Error,
+    /// The file is accepted, but something in it is worth a look (e.g. an item that matches nothing
+    /// in the feed).
     Warning,
 }
 
 /// One message about one place in a config file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether the file is refused over this.
     pub severity: Severity,
+    /// The file or URL the message is about, as the operator named it.
     pub file: String,
     /// 1-based line and column (in characters).
     pub line: usize,
+    /// The 1-based column, in characters (not bytes).
     pub column: usize,
+    /// What is wrong, in one line.
     pub message: String,
+    /// What to do about it (e.g. the key a misspelt one probably meant); `None` when there is no
+    /// advice.
     pub hint: Option<String>,
 }
 
@@ -42,7 +52,9 @@ impl fmt::Display for Diagnostic {
 
 /// Turns byte offsets into line and column for one source text.
 pub struct Locator<'a> {
+    /// The file or URL that diagnostics name.
     pub file: &'a str,
+    /// The whole source text that byte offsets point into.
     pub text: &'a str,
 }
 
@@ -57,6 +69,7 @@ impl Locator<'_> {
         (line, column)
     }
 
+    /// A diagnostic about the text at byte range `span`, placed at the start of the span.
     pub fn at(
         &self,
         severity: Severity,

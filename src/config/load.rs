@@ -12,8 +12,11 @@ pub const DEMO_CONFIG: &str = include_str!("../../assets/demo/demo.toml");
 /// Where the config comes from, and so how it is watched.
 #[derive(Clone, Debug)]
 pub enum ConfigOrigin {
+    /// The demo config built into the binary ([`DEMO_CONFIG`]); never changes.
     Embedded,
+    /// A local file, watched for changes.
     File(PathBuf),
+    /// A URL, fetched again every poll interval.
     Remote(RemoteConfig),
 }
 
@@ -31,14 +34,24 @@ impl ConfigOrigin {
 /// Why no config could be had at start.
 #[derive(Debug, Error)]
 pub enum LoadError {
+    /// The config file could not be read.
     #[error("cannot read config {path}: {source}; check the path and its permissions")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The file, as given (without any `file://`).
+        path: PathBuf,
+        /// Why the read failed.
+        source: std::io::Error,
+    },
+    /// The file was read but has errors (printed before this); the file or URL named.
     #[error("{0} has errors (above); fix them and start again")]
     Invalid(String),
+    /// The URL gave no valid config and there is no valid last good copy; the URL named.
     #[error("no usable config from {0} and no last good copy; check the URL and the network")]
     NoRemote(String),
+    /// The demo config built into the binary is invalid: a build defect, not the operator's.
     #[error("the embedded demo config is invalid (a build defect)")]
     Embedded,
+    /// The runtime that fetches a remote config at start could not be built.
     #[error("cannot start the config fetcher: {0}")]
     Runtime(#[from] std::io::Error),
 }

@@ -5,6 +5,8 @@
 //! The raw, spanned model stays private to this module: nothing else parses
 //! a config string again.
 
+#![deny(missing_docs)]
+
 mod convert;
 mod diagnostic;
 mod items;
@@ -35,7 +37,9 @@ use crate::feed::Feed;
 /// and every error and warning found.
 #[derive(Debug)]
 pub struct Checked {
+    /// The typed settings; `None` when any diagnostic is an error, so the file is refused whole.
     pub settings: Option<Settings>,
+    /// Every error and warning, ordered by line and column.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -16,13 +16,18 @@ use tokio::sync::{mpsc, watch};
 /// Where a remote config comes from and where its last good copy goes.
 #[derive(Clone, Debug)]
 pub struct RemoteConfig {
+    /// The `http://` or `https://` address the config is fetched from; messages about it name this.
     pub url: String,
     /// A local file whose `[screen]` keys replace the remote ones.
     pub local: Option<PathBuf>,
     /// The last good copy of the remote text.
     pub cache_path: PathBuf,
+    /// How long to wait between two fetches while all is well; the `[feed]` poll interval once a
+    /// config is had.
     pub interval: Duration,
+    /// The longest wait between retries after failures.
     pub backoff_max: Duration,
+    /// The fetcher's options: timeouts, the screen id in the User-Agent, an extra CA.
     pub http: HttpOptions,
 }
 

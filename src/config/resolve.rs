@@ -9,8 +9,11 @@ use crate::feed::Feed;
 /// What an item shows in a given feed: indices into its boards, lists or notices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolved {
+    /// Indices into the feed's `boards`, in document order.
     Boards(Vec<usize>),
+    /// Indices into the feed's `lists`, in document order.
     Lists(Vec<usize>),
+    /// Indices into the feed's `notices`, in document order.
     Notices(Vec<usize>),
 }
 

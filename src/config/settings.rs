@@ -13,10 +13,15 @@ use std::time::Duration;
 /// A whole config, ready to use.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
+    /// The `[screen]` section: the panel, its zone and its hours.
     pub screen: ScreenSettings,
+    /// The `[feed]` section: where the data comes from and how often.
     pub feed: FeedSettings,
+    /// The `[theme]` section: extra fonts, and whether the system's may fill in.
     pub theme: ThemeSettings,
+    /// The `[status]` section: the status server and the proof-of-play log.
     pub status: StatusSettings,
+    /// The `[[playlist]]` items, in the order they play; empty plays only the idle slide.
     pub playlist: Vec<Item>,
     /// SHA-256 of the source text (for a remote config with a local
     /// override, of both texts), as proof of play records it.
@@ -28,6 +33,7 @@ pub struct Settings {
 pub enum ScreenSize {
     /// The monitor's own size (a window only; offscreen needs a number).
     Monitor,
+    /// A `WIDTHxHEIGHT` size, in the panel's own pixels (before rotation).
     Fixed(PanelSize),
 }
 
@@ -52,10 +58,14 @@ impl ScreenSize {
 /// How the panel is mounted, in quarter turns.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Rotation {
+    /// Mounted as built: no rotation (0°).
     #[default]
     None,
+    /// Turned a quarter turn clockwise (90°); the layout's sides are swapped.
     Quarter,
+    /// Turned half a turn (180°): upside down.
     Half,
+    /// Turned three quarters clockwise (270°); the layout's sides are swapped.
     ThreeQuarters,
 }
 
@@ -92,9 +102,12 @@ impl Rotation {
 pub struct ScreenSettings {
     /// Shown in the User-Agent and the status.
     pub id: String,
+    /// How big the panel is, in its own pixels (before rotation).
     pub size: ScreenSize,
     /// The monitor to fill, by the name the system gives it; `None`: the primary.
     pub monitor: Option<String>,
+    /// How the panel is mounted; the picture is laid out for the turned panel and drawn rotated to
+    /// read upright.
     pub rotation: Rotation,
     /// Safe margin in pixels; `None`: derived from the screen.
     pub margin: Option<u32>,
@@ -115,6 +128,7 @@ pub struct ScreenSettings {
 pub struct FeedSettings {
     /// `http(s)://…`, `file://…` or a path; `None`: the embedded demo feed.
     pub url: Option<String>,
+    /// The time between two polls while all is well (spread ± 10 %).
     pub poll_interval: Duration,
     /// For one whole request.
     pub timeout: Duration,
@@ -122,6 +136,8 @@ pub struct FeedSettings {
     pub backoff_max: Duration,
     /// Data older than this is marked as not updated; `None`: never.
     pub stale_after: Option<chrono::Duration>,
+    /// The folder of the last good cache; `None`: the default one (see
+    /// [`crate::source::cache_dir`]).
     pub cache_dir: Option<PathBuf>,
     /// An extra CA certificate (PEM) for the feed's HTTPS.
     pub ca_file: Option<PathBuf>,
@@ -159,9 +175,12 @@ pub struct StatusSettings {
 /// How one page replaces the one before.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum TransitionKind {
+    /// The new page replaces the old one at once; the duration is not used.
     Cut,
+    /// The old page fades into the new one.
     #[default]
     Fade,
+    /// The new page pushes in from the right while the old one leaves to the left (eased).
     Slide,
 }
 
@@ -183,15 +202,20 @@ impl TransitionKind {
 /// An item's transition: kind and length.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Transition {
+    /// How the two pages are combined while the transition runs.
     pub kind: TransitionKind,
+    /// How long the transition runs, from the start of the new page.
     pub duration: Duration,
 }
 
 /// What an item shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
+    /// One board, by its id in the feed.
     Board(String),
+    /// One list, by its id in the feed.
     List(String),
+    /// One notice, by its id in the feed.
     Notice(String),
     /// Content chosen by kind, surviving a new month's ids.
     Select(Selector),
@@ -217,19 +241,22 @@ pub struct Window {
     pub days: Weekdays,
     /// Times of the day (past midnight when `until` is before `from`).
     pub hours: DailySpan,
-    /// Dates, inclusive.
+    /// The first date the window is open (inclusive); `None`: no start.
     pub start_date: Option<NaiveDate>,
+    /// The last date the window is open (inclusive); `None`: no end.
     pub end_date: Option<NaiveDate>,
 }
 
 /// One playlist item.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
+    /// What the item shows: one board, list or notice by id, or content chosen by kind.
     pub content: Content,
     /// How long each page stays (at least one second in the schedule).
     pub duration: Duration,
     /// Table rows per page; `None`: as many as fit.
     pub rows: Option<usize>,
+    /// How each page of the item replaces the one before.
     pub transition: Transition,
     /// When the item may play; always when empty.
     pub windows: Vec<Window>,

@@ -43,7 +43,9 @@ impl std::fmt::Display for MinuteOfDay {
 /// A daily span `[from, until)`; when `until` is before `from` it runs past midnight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DailySpan {
+    /// The first minute inside the span.
     pub from: MinuteOfDay,
+    /// The first minute after the span (exclusive); `24:00` for the end of the day.
     pub until: MinuteOfDay,
 }
 

@@ -7,10 +7,13 @@ use std::collections::BTreeMap;
 /// the number of times it occurs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Uncovered {
+    /// Each uncovered character with the JSON path of its first use and the number of times it
+    /// occurs.
     pub chars: BTreeMap<char, (String, usize)>,
 }
 
 impl Uncovered {
+    /// Whether every character the screen shows is covered.
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
     }

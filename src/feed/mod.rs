@@ -5,6 +5,8 @@
 //! of what was dropped or cleaned, or refuses the whole document with a
 //! [`Refusal`]. Nothing the service sends can panic the client.
 
+#![deny(missing_docs)]
+
 mod clean;
 mod coverage;
 mod model;

@@ -2,6 +2,8 @@
 //! the theme and the time to a [`Scene`]. It measures text with cosmic-text on
 //! the CPU and never touches the GPU.
 
+#![deny(missing_docs)]
+
 mod board;
 mod chrome;
 mod idle;
@@ -30,8 +32,11 @@ use painter::Painter;
 
 /// Everything a page's layout depends on besides the page itself.
 pub struct Context<'a> {
+    /// The data the page belongs to (its boards, lists and notices by index).
     pub feed: &'a Feed,
+    /// The screen being laid out for: its size, shape, margin and minimum text.
     pub profile: &'a ScreenProfile,
+    /// The colours.
     pub theme: &'a Theme,
     /// The instant shown, for notices' windows and staleness.
     pub now: DateTime<FixedOffset>,

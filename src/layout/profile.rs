@@ -7,16 +7,21 @@ pub use crate::panel::{MAX_SIDE, MIN_HEIGHT, MIN_WIDTH};
 /// How a screen is used: a monitor either way up, or a wide, low LED strip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
+    /// At least as wide as tall, but less than three times as wide: a monitor the usual way up.
     Landscape,
+    /// Taller than wide: a monitor turned on its side.
     Portrait,
     /// Three or more times wider than tall: one entry per page, in large type.
     Strip,
 }
 
+/// Why a screen size cannot be laid out for.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum ProfileError {
+    /// Width and height (in pixels) outside the supported range.
     #[error("screen size {0}x{1} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}")]
     OutOfRange(u32, u32),
+    /// The text given is not `WIDTHxHEIGHT`.
     #[error("screen size {0:?} is not WIDTHxHEIGHT (e.g. 1920x1080)")]
     Syntax(String),
 }
@@ -24,8 +29,11 @@ pub enum ProfileError {
 /// A screen's size and the layout rules that follow from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScreenProfile {
+    /// The width in pixels, as laid out (after any rotation), [`MIN_WIDTH`] to [`MAX_SIDE`].
     pub width: u32,
+    /// The height in pixels, as laid out (after any rotation), [`MIN_HEIGHT`] to [`MAX_SIDE`].
     pub height: u32,
+    /// Landscape, portrait or strip, from the ratio of width to height.
     pub shape: Shape,
     /// Safe margin on every side, in pixels.
     pub margin: f32,
@@ -74,18 +82,29 @@ impl ScreenProfile {
 /// Heights and text sizes of a slide's parts, in pixels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metrics {
+    /// The header's height below the top margin, the rule under it included.
     pub header_h: f32,
+    /// The text size of the slide title in the header.
     pub title_size: f32,
+    /// The text size of the subtitle (period and group; on a strip, the page marker too).
     pub subtitle_size: f32,
+    /// The footer's height above the bottom margin.
     pub footer_h: f32,
+    /// The text size of the footer: issuer, update time and page marker.
     pub footer_size: f32,
+    /// The height of a table's column-heading row; 0 on a strip, which has none.
     pub head_h: f32,
+    /// The text size of the column headings; 0 on a strip.
     pub head_size: f32,
+    /// The height of one table row; on a strip, the whole body (one entry per page).
     pub row_h: f32,
+    /// The text size of a table row.
     pub row_size: f32,
 }
 
 impl Metrics {
+    /// The metrics for screen `p`: proportional to its short side (to its height on a strip), never
+    /// below its minimum text size.
     pub fn for_profile(p: &ScreenProfile) -> Metrics {
         let at_least = |v: f32| v.max(p.min_text).round();
         match p.shape {

@@ -8,28 +8,41 @@ use crate::scene::Rgba;
 /// The colours of one look.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Palette {
+    /// Behind everything the other colours do not cover.
     pub background: Rgba,
+    /// The header band.
     pub header: Rgba,
+    /// The slide title.
     pub title: Rgba,
+    /// Body text (names, scores).
     pub text: Rgba,
+    /// Secondary text: subtitle, column headings, a village's township, an unchanged rank.
     pub muted: Rgba,
+    /// Every other table row, for reading across.
     pub stripe: Rgba,
+    /// The rule under the header.
     pub rule: Rgba,
+    /// The footer band.
     pub footer: Rgba,
 }
 
 /// Badge colours: background and text.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Badge {
+    /// The badge's background.
     pub fill: Rgba,
+    /// The badge's text.
     pub text: Rgba,
 }
 
 /// All colours the layout uses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theme {
+    /// Boards, notices and the idle slide.
     pub normal: Palette,
+    /// Red lists (红榜): red and gold.
     pub red: Palette,
+    /// Black lists (黑榜): charcoal and white.
     pub black: Palette,
     /// A rising rank (red by Chinese convention).
     pub up: Rgba,

@@ -12,6 +12,8 @@
 //!   boundary, so a list that grows a page never cuts a cycle short;
 //! - a new screen size at once (the old layout no longer fits).
 
+#![deny(missing_docs)]
+
 mod burnin;
 mod pages;
 mod view;
@@ -76,6 +78,8 @@ impl Mark {
     }
 }
 
+/// The screen's state: the config and data on show, any new ones waiting for their boundary, and
+/// the fonts, theme and layout profile that scenes are made with.
 pub struct Player {
     fonts: Fonts,
     theme: Theme,
@@ -141,14 +145,18 @@ impl Player {
         &self.show.settings
     }
 
+    /// The data on show (not new data still waiting for its boundary).
     pub fn feed(&self) -> &Feed {
         &self.show.feed
     }
 
+    /// The layout profile of the panel: its size as laid out (after rotation), margin and minimum
+    /// text.
     pub fn profile(&self) -> &ScreenProfile {
         &self.profile
     }
 
+    /// The panel's own size in pixels, (width, height), before rotation.
     pub fn physical(&self) -> (u32, u32) {
         self.physical
     }
@@ -168,6 +176,7 @@ impl Player {
         self.fonts.covers(c)
     }
 
+    /// The fonts, for the renderer to shape and draw the scene's text with.
     pub fn fonts_mut(&mut self) -> &mut Fonts {
         &mut self.fonts
     }

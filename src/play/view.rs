@@ -14,13 +14,19 @@ pub enum Still {
     /// Outside the display hours.
     Black,
     /// The idle slide, with the clock at this minute (seconds since the epoch / 60).
-    Idle { minute: i64 },
+    Idle {
+        /// The minute the clock shows, counted in whole minutes since the Unix epoch.
+        minute: i64,
+    },
     /// A page of a playlist item.
     Page {
         /// Which config and data (a counter that grows with every change).
         show: u64,
+        /// Index of the playlist item.
         item: usize,
+        /// Which slide, and which of its entries, the page shows.
         page: PageRef,
+        /// Whether the data is past its stale limit, so the page carries the stale marker.
         stale: bool,
         /// How far a marquee has moved, in whole pixels; 0 for still pages.
         scroll_px: i64,
@@ -39,8 +45,11 @@ impl Still {
 /// How two stills are combined.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Blend {
+    /// The new picture replaces the old one at once.
     Cut,
+    /// The old picture fades into the new one.
     Fade,
+    /// The new picture pushes in from the right while the old one leaves to the left.
     Slide,
 }
 
@@ -57,9 +66,11 @@ impl From<TransitionKind> for Blend {
 /// Everything that decides the pixels of one frame.
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
+    /// The picture shown, or being moved to while a transition runs.
     pub still: Still,
     /// The picture being left while a transition runs.
     pub previous: Option<Still>,
+    /// How `previous` and `still` are combined; [`Blend::Cut`] when no transition runs.
     pub blend: Blend,
     /// 0 to 1 through the transition (already eased for a slide); 1 when none runs.
     pub progress: f32,

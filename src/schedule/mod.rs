@@ -13,6 +13,8 @@
 //! where the cycle is. (A client that receives new data mid-cycle keeps the
 //! cycle it is in and applies the new data from the next boundary.)
 
+#![deny(missing_docs)]
+
 mod window;
 
 pub use window::{item_is_open, window_contains};
@@ -27,6 +29,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, TimeZone};
 pub struct Slot {
     /// Index of the playlist item.
     pub item: usize,
+    /// Which slide, and which of its entries, the page shows.
     pub page: PageRef,
     /// How long the page stays, in milliseconds.
     pub millis: i64,
@@ -43,9 +46,15 @@ pub enum Frame {
     Idle,
     /// A page, since `started`, until `ends`.
     Page {
+        /// The page on screen and how long it stays.
         slot: Slot,
+        /// When the page came on screen (in the screen's zone).
         started: DateTime<FixedOffset>,
+        /// When the next page of the cycle (or of the next cycle) takes over: `started` plus the
+        /// slot's time.
         ends: DateTime<FixedOffset>,
+        /// When the cycle this page belongs to began; new data that changes the pages waits for the
+        /// next such boundary.
         cycle_start: DateTime<FixedOffset>,
     },
 }
@@ -53,6 +62,7 @@ pub enum Frame {
 /// A page of an item with, for a marquee, how long it takes to pass.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Planned {
+    /// Which slide, and which of its entries, the page shows.
     pub page: PageRef,
     /// For a marquee page, the time its line takes to pass once.
     pub marquee_millis: Option<i64>,
@@ -212,6 +222,8 @@ pub struct CycleMemo {
 type Cycle = (DateTime<FixedOffset>, DateTime<FixedOffset>, Vec<Slot>);
 
 impl CycleMemo {
+    /// Forgets the cycle held, so the next question walks the day from midnight again; call it when
+    /// the config or data change.
     pub fn clear(&self) {
         self.cycle.replace(None);
     }

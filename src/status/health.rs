@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 pub const LOOP_LIMIT: Duration = Duration::seconds(15);
 
 /// `Ok` when the screen thread found the screen up to date within
-/// [`LOOP_LIMIT`] and the data is within the staleness limit (or the display
+/// `LOOP_LIMIT` (15 s) and the data is within the staleness limit (or the display
 /// is off by schedule); otherwise the reason, for the 503 body.
 pub fn health(s: &ScreenStatus, now: DateTime<Utc>) -> Result<(), String> {
     let Some(in_sync) = s.in_sync_at else {
