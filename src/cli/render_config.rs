@@ -21,6 +21,7 @@ pub struct ConfigRender {
 
 /// Renders the frame at `--at` (or every page of its cycle); the files written.
 pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
+    let started = std::time::Instant::now();
     let text = std::fs::read_to_string(&opts.config)
         .with_context(|| format!("cannot read config {}", opts.config.display()))?;
     let probe = config::parse("", &text, None).settings;
@@ -41,7 +42,9 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     };
     let settings = overrides.apply(settings).map_err(anyhow::Error::msg)?;
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "config and feed read");
     let mut stage = Stage::new(settings, loaded.feed)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "stage ready");
     std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create {}", opts.out.display()))?;
     if opts.all {
         let named = |n: usize, slot: &crate::schedule::Slot| {
@@ -51,9 +54,11 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
         return stage.render_pages(&slots, now, &opts.out, named);
     }
     let image = stage.frame_image(now)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "frame read back");
     let path = opts
         .out
         .join(format!("frame-{}.png", now.format("%Y%m%dT%H%M%S%.3f%z")));
     super::stage::save(&image, &path)?;
+    tracing::debug!(elapsed = ?started.elapsed(), "PNG written");
     Ok(vec![path])
 }

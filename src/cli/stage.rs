@@ -23,7 +23,9 @@ pub struct Stage {
 impl Stage {
     /// A stage for `settings` over `feed`, at the settings' size.
     pub fn new(settings: Settings, feed: Feed) -> anyhow::Result<Self> {
+        let started = std::time::Instant::now();
         let fonts = Fonts::load(&font_options(&settings.theme))?;
+        tracing::debug!(elapsed = ?started.elapsed(), "fonts loaded");
         Stage::with_fonts(settings, feed, fonts)
     }
 
@@ -32,7 +34,9 @@ impl Stage {
         let Some(size) = settings.screen.size.fixed() else {
             bail!("the config says size = \"monitor\"; give --size WIDTHxHEIGHT to render without a monitor")
         };
+        let started = std::time::Instant::now();
         let player = Player::new(fonts, settings, feed, size.pair())?;
+        tracing::debug!(elapsed = ?started.elapsed(), "page table made");
         let screen = OffscreenScreen::new(size.pair())?;
         tracing::info!(adapter = %screen.gpu.describe(), "rendering");
         Ok(Stage { player, screen })

@@ -35,7 +35,7 @@ pub struct RunOptions {
     /// Config file or URL (http, https); the embedded demo config when absent.
     #[arg(long)]
     pub config: Option<String>,
-    /// With a config URL: a local file whose [screen] keys replace the remote ones.
+    /// With a config URL: a local file whose `[screen]` keys replace the remote ones.
     #[arg(long, value_name = "FILE")]
     pub screen_config: Option<PathBuf>,
     /// Feed URL or file; overrides the config's feed URL.
@@ -50,7 +50,7 @@ pub struct RunOptions {
     /// Folder for the last good copies of the feed and a remote config.
     #[arg(long)]
     pub cache_dir: Option<PathBuf>,
-    /// Status server address (HOST:PORT or `off`); overrides [status] addr.
+    /// Status server address (HOST:PORT or `off`); overrides `[status] addr`.
     #[arg(long, value_parser = config::parse_status_addr)]
     pub status_addr: Option<Option<std::net::SocketAddr>>,
 }

@@ -17,6 +17,11 @@ pub fn paint(
     now: DateTime<FixedOffset>,
     target: (&wgpu::TextureView, Option<&wgpu::Texture>),
 ) -> Result<(), RenderError> {
+    if let Some(texture) = target.1 {
+        if paint_marquee(frames, gpu, player, view, now, texture)? {
+            return Ok(());
+        }
+    }
     let to = view.still.key();
     let from = view.previous.as_ref().map(|p| p.key());
     if let (Some(previous), Some(key)) = (&view.previous, from) {
@@ -42,6 +47,36 @@ pub fn paint(
     }
     frames.compose(gpu, to, from, &composition(view), target);
     Ok(())
+}
+
+/// A marquee frame with nothing else moving, as two copies: the page from
+/// its layer and the moving line from its strip (both made on the first
+/// such frame). False when the frame is not one (a transition, a shift or a
+/// rotation runs, or the texture takes no copies): it is then drawn in full.
+fn paint_marquee(
+    frames: &mut FrameRenderer,
+    gpu: &Gpu,
+    player: &mut Player,
+    view: &View,
+    now: DateTime<FixedOffset>,
+    texture: &wgpu::Texture,
+) -> Result<bool, RenderError> {
+    let (Some(family), Still::Page { scroll_px, .. }) = (marquee_family(&view.still), &view.still) else {
+        return Ok(false);
+    };
+    if view.previous.is_some() || view.shift != (0, 0) || view.rotation != 0 {
+        return Ok(false);
+    }
+    if !frames.holds_marquee(family) {
+        let scene = player.scene(&view.still, now);
+        let Some(band) = moving_band(&scene) else {
+            return Ok(false);
+        };
+        if !frames.fill_marquee(gpu, player.fonts_mut(), (family, *scroll_px), &scene, band)? {
+            return Ok(false);
+        }
+    }
+    Ok(frames.compose_marquee(gpu, family, *scroll_px, texture))
 }
 
 /// For a marquee frame, the key of its picture without the scroll offset:
@@ -93,9 +128,12 @@ pub struct OffscreenScreen {
 
 impl OffscreenScreen {
     pub fn new(physical: (u32, u32)) -> Result<Self, crate::render::GpuError> {
+        let started = std::time::Instant::now();
         let gpu = Gpu::offscreen()?;
+        let device_ready = started.elapsed();
         let frames = FrameRenderer::new(&gpu, RAW_FORMAT);
         let target = OffscreenTarget::new(&gpu, physical.0, physical.1);
+        tracing::debug!(?device_ready, pipelines = ?(started.elapsed() - device_ready), "offscreen screen ready");
         Ok(OffscreenScreen { gpu, frames, target })
     }
 

@@ -5,8 +5,9 @@
 //! costs nothing because nothing is drawn.
 
 use super::compose::{Composition, Compositor};
+use super::marquee::MarqueeStrip;
 use super::{Gpu, OffscreenTarget, RenderError, Renderer};
-use crate::scene::Scene;
+use crate::scene::{Rect, Rgba, Scene};
 use crate::text::Fonts;
 
 struct Layer {
@@ -27,6 +28,8 @@ pub struct FrameRenderer {
     layer_format: wgpu::TextureFormat,
     layers: Vec<Layer>,
     fills: u64,
+    /// The moving line of the marquee on show, rasterised once.
+    marquee: Option<MarqueeStrip>,
 }
 
 impl FrameRenderer {
@@ -41,6 +44,7 @@ impl FrameRenderer {
             layer_format,
             layers: Vec::new(),
             fills: 0,
+            marquee: None,
         }
     }
 
@@ -126,6 +130,79 @@ impl FrameRenderer {
     /// Forgets every layer (after a resize or a new device).
     pub fn clear(&mut self) {
         self.layers.clear();
+        self.marquee = None;
+    }
+
+    /// Whether the marquee `family` is ready to be composed at any offset:
+    /// the page without its moving line in a layer, and the line's strip.
+    pub fn holds_marquee(&self, family: u64) -> bool {
+        self.marquee.as_ref().is_some_and(|m| m.family == family) && self.holds(family)
+    }
+
+    /// Prepares the marquee `family` from `scene`, a frame `scroll_px` into
+    /// its travel whose moving line lies in `band`: the page without the line
+    /// into a layer under `family`, and the line into its strip. False when
+    /// the scene has no moving line.
+    pub fn fill_marquee(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        (family, scroll_px): (u64, i64),
+        scene: &Scene,
+        band: Rect,
+    ) -> Result<bool, RenderError> {
+        let Some(index) = scene.texts.iter().position(|t| t.shift_x != 0.0) else {
+            return Ok(false);
+        };
+        self.marquee = None;
+        if !self.holds(family) {
+            let mut base = scene.clone();
+            base.texts.remove(index);
+            self.fill(gpu, fonts, family, None, &base)?;
+        }
+        let run = &scene.texts[index];
+        let strip = MarqueeStrip::build(
+            gpu,
+            &mut self.renderer,
+            fonts,
+            (family, scroll_px),
+            (run, band),
+            background_under(scene, band),
+            self.layer_format,
+        )?;
+        self.marquee = Some(strip);
+        Ok(true)
+    }
+
+    /// A marquee frame into `texture`: the page copied from its layer, then
+    /// the strip at `scroll_px`. False when the marquee is not ready or the
+    /// texture takes no copies (the caller then draws the frame in full).
+    pub fn compose_marquee(&self, gpu: &Gpu, family: u64, scroll_px: i64, texture: &wgpu::Texture) -> bool {
+        let (Some(strip), Some(base)) = (&self.marquee, self.layer(family)) else {
+            return false;
+        };
+        let plain = Composition {
+            blend: 0,
+            progress: 1.0,
+            shift: (0, 0),
+            rotation: 0,
+        };
+        if strip.family != family || !self.can_copy(base, texture, &plain) {
+            return false;
+        }
+        let mut encoder = gpu
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("rankwall marquee"),
+            });
+        encoder.copy_texture_to_texture(
+            base.texture.as_image_copy(),
+            texture.as_image_copy(),
+            texture.size(),
+        );
+        strip.copy_onto(&mut encoder, texture, scroll_px);
+        gpu.queue.submit(Some(encoder.finish()));
+        true
     }
 
     fn layer(&self, key: u64) -> Option<&OffscreenTarget> {
@@ -187,4 +264,16 @@ impl FrameRenderer {
             && texture.format().add_srgb_suffix() == self.layer_format
             && texture.usage().contains(wgpu::TextureUsages::COPY_DST)
     }
+}
+
+/// The colour painted last under the centre of `band`: the background the
+/// moving line is drawn over.
+fn background_under(scene: &Scene, band: Rect) -> Rgba {
+    let (cx, cy) = (band.x + band.w / 2.0, band.y + band.h / 2.0);
+    scene
+        .quads
+        .iter()
+        .rev()
+        .find(|q| cx >= q.rect.x && cx < q.rect.right() && cy >= q.rect.y && cy < q.rect.bottom())
+        .map_or(scene.background, |q| q.color)
 }

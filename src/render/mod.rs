@@ -9,6 +9,7 @@
 mod compose;
 mod frame;
 mod gpu;
+mod marquee;
 mod quad;
 mod readback;
 mod scene_image;
