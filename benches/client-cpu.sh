@@ -11,7 +11,7 @@ SECONDS_TO_MEASURE="${1:-60}"
 BIN="${RANKWALL_BIN:-target/release/rankwall}"
 WORK="$(mktemp -d /tmp/rankwall-bench.XXXXXX)"
 export XDG_RUNTIME_DIR="$WORK/xdg"; mkdir -m 0700 "$XDG_RUNTIME_DIR"
-DISPLAY_NUM=97
+DISPLAY_NUM=${DISPLAY_NUM:-97}
 Xvfb ":$DISPLAY_NUM" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB=$!
 trap 'kill $XVFB 2>/dev/null; rm -rf "$WORK"' EXIT

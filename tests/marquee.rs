@@ -50,8 +50,9 @@ fn marquee_frames_from_the_strip_equal_full_redraws() {
         let mut player = Player::new(Fonts::bundled(), settings(size), feed.clone(), physical).unwrap();
         let start = page_start(&player, common::golden_instant());
         let mut previous = None;
-        // Into the page, across tile and body edges, near its end.
-        for millis in [40, 1_000, 2_500, 9_700, 31_000] {
+        // Into the page, across the body edges and a tile edge (4,096 px at
+        // 19 s), far along.
+        for millis in [40, 1_000, 2_500, 9_700, 19_000, 31_000] {
             let t = start + Duration::milliseconds(millis);
             let view = player.view_at(t);
             let Still::Page { scroll_px, .. } = view.still else {
@@ -73,5 +74,5 @@ fn marquee_frames_from_the_strip_equal_full_redraws() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 10);
+    assert_eq!(compared, 12);
 }

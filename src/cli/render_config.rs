@@ -42,9 +42,9 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     };
     let settings = overrides.apply(settings).map_err(anyhow::Error::msg)?;
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "config and feed read");
+    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "config and feed read");
     let mut stage = Stage::new(settings, loaded.feed)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "stage ready");
+    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "stage ready");
     std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create {}", opts.out.display()))?;
     if opts.all {
         let named = |n: usize, slot: &crate::schedule::Slot| {
@@ -54,11 +54,16 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
         return stage.render_pages(&slots, now, &opts.out, named);
     }
     let image = stage.frame_image(now)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "frame read back");
+    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "frame read back");
     let path = opts
         .out
         .join(format!("frame-{}.png", now.format("%Y%m%dT%H%M%S%.3f%z")));
     super::stage::save(&image, &path)?;
-    tracing::debug!(elapsed = ?started.elapsed(), "PNG written");
+    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "PNG written");
     Ok(vec![path])
+}
+
+/// The resident memory now, in MiB (for the start-up figures in debug logs).
+fn rss_mib() -> u64 {
+    crate::status::rss_bytes().unwrap_or(0) >> 20
 }

@@ -25,7 +25,7 @@ impl Stage {
     pub fn new(settings: Settings, feed: Feed) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
         let fonts = Fonts::load(&font_options(&settings.theme))?;
-        tracing::debug!(elapsed = ?started.elapsed(), "fonts loaded");
+        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = crate::status::rss_bytes().unwrap_or(0) >> 20, "fonts loaded");
         Stage::with_fonts(settings, feed, fonts)
     }
 
@@ -36,7 +36,7 @@ impl Stage {
         };
         let started = std::time::Instant::now();
         let player = Player::new(fonts, settings, feed, size.pair())?;
-        tracing::debug!(elapsed = ?started.elapsed(), "page table made");
+        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = crate::status::rss_bytes().unwrap_or(0) >> 20, "page table made");
         let screen = OffscreenScreen::new(size.pair())?;
         tracing::info!(adapter = %screen.gpu.describe(), "rendering");
         Ok(Stage { player, screen })
@@ -78,5 +78,6 @@ impl Stage {
 
 /// Writes a PNG, saying which file failed.
 pub(super) fn save(image: &RgbaImage, path: &Path) -> anyhow::Result<()> {
-    crate::png::save_png(image, path).with_context(|| format!("cannot write {}", path.display()))
+    crate::png::save_png_with(image, path, crate::png::Effort::Fast)
+        .with_context(|| format!("cannot write {}", path.display()))
 }

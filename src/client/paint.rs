@@ -76,7 +76,7 @@ fn paint_marquee(
             return Ok(false);
         }
     }
-    Ok(frames.compose_marquee(gpu, family, *scroll_px, texture))
+    frames.compose_marquee(gpu, player.fonts_mut(), (family, *scroll_px), texture)
 }
 
 /// For a marquee frame, the key of its picture without the scroll offset:

@@ -40,6 +40,8 @@ pub struct App {
     screen: Option<Screen>,
     /// `--size`: a plain window of this size instead of fullscreen.
     size: Option<(u32, u32)>,
+    /// When the last frame's drawing started: frames are paced from start
+    /// to start, so the time a present blocks is not added to the period.
     last_frame: Instant,
     frame_period: Duration,
     pub error: Option<anyhow::Error>,
@@ -126,6 +128,7 @@ impl App {
             self.driver.invalidate();
             return Ok(());
         }
+        self.last_frame = Instant::now();
         let now = self.driver.now();
         let view = self.driver.player_mut().view_at(now);
         let frame = match screen.surface.get_current_texture() {
@@ -172,7 +175,6 @@ impl App {
         if std::mem::take(&mut screen.reconfigure_later) {
             screen.configure();
         }
-        self.last_frame = Instant::now();
         self.driver.presented(view, now);
         self.driver.in_sync(now);
         Ok(())
@@ -268,8 +270,10 @@ impl ApplicationHandler<()> for App {
             return;
         };
         let now = self.driver.now();
-        // At most one frame per refresh period, even where Fifo does not throttle.
-        let earliest = self.last_frame + self.frame_period * 3 / 4;
+        // At most one frame per refresh period, even where Fifo does not
+        // throttle (Xvfb); a little less than the period, as the wake-up
+        // comes a fraction of a millisecond late.
+        let earliest = self.last_frame + self.frame_period * 15 / 16;
         self.answer_screenshots();
         let deadline = if self.driver.due(now).is_some() {
             if Instant::now() >= earliest {

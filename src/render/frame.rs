@@ -161,25 +161,33 @@ impl FrameRenderer {
             self.fill(gpu, fonts, family, None, &base)?;
         }
         let run = &scene.texts[index];
-        let strip = MarqueeStrip::build(
+        let strip = MarqueeStrip::new(
             gpu,
-            &mut self.renderer,
             fonts,
             (family, scroll_px),
             (run, band),
             background_under(scene, band),
             self.layer_format,
-        )?;
+        );
         self.marquee = Some(strip);
         Ok(true)
     }
 
     /// A marquee frame into `texture`: the page copied from its layer, then
-    /// the strip at `scroll_px`. False when the marquee is not ready or the
+    /// the strip at `scroll_px` (drawing the tiles that come into view). False when the marquee is not ready or the
     /// texture takes no copies (the caller then draws the frame in full).
-    pub fn compose_marquee(&self, gpu: &Gpu, family: u64, scroll_px: i64, texture: &wgpu::Texture) -> bool {
+    pub fn compose_marquee(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        (family, scroll_px): (u64, i64),
+        texture: &wgpu::Texture,
+    ) -> Result<bool, RenderError> {
+        if let Some(strip) = self.marquee.as_mut().filter(|m| m.family == family) {
+            strip.prepare(gpu, &mut self.renderer, fonts, scroll_px)?;
+        }
         let (Some(strip), Some(base)) = (&self.marquee, self.layer(family)) else {
-            return false;
+            return Ok(false);
         };
         let plain = Composition {
             blend: 0,
@@ -188,7 +196,7 @@ impl FrameRenderer {
             rotation: 0,
         };
         if strip.family != family || !self.can_copy(base, texture, &plain) {
-            return false;
+            return Ok(false);
         }
         let mut encoder = gpu
             .device
@@ -202,7 +210,7 @@ impl FrameRenderer {
         );
         strip.copy_onto(&mut encoder, texture, scroll_px);
         gpu.queue.submit(Some(encoder.finish()));
-        true
+        Ok(true)
     }
 
     fn layer(&self, key: u64) -> Option<&OffscreenTarget> {
