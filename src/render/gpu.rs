@@ -2,19 +2,26 @@
 
 use thiserror::Error;
 
+/// Why no device could be had.
 #[derive(Debug, Error)]
 pub enum GpuError {
+    /// No backend offered an adapter (no GPU and no software driver).
     #[error("no GPU adapter found ({0}); on a machine without a GPU install Mesa's software Vulkan driver (Debian: apt-get install mesa-vulkan-drivers)")]
     NoAdapter(String),
+    /// The adapter exists but refused the device (limits or features).
     #[error("the GPU adapter refused to create a device: {0}")]
     Device(String),
 }
 
 /// A wgpu device and queue with the adapter they came from.
 pub struct Gpu {
+    /// The instance the adapter came from (a window's surface needs it).
     pub instance: wgpu::Instance,
+    /// The adapter: its name and backend go into logs and the status.
     pub adapter: wgpu::Adapter,
+    /// The device every resource is made on.
     pub device: wgpu::Device,
+    /// The queue work is submitted to.
     pub queue: wgpu::Queue,
 }
 

@@ -6,6 +6,8 @@
 //! does all three into any texture view, and is what both the window and the
 //! PNG path call, so a PNG shows exactly what a screen shows.
 
+#![deny(missing_docs)]
+
 mod compose;
 mod frame;
 mod gpu;
@@ -25,10 +27,13 @@ use crate::scene::{Rect, Rgba, Scene};
 use crate::text::Fonts;
 use thiserror::Error;
 
+/// Why a scene could not be drawn.
 #[derive(Debug, Error)]
 pub enum RenderError {
+    /// glyphon could not shape, rasterise or upload the text (atlas full).
     #[error("text preparation failed: {0}")]
     Text(#[from] glyphon::PrepareError),
+    /// glyphon could not record the prepared text into the pass.
     #[error("text rendering failed: {0}")]
     TextRender(#[from] glyphon::RenderError),
 }
@@ -42,6 +47,7 @@ pub struct Renderer {
 }
 
 impl Renderer {
+    /// The quad and text pipelines for views of `format`.
     pub fn new(gpu: &Gpu, format: wgpu::TextureFormat) -> Self {
         Renderer {
             quads: quad::QuadPipeline::new(&gpu.device, format),

@@ -7,23 +7,29 @@ use super::Gpu;
 use image::RgbaImage;
 use thiserror::Error;
 
+/// Why the pixels of a target could not be read.
 #[derive(Debug, Error)]
 pub enum ReadbackError {
+    /// The staging buffer could not be mapped (device lost or busy).
     #[error("mapping the readback buffer failed: {0}")]
     Map(String),
+    /// The bytes read do not make an image of the target's size.
     #[error("the read back pixels do not form a {0}x{1} image")]
     Size(u32, u32),
 }
 
 /// A texture to render into instead of a window.
 pub struct OffscreenTarget {
+    /// The texture itself (copies go to and from it).
     pub texture: wgpu::Texture,
     /// The sRGB view: scenes are drawn through it (blending in linear light).
     pub view: wgpu::TextureView,
     /// The same bytes without sRGB conversion: the compositor reads and writes
     /// through it, so copying and fading cost no conversion per pixel.
     pub raw_view: wgpu::TextureView,
+    /// The size in pixels.
     pub width: u32,
+    /// The height in pixels.
     pub height: u32,
 }
 
@@ -34,6 +40,7 @@ pub const RAW_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
 impl OffscreenTarget {
+    /// A target of [`OFFSCREEN_FORMAT`] (RGBA, sRGB).
     pub fn new(gpu: &Gpu, width: u32, height: u32) -> Self {
         Self::with_format(gpu, width, height, OFFSCREEN_FORMAT)
     }

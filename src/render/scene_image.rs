@@ -8,24 +8,30 @@ use crate::text::Fonts;
 use image::RgbaImage;
 use thiserror::Error;
 
+/// Why a scene could not be turned into an image.
 #[derive(Debug, Error)]
 pub enum ImageRendererError {
+    /// No device.
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// The scene could not be drawn.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The pixels could not be read back.
     #[error(transparent)]
     Readback(#[from] ReadbackError),
 }
 
 /// A GPU device, a renderer and an offscreen target that follows the scene's size.
 pub struct ImageRenderer {
+    /// The device scenes are drawn on.
     pub gpu: Gpu,
     renderer: Renderer,
     target: Option<OffscreenTarget>,
 }
 
 impl ImageRenderer {
+    /// An offscreen device and renderer (no target until the first scene).
     pub fn new() -> Result<Self, ImageRendererError> {
         let gpu = Gpu::offscreen()?;
         let renderer = Renderer::new(&gpu, OFFSCREEN_FORMAT);
