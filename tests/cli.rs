@@ -13,13 +13,6 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rankwall"))
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
@@ -42,7 +35,7 @@ fn mutated(change: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 #[test]
 fn check_accepts_the_example() {
-    let dir = temp_dir("accept");
+    let dir = common::temp_dir("accept");
     let path = write(&dir, "feed.json", rankwall::feed::DEMO_FEED.as_bytes());
     let (code, out) = check(&path);
     assert_eq!(code, 0, "{out}");
@@ -60,7 +53,7 @@ fn check_accepts_the_example() {
 
 #[test]
 fn check_refuses_each_contract_case_with_a_distinct_reason() {
-    let dir = temp_dir("refuse");
+    let dir = common::temp_dir("refuse");
     let mut big = rankwall::feed::DEMO_FEED.as_bytes().to_vec();
     big.resize(rankwall::feed::MAX_BODY_BYTES + 10, b' ');
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -125,7 +118,7 @@ fn check_refuses_each_contract_case_with_a_distinct_reason() {
 
 #[test]
 fn check_lists_dropped_cleaned_and_uncovered() {
-    let dir = temp_dir("findings");
+    let dir = common::temp_dir("findings");
     let body = mutated(|v| {
         v["boards"][0]["entries"][0]["rank"] = json!(0);
         v["lists"][0]["entries"][0]["name"] = json!("王\u{0007}\u{20000}华");
@@ -149,7 +142,7 @@ fn check_lists_dropped_cleaned_and_uncovered() {
 
 #[test]
 fn check_config_prints_the_cycle_what_the_feed_dropped_and_uncovered_characters() {
-    let dir = temp_dir("check-config");
+    let dir = common::temp_dir("check-config");
     let body = mutated(|v| {
         v["boards"][0]["entries"][0]["rank"] = json!(0);
         v["lists"][0]["entries"][0]["name"] = json!("王\u{20000}华");
@@ -221,7 +214,7 @@ fn render_writes_every_page_of_every_slide() {
     let mut fonts = rankwall::text::Fonts::bundled();
     let (parsed, _) = rankwall::feed::demo().unwrap();
     for size in ["1280x256", "1920x1080", "1080x1920"] {
-        let dir = temp_dir(&format!("render-{size}"));
+        let dir = common::temp_dir(&format!("render-{size}"));
         let out = bin()
             .args([
                 "render",
@@ -317,22 +310,13 @@ fn an_extra_font_file_that_is_missing_is_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/extra.ttf"));
 }
 
-/// A free port on 127.0.0.1 (bound, then released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[test]
 fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let cache = temp_dir("demo-cache");
-    let port = free_port();
+    let cache = common::temp_dir("demo-cache");
+    let port = common::free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut server = bin()
         .args(["demo-server", "--addr", &addr, "--change-every", "0"])
@@ -353,7 +337,7 @@ fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
             .output()
             .unwrap()
     };
-    let first_dir = temp_dir("demo-first");
+    let first_dir = common::temp_dir("demo-first");
     let first = render(&first_dir);
     assert!(
         first.status.success(),
@@ -362,7 +346,7 @@ fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
     );
     server.kill().unwrap();
     server.wait().unwrap();
-    let second_dir = temp_dir("demo-second");
+    let second_dir = common::temp_dir("demo-second");
     let second = render(&second_dir);
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(second.status.success(), "{stderr}");
@@ -373,7 +357,7 @@ fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
     let a = std::fs::read(first_dir.join("001-board-towns-2026-11-p1of7.png")).unwrap();
     let b = std::fs::read(second_dir.join("001-board-towns-2026-11-p1of7.png")).unwrap();
     assert_eq!(a, b, "the cached data renders the same page");
-    let empty_cache = temp_dir("demo-empty-cache");
+    let empty_cache = common::temp_dir("demo-empty-cache");
     let out = bin()
         .args(["render", "--feed", &url, "--cache-dir"])
         .arg(&empty_cache)
@@ -412,7 +396,7 @@ fn render_with_config_is_deterministic_and_shows_transitions() {
             .to_string();
         image::open(path).unwrap().to_rgba8()
     };
-    let (a, b) = (temp_dir("cfg-a"), temp_dir("cfg-b"));
+    let (a, b) = (common::temp_dir("cfg-a"), common::temp_dir("cfg-b"));
     // Saturday 10:00:00 starts page 7 of the village board (cycle of 164 s from midnight).
     let first = frame("2026-11-28T10:00:05+08:00", &a);
     let second = frame("2026-11-28T10:00:05+08:00", &b);
@@ -434,7 +418,7 @@ fn render_with_config_is_deterministic_and_shows_transitions() {
         night.pixels().all(|p| p.0 == [0, 0, 0, 255]),
         "outside display hours the frame is black"
     );
-    let all_dir = temp_dir("cfg-all");
+    let all_dir = common::temp_dir("cfg-all");
     let out = bin()
         .args([
             "render",

@@ -190,7 +190,10 @@ async fn next_event(
 fn the_proof_of_play_hash_is_the_sha256_of_the_source_text() {
     let text = "[screen]\nsize = \"1920x1080\"\n\n[[playlist]]\nselect = { list = \"red\" }\n";
     let settings = config::parse("t.toml", text, None).settings.unwrap();
-    assert_eq!(settings.source_sha256, rankwall::digest::sha256_hex(text.as_bytes()));
+    assert_eq!(
+        settings.source_sha256,
+        rankwall::digest::sha256_hex(text.as_bytes())
+    );
     // A comment changes the text, so the hash, though not the settings.
     let commented = format!("# edited\n{text}");
     let again = config::parse("t.toml", &commented, None).settings.unwrap();

@@ -24,21 +24,6 @@ fn now() -> DateTime<FixedOffset> {
     Utc::now().with_timezone(&rankwall::china_standard_time())
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 struct Client(Child);
 
 impl Drop for Client {
@@ -175,8 +160,8 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
             Reply::json(s.lock().unwrap().clone())
         }))
         .unwrap();
-    let dir = tempdir("status");
-    let port = free_port();
+    let dir = common::temp_dir("status");
+    let port = common::free_port();
     let log = dir.join("played.jsonl");
     let config = config_text(&server.url("/feed.json"), port, &log);
     let config_path = dir.join("rankwall.toml");
@@ -303,8 +288,8 @@ fn off_loopback_the_status_server_requires_a_token() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let dir = tempdir("token");
-    let port = free_port();
+    let dir = common::temp_dir("token");
+    let port = common::free_port();
     let open = "[[playlist]]\nselect = { list = \"red\" }\n";
     let no_token = dir.join("no-token.toml");
     std::fs::write(&no_token, format!("[status]\naddr = \"0.0.0.0:{port}\"\n{open}")).unwrap();
@@ -365,8 +350,8 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
         return;
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let dir = tempdir("remote");
-    let port = free_port();
+    let dir = common::temp_dir("remote");
+    let port = common::free_port();
     let remote = |duration: u32| {
         format!("[screen]\nid = \"remote-id\"\n[feed]\npoll_interval = 1\n[status]\naddr = \"127.0.0.1:{port}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = {duration}\n")
     };
@@ -444,8 +429,8 @@ fn a_local_config_file_is_reloaded_when_it_changes() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let dir = tempdir("reload");
-    let port = free_port();
+    let dir = common::temp_dir("reload");
+    let port = common::free_port();
     let text = |duration: &str| {
         format!("[status]\naddr = \"127.0.0.1:{port}\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
     };

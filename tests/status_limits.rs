@@ -33,21 +33,6 @@ const FD_HEADROOM: usize = 256;
 /// How long `/healthz` may take, flood or not.
 const HEALTHZ_LIMIT: Duration = Duration::from_secs(2);
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The headless client; killed when dropped. Keeps its folder for the log.
 struct Client {
     child: Child,
@@ -260,8 +245,8 @@ fn healthz_answers_while_two_thousand_idle_connections_are_open() {
         ours >= FLOOD as u64 + 100,
         "cannot raise our own fd limit: {ours}"
     );
-    let dir = tempdir("limits-flood");
-    let port = free_port();
+    let dir = common::temp_dir("limits-flood");
+    let port = common::free_port();
     let client = start_limited(&dir, port);
     wait_until_up(&client, port);
     assert_fd_limit(&client);
@@ -368,8 +353,8 @@ fn an_oversized_header_and_a_trickling_request_are_cut_off() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let dir = tempdir("limits-slow");
-    let port = free_port();
+    let dir = common::temp_dir("limits-slow");
+    let port = common::free_port();
     let client = start_limited(&dir, port);
     wait_until_up(&client, port);
 

@@ -221,7 +221,7 @@ fn the_window_plays_the_schedule_shows_new_data_goes_stale_and_exits_cleanly() {
             Reply::json(served.lock().unwrap().clone())
         }))
         .unwrap();
-    let dir = tempdir("window");
+    let dir = common::temp_dir("window");
     let config = config_text(&server.url("/feed.json"));
     let config_path = dir.join("rankwall.toml");
     std::fs::write(&config_path, &config).unwrap();
@@ -330,20 +330,13 @@ fn wait_for_match(display: &str, stage: &mut Stage, name: &str, want: impl Fn(&F
     false
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn with_no_arguments_the_demo_plays_full_screen_as_rendered() {
     if common::gpu_or_skip().is_none() {
         return;
     }
     let Some(x) = start_xvfb() else { return };
-    let dir = tempdir("demo");
+    let dir = common::temp_dir("demo");
     let runtime_dir = dir.join("xdg");
     std::fs::create_dir_all(&runtime_dir).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))

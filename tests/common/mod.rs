@@ -137,3 +137,21 @@ pub fn background_under(scene: &Scene, r: &Rect) -> rankwall::scene::Rgba {
         .find(|q| cx >= q.rect.x && cx < q.rect.right() && cy >= q.rect.y && cy < q.rect.bottom())
         .map_or(scene.background, |q| q.color)
 }
+
+/// A fresh folder for one test, named after it and this process.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A free port on 127.0.0.1 (bound, then released: another process could
+/// take it in between, which a test then reports as a bind failure).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
