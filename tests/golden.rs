@@ -37,6 +37,7 @@ fn example_pages_match_golden_images() {
     let mut fonts = Fonts::bundled();
     let feed = rankwall::feed::demo().unwrap().0;
     let mut failures = Vec::new();
+    let mut compared = 0;
     for size in SIZES {
         let profile = ScreenProfile::parse(size).unwrap();
         let dir = golden_dir(size);
@@ -63,6 +64,7 @@ fn example_pages_match_golden_images() {
                 .to_rgb8();
             let tolerance = Tolerance::default();
             let cmp = compare(&actual, &golden, &tolerance).unwrap();
+            compared += 1;
             if !cmp.passes(&tolerance) {
                 rankwall::png::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
                 rankwall::png::save_png(&cmp.diff, &dir.join(format!("{name}-diff.png"))).unwrap();
@@ -77,6 +79,13 @@ fn example_pages_match_golden_images() {
         failures.is_empty(),
         "golden mismatches (see -actual/-diff images):\n{}",
         failures.join("\n")
+    );
+    // A renamed page must not pass by comparing nothing; an update run
+    // rewrites instead of comparing, and says so by failing here too.
+    assert_eq!(
+        compared,
+        PAGES.len() * SIZES.len(),
+        "every golden page of every size was compared (RANKWALL_UPDATE_GOLDEN=1 rewrites them instead)"
     );
 }
 

@@ -305,7 +305,12 @@ fn random_feed() -> impl Strategy<Value = Feed> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    // 40 cases by default (each lays out a whole random feed); PROPTEST_CASES
+    // chooses another number, as proptest documents.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(40),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_feeds_fit_random_screens(feed in random_feed(), w in 320u32..4096, h in 128u32..4096) {

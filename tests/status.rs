@@ -14,7 +14,6 @@ use rankwall::demo::{Reply, TestServer};
 use rankwall::golden::{compare, half, Tolerance};
 use rankwall::schedule::Frame;
 use rankwall::status::PlayEntry;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 

@@ -14,7 +14,6 @@ use rankwall::cli::Stage;
 use rankwall::demo::{Reply, TestServer};
 use rankwall::golden::{compare, Tolerance};
 use rankwall::schedule::Frame;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
