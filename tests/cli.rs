@@ -441,3 +441,33 @@ fn render_with_config_is_deterministic_and_shows_transitions() {
         "1 + 1 + 9 + 3 + 2 pages"
     );
 }
+
+/// `run --status-addr` (HOST:PORT and `off`) parses and reaches the screen:
+/// it once panicked in the argument parser for any value.
+#[test]
+fn run_takes_a_status_address_or_off() {
+    let dir = common::temp_dir("status-addr");
+    for value in ["off", "127.0.0.1:1"] {
+        // An unknown config file stops `run` right after the arguments are
+        // parsed: status 2 with the file named, not a panic (101).
+        let out = bin()
+            .args([
+                "run",
+                "--headless",
+                "--size",
+                "1280x256",
+                "--status-addr",
+                value,
+                "--config",
+            ])
+            .arg(dir.join("missing.toml"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--status-addr {value}: {err}");
+        assert!(err.contains("missing.toml"), "--status-addr {value}: {err}");
+    }
+    let out = bin().args(["run", "--status-addr", "nine"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not HOST:PORT or `off`"), "{err}");
+}

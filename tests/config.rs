@@ -200,3 +200,46 @@ fn the_proof_of_play_hash_is_the_sha256_of_the_source_text() {
     assert_ne!(again.source_sha256, settings.source_sha256);
     assert_eq!(again.playlist, settings.playlist);
 }
+
+#[test]
+fn values_the_schedule_cannot_use_are_refused_where_they_stand() {
+    let refused = |text: &str| -> Vec<String> {
+        let checked = config::parse("t.toml", text, None);
+        assert!(checked.settings.is_none(), "{text} was accepted");
+        checked.diagnostics.iter().map(|d| d.to_string()).collect()
+    };
+    // A page of 10^13 s overflowed the schedule's date arithmetic (a panic).
+    let m = refused("[[playlist]]\nselect = { list = \"red\" }\nduration = 1e13\n");
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("t.toml:3:12: error: duration must be")),
+        "{m:#?}"
+    );
+    let m = refused(
+        "[[playlist]]\nselect = { list = \"red\" }\ntransition = { kind = \"fade\", duration = 9e15 }\n",
+    );
+    assert!(m.iter().any(|x| x.contains("transition duration")), "{m:#?}");
+    // A strip turned a quarter is 256 px wide: nothing lays out there.
+    let m = refused("[screen]\nsize = \"1280x256\"\nrotation = 90\n");
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("t.toml:3:12: error: turned a quarter")),
+        "{m:#?}"
+    );
+    let m = refused("[[playlist]]\nselect = { level = \"towns\" }\n");
+    assert!(m.iter().any(|x| x.contains("unknown level `towns`")), "{m:#?}");
+    // Page durations round to the millisecond, as before typed settings.
+    let ok = config::parse(
+        "t.toml",
+        "[[playlist]]\nselect = { list = \"red\" }\nduration = 10.0009\n",
+        None,
+    );
+    assert_eq!(ok.settings.unwrap().playlist[0].page_millis(), 10_001);
+    // A token's surrounding spaces are not part of it.
+    let ok = config::parse(
+        "t.toml",
+        "[status]\naddr = \"0.0.0.0:9470\"\ntoken = \" s3cret \"\n",
+        None,
+    );
+    assert_eq!(ok.settings.unwrap().status.token.as_deref(), Some("s3cret"));
+}

@@ -52,7 +52,7 @@ pub struct RunOptions {
     pub cache_dir: Option<PathBuf>,
     /// Status server address (HOST:PORT or `off`); overrides `[status] addr`.
     #[arg(long, value_parser = config::parse_status_addr)]
-    pub status_addr: Option<Option<std::net::SocketAddr>>,
+    pub status_addr: Option<config::StatusAddr>,
 }
 
 impl RunOptions {
@@ -61,7 +61,7 @@ impl RunOptions {
         Overrides {
             size: self.size,
             feed_url: self.feed.clone(),
-            status_addr: self.status_addr,
+            status_addr: self.status_addr.map(|a| a.0),
             cache_dir: self.cache_dir.clone(),
         }
     }

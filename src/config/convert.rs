@@ -74,6 +74,17 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         out.push(error(loc, s.rotation.span(), message, "use 0, 90, 180 or 270"));
         Rotation::None
     });
+    if let (Some(panel), true) = (size.fixed(), rotation.swaps_sides()) {
+        // The layout is for the turned panel: it must be a size we lay out.
+        if let Err(message) = crate::panel::PanelSize::parse(&format!("{}x{}", panel.height, panel.width)) {
+            out.push(error(
+                loc,
+                s.rotation.span(),
+                format!("turned a quarter, the panel is too narrow to lay out: {message}"),
+                "a strip or very wide panel cannot be turned; use rotation 0 or 180",
+            ));
+        }
+    }
     if *s.pixel_shift.get_ref() > 32 {
         out.push(error(
             loc,
@@ -128,9 +139,10 @@ fn display_hours(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> Option
     Some(DailySpan { from, until })
 }
 
-/// Zero seconds would poll in a busy loop: the least is one second.
+/// Zero seconds would poll in a busy loop: the least is one second; more
+/// than a day would overflow the backoff's arithmetic.
 fn seconds(n: u64) -> Duration {
-    Duration::from_secs(n.max(1))
+    Duration::from_secs(n.clamp(1, 86_400))
 }
 
 fn feed(f: &FeedSection) -> FeedSettings {
@@ -154,7 +166,13 @@ fn theme(t: &ThemeSection) -> ThemeSettings {
 }
 
 fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> StatusSettings {
-    let token = s.token.clone().filter(|t| !t.trim().is_empty());
+    // Spaces around a token are a copy-and-paste accident, never part of it.
+    let token = s
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from);
     let addr = match s.addr.get_ref().as_str() {
         "off" => None,
         text => match text.parse::<SocketAddr>() {

@@ -12,11 +12,11 @@ use toml::Spanned;
 /// One item; errors are pushed to `out`.
 pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Item {
     let duration = *raw.duration.get_ref();
-    if !(duration > 0.0 && duration.is_finite()) {
+    if !(duration > 0.0 && duration <= MAX_PAGE_SECS) {
         out.push(error(
             loc,
             raw.duration.span(),
-            "duration must be a positive number of seconds".into(),
+            "duration must be a positive number of seconds, at most a day (86400)".into(),
             "e.g. duration = 10",
         ));
     }
@@ -43,10 +43,22 @@ pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) ->
     }
 }
 
-/// Seconds as a duration; anything not a positive finite number is zero
-/// (only ever kept when an error was reported).
+/// The longest page: a day. Longer ones would only overflow the schedule's
+/// arithmetic; a page that should stay for ever is one item with one page.
+const MAX_PAGE_SECS: f64 = 86_400.0;
+
+/// The longest transition.
+const MAX_TRANSITION_SECS: f64 = 10.0;
+
+/// Seconds as a duration rounded to the millisecond, as the schedule counts
+/// them; anything outside 0 … a day is zero (only ever kept when an error
+/// was reported).
 fn secs(s: f64) -> Duration {
-    Duration::try_from_secs_f64(s).unwrap_or(Duration::ZERO)
+    if (0.0..=MAX_PAGE_SECS).contains(&s) {
+        Duration::from_millis((s * 1000.0).round() as u64)
+    } else {
+        Duration::ZERO
+    }
 }
 
 fn content(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Content {
@@ -165,9 +177,17 @@ fn transition(loc: &Locator, t: &raw::Transition, out: &mut Vec<Diagnostic>) -> 
         ));
         TransitionKind::Cut
     });
+    if !(0.0..=MAX_TRANSITION_SECS).contains(&t.duration) {
+        out.push(error(
+            loc,
+            t.kind.span(),
+            format!("transition duration {} is out of range", t.duration),
+            "give 0 to 10 seconds, e.g. transition = { kind = \"fade\", duration = 0.6 }",
+        ));
+    }
     Transition {
         kind,
-        duration: secs(t.duration.max(0.0)),
+        duration: secs(t.duration),
     }
 }
 

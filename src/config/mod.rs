@@ -24,7 +24,7 @@ pub use crate::panel::PanelSize;
 pub use convert::check_bind;
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
 pub use load::{initial, ConfigOrigin, LoadError, DEMO_CONFIG};
-pub use overrides::{parse_status_addr, Overrides};
+pub use overrides::{parse_status_addr, Overrides, StatusAddr};
 pub use remote::RemoteConfig;
 pub use resolve::{resolve, Resolved};
 pub use settings::*;

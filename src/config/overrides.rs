@@ -44,13 +44,17 @@ impl Overrides {
     }
 }
 
+/// A status address as the command line gives it: `HOST:PORT` or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusAddr(pub Option<SocketAddr>);
+
 /// Parses a status address as the command line gives it: `HOST:PORT` or `off`.
-pub fn parse_status_addr(text: &str) -> Result<Option<SocketAddr>, String> {
+pub fn parse_status_addr(text: &str) -> Result<StatusAddr, String> {
     if text == "off" {
-        return Ok(None);
+        return Ok(StatusAddr(None));
     }
     text.parse()
-        .map(Some)
+        .map(|a| StatusAddr(Some(a)))
         .map_err(|_| format!("status address `{text}` is not HOST:PORT or `off`"))
 }
 
@@ -71,7 +75,7 @@ mod tests {
         assert_eq!(s.feed.url.as_deref(), Some("http://127.0.0.1:1/feed.json"));
         assert_eq!(s.status.addr, None);
         let open = Overrides {
-            status_addr: Some(parse_status_addr("0.0.0.0:9470").unwrap()),
+            status_addr: Some(parse_status_addr("0.0.0.0:9470").unwrap().0),
             ..Overrides::default()
         };
         assert!(open.apply(Settings::default()).is_err(), "no token, not loopback");

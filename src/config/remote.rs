@@ -70,9 +70,10 @@ impl RemoteConfig {
         match (checked.settings.as_mut(), local_checked.settings) {
             (Some(settings), Some(over)) => {
                 overlay_screen(settings, &over, &screen_keys(&local_text));
-                // Proof of play names what was in force: both texts.
-                let both = format!("{}{}", settings.source_sha256, over.source_sha256);
-                settings.source_sha256 = crate::digest::sha256_hex(both.as_bytes());
+                // Proof of play names what was in force: the remote text
+                // followed by the local file's.
+                let both = [text.as_bytes(), local_text.as_bytes()].concat();
+                settings.source_sha256 = crate::digest::sha256_hex(&both);
             }
             (Some(_), None) => checked.settings = None,
             _ => {}

@@ -291,7 +291,9 @@ impl Item {
 
     /// The page duration in milliseconds, as the schedule counts it (at least 1 s).
     pub fn page_millis(&self) -> i64 {
-        (self.duration.as_millis() as i64).max(1000)
+        i64::try_from(self.duration.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1000)
     }
 }
 
