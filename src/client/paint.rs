@@ -64,7 +64,8 @@ fn paint_marquee(
     let (Some(family), Still::Page { scroll_px, .. }) = (marquee_family(&view.still), &view.still) else {
         return Ok(false);
     };
-    if view.previous.is_some() || view.shift != (0, 0) || view.rotation != 0 {
+    let moving_only = view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0;
+    if !moving_only || !frames.takes_copies(texture) {
         return Ok(false);
     }
     if !frames.holds_marquee(family) {

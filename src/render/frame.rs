@@ -263,6 +263,13 @@ impl FrameRenderer {
         true
     }
 
+    /// Whether frames can be copied into `texture` (its format and usage
+    /// allow it): where not, every frame is a composition pass.
+    pub fn takes_copies(&self, texture: &wgpu::Texture) -> bool {
+        texture.format().add_srgb_suffix() == self.layer_format
+            && texture.usage().contains(wgpu::TextureUsages::COPY_DST)
+    }
+
     /// Whether `layer` can simply be copied into `texture` for `how`.
     fn can_copy(&self, layer: &OffscreenTarget, texture: &wgpu::Texture, how: &Composition) -> bool {
         let plain = how.blend == 0 && how.shift == (0, 0) && how.rotation == 0;
