@@ -315,3 +315,30 @@ fn reports_characters_no_font_covers() {
     let (feed, _) = parse(&example()).unwrap();
     assert!(feed::uncovered_chars(&feed, &|c| fonts.covers(c)).is_empty());
 }
+
+/// A key inside `scores` is the feed's text: it reaches `check`'s output and
+/// the run log only escaped, so it cannot clear a terminal or forge a line.
+#[test]
+fn keys_in_finding_paths_cannot_inject_into_a_terminal() {
+    let (_, dropped) = dropped_after(|v| {
+        v["boards"][0]["entries"][0]["scores"] =
+            serde_json::json!({ "\u{1b}[2J\nERROR forged": "x", "ok_key": "y" });
+    });
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    for path in &dropped {
+        assert!(
+            !path.chars().any(|c| c.is_control()),
+            "raw control character in {path:?}"
+        );
+    }
+    assert!(
+        dropped
+            .iter()
+            .any(|p| p.ends_with(".scores[\"\\u001b[2J\\nERROR forged\"]")),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped.iter().any(|p| p.ends_with(".scores.ok_key")),
+        "{dropped:?}"
+    );
+}

@@ -51,10 +51,35 @@ pub fn clean(raw: &str, keep_newlines: bool) -> (String, Cleaning) {
     (out, report)
 }
 
-/// Bidirectional overrides and similar format characters that could reorder or
-/// hide text on a public screen.
+/// Format characters (Unicode category Cf) and the line and paragraph
+/// separators (Zl, Zp): invisible on a screen, they could hide, join or
+/// reorder text (bidirectional overrides, zero-width spaces and joiners) or
+/// break a log line. The Cf list is Unicode 15's.
 fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 #[cfg(test)]
@@ -80,6 +105,20 @@ mod tests {
         let (s, r) = clean(&"村".repeat(200), false);
         assert_eq!(s.chars().count(), 200);
         assert!(!r.changed());
+    }
+
+    #[test]
+    fn removes_zero_width_marks_and_separators() {
+        for c in [
+            '\u{200B}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}', '\u{061C}', '\u{00AD}',
+        ] {
+            let (s, r) = clean(&format!("王{c}华"), false);
+            assert_eq!(s, "王华", "U+{:04X} kept", u32::from(c));
+            assert_eq!(r.removed_controls, 1);
+        }
+        // A line separator is not a line break, even in a notice body.
+        let (s, _) = clean("第一行\u{2028}第二行\n第三行", true);
+        assert_eq!(s, "第一行第二行\n第三行");
     }
 
     #[test]

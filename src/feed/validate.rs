@@ -296,7 +296,7 @@ impl Validator {
                     out.insert(key.clone(), n);
                 }
                 None => self.report.drop(
-                    format!("{path}.{key}"),
+                    format!("{path}{}", path_key(key)),
                     format!("sub-score must be a number, found {}", kind_of(v)),
                 ),
             }
@@ -380,5 +380,44 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The longest key a finding's path shows, in characters.
+const MAX_PATH_KEY: usize = 40;
+
+/// An object key as a path component: `.key` for a plain name, else the key
+/// as an escaped JSON string in brackets, shortened, so that a key from the
+/// feed can never put an escape sequence or a line break into a log or a
+/// terminal.
+fn path_key(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key.len() <= MAX_PATH_KEY
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        return format!(".{key}");
+    }
+    let short: String = key.chars().take(MAX_PATH_KEY).collect();
+    let more = if short.len() < key.len() { "…" } else { "" };
+    // serde_json escapes every control character as \uXXXX.
+    let quoted = serde_json::to_string(&short).unwrap_or_default();
+    let quoted = quoted.replace(['\u{2028}', '\u{2029}', '\u{85}'], "?");
+    format!("[{quoted}{more}]")
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::path_key;
+
+    #[test]
+    fn keys_in_paths_are_escaped_and_shortened() {
+        assert_eq!(path_key("sanitation"), ".sanitation");
+        assert_eq!(path_key("\u{1b}[2J"), "[\"\\u001b[2J\"]");
+        assert_eq!(path_key("a\nERROR forged"), "[\"a\\nERROR forged\"]");
+        let long = "键".repeat(100);
+        assert!(path_key(&long).chars().count() < 50);
+        assert!(!path_key("x\u{2028}y").contains('\u{2028}'));
     }
 }

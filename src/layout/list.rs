@@ -189,7 +189,10 @@ fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &Pa
 /// already hold a "*" are left as they are.
 pub fn mask_name(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
-    if name.contains('*') || chars.len() < 2 {
+    // Every name is masked, whatever it holds: a name the service already
+    // masked (王*华) comes out the same, and one with a stray `*` (王小华*)
+    // is not shown in full.
+    if chars.len() < 2 {
         return name.to_string();
     }
     if chars.len() == 2 {
@@ -209,6 +212,8 @@ mod tests {
         assert_eq!(mask_name("王华"), "王*");
         assert_eq!(mask_name("欧阳小华"), "欧**华");
         assert_eq!(mask_name("宋*丽"), "宋*丽");
+        assert_eq!(mask_name("王小华*"), "王***");
+        assert_eq!(mask_name("*王小华"), "***华");
         assert_eq!(mask_name("王"), "王");
     }
 }
