@@ -228,6 +228,12 @@ fn values_the_schedule_cannot_use_are_refused_where_they_stand() {
     );
     let m = refused("[[playlist]]\nselect = { level = \"towns\" }\n");
     assert!(m.iter().any(|x| x.contains("unknown level `towns`")), "{m:#?}");
+    let m = refused("[status]\nplay_log_max_mb = 17592186044416\n");
+    assert!(
+        m.iter()
+            .any(|x| x.starts_with("t.toml:2:19: error: play_log_max_mb")),
+        "{m:#?}"
+    );
     // Page durations round to the millisecond, as before typed settings.
     let ok = config::parse(
         "t.toml",

@@ -198,11 +198,21 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
             }
         },
     };
+    let max_mb = *s.play_log_max_mb.get_ref();
+    if !(1..=1024).contains(&max_mb) {
+        // A size past u64's range once wrapped to 0: the log rotated on every line.
+        out.push(error(
+            loc,
+            s.play_log_max_mb.span(),
+            format!("play_log_max_mb {max_mb} is out of range"),
+            "give 1 to 1024 (MiB); 16 keeps months of entries",
+        ));
+    }
     StatusSettings {
         addr,
         token,
         play_log: s.play_log.as_ref().map(PathBuf::from),
-        play_log_max_bytes: s.play_log_max_mb.clamp(1, 1 << 20) * 1024 * 1024,
+        play_log_max_bytes: max_mb.clamp(1, 1024) * 1024 * 1024,
     }
 }
 

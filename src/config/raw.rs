@@ -108,7 +108,7 @@ pub(super) struct StatusSection {
     /// The proof-of-play log; absent: `played.jsonl` in the cache folder.
     pub(super) play_log: Option<String>,
     /// Rotate the log at this size, in MiB.
-    pub(super) play_log_max_mb: u64,
+    pub(super) play_log_max_mb: Spanned<u64>,
 }
 
 impl Default for StatusSection {
@@ -117,7 +117,7 @@ impl Default for StatusSection {
             addr: Spanned::new(0..0, "127.0.0.1:9470".into()),
             token: None,
             play_log: None,
-            play_log_max_mb: 16,
+            play_log_max_mb: Spanned::new(0..0, 16),
         }
     }
 }
