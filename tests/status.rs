@@ -457,3 +457,57 @@ fn a_local_config_file_is_reloaded_when_it_changes() {
         "a bad edit never blanks the wall"
     );
 }
+
+/// Credentials in a feed URL (`user:pass@`, `?api_key=`) never reach
+/// `/status`, the log or the cache's metadata, whether the feed answers or
+/// the connection fails.
+#[test]
+fn credentials_in_the_feed_url_are_never_shown() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let body = serde_json::to_vec(&common::example()).unwrap();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |_| {
+            Reply::json(body.clone())
+        }))
+        .unwrap();
+    let dir = common::temp_dir("status-secrets");
+    let port = common::free_port();
+    let url = server
+        .url("/feed.json?api_key=SECRETKEY&month=11")
+        .replace("http://", "http://feeduser:PA55WORD@");
+    let config_path = dir.join("rankwall.toml");
+    std::fs::write(&config_path, config_text(&url, port, &dir.join("played.jsonl"))).unwrap();
+    let _client = start(&config_path, &dir, &[]);
+    wait_until_up(port);
+    wait_status(port, "the feed was accepted", |s| s["feed"]["sha256"].is_string());
+    server.stop();
+    let failed = wait_status(port, "the feed server is gone", |s| {
+        s["feed"]["consecutive_failures"].as_u64().is_some_and(|n| n > 0)
+    });
+    let mut seen = vec![("/status".to_string(), failed.to_string())];
+    seen.push((
+        "client.log".into(),
+        std::fs::read_to_string(dir.join("client.log")).unwrap(),
+    ));
+    for entry in std::fs::read_dir(dir.join("cache")).unwrap().flatten() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_string();
+        seen.push((entry.path().display().to_string(), text));
+    }
+    for (place, text) in &seen {
+        for secret in ["PA55WORD", "feeduser", "SECRETKEY"] {
+            assert!(!text.contains(secret), "{secret} appears in {place}:\n{text}");
+        }
+    }
+    let shown = failed["feed"]["url"].as_str().unwrap_or_default();
+    assert!(
+        shown.starts_with("http://***@127.0.0.1:") && shown.ends_with("/feed.json?api_key=***&month=11"),
+        "{shown}"
+    );
+    assert!(
+        seen.len() >= 3,
+        "the cache holds the document and its metadata: {seen:?}"
+    );
+}

@@ -65,7 +65,7 @@ pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
         Ok(FetchOutcome::Body(fetched)) => Ok(fetched.body),
         Ok(FetchOutcome::NotModified { .. }) => anyhow::bail!("{location} answered 304 to a plain request"),
         Err(FetchError::TooLarge) => Ok(vec![b' '; feed::MAX_BODY_BYTES + 1]),
-        Err(e) => Err(anyhow::anyhow!("{location}: {e}")),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", crate::source::redact_url(location))),
     }
 }
 
@@ -93,7 +93,8 @@ async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<Loade
             cached
         }
         (None, None) => anyhow::bail!(
-            "feed {url}: {} and there is no cached copy in {}",
+            "feed {}: {} and there is no cached copy in {}",
+            crate::source::redact_url(url),
             outcome_text(&result.outcome),
             poller.cache().path().display()
         ),

@@ -67,7 +67,7 @@ pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch:
             let fetcher = match HttpFetcher::new(&source.url, &source.http) {
                 Ok(f) => f,
                 Err(e) => {
-                    tracing::error!(url = %source.url, "cannot poll the feed: {e}");
+                    tracing::error!(url = %crate::source::redact_url(&source.url), "cannot poll the feed: {e}");
                     return;
                 }
             };

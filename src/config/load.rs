@@ -26,7 +26,7 @@ impl ConfigOrigin {
         match self {
             ConfigOrigin::Embedded => "embedded demo config".to_string(),
             ConfigOrigin::File(p) => p.display().to_string(),
-            ConfigOrigin::Remote(r) => r.url.clone(),
+            ConfigOrigin::Remote(r) => r.shown_url(),
         }
     }
 }
@@ -103,7 +103,7 @@ fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
             let mut validators = crate::source::Validators::default();
             runtime.block_on(remote.fetch(&fetcher, &mut validators))
         }
-        Err(e) => Err(format!("{}: {e}", remote.url)),
+        Err(e) => Err(format!("{}: {e}", remote.shown_url())),
     };
     match &fetched {
         Ok(Some(text)) => {
@@ -123,5 +123,5 @@ fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
     }
     remote
         .load_cached()
-        .ok_or_else(|| LoadError::NoRemote(remote.url.clone()))
+        .ok_or_else(|| LoadError::NoRemote(remote.shown_url()))
 }

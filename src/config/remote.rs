@@ -46,10 +46,15 @@ impl RemoteConfig {
         }
     }
 
+    /// The URL as messages, logs and the status show it (credentials hidden).
+    pub fn shown_url(&self) -> String {
+        crate::source::redact_url(&self.url)
+    }
+
     /// Checks remote text with the local override applied. Messages about the
     /// remote text name the URL; messages about the override name its file.
     pub fn check(&self, text: &str, feed: Option<&Feed>) -> Checked {
-        let mut checked = parse(&self.url, text, feed);
+        let mut checked = parse(&self.shown_url(), text, feed);
         let Some(local) = &self.local else {
             return checked;
         };
@@ -102,10 +107,10 @@ impl RemoteConfig {
                 *validators = fetched.validators;
                 String::from_utf8(fetched.body)
                     .map(Some)
-                    .map_err(|_| format!("{} is not UTF-8 text", self.url))
+                    .map_err(|_| format!("{} is not UTF-8 text", self.shown_url()))
             }
             Ok(FetchOutcome::NotModified { .. }) => Ok(None),
-            Err(e) => Err(format!("{}: {e}", self.url)),
+            Err(e) => Err(format!("{}: {e}", self.shown_url())),
         }
     }
 
@@ -116,7 +121,7 @@ impl RemoteConfig {
         let fetcher = match HttpFetcher::new(&self.url, &self.http) {
             Ok(f) => f,
             Err(e) => {
-                tracing::error!(url = %self.url, "cannot fetch the config: {e}");
+                tracing::error!(url = %self.shown_url(), "cannot fetch the config: {e}");
                 return;
             }
         };
@@ -153,7 +158,7 @@ impl RemoteConfig {
                 if let Err(e) = crate::source::write_atomic(&self.cache_path, &[text.as_bytes()]) {
                     tracing::warn!(path = %self.cache_path.display(), "cannot keep the config's last good copy: {e}");
                 }
-                tracing::info!(url = %self.url, "remote config changed; applies at the next slide boundary");
+                tracing::info!(url = %self.shown_url(), "remote config changed; applies at the next slide boundary");
                 ConfigEvent::Applied(Box::new(settings))
             }
             None => super::watch::rejected(&checked.diagnostics),

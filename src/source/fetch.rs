@@ -229,7 +229,10 @@ async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, FetchE
     Ok(body)
 }
 
+/// A request's error as the status and the log may show it: without the
+/// URL, which can carry credentials (the source knows which URL it asked).
 fn classify(e: reqwest::Error) -> FetchError {
+    let e = e.without_url();
     if e.is_timeout() {
         FetchError::Timeout
     } else if e.is_connect() {
@@ -240,6 +243,7 @@ fn classify(e: reqwest::Error) -> FetchError {
 }
 
 fn classify_body(e: reqwest::Error) -> FetchError {
+    let e = e.without_url();
     if e.is_timeout() {
         FetchError::Timeout
     } else {

@@ -8,6 +8,7 @@ mod cache;
 mod clock;
 mod fetch;
 mod poller;
+mod redact;
 mod status;
 
 pub use backoff::Backoff;
@@ -15,6 +16,7 @@ pub use cache::{cache_dir, cache_dir_with, write_atomic, Cache, CacheError, Cach
 pub use clock::Clock;
 pub use fetch::{FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators};
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
+pub use redact::{redact_in, redact_url};
 pub use status::{FeedStatus, Outcome};
 
 pub use crate::digest::sha256_hex;

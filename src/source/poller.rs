@@ -97,7 +97,7 @@ impl<F: Fetcher> Poller<F> {
     pub fn with_rng(config: SourceConfig, fetcher: F, rng: fastrand::Rng) -> Self {
         let backoff = Backoff::new(config.interval, config.backoff_max, config.jitter, rng);
         let status = FeedStatus {
-            url: config.url.clone(),
+            url: super::redact_url(&config.url),
             ..FeedStatus::default()
         };
         Poller {
@@ -176,7 +176,7 @@ impl<F: Fetcher> Poller<F> {
     fn receive(&mut self, fetched: Fetched) -> (Outcome, Option<Arc<Accepted>>) {
         self.observe_clock(fetched.server_date);
         if let Some(warning) = &fetched.content_type_warning {
-            tracing::debug!("{}: {warning}", self.config.url);
+            tracing::debug!("{}: {warning}", self.status.url);
         }
         let sha256 = super::sha256_hex(&fetched.body);
         if self.status.sha256.as_deref() == Some(sha256.as_str()) {
@@ -187,7 +187,7 @@ impl<F: Fetcher> Poller<F> {
             Ok((feed, report)) => {
                 report.log();
                 let meta = CacheMeta {
-                    url: self.config.url.clone(),
+                    url: self.status.url.clone(),
                     fetched_at: Utc::now(),
                     sha256: sha256.clone(),
                     validators: fetched.validators.clone(),
@@ -269,11 +269,11 @@ impl<F: Fetcher> Poller<F> {
         }
         match outcome {
             Outcome::Updated => {
-                tracing::info!(url = %self.config.url, sha256 = ?self.status.sha256, "feed updated")
+                tracing::info!(url = %self.status.url, sha256 = ?self.status.sha256, "feed updated")
             }
-            Outcome::Unchanged => tracing::info!(url = %self.config.url, "feed reachable, unchanged"),
+            Outcome::Unchanged => tracing::info!(url = %self.status.url, "feed reachable, unchanged"),
             Outcome::Failed { message, .. } | Outcome::Refused { message, .. } => tracing::warn!(
-                url = %self.config.url,
+                url = %self.status.url,
                 code = outcome.code(),
                 failures = self.backoff.failures(),
                 "feed fetch failed, keeping the last good data: {message}"
