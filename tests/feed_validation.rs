@@ -342,3 +342,14 @@ fn keys_in_finding_paths_cannot_inject_into_a_terminal() {
         "{dropped:?}"
     );
 }
+
+/// A refusal quotes the offending value shortened: a 7 MiB `schema_version`
+/// once made a 7 MiB message (and `/status`).
+#[test]
+fn refusals_quote_values_shortened() {
+    let mut v = common::example();
+    v["schema_version"] = serde_json::Value::String("9".repeat(7 << 20));
+    let message = refusal(&v).to_string();
+    assert!(message.len() < 300, "{} bytes", message.len());
+    assert!(message.contains("99999…"), "{message}");
+}

@@ -61,14 +61,14 @@ fn check_schema_version(root: &Map<String, Value>) -> Result<(), Refusal> {
     match root.get("schema_version") {
         None | Some(Value::Null) => Err(Refusal::MissingSchemaVersion),
         Some(v) if v.as_u64() == Some(1) => Ok(()),
-        Some(v) => Err(Refusal::UnsupportedSchemaVersion { found: v.to_string() }),
+        Some(v) => Err(Refusal::UnsupportedSchemaVersion { found: shown(v) }),
     }
 }
 
 fn generated_at(root: &Map<String, Value>) -> Result<DateTime<FixedOffset>, Refusal> {
     match root.get("generated_at") {
         None | Some(Value::Null) => Err(Refusal::MissingGeneratedAt),
-        Some(v) => parse_time(v).ok_or_else(|| Refusal::BadGeneratedAt { found: v.to_string() }),
+        Some(v) => parse_time(v).ok_or_else(|| Refusal::BadGeneratedAt { found: shown(v) }),
     }
 }
 
@@ -240,7 +240,9 @@ impl Validator {
         let name = self.required_string(obj, "name", path, false)?;
         let rank = match obj.get("rank") {
             None | Some(Value::Null) => return Err("`rank` is missing".into()),
-            Some(v) => positive_int(v).ok_or_else(|| format!("`rank` must be an integer ≥ 1, found {v}"))?,
+            Some(v) => {
+                positive_int(v).ok_or_else(|| format!("`rank` must be an integer ≥ 1, found {}", shown(v)))?
+            }
         };
         let previous_rank = match obj.get("previous_rank") {
             None | Some(Value::Null) => None,
@@ -249,7 +251,7 @@ impl Validator {
                 if p.is_none() {
                     self.report.drop(
                         format!("{path}.previous_rank"),
-                        format!("must be an integer ≥ 1 or null, found {v}"),
+                        format!("must be an integer ≥ 1 or null, found {}", shown(v)),
                     );
                 }
                 p
@@ -355,7 +357,7 @@ fn window_time(obj: &Map<String, Value>, key: &str) -> Result<Option<DateTime<Fi
         None | Some(Value::Null) => Ok(None),
         Some(v) => parse_time(v)
             .map(Some)
-            .ok_or_else(|| format!("`{key}` is {v}, not an RFC 3339 time with an offset")),
+            .ok_or_else(|| format!("`{key}` is {}, not an RFC 3339 time with an offset", shown(v))),
     }
 }
 
@@ -419,5 +421,33 @@ mod path_tests {
         let long = "键".repeat(100);
         assert!(path_key(&long).chars().count() < 50);
         assert!(!path_key("x\u{2028}y").contains('\u{2028}'));
+    }
+}
+
+/// The longest value a message quotes, in characters.
+const MAX_SHOWN: usize = 80;
+
+/// A value from the feed as a message may quote it: JSON (every control
+/// character escaped), cut to [`MAX_SHOWN`] characters with "…", so that a
+/// 7 MiB value cannot make a 7 MiB `/status` or log line.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= MAX_SHOWN {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_SHOWN).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn quoted_values_are_escaped_and_shortened() {
+        assert_eq!(shown(&serde_json::json!(2)), "2");
+        assert_eq!(shown(&serde_json::json!("\u{1b}[2J")), "\"\\u001b[2J\"");
+        let long = serde_json::json!("x".repeat(7 << 20));
+        assert_eq!(shown(&long).chars().count(), 81);
     }
 }
