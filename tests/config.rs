@@ -249,3 +249,25 @@ fn values_the_schedule_cannot_use_are_refused_where_they_stand() {
     );
     assert_eq!(ok.settings.unwrap().status.token.as_deref(), Some("s3cret"));
 }
+
+/// A remote config is someone else's text: its keys and values reach the
+/// log and `check` only escaped and shortened.
+#[test]
+fn messages_escape_and_shorten_what_the_file_says() {
+    let text = format!(
+        "[screen]\n\"\\u001b[2J\\nERROR forged\" = 1\ntime_zone = \"{}\"\n",
+        "Z".repeat(5000)
+    );
+    let checked = config::parse("https://cfg.example/x.toml", &text, None);
+    let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    for line in &lines {
+        assert!(!line.chars().any(|c| c.is_control() && c != '\n'), "{line:?}");
+        assert!(line.lines().count() <= 2, "a forged line: {line:?}");
+        assert!(line.chars().count() < 600, "{} characters", line.chars().count());
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("\\u{1b}[2J\\u{a}ERROR forged")),
+        "{lines:#?}"
+    );
+}
