@@ -99,6 +99,30 @@ pub fn suggestion<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The longest message or hint printed, in characters.
+const MAX_MESSAGE: usize = 240;
+
+/// `text` safe for a terminal and a log line: control and format characters
+/// (an escape sequence, a line break in a key from a remote config) written
+/// as `\u{…}`, and the whole cut at [`MAX_MESSAGE`] characters with "…".
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE * 4));
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_MESSAGE {
+            out.push('…');
+            break;
+        }
+        if c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,28 +146,4 @@ mod tests {
         );
         assert_eq!(suggestion("colour", &["duration", "rows"]), None);
     }
-}
-
-/// The longest message or hint printed, in characters.
-const MAX_MESSAGE: usize = 240;
-
-/// `text` safe for a terminal and a log line: control and format characters
-/// (an escape sequence, a line break in a key from a remote config) written
-/// as `\u{…}`, and the whole cut at [`MAX_MESSAGE`] characters with "…".
-fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE * 4));
-    for (i, c) in text.chars().enumerate() {
-        if i == MAX_MESSAGE {
-            out.push('…');
-            break;
-        }
-        if c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        {
-            out.push_str(&c.escape_unicode().to_string());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
