@@ -18,6 +18,7 @@ pub mod digest;
 pub mod feed;
 pub mod golden;
 pub mod layout;
+pub mod limited_read;
 pub mod panel;
 pub mod play;
 pub mod png;

@@ -471,3 +471,19 @@ fn run_takes_a_status_address_or_off() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is not HOST:PORT or `off`"), "{err}");
 }
+
+/// A font a config or the command line names must be a regular file of at
+/// most 32 MiB: `/dev/zero` once grew the process to 2 GB and out of memory.
+#[test]
+fn a_device_named_as_a_font_is_refused_at_once() {
+    let out = bin()
+        .args(["check", "--feed", "/dev/null", "--font", "/dev/zero"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("/dev/zero") && err.contains("not a regular file"),
+        "{err}"
+    );
+}

@@ -128,7 +128,8 @@ impl HttpFetcher {
             .timeout(options.total_timeout)
             .user_agent(agent);
         if let Some(path) = &options.ca_file {
-            let pem = std::fs::read(path).map_err(|e| FetchError::File {
+            let max = crate::limited_read::MAX_NAMED_FILE;
+            let pem = crate::limited_read::read_regular(path, max).map_err(|e| FetchError::File {
                 path: path.clone(),
                 message: e.to_string(),
             })?;

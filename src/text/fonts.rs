@@ -49,7 +49,8 @@ impl Fonts {
     pub fn load(options: &FontOptions) -> Result<Self, FontError> {
         let mut db = bundled_database();
         for path in &options.extra_files {
-            let data = std::fs::read(path).map_err(|source| FontError::Read {
+            let max = crate::limited_read::MAX_NAMED_FILE;
+            let data = crate::limited_read::read_regular(path, max).map_err(|source| FontError::Read {
                 path: path.clone(),
                 source,
             })?;
