@@ -271,3 +271,41 @@ fn messages_escape_and_shorten_what_the_file_says() {
         "{lines:#?}"
     );
 }
+
+/// A config from a URL may not name files on the screen or open its status
+/// port: those keys come only from the screen's own files.
+#[test]
+fn a_remote_config_may_not_set_local_only_keys() {
+    let dir = std::env::temp_dir().join(format!("rankwall-local-only-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let local = dir.join("screen.toml");
+    std::fs::write(
+        &local,
+        "[status]\naddr = \"0.0.0.0:9470\"\ntoken = \"a-long-local-token\"\n",
+    )
+    .unwrap();
+    let remote = config::RemoteConfig::new("https://cfg.example/hall.toml", Some(local), &dir);
+    let playlist = "[[playlist]]\nselect = { list = \"red\" }\n";
+    for (hostile, line_col) in [
+        ("[status]\nplay_log = \"/etc/important.conf\"\n", "2:1"),
+        ("[status]\naddr = \"0.0.0.0:9999\"\ntoken = \"a\"\n", "2:1"),
+        ("[feed]\ncache_dir = \"/etc\"\n", "2:1"),
+        ("[theme]\nfonts = [\"/dev/zero\"]\n", "2:1"),
+    ] {
+        let checked = remote.check(&format!("{hostile}{playlist}"), None);
+        assert!(checked.settings.is_none(), "{hostile} was accepted");
+        let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+        let expected = format!("https://cfg.example/hall.toml:{line_col}: error: `");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&expected) && l.contains("comes only from the screen's own files")),
+            "{hostile}: {lines:#?}"
+        );
+    }
+    // The same keys from the screen's own file are taken.
+    let settings = remote.check(playlist, None).settings.unwrap();
+    assert_eq!(settings.status.addr.map(|a| a.port()), Some(9470));
+    assert_eq!(settings.status.token.as_deref(), Some("a-long-local-token"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

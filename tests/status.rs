@@ -352,7 +352,7 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     let dir = common::temp_dir("remote");
     let port = common::free_port();
     let remote = |duration: u32| {
-        format!("[screen]\nid = \"remote-id\"\n[feed]\npoll_interval = 1\n[status]\naddr = \"127.0.0.1:{port}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = {duration}\n")
+        format!("[screen]\nid = \"remote-id\"\n[feed]\npoll_interval = 1\n[status]\nplay_log_max_mb = 8\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = {duration}\n")
     };
     let served = Arc::new(Mutex::new(remote(5).into_bytes()));
     let s = served.clone();
@@ -363,7 +363,9 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
         .unwrap();
     let url = server.url("/rankwall.toml");
     let local = dir.join("screen.toml");
-    std::fs::write(&local, "[screen]\nid = \"hall-3\"\n").unwrap();
+    // The status address is the screen's own business: a URL may not set it.
+    let own = format!("[screen]\nid = \"hall-3\"\n[status]\naddr = \"127.0.0.1:{port}\"\n");
+    std::fs::write(&local, own).unwrap();
     let args = ["--screen-config", local.to_str().unwrap()];
     let spawn = |log: &str| {
         let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))

@@ -12,6 +12,7 @@ mod diagnostic;
 mod items;
 mod keys;
 mod load;
+mod local_only;
 mod overrides;
 mod raw;
 mod remote;
@@ -93,6 +94,20 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
         settings: ok.then_some(settings),
         diagnostics,
     }
+}
+
+/// Reads a config served from a URL: as [`parse`], and every key only the
+/// screen's own files may set (the status address and token, the play log,
+/// the cache folder, fonts, a CA file) is an error where it stands.
+pub fn parse_remote(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
+    let mut checked = parse(file, text, feed);
+    let refused = local_only::refuse_local_only(&Locator { file, text }, text);
+    if !refused.is_empty() {
+        checked.settings = None;
+        checked.diagnostics.extend(refused);
+        checked.diagnostics.sort_by_key(|d| (d.line, d.column));
+    }
+    checked
 }
 
 /// The keys set in the `[screen]` table of `text` (for a local override).

@@ -5,7 +5,7 @@
 //! network starts from. A screen can still override its own `[screen]`
 //! section with a local file.
 
-use super::{parse, screen_keys, Checked, ConfigEvent, Settings};
+use super::{local_only, parse, parse_remote, screen_keys, Checked, ConfigEvent, Settings};
 use crate::feed::Feed;
 use crate::source::{Backoff, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
 use std::path::{Path, PathBuf};
@@ -54,7 +54,7 @@ impl RemoteConfig {
     /// Checks remote text with the local override applied. Messages about the
     /// remote text name the URL; messages about the override name its file.
     pub fn check(&self, text: &str, feed: Option<&Feed>) -> Checked {
-        let mut checked = parse(&self.shown_url(), text, feed);
+        let mut checked = parse_remote(&self.shown_url(), text, feed);
         let Some(local) = &self.local else {
             return checked;
         };
@@ -75,6 +75,7 @@ impl RemoteConfig {
         match (checked.settings.as_mut(), local_checked.settings) {
             (Some(settings), Some(over)) => {
                 overlay_screen(settings, &over, &screen_keys(&local_text));
+                overlay_local_only(settings, &over, &local_only::keys_set(&local_text));
                 // Proof of play names what was in force: the remote text
                 // followed by the local file's.
                 let both = [text.as_bytes(), local_text.as_bytes()].concat();
@@ -181,6 +182,23 @@ fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
             "display_hours" => to.display_hours = from.display_hours,
             "pixel_shift" => to.pixel_shift = from.pixel_shift,
             "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes,
+            _ => {}
+        }
+    }
+}
+
+/// Copies the local-only keys (status address and token, play log, cache
+/// folder, CA file, fonts) the local file sets: only it may set them.
+fn overlay_local_only(settings: &mut Settings, local: &Settings, keys: &[(&str, &str)]) {
+    for key in keys {
+        match *key {
+            ("status", "addr") => settings.status.addr = local.status.addr,
+            ("status", "token") => settings.status.token = local.status.token.clone(),
+            ("status", "play_log") => settings.status.play_log = local.status.play_log.clone(),
+            ("feed", "cache_dir") => settings.feed.cache_dir = local.feed.cache_dir.clone(),
+            ("feed", "ca_file") => settings.feed.ca_file = local.feed.ca_file.clone(),
+            ("theme", "fonts") => settings.theme.fonts = local.theme.fonts.clone(),
+            ("theme", "system_fonts") => settings.theme.system_fonts = local.theme.system_fonts,
             _ => {}
         }
     }

@@ -1,0 +1,62 @@
+//! Keys a config from a URL may not set. They name files on the screen
+//! (the play log, the cache, fonts, a CA certificate) or open it to the
+//! network (the status address and token): a config server, or anyone in
+//! its place, must not be able to write files or expose the box. They come
+//! only from the screen's own files (the local config or `--screen-config`)
+//! or the command line.
+
+use super::diagnostic::{Diagnostic, Locator, Severity};
+use toml::de::{DeTable, DeValue};
+
+/// (table, key) pairs only the screen's own files may set.
+pub(super) const LOCAL_ONLY: [(&str, &str); 7] = [
+    ("status", "addr"),
+    ("status", "token"),
+    ("status", "play_log"),
+    ("feed", "cache_dir"),
+    ("feed", "ca_file"),
+    ("theme", "fonts"),
+    ("theme", "system_fonts"),
+];
+
+/// The local-only keys `table` (a whole file) sets, with their spans.
+fn set_in(table: &DeTable) -> Vec<(&'static str, &'static str, std::ops::Range<usize>)> {
+    let mut found = Vec::new();
+    for (name, key) in LOCAL_ONLY {
+        let section = table.iter().find(|(k, _)| k.get_ref().as_ref() == name);
+        let Some((_, value)) = section else { continue };
+        let DeValue::Table(section) = value.get_ref() else {
+            continue;
+        };
+        if let Some((k, _)) = section.iter().find(|(k, _)| k.get_ref().as_ref() == key) {
+            found.push((name, key, k.span()));
+        }
+    }
+    found
+}
+
+/// An error for every local-only key a remote `text` sets.
+pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
+    let Ok(table) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    set_in(table.get_ref())
+        .into_iter()
+        .map(|(section, key, span)| {
+            loc.at(
+                Severity::Error,
+                span,
+                format!("`{key}` in [{section}] comes only from the screen's own files, not from a URL"),
+                Some("set it in the --screen-config file (or on the command line) of each screen".into()),
+            )
+        })
+        .collect()
+}
+
+/// The local-only keys a local `text` sets, as (table, key).
+pub(super) fn keys_set(text: &str) -> Vec<(&'static str, &'static str)> {
+    DeTable::parse(text).map_or_else(
+        |_| Vec::new(),
+        |t| set_in(t.get_ref()).into_iter().map(|(s, k, _)| (s, k)).collect(),
+    )
+}
