@@ -3,7 +3,7 @@
 //! rotation and burn-in shift included), drawn by the same player and
 //! compositor as the window, or every page of the cycle.
 
-use super::stage::Stage;
+use super::stage::{rss_mib, Stage};
 use crate::config::{self, Overrides, ScreenSize};
 use anyhow::{bail, Context as _};
 use std::path::PathBuf;
@@ -61,9 +61,4 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     super::stage::save(&image, &path)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "PNG written");
     Ok(vec![path])
-}
-
-/// The resident memory now, in MiB (for the start-up figures in debug logs).
-fn rss_mib() -> u64 {
-    crate::status::rss_bytes().unwrap_or(0) >> 20
 }

@@ -25,7 +25,7 @@ impl Stage {
     pub fn new(settings: Settings, feed: Feed) -> anyhow::Result<Self> {
         let started = std::time::Instant::now();
         let fonts = Fonts::load(&font_options(&settings.theme))?;
-        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = crate::status::rss_bytes().unwrap_or(0) >> 20, "fonts loaded");
+        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "fonts loaded");
         Stage::with_fonts(settings, feed, fonts)
     }
 
@@ -36,7 +36,7 @@ impl Stage {
         };
         let started = std::time::Instant::now();
         let player = Player::new(fonts, settings, feed, size.pair())?;
-        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = crate::status::rss_bytes().unwrap_or(0) >> 20, "page table made");
+        tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "page table made");
         let screen = OffscreenScreen::new(size.pair())?;
         tracing::info!(adapter = %screen.gpu.describe(), "rendering");
         Ok(Stage { player, screen })
@@ -80,4 +80,9 @@ impl Stage {
 pub(super) fn save(image: &RgbaImage, path: &Path) -> anyhow::Result<()> {
     crate::png::save_png_with(image, path, crate::png::Effort::Fast)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The resident memory now, in MiB (for the start-up figures in debug logs).
+pub(super) fn rss_mib() -> u64 {
+    crate::status::rss_bytes().unwrap_or(0) >> 20
 }

@@ -112,9 +112,7 @@ fn printable(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        {
+        if c.is_control() || crate::feed::is_invisible_format(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);

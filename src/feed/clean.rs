@@ -55,7 +55,7 @@ pub fn clean(raw: &str, keep_newlines: bool) -> (String, Cleaning) {
 /// separators (Zl, Zp): invisible on a screen, they could hide, join or
 /// reorder text (bidirectional overrides, zero-width spaces and joiners) or
 /// break a log line. The Cf list is Unicode 15's.
-fn is_invisible_format(c: char) -> bool {
+pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'

@@ -13,6 +13,7 @@ mod model;
 mod report;
 mod validate;
 
+pub use clean::is_invisible_format;
 pub use coverage::{uncovered_chars, Uncovered};
 pub use model::*;
 pub use report::{Finding, Refusal, Report};
