@@ -19,13 +19,18 @@ pub struct PanelSize {
     pub height: u32,
 }
 
+/// The two numbers of `WIDTHxHEIGHT` (also `X` or `×`, spaces allowed
+/// around them), whatever their range.
+pub fn parse_pair(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.split_once(['x', 'X', '×'])?;
+    Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
+}
+
 impl PanelSize {
     /// Parses `WIDTHxHEIGHT` (also `X` or `×`) and checks the range.
     pub fn parse(text: &str) -> Result<PanelSize, String> {
-        let syntax = || format!("screen size {text:?} is not WIDTHxHEIGHT (e.g. 1920x1080)");
-        let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(syntax)?;
-        let width: u32 = w.trim().parse().map_err(|_| syntax())?;
-        let height: u32 = h.trim().parse().map_err(|_| syntax())?;
+        let (width, height) = parse_pair(text)
+            .ok_or_else(|| format!("screen size {text:?} is not WIDTHxHEIGHT (e.g. 1920x1080)"))?;
         if !(MIN_WIDTH..=MAX_SIDE).contains(&width) || !(MIN_HEIGHT..=MAX_SIDE).contains(&height) {
             return Err(format!(
                 "screen size {width}x{height} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}"

@@ -66,10 +66,7 @@ impl ScreenProfile {
 
     /// Parses `WIDTHxHEIGHT`.
     pub fn parse(size: &str) -> Result<Self, ProfileError> {
-        let syntax = || ProfileError::Syntax(size.to_string());
-        let (w, h) = size.split_once(['x', 'X', '×']).ok_or_else(syntax)?;
-        let w = w.trim().parse().map_err(|_| syntax())?;
-        let h = h.trim().parse().map_err(|_| syntax())?;
+        let (w, h) = crate::panel::parse_pair(size).ok_or_else(|| ProfileError::Syntax(size.to_string()))?;
         Self::new(w, h)
     }
 

@@ -189,13 +189,7 @@ impl FrameRenderer {
         let (Some(strip), Some(base)) = (&self.marquee, self.layer(family)) else {
             return Ok(false);
         };
-        let plain = Composition {
-            blend: 0,
-            progress: 1.0,
-            shift: (0, 0),
-            rotation: 0,
-        };
-        if strip.family != family || !self.can_copy(base, texture, &plain) {
+        if strip.family != family || !self.copies_whole(base, texture) {
             return Ok(false);
         }
         let mut encoder = gpu
@@ -273,11 +267,13 @@ impl FrameRenderer {
     /// Whether `layer` can simply be copied into `texture` for `how`.
     fn can_copy(&self, layer: &OffscreenTarget, texture: &wgpu::Texture, how: &Composition) -> bool {
         let plain = how.blend == 0 && how.shift == (0, 0) && how.rotation == 0;
+        plain && self.copies_whole(layer, texture)
+    }
+
+    /// Whether `layer` fills `texture` and the texture takes its bytes as they are.
+    fn copies_whole(&self, layer: &OffscreenTarget, texture: &wgpu::Texture) -> bool {
         let size = texture.size();
-        plain
-            && (size.width, size.height) == (layer.width, layer.height)
-            && texture.format().add_srgb_suffix() == self.layer_format
-            && texture.usage().contains(wgpu::TextureUsages::COPY_DST)
+        (size.width, size.height) == (layer.width, layer.height) && self.takes_copies(texture)
     }
 }
 
