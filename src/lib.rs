@@ -22,6 +22,7 @@ pub mod limited_read;
 pub mod panel;
 pub mod play;
 pub mod png;
+pub mod private_file;
 pub mod render;
 pub mod scene;
 pub mod schedule;

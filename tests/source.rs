@@ -27,8 +27,7 @@ fn body(version: u64) -> Vec<u8> {
 }
 
 fn config(url: &str, dir: &std::path::Path) -> SourceConfig {
-    let mut c = SourceConfig::new(url);
-    c.cache_dir = dir.to_path_buf();
+    let mut c = SourceConfig::new(url, dir.to_path_buf());
     c.interval = Duration::from_secs(1);
     c.http.connect_timeout = Duration::from_secs(1);
     c.http.read_timeout = Duration::from_secs(1);
@@ -261,6 +260,59 @@ async fn the_cache_survives_a_restart_and_a_corrupt_one_is_set_aside() {
     assert_eq!(aside.len(), 1);
 }
 
+/// Issue 14: cache files are private (0600 in a 0700 folder), a link
+/// planted at the cache's name is replaced, not written through, and the
+/// set-asides and temporary files a crash leaves are pruned to the newest 3.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cache_is_private_refuses_links_and_is_pruned() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = temp_dir("private");
+    let dir = root.join("cache");
+    let server = TestServer::start("127.0.0.1:0", |req| good(req, 1))
+        .await
+        .unwrap();
+    let url = server.url("/feed.json");
+    let cache = Cache::new(&dir, &url).path().to_path_buf();
+    let name = cache.file_name().unwrap().to_string_lossy().to_string();
+    let stem = cache.file_stem().unwrap().to_string_lossy().to_string();
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let victim = root.join("important.conf");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, &cache).unwrap();
+    for n in 0..5 {
+        std::fs::write(dir.join(format!("{stem}.corrupt-{n}")), "old").unwrap();
+        std::fs::write(dir.join(format!(".{name}.crash{n}.tmp")), "half").unwrap();
+    }
+    let mut p = poller(&url, &dir);
+    assert!(p.load_cache().is_none(), "a link to a non-cache file is corrupt");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    p.poll_once().await;
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "precious",
+        "not written through"
+    );
+    let meta = std::fs::symlink_metadata(&cache).unwrap();
+    assert!(meta.is_file(), "the cache is a plain file now");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    let count = |needle: &str| {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(needle))
+            .count()
+    };
+    assert_eq!(count(".corrupt-"), 3, "set-asides pruned to the newest 3");
+    assert_eq!(count(".tmp"), 3, "crashed temporary files pruned to the newest 3");
+    let fresh = root.join("made-by-the-screen");
+    let mut q = poller(&url, &fresh);
+    q.poll_once().await;
+    assert_eq!(
+        std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_date_far_from_the_local_clock_is_detected_and_used() {
     let dir = temp_dir("clock");
@@ -346,8 +398,7 @@ async fn backoff_grows_is_capped_and_resets_on_the_paused_clock() {
     plan.extend([false; 9]);
     plan.extend([true, true]);
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut c = SourceConfig::new("scripted");
-    c.cache_dir = dir;
+    let mut c = SourceConfig::new("scripted", dir);
     c.interval = Duration::from_secs(10);
     c.backoff_max = Duration::from_secs(300);
     let poller = Poller::with_rng(
@@ -423,21 +474,21 @@ fn the_cache_folder_follows_config_then_environment() {
         ("HOME", "/home/screen"),
     ]);
     let configured = Path::new("/srv/rankwall-cache");
-    assert_eq!(cache_dir_with(Some(configured), &all), configured);
-    assert_eq!(cache_dir_with(None, &all), Path::new("/var/cache/rw"));
+    assert_eq!(cache_dir_with(Some(configured), &all).unwrap(), configured);
+    assert_eq!(cache_dir_with(None, &all).unwrap(), Path::new("/var/cache/rw"));
     let xdg = env(&[
         ("RANKWALL_CACHE_DIR", ""),
         ("XDG_CACHE_HOME", "/xdg"),
         ("HOME", "/home/screen"),
     ]);
-    assert_eq!(cache_dir_with(None, &xdg), Path::new("/xdg/rankwall"));
+    assert_eq!(cache_dir_with(None, &xdg).unwrap(), Path::new("/xdg/rankwall"));
     let home = env(&[("HOME", "/home/screen")]);
     assert_eq!(
-        cache_dir_with(None, &home),
+        cache_dir_with(None, &home).unwrap(),
         Path::new("/home/screen/.cache/rankwall")
     );
-    assert_eq!(
-        cache_dir_with(None, &env(&[])),
-        std::env::temp_dir().join("rankwall-cache")
-    );
+    // With no HOME either there is no shared fallback under /tmp (issue 14):
+    // another local user could plant links there.
+    let none = cache_dir_with(None, &env(&[])).unwrap_err();
+    assert!(none.to_string().contains("--cache-dir"), "{none}");
 }

@@ -16,7 +16,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Played { at, log, cache_dir } => {
-            let log = log.unwrap_or_else(|| crate::client::default_play_log(cache_dir.as_deref()));
+            let log = match log {
+                Some(log) => log,
+                None => crate::client::default_play_log(&crate::source::cache_dir(cache_dir.as_deref())?),
+            };
             let (text, found) = super::played(&log, &at)?;
             print!("{text}");
             Ok(yes_no(found))

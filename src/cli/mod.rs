@@ -78,8 +78,7 @@ pub struct LoadedFeed {
 }
 
 async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<LoadedFeed> {
-    let mut config = crate::source::SourceConfig::new(url);
-    config.cache_dir = crate::source::cache_dir(cache_dir);
+    let config = crate::source::SourceConfig::new(url, crate::source::cache_dir(cache_dir)?);
     let fetcher = crate::source::HttpFetcher::new(url, &config.http)?;
     let mut poller = crate::source::Poller::new(config, fetcher);
     let cached = poller.load_cache();

@@ -69,7 +69,7 @@ impl RunOptions {
 
 /// The settings the client starts with (overrides applied) and their origin.
 pub fn initial_settings(opts: &RunOptions) -> anyhow::Result<(Settings, ConfigOrigin)> {
-    let cache = crate::source::cache_dir(opts.cache_dir.as_deref());
+    let cache = crate::source::cache_dir(opts.cache_dir.as_deref())?;
     let (settings, origin) = config::initial(opts.config.as_deref(), opts.screen_config.as_deref(), &cache)?;
     let settings = opts.overrides().apply(settings).map_err(anyhow::Error::msg)?;
     Ok((settings, origin))
@@ -79,6 +79,7 @@ pub fn initial_settings(opts: &RunOptions) -> anyhow::Result<(Settings, ConfigOr
 pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let (settings, origin) = initial_settings(opts)?;
     let fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
+    let cache_dir = crate::source::cache_dir(settings.feed.cache_dir.as_deref())?;
     let feed = match &settings.feed.url {
         Some(_) => crate::feed::empty(chrono::Utc::now()),
         None => {
@@ -91,8 +92,8 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         .feed
         .url
         .as_deref()
-        .map(|url| source_config(&settings, url));
-    let reporting = Reporting::new(&settings, &origin);
+        .map(|url| source_config(&settings, url, &cache_dir));
+    let reporting = Reporting::new(&settings, &origin, &cache_dir);
     let size = settings.screen.size.fixed().map(|s| s.pair());
     let player = Player::new(fonts, settings, feed, size.unwrap_or((1920, 1080)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

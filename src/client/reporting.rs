@@ -19,11 +19,12 @@ pub(super) struct Reporting {
 
 impl Reporting {
     /// What `settings` (overrides applied) ask for; `origin` names the config.
-    pub(super) fn new(settings: &Settings, origin: &ConfigOrigin) -> Self {
+    /// The proof-of-play log goes in `cache_dir` unless the settings name a file.
+    pub(super) fn new(settings: &Settings, origin: &ConfigOrigin, cache_dir: &Path) -> Self {
         let status = &settings.status;
         let log_path = match &status.play_log {
             Some(p) => p.clone(),
-            None => default_play_log(settings.feed.cache_dir.as_deref()),
+            None => default_play_log(cache_dir),
         };
         Reporting {
             addr: status.addr,
@@ -44,7 +45,12 @@ impl Reporting {
         let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.status(driver.now())));
         driver.set_config_source(self.source);
         tracing::info!(path = %self.log.path().display(), "proof-of-play log");
-        driver.report_to(status_tx, Some(self.log), crate::status::Watchdog::from_env());
+        let log = crate::status::PlayLogWriter::start(self.log)
+            .inspect_err(|e| {
+                tracing::error!("cannot start the proof-of-play writer, playing without it: {e}")
+            })
+            .ok();
+        driver.report_to(status_tx, log, crate::status::Watchdog::from_env());
         let Some(addr) = self.addr else {
             return driver;
         };
@@ -65,9 +71,9 @@ impl Reporting {
     }
 }
 
-/// `played.jsonl` in the cache folder (`cache_dir`, else the default one).
-pub fn default_play_log(cache_dir: Option<&Path>) -> PathBuf {
-    crate::source::cache_dir(cache_dir).join("played.jsonl")
+/// `played.jsonl` in the cache folder.
+pub fn default_play_log(cache_dir: &Path) -> PathBuf {
+    cache_dir.join("played.jsonl")
 }
 
 /// Binds `addr` with a deep accept queue: a burst of connections (a

@@ -37,9 +37,10 @@ where
     }
 }
 
-/// The feed source settings `settings` ask for, polling `url`.
-pub fn source_config(settings: &Settings, url: &str) -> SourceConfig {
-    let mut source = SourceConfig::new(url);
+/// The feed source settings `settings` ask for, polling `url`, its last
+/// good copy kept in `cache_dir`.
+pub fn source_config(settings: &Settings, url: &str, cache_dir: &std::path::Path) -> SourceConfig {
+    let mut source = SourceConfig::new(url, cache_dir.to_path_buf());
     let f = &settings.feed;
     source.interval = f.poll_interval;
     source.backoff_max = f.backoff_max;
@@ -49,7 +50,6 @@ pub fn source_config(settings: &Settings, url: &str) -> SourceConfig {
         ca_file: f.ca_file.clone(),
         ..HttpOptions::default()
     };
-    source.cache_dir = crate::source::cache_dir(f.cache_dir.as_deref());
     source.stale_after = f
         .stale_after
         .and_then(|d| d.to_std().ok())

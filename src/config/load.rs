@@ -112,7 +112,7 @@ fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
                 eprintln!("{d}");
             }
             if let Some(settings) = checked.settings {
-                if let Err(e) = crate::source::write_atomic(&remote.cache_path, &[text.as_bytes()]) {
+                if let Err(e) = crate::private_file::write_atomic(&remote.cache_path, &[text.as_bytes()]) {
                     tracing::warn!("cannot keep the config's last good copy: {e}");
                 }
                 return Ok(settings);

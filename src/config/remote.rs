@@ -89,7 +89,7 @@ impl RemoteConfig {
 
     /// The last good copy, if there is one and it is still valid.
     pub fn load_cached(&self) -> Option<Settings> {
-        let text = std::fs::read_to_string(&self.cache_path).ok()?;
+        let text = read_cached(&self.cache_path)?;
         let checked = self.check(&text, None);
         if checked.settings.is_some() {
             tracing::info!(path = %self.cache_path.display(), "using the last good copy of the remote config");
@@ -128,7 +128,7 @@ impl RemoteConfig {
         };
         let mut backoff = Backoff::new(self.interval, self.backoff_max, 0.1, fastrand::Rng::new());
         let mut validators = Validators::default();
-        let mut last_good = std::fs::read_to_string(&self.cache_path).ok();
+        let mut last_good = read_cached(&self.cache_path);
         loop {
             let delay = match self.fetch(&fetcher, &mut validators).await {
                 Ok(Some(text)) if Some(&text) != last_good.as_ref() => {
@@ -156,7 +156,7 @@ impl RemoteConfig {
         let checked = self.check(text, current.as_deref());
         match checked.settings {
             Some(settings) => {
-                if let Err(e) = crate::source::write_atomic(&self.cache_path, &[text.as_bytes()]) {
+                if let Err(e) = crate::private_file::write_atomic(&self.cache_path, &[text.as_bytes()]) {
                     tracing::warn!(path = %self.cache_path.display(), "cannot keep the config's last good copy: {e}");
                 }
                 tracing::info!(url = %self.shown_url(), "remote config changed; applies at the next slide boundary");
@@ -165,6 +165,13 @@ impl RemoteConfig {
             None => super::watch::rejected(&checked.diagnostics),
         }
     }
+}
+
+/// The last good copy's text: a regular UTF-8 file within the feed's size
+/// limit, or nothing.
+fn read_cached(path: &Path) -> Option<String> {
+    let bytes = crate::limited_read::read_regular(path, crate::feed::MAX_BODY_BYTES as u64).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// Copies the `[screen]` keys a local file sets over the remote config's.

@@ -7,7 +7,6 @@ use super::fetch::Validators;
 use crate::feed::{self, Feed, Report};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -26,6 +25,9 @@ pub enum CacheError {
     #[error("cannot read the feed cache {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
 }
+
+/// The largest cache file read: a whole document and its metadata line.
+const MAX_CACHE_BYTES: u64 = crate::feed::MAX_BODY_BYTES as u64 + 64 * 1024;
 
 /// What is stored beside the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,9 +54,18 @@ pub struct Cache {
     path: PathBuf,
 }
 
+/// No cache folder could be chosen.
+#[derive(Debug, Error)]
+#[error(
+    "no cache folder: set --cache-dir, [feed] cache_dir, RANKWALL_CACHE_DIR, XDG_CACHE_HOME or HOME \
+     (a shared folder under /tmp is never used: other users could plant files there)"
+)]
+pub struct NoCacheDir;
+
 /// The cache folder: the configured one, else `RANKWALL_CACHE_DIR`, else
-/// `$XDG_CACHE_HOME/rankwall`, else `~/.cache/rankwall`, else a folder in /tmp.
-pub fn cache_dir(configured: Option<&Path>) -> PathBuf {
+/// `$XDG_CACHE_HOME/rankwall`, else `~/.cache/rankwall`. There is no shared
+/// fallback under the temporary folder.
+pub fn cache_dir(configured: Option<&Path>) -> Result<PathBuf, NoCacheDir> {
     cache_dir_with(configured, &|k| std::env::var_os(k))
 }
 
@@ -62,15 +73,15 @@ pub fn cache_dir(configured: Option<&Path>) -> PathBuf {
 pub fn cache_dir_with(
     configured: Option<&Path>,
     var: &dyn Fn(&str) -> Option<std::ffi::OsString>,
-) -> PathBuf {
+) -> Result<PathBuf, NoCacheDir> {
     if let Some(dir) = configured {
-        return dir.to_path_buf();
+        return Ok(dir.to_path_buf());
     }
     let env = |k: &str| var(k).filter(|v| !v.is_empty()).map(PathBuf::from);
     env("RANKWALL_CACHE_DIR")
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("rankwall")))
         .or_else(|| env("HOME").map(|d| d.join(".cache/rankwall")))
-        .unwrap_or_else(|| std::env::temp_dir().join("rankwall-cache"))
+        .ok_or(NoCacheDir)
 }
 
 impl Cache {
@@ -89,9 +100,20 @@ impl Cache {
     /// Loads the cached document. `Ok(None)` when there is none; a file that
     /// cannot be parsed or validated is moved aside and reported as `Corrupt`.
     pub fn load(&self) -> Result<Option<CachedFeed>, CacheError> {
-        let bytes = match std::fs::read(&self.path) {
+        crate::private_file::prune_temporaries(&self.path);
+        // A device, a folder or an oversized file at the cache's name is
+        // corrupt: set aside, never read without limit.
+        let bytes = match crate::limited_read::read_regular(&self.path, MAX_CACHE_BYTES) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData
+                ) =>
+            {
+                return Err(self.move_aside(e.to_string()))
+            }
             Err(source) => {
                 return Err(CacheError::Read {
                     path: self.path.clone(),
@@ -109,7 +131,9 @@ impl Cache {
         let aside = self
             .path
             .with_extension(format!("corrupt-{}", Utc::now().timestamp()));
-        if let Err(e) = std::fs::rename(&self.path, &aside) {
+        let renamed = std::fs::rename(&self.path, &aside);
+        self.prune_set_asides();
+        if let Err(e) = renamed {
             let _ = std::fs::remove_file(&self.path);
             return CacheError::Corrupt {
                 path: self.path.clone(),
@@ -124,6 +148,17 @@ impl Cache {
         }
     }
 
+    /// Keeps the newest [`KEEP`](crate::private_file::KEEP) corrupt copies
+    /// moved aside; a cache corrupted again and again must not fill the disk.
+    fn prune_set_asides(&self) {
+        let Some(stem) = self.path.file_stem().and_then(|s| s.to_str()) else {
+            return;
+        };
+        let prefix = format!("{stem}.corrupt-");
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        crate::private_file::prune(dir, &|name| name.starts_with(&prefix));
+    }
+
     /// Stores an accepted document atomically: a crash leaves either the old
     /// file or the new one, never a mix.
     pub fn store(&self, meta: &CacheMeta, body: &[u8]) -> Result<(), CacheError> {
@@ -132,28 +167,8 @@ impl Cache {
             source,
         };
         let header = serde_json::to_string(meta).map_err(|e| err(e.into()))?;
-        write_atomic(&self.path, &[header.as_bytes(), b"\n", body]).map_err(err)
+        crate::private_file::write_atomic(&self.path, &[header.as_bytes(), b"\n", body]).map_err(err)
     }
-}
-
-/// Writes `parts` to `path` so that a crash leaves either the old file or the
-/// new one: a temporary file in the same folder, fsync, rename, fsync the folder.
-pub fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        for part in parts {
-            file.write_all(part)?;
-        }
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
-    };
-    write().inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// The file is one line of metadata JSON, a newline, then the document.

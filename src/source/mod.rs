@@ -12,7 +12,7 @@ mod redact;
 mod status;
 
 pub use backoff::Backoff;
-pub use cache::{cache_dir, cache_dir_with, write_atomic, Cache, CacheError, CachedFeed};
+pub use cache::{cache_dir, cache_dir_with, Cache, CacheError, CachedFeed, NoCacheDir};
 pub use clock::Clock;
 pub use fetch::{FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators};
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};

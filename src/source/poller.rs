@@ -3,7 +3,7 @@
 //! change as a message. It never touches the window or the GPU.
 
 use super::backoff::Backoff;
-use super::cache::{cache_dir, Cache, CacheMeta};
+use super::cache::{Cache, CacheMeta};
 use super::clock::Clock;
 use super::fetch::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
 use super::status::{FeedStatus, Outcome};
@@ -35,16 +35,17 @@ pub struct SourceConfig {
 }
 
 impl SourceConfig {
-    /// The defaults for `url`: poll every 60 s ± 10 %, back off to at most
-    /// 5 minutes, stale after 48 hours, clock tolerance 2 minutes.
-    pub fn new(url: &str) -> Self {
+    /// The defaults for `url`, its last good copy kept in `cache_dir`: poll
+    /// every 60 s ± 10 %, back off to at most 5 minutes, stale after 48
+    /// hours, clock tolerance 2 minutes.
+    pub fn new(url: &str, cache_dir: PathBuf) -> Self {
         SourceConfig {
             url: url.to_string(),
             interval: Duration::from_secs(60),
             jitter: 0.1,
             backoff_max: Duration::from_secs(300),
             http: HttpOptions::default(),
-            cache_dir: cache_dir(None),
+            cache_dir,
             stale_after: Duration::from_secs(48 * 3600),
             clock_tolerance: Duration::from_secs(120),
             trust_server_time: true,

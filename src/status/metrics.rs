@@ -108,6 +108,22 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
         "gauge",
         off,
     );
+    if let Some(log) = &s.play_log {
+        metric(
+            &mut out,
+            "rankwall_play_log_ok",
+            "1 while the proof-of-play log is written.",
+            "gauge",
+            u8::from(log.ok),
+        );
+        metric(
+            &mut out,
+            "rankwall_play_log_lost_entries_total",
+            "Proof-of-play entries not written.",
+            "counter",
+            log.lost_entries,
+        );
+    }
     if let Some(rss) = rss {
         metric(
             &mut out,

@@ -8,6 +8,7 @@ mod health;
 mod listener;
 mod metrics;
 mod playlog;
+mod playlog_writer;
 mod routes;
 mod server;
 mod watchdog;
@@ -15,6 +16,7 @@ mod watchdog;
 pub use health::health;
 pub use metrics::metrics_text;
 pub use playlog::{find_played, PlayEntry, PlayLog};
+pub use playlog_writer::{PlayLogStatus, PlayLogWriter};
 pub use server::{check_bind, serve_status, ScreenshotRequest, StatusServer};
 pub use watchdog::Watchdog;
 
@@ -109,6 +111,9 @@ pub struct ScreenStatus {
     /// The last time the screen thread found the screen up to date (nothing
     /// due, or the due frame presented). A frozen loop stops moving it.
     pub in_sync_at: Option<DateTime<Utc>>,
+    /// The proof-of-play log's health (absent when there is none).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub play_log: Option<PlayLogStatus>,
 }
 
 /// The resident memory of this process in bytes (Linux), for status and metrics.

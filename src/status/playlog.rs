@@ -30,7 +30,7 @@ pub struct PlayEntry {
     pub config_sha256: String,
 }
 
-/// The log file, appended to by the screen thread.
+/// The log file, appended to by the [`PlayLogWriter`](super::PlayLogWriter)'s thread.
 pub struct PlayLog {
     path: PathBuf,
     max_bytes: u64,
@@ -50,15 +50,10 @@ impl PlayLog {
         if std::fs::metadata(&self.path).is_ok_and(|m| m.len() >= self.max_bytes) {
             self.rotate()?;
         }
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
         line.push('\n');
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        // Private, and never through a link planted at the log's name.
+        let mut file = crate::private_file::open_append(&self.path)?;
         file.write_all(line.as_bytes())
     }
 

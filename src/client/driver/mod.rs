@@ -10,7 +10,7 @@ mod status;
 use super::events::ClientEvent;
 use crate::play::{Player, Still, View, Wake};
 use crate::source::FeedStatus;
-use crate::status::{PlayEntry, PlayLog, ScreenState, ScreenStatus, ScreenshotRequest, Watchdog};
+use crate::status::{PlayEntry, PlayLogWriter, ScreenState, ScreenStatus, ScreenshotRequest, Watchdog};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,7 +46,7 @@ pub struct Driver {
     dropped: usize,
     uncovered: usize,
     status_tx: Option<watch::Sender<Arc<ScreenStatus>>>,
-    play_log: Option<PlayLog>,
+    play_log: Option<PlayLogWriter>,
     last_played: Option<PlayKey>,
     screenshots: Vec<ScreenshotRequest>,
     watchdog: Watchdog,
@@ -90,7 +90,7 @@ impl Driver {
     pub fn report_to(
         &mut self,
         tx: watch::Sender<Arc<ScreenStatus>>,
-        log: Option<PlayLog>,
+        log: Option<PlayLogWriter>,
         watchdog: Watchdog,
     ) {
         self.status_tx = Some(tx);
@@ -239,10 +239,9 @@ impl Driver {
             config_sha256: key.4.clone(),
         };
         self.last_played = Some(key);
-        if let Some(log) = &mut self.play_log {
-            if let Err(e) = log.record(&entry) {
-                tracing::warn!(path = %log.path().display(), "cannot write the proof-of-play log: {e}");
-            }
+        // Written on the log's own thread; failures show in the status.
+        if let Some(log) = &self.play_log {
+            log.send(entry);
         }
     }
 

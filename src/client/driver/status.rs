@@ -42,6 +42,7 @@ pub(super) fn status_of(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus 
         frames_presented: frames,
         last_frame_at,
         in_sync_at,
+        play_log: d.play_log.as_ref().map(|w| w.status()),
     }
 }
 
