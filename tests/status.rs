@@ -308,13 +308,13 @@ fn off_loopback_the_status_server_requires_a_token() {
     let with_token = dir.join("token.toml");
     std::fs::write(
         &with_token,
-        format!("[status]\naddr = \"0.0.0.0:{port}\"\ntoken = \"s3cret\"\n{open}"),
+        format!("[status]\naddr = \"0.0.0.0:{port}\"\ntoken = \"s3cret-s3cret-s3cret\"\n{open}"),
     )
     .unwrap();
     let _client = start(&with_token, &dir, &[]);
     let mut answered = None;
     for _ in 0..200 {
-        answered = get(port, "/healthz", Some("s3cret"));
+        answered = get(port, "/healthz", Some("s3cret-s3cret-s3cret"));
         if answered.as_ref().is_some_and(|r| r.0 == 200) {
             break;
         }
@@ -323,7 +323,7 @@ fn off_loopback_the_status_server_requires_a_token() {
     assert_eq!(answered.map(|r| r.0), Some(200), "the token opens every endpoint");
     assert_eq!(get(port, "/status", None).unwrap().0, 401);
     assert_eq!(get(port, "/metrics", Some("wrong")).unwrap().0, 401);
-    assert_eq!(get(port, "/status", Some("s3cret")).unwrap().0, 200);
+    assert_eq!(get(port, "/status", Some("s3cret-s3cret-s3cret")).unwrap().0, 200);
 }
 
 /// The `/status` JSON of the client on `port`.

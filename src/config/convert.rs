@@ -166,13 +166,7 @@ fn theme(t: &ThemeSection) -> ThemeSettings {
 }
 
 fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> StatusSettings {
-    // Spaces around a token are a copy-and-paste accident, never part of it.
-    let token = s
-        .token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(String::from);
+    let token = s.token.as_ref().and_then(|t| status_token(loc, t, out));
     let addr = match s.addr.get_ref().as_str() {
         "off" => None,
         text => match text.parse::<SocketAddr>() {
@@ -214,6 +208,30 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
         play_log: s.play_log.as_ref().map(PathBuf::from),
         play_log_max_bytes: max_mb.clamp(1, 1024) * 1024 * 1024,
     }
+}
+
+/// The shortest status token accepted: a short one is guessed in minutes by
+/// anyone on the LAN.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// The token, trimmed (spaces around it are a copy-and-paste accident), or
+/// an error at its place when it is too short to keep anyone out.
+fn status_token(loc: &Locator, token: &Spanned<String>, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let text = token.get_ref().trim();
+    if text.is_empty() {
+        return None;
+    }
+    let chars = text.chars().count();
+    if chars < MIN_TOKEN_CHARS {
+        out.push(error(
+            loc,
+            token.span(),
+            format!("the status token has {chars} characters; at least {MIN_TOKEN_CHARS} are needed"),
+            "use a long random one, e.g. the output of `openssl rand -hex 16`",
+        ));
+        return None;
+    }
+    Some(text.to_string())
 }
 
 /// Whether the status server may listen on `addr` with `token`: beyond

@@ -104,7 +104,7 @@ pub(super) struct StatusSection {
     /// `HOST:PORT` for /healthz, /status, /metrics, /screenshot.png; `off` for none.
     pub(super) addr: Spanned<String>,
     /// Bearer token; required when `addr` is not a loopback address.
-    pub(super) token: Option<String>,
+    pub(super) token: Option<Spanned<String>>,
     /// The proof-of-play log; absent: `played.jsonl` in the cache folder.
     pub(super) play_log: Option<String>,
     /// Rotate the log at this size, in MiB.
