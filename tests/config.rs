@@ -247,14 +247,29 @@ fn values_the_schedule_cannot_use_are_refused_where_they_stand() {
         "[status]\naddr = \"0.0.0.0:9470\"\ntoken = \" s3cret-s3cret-s3cret \"\n",
         None,
     );
-    assert_eq!(ok.settings.unwrap().status.token.as_deref(), Some("s3cret-s3cret-s3cret"));
+    assert_eq!(
+        ok.settings.unwrap().status.token.as_deref(),
+        Some("s3cret-s3cret-s3cret")
+    );
     // Issue 14: a token shorter than 16 characters is refused at its place,
     // on loopback too (a local user or a later change of addr could use it).
     for (addr, token) in [("0.0.0.0:9470", "a"), ("127.0.0.1:9470", "fifteen-chars-x")] {
-        let short = config::parse("t.toml", &format!("[status]\naddr = \"{addr}\"\ntoken = \"{token}\"\n"), None);
+        let short = config::parse(
+            "t.toml",
+            &format!("[status]\naddr = \"{addr}\"\ntoken = \"{token}\"\n"),
+            None,
+        );
         assert!(short.settings.is_none(), "token {token:?} accepted");
-        let shown = short.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
-        assert!(shown.contains("t.toml:3:9") && shown.contains("at least 16"), "{shown}");
+        let shown = short
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            shown.contains("t.toml:3:9") && shown.contains("at least 16"),
+            "{shown}"
+        );
     }
 }
 

@@ -298,6 +298,36 @@ fn a_new_config_applies_at_the_next_slide_boundary() {
     );
 }
 
+/// Issue 14: a reload that changes a key read only at start (here the feed
+/// URL and the status address) is applied for the rest, and the status
+/// names the keys that wait for a restart instead of saying all is live.
+#[test]
+fn start_only_keys_changed_at_run_time_are_named_in_the_status() {
+    let mut d = driver(TWO_LISTS, demo_feed());
+    let now = at("2026-11-28T10:00:00+08:00");
+    assert!(d.status(now).config.applies_after_restart.is_empty());
+    let changed = format!(
+        "{TWO_LISTS}\n[feed]\nurl = \"https://elsewhere.example/feed.json\"\n[status]\naddr = \"127.0.0.1:9999\"\n"
+    );
+    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(
+        &changed,
+    ))));
+    let status = d.status(now);
+    assert_eq!(status.config.applies_after_restart, ["feed.url", "status.addr"]);
+    let said = status.config.last_reload.unwrap();
+    assert!(
+        said.contains("feed.url, status.addr apply after restart"),
+        "{said}"
+    );
+    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(
+        TWO_LISTS,
+    ))));
+    assert!(
+        d.status(now).config.applies_after_restart.is_empty(),
+        "back as started"
+    );
+}
+
 fn accepted(v: &serde_json::Value) -> std::sync::Arc<rankwall::source::Accepted> {
     let (feed, report) = common::parse(v).unwrap();
     std::sync::Arc::new(rankwall::source::Accepted {

@@ -53,6 +53,14 @@ pub struct RunOptions {
     /// Status server address (HOST:PORT or `off`); overrides `[status] addr`.
     #[arg(long, value_parser = config::parse_status_addr)]
     pub status_addr: Option<config::StatusAddr>,
+    /// A CA certificate (PEM) trusted besides the system's, for both the feed
+    /// and a config URL; overrides `[feed] ca_file`.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Accept a plain `http://` config URL (anyone on the way can read and
+    /// change it; logged as a warning).
+    #[arg(long)]
+    pub allow_http_config: bool,
 }
 
 impl RunOptions {
@@ -63,6 +71,15 @@ impl RunOptions {
             feed_url: self.feed.clone(),
             status_addr: self.status_addr.map(|a| a.0),
             cache_dir: self.cache_dir.clone(),
+            ca_file: self.ca_file.clone(),
+        }
+    }
+
+    /// How a config URL may be fetched.
+    pub fn transport(&self) -> config::ConfigTransport {
+        config::ConfigTransport {
+            allow_http: self.allow_http_config,
+            ca_file: self.ca_file.clone(),
         }
     }
 }
@@ -70,7 +87,12 @@ impl RunOptions {
 /// The settings the client starts with (overrides applied) and their origin.
 pub fn initial_settings(opts: &RunOptions) -> anyhow::Result<(Settings, ConfigOrigin)> {
     let cache = crate::source::cache_dir(opts.cache_dir.as_deref())?;
-    let (settings, origin) = config::initial(opts.config.as_deref(), opts.screen_config.as_deref(), &cache)?;
+    let (settings, origin) = config::initial(
+        opts.config.as_deref(),
+        opts.screen_config.as_deref(),
+        &cache,
+        &opts.transport(),
+    )?;
     let settings = opts.overrides().apply(settings).map_err(anyhow::Error::msg)?;
     Ok((settings, origin))
 }

@@ -64,13 +64,10 @@ pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch:
         let events = events.clone();
         let latest = latest.clone();
         async move {
-            let fetcher = match HttpFetcher::new(&source.url, &source.http) {
-                Ok(f) => f,
-                Err(e) => {
-                    tracing::error!(url = %crate::source::redact_url(&source.url), "cannot poll the feed: {e}");
-                    return;
-                }
-            };
+            // Never a dead end: a fetcher whose client cannot be built (a
+            // missing CA file) still lets the poller load the last good
+            // document, back off, report the failure and recover.
+            let fetcher = HttpFetcher::retrying(&source.url, &source.http);
             let (tx, mut rx) = mpsc::channel(8);
             let poller = tokio::spawn(Poller::new(source, fetcher).run(tx));
             while let Some(event) = rx.recv().await {

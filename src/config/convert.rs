@@ -46,6 +46,7 @@ pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>
         playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
         source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
     };
+    super::paths::check_named_paths(loc, raw, out);
     if raw.playlist.is_empty() {
         let warning = "the playlist is empty: the screen shows the idle slide";
         out.push(loc.at(
@@ -153,14 +154,14 @@ fn feed(f: &FeedSection) -> FeedSettings {
         backoff_max: seconds(f.backoff_max),
         stale_after: (f.stale_after_hours > 0)
             .then(|| chrono::Duration::hours(f.stale_after_hours.min(1 << 20) as i64)),
-        cache_dir: f.cache_dir.as_ref().map(PathBuf::from),
-        ca_file: f.ca_file.as_ref().map(PathBuf::from),
+        cache_dir: f.cache_dir.as_ref().map(|p| PathBuf::from(p.get_ref())),
+        ca_file: f.ca_file.as_ref().map(|p| PathBuf::from(p.get_ref())),
     }
 }
 
 fn theme(t: &ThemeSection) -> ThemeSettings {
     ThemeSettings {
-        fonts: t.fonts.iter().map(PathBuf::from).collect(),
+        fonts: t.fonts.iter().map(|p| PathBuf::from(p.get_ref())).collect(),
         system_fonts: t.system_fonts,
     }
 }
@@ -205,7 +206,7 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
     StatusSettings {
         addr,
         token,
-        play_log: s.play_log.as_ref().map(PathBuf::from),
+        play_log: s.play_log.as_ref().map(|p| PathBuf::from(p.get_ref())),
         play_log_max_bytes: max_mb.clamp(1, 1024) * 1024 * 1024,
     }
 }

@@ -54,15 +54,35 @@ pub enum LoadError {
     /// The runtime that fetches a remote config at start could not be built.
     #[error("cannot start the config fetcher: {0}")]
     Runtime(#[from] std::io::Error),
+    /// A plain `http://` config URL without the operator's explicit consent.
+    #[error(
+        "refused the config URL {0}: plain http can be read and changed by anyone on the way; \
+         serve it over https (with --ca-file for a private CA), or pass --allow-http-config \
+         to accept the risk"
+    )]
+    PlainHttp(String),
+}
+
+/// How a config URL may be fetched: the operator's choices from the command
+/// line and the `--screen-config` file, never from the remote text itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConfigTransport {
+    /// `--allow-http-config`: plain `http://` config URLs are accepted (logged).
+    pub allow_http: bool,
+    /// The CA certificate (PEM) trusted besides the system's roots; the same
+    /// file serves the feed.
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The config at start from `location` (a path, `file://…`, `http(s)://…`,
 /// or `None` for the embedded demo). A URL's last good copy lives in
-/// `cache_dir`; `local` is a file whose `[screen]` keys win over a URL's.
+/// `cache_dir`; `local` is a file whose `[screen]` keys win over a URL's;
+/// `transport` says how a URL may be fetched.
 pub fn initial(
     location: Option<&str>,
     local: Option<&Path>,
     cache_dir: &Path,
+    transport: &ConfigTransport,
 ) -> Result<(Settings, ConfigOrigin), LoadError> {
     let Some(location) = location else {
         let checked = parse("(embedded demo config)", DEMO_CONFIG, None);
@@ -71,6 +91,16 @@ pub fn initial(
     };
     if location.starts_with("http://") || location.starts_with("https://") {
         let mut remote = RemoteConfig::new(location, local.map(Path::to_path_buf), cache_dir);
+        if location.starts_with("http://") {
+            if !transport.allow_http {
+                return Err(LoadError::PlainHttp(remote.shown_url()));
+            }
+            tracing::warn!(url = %remote.shown_url(), "--allow-http-config: fetching the config over plain http");
+        }
+        remote.http.ca_file = transport
+            .ca_file
+            .clone()
+            .or_else(|| local.and_then(super::remote::local_ca_file));
         let settings = remote_initial(&remote)?;
         // The config is checked for changes as often as the feed.
         remote.interval = settings.feed.poll_interval;
@@ -93,8 +123,13 @@ pub fn initial(
     }
 }
 
-/// The remote config at start: fetched now, else the last good copy.
+/// The remote config at start: its last good copy at once when there is a
+/// valid one (the fetcher then runs in the background, so a config server
+/// that never answers does not hold up the screen), else fetched now.
 fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
+    if let Some(settings) = remote.load_cached() {
+        return Ok(settings);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -121,7 +156,5 @@ fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
         Ok(None) => {}
         Err(e) => tracing::warn!("{e}"),
     }
-    remote
-        .load_cached()
-        .ok_or_else(|| LoadError::NoRemote(remote.shown_url()))
+    Err(LoadError::NoRemote(remote.shown_url()))
 }

@@ -14,21 +14,24 @@ mod keys;
 mod load;
 mod local_only;
 mod overrides;
+mod paths;
 mod raw;
 mod remote;
 mod resolve;
 mod settings;
+mod start_only;
 mod time;
 mod watch;
 
 pub use crate::panel::PanelSize;
 pub use convert::check_bind;
 pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
-pub use load::{initial, ConfigOrigin, LoadError, DEMO_CONFIG};
+pub use load::{initial, ConfigOrigin, ConfigTransport, LoadError, DEMO_CONFIG};
 pub use overrides::{parse_status_addr, Overrides, StatusAddr};
 pub use remote::RemoteConfig;
 pub use resolve::{resolve, Resolved};
 pub use settings::*;
+pub use start_only::start_only_changes;
 pub use time::{parse_zone, DailySpan, MinuteOfDay, Weekdays};
 pub use watch::{watch_config, ConfigEvent};
 

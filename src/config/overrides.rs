@@ -19,6 +19,8 @@ pub struct Overrides {
     pub status_addr: Option<Option<SocketAddr>>,
     /// `--cache-dir`: the folder for last good copies and the play log.
     pub cache_dir: Option<PathBuf>,
+    /// `--ca-file`: the extra CA certificate for the feed (and a config URL).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Overrides {
@@ -36,6 +38,9 @@ impl Overrides {
         }
         if let Some(dir) = &self.cache_dir {
             settings.feed.cache_dir = Some(dir.clone());
+        }
+        if let Some(file) = &self.ca_file {
+            settings.feed.ca_file = Some(file.clone());
         }
         if let Some(addr) = &settings.status.addr {
             check_bind(addr, settings.status.token.as_deref())?;
@@ -69,11 +74,16 @@ mod tests {
             feed_url: Some("http://127.0.0.1:1/feed.json".into()),
             status_addr: Some(None),
             cache_dir: Some(PathBuf::from("/tmp/x")),
+            ca_file: Some(PathBuf::from("/etc/city-ca.pem")),
         };
         let s = over.apply(Settings::default()).unwrap();
         assert_eq!(s.screen.size, ScreenSize::parse("1280x256").unwrap());
         assert_eq!(s.feed.url.as_deref(), Some("http://127.0.0.1:1/feed.json"));
         assert_eq!(s.status.addr, None);
+        assert_eq!(
+            s.feed.ca_file.as_deref(),
+            Some(std::path::Path::new("/etc/city-ca.pem"))
+        );
         let open = Overrides {
             status_addr: Some(parse_status_addr("0.0.0.0:9470").unwrap().0),
             ..Overrides::default()

@@ -78,9 +78,9 @@ pub(super) struct FeedSection {
     pub(super) backoff_max: u64,
     /// Hours after which data is marked as not updated.
     pub(super) stale_after_hours: u64,
-    pub(super) cache_dir: Option<String>,
+    pub(super) cache_dir: Option<Spanned<String>>,
     /// An extra CA certificate (PEM) for the feed's HTTPS.
-    pub(super) ca_file: Option<String>,
+    pub(super) ca_file: Option<Spanned<String>>,
 }
 
 impl Default for FeedSection {
@@ -106,7 +106,7 @@ pub(super) struct StatusSection {
     /// Bearer token; required when `addr` is not a loopback address.
     pub(super) token: Option<Spanned<String>>,
     /// The proof-of-play log; absent: `played.jsonl` in the cache folder.
-    pub(super) play_log: Option<String>,
+    pub(super) play_log: Option<Spanned<String>>,
     /// Rotate the log at this size, in MiB.
     pub(super) play_log_max_mb: Spanned<u64>,
 }
@@ -126,7 +126,7 @@ impl Default for StatusSection {
 #[serde(default)]
 pub(super) struct ThemeSection {
     /// Extra font files, after the bundled ones.
-    pub(super) fonts: Vec<String>,
+    pub(super) fonts: Vec<Spanned<String>>,
     /// Whether the system's fonts may fill in rare characters.
     pub(super) system_fonts: bool,
 }

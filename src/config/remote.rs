@@ -119,13 +119,7 @@ impl RemoteConfig {
     /// copy and sent; an invalid one is logged with its locations and
     /// refused. Returns when the receiver is gone.
     pub async fn run(self, tx: mpsc::Sender<ConfigEvent>, feed: watch::Receiver<Option<Arc<Feed>>>) {
-        let fetcher = match HttpFetcher::new(&self.url, &self.http) {
-            Ok(f) => f,
-            Err(e) => {
-                tracing::error!(url = %self.shown_url(), "cannot fetch the config: {e}");
-                return;
-            }
-        };
+        let fetcher = HttpFetcher::retrying(&self.url, &self.http);
         let mut backoff = Backoff::new(self.interval, self.backoff_max, 0.1, fastrand::Rng::new());
         let mut validators = Validators::default();
         let mut last_good = read_cached(&self.cache_path);
@@ -165,6 +159,16 @@ impl RemoteConfig {
             None => super::watch::rejected(&checked.diagnostics),
         }
     }
+}
+
+/// The CA file the `--screen-config` file names in `[feed] ca_file`, which
+/// the config fetcher needs before it has a config.
+pub(super) fn local_ca_file(local: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(local).ok()?;
+    parse(&local.display().to_string(), &text, None)
+        .settings?
+        .feed
+        .ca_file
 }
 
 /// The last good copy's text: a regular UTF-8 file within the feed's size

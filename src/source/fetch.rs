@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use reqwest::header::{self, HeaderMap};
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use thiserror::Error;
 
@@ -55,6 +56,14 @@ pub enum FetchError {
     File { path: PathBuf, message: String },
     #[error("HTTP client error: {0}")]
     Client(String),
+    /// The HTTP client cannot be built (a missing or bad CA file): a local
+    /// fault that lasts until the operator fixes it; tried again every poll.
+    #[error("cannot set up the HTTP client: {0}")]
+    Setup(String),
+    /// A redirect from `https` to plain `http` (would expose the request and
+    /// let anyone on the path change the answer).
+    #[error("refused a redirect from https to plain http")]
+    InsecureRedirect,
 }
 
 impl FetchError {
@@ -68,6 +77,8 @@ impl FetchError {
             FetchError::Truncated(_) => "truncated",
             FetchError::File { .. } => "file",
             FetchError::Client(_) => "client",
+            FetchError::Setup(_) => "setup",
+            FetchError::InsecureRedirect => "insecure_redirect",
         }
     }
 
@@ -116,36 +127,50 @@ impl Default for HttpOptions {
 /// Fetches one URL (`http`, `https` or `file://`) with one shared client.
 pub struct HttpFetcher {
     url: String,
-    client: reqwest::Client,
+    options: HttpOptions,
+    /// Built once; `None` while it cannot be (tried again on every fetch).
+    client: Mutex<Option<reqwest::Client>>,
 }
 
 impl HttpFetcher {
+    /// A fetcher whose client is built now; fails when it cannot be.
     pub fn new(url: &str, options: &HttpOptions) -> Result<Self, FetchError> {
-        let agent = format!("rankwall/{} ({})", env!("CARGO_PKG_VERSION"), options.screen_id);
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(options.connect_timeout)
-            .read_timeout(options.read_timeout)
-            .timeout(options.total_timeout)
-            .user_agent(agent);
-        if let Some(path) = &options.ca_file {
-            let max = crate::limited_read::MAX_NAMED_FILE;
-            let pem = crate::limited_read::read_regular(path, max).map_err(|e| FetchError::File {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| FetchError::Client(format!("CA file {}: {e}", path.display())))?;
-            builder = builder.tls_certs_merge(certs);
-        }
-        let client = builder.build().map_err(|e| FetchError::Client(e.to_string()))?;
-        Ok(HttpFetcher {
+        let client = build_client(options)?;
+        Ok(Self::with_client(url, options, Some(client)))
+    }
+
+    /// A fetcher that never fails to exist: when its client cannot be built
+    /// (a missing CA file), every fetch fails with [`FetchError::Setup`] and
+    /// tries again, so the poller still loads its cache, backs off and
+    /// reports the failure, and recovers once the file is there.
+    pub fn retrying(url: &str, options: &HttpOptions) -> Self {
+        let client = build_client(options)
+            .inspect_err(|e| tracing::error!(url = %super::redact_url(url), "{e}"))
+            .ok();
+        Self::with_client(url, options, client)
+    }
+
+    fn with_client(url: &str, options: &HttpOptions, client: Option<reqwest::Client>) -> Self {
+        HttpFetcher {
             url: url.to_string(),
-            client,
-        })
+            options: options.clone(),
+            client: Mutex::new(client),
+        }
+    }
+
+    /// The client, built now if it could not be before.
+    fn client(&self) -> Result<reqwest::Client, FetchError> {
+        let mut slot = self.client.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = slot.as_ref() {
+            return Ok(client.clone());
+        }
+        let client = build_client(&self.options)?;
+        *slot = Some(client.clone());
+        Ok(client)
     }
 
     async fn fetch_http(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
-        let mut request = self.client.get(&self.url);
+        let mut request = self.client()?.get(&self.url);
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -212,6 +237,48 @@ impl Fetcher for HttpFetcher {
     }
 }
 
+/// The HTTP client `options` ask for. Redirects are followed (at most 10)
+/// except from `https` to plain `http`.
+fn build_client(options: &HttpOptions) -> Result<reqwest::Client, FetchError> {
+    let agent = format!("rankwall/{} ({})", env!("CARGO_PKG_VERSION"), options.screen_id);
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(options.connect_timeout)
+        .read_timeout(options.read_timeout)
+        .timeout(options.total_timeout)
+        .user_agent(agent)
+        .redirect(reqwest::redirect::Policy::custom(no_downgrade));
+    if let Some(path) = &options.ca_file {
+        let max = crate::limited_read::MAX_NAMED_FILE;
+        let pem = crate::limited_read::read_regular(path, max).map_err(|e| {
+            FetchError::Setup(format!(
+                "cannot read the CA file {}: {e}; check the path and its permissions",
+                path.display()
+            ))
+        })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| FetchError::Setup(format!("the CA file {} is not PEM: {e}", path.display())))?;
+        builder = builder.tls_certs_merge(certs);
+    }
+    builder.build().map_err(|e| FetchError::Setup(e.to_string()))
+}
+
+/// The redirect rule: never from `https` down to `http`; at most 10 hops.
+fn no_downgrade(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    let from_https = attempt.previous().iter().any(|u| u.scheme() == "https");
+    if from_https && attempt.url().scheme() != "https" {
+        attempt.error(InsecureRedirect)
+    } else if attempt.previous().len() > 10 {
+        attempt.stop()
+    } else {
+        attempt.follow()
+    }
+}
+
+/// The error a downgrading redirect ends with, recognised by [`classify`].
+#[derive(Debug, Error)]
+#[error("refused a redirect from https to plain http")]
+struct InsecureRedirect;
+
 /// Reads the body, stopping as soon as it passes the limit.
 async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, FetchError> {
     if response
@@ -234,13 +301,26 @@ async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, FetchE
 /// URL, which can carry credentials (the source knows which URL it asked).
 fn classify(e: reqwest::Error) -> FetchError {
     let e = e.without_url();
-    if e.is_timeout() {
+    if is_insecure_redirect(&e) {
+        FetchError::InsecureRedirect
+    } else if e.is_timeout() {
         FetchError::Timeout
     } else if e.is_connect() {
         FetchError::Connect(source_chain(&e))
     } else {
         FetchError::Client(source_chain(&e))
     }
+}
+
+fn is_insecure_redirect(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(s) = source {
+        if s.is::<InsecureRedirect>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn classify_body(e: reqwest::Error) -> FetchError {

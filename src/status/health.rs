@@ -20,6 +20,15 @@ pub fn health(s: &ScreenStatus, now: DateTime<Utc>) -> Result<(), String> {
             behind.num_seconds()
         ));
     }
+    if let Some(crate::source::Outcome::Failed { code, message }) =
+        s.feed.as_ref().and_then(|f| f.last_outcome.as_ref())
+    {
+        // A local setup fault (a missing CA file) never heals by itself:
+        // the screen plays its last good data, but someone must act.
+        if code == "setup" {
+            return Err(format!("the feed cannot be fetched: {message}"));
+        }
+    }
     if s.showing.state != ScreenState::Off && s.data.stale {
         let generated = s
             .data

@@ -87,6 +87,10 @@ pub struct ConfigStatus {
     pub sha256: String,
     /// The last reload's outcome, if there was one.
     pub last_reload: Option<String>,
+    /// Keys the running config changed that are read only at start
+    /// (`feed.url`, `status.addr`, …): they apply after a restart.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub applies_after_restart: Vec<String>,
 }
 
 /// Everything the status endpoints report, as of `published_at`.

@@ -37,6 +37,11 @@ pub struct Driver {
     feed_status: Option<FeedStatus>,
     /// The last config reload's outcome, for logs and status.
     config_result: Option<String>,
+    /// The settings the process started with: start-only keys keep these
+    /// values until a restart.
+    started_with: crate::config::Settings,
+    /// Start-only keys the config in force changed (they wait for a restart).
+    applies_after_restart: Vec<String>,
     shutdown: bool,
     identity: Identity,
     started_at: DateTime<Utc>,
@@ -61,12 +66,15 @@ type PlayKey = (ScreenState, Option<usize>, Option<usize>, String, String);
 impl Driver {
     /// A driver for `player`, reporting nowhere yet.
     pub fn new(player: Player) -> Self {
+        let started_with = player.settings().clone();
         Driver {
             player,
             drawn: None,
             clock_offset: chrono::Duration::zero(),
             feed_status: None,
             config_result: None,
+            started_with,
+            applies_after_restart: Vec::new(),
             shutdown: false,
             identity: Identity::default(),
             started_at: Utc::now(),
@@ -116,13 +124,7 @@ impl Driver {
                 };
                 self.feed_status = Some(*status);
             }
-            ClientEvent::Settings(settings) => {
-                self.player.offer_settings(*settings);
-                self.config_result = Some(format!(
-                    "{}: accepted; applies at the next slide boundary",
-                    Utc::now()
-                ));
-            }
+            ClientEvent::Settings(settings) => self.take_settings(*settings),
             ClientEvent::ConfigRejected(lines) => {
                 self.config_result = Some(format!(
                     "{}: refused, old config kept: {}",
@@ -133,6 +135,21 @@ impl Driver {
             ClientEvent::Screenshot(request) => self.screenshots.push(request),
             ClientEvent::Shutdown => self.shutdown = true,
         }
+    }
+
+    /// A new config: applied at the next slide boundary, except its
+    /// start-only keys, which are named in the status until a restart.
+    fn take_settings(&mut self, settings: crate::config::Settings) {
+        let waiting = crate::config::start_only_changes(&self.started_with, &settings);
+        self.applies_after_restart = waiting.iter().map(|k| k.to_string()).collect();
+        let mut result = format!("{}: accepted; applies at the next slide boundary", Utc::now());
+        if !waiting.is_empty() {
+            let keys = waiting.join(", ");
+            tracing::warn!(keys = %keys, "config changed keys that are read only at start; they apply after a restart");
+            result.push_str(&format!("; {keys} apply after restart"));
+        }
+        self.config_result = Some(result);
+        self.player.offer_settings(settings);
     }
 
     /// The schedule's time: the local clock, corrected while the feed server

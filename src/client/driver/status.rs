@@ -36,6 +36,7 @@ pub(super) fn status_of(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus 
             source: d.identity.config_source.clone(),
             sha256: player.config_hash().to_string(),
             last_reload: d.config_result.clone(),
+            applies_after_restart: d.applies_after_restart.clone(),
         },
         dropped_items: dropped,
         uncovered_chars: uncovered,
