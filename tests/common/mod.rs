@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod tls;
+
 use rankwall::feed::{self, Feed, Refusal, Report};
 use rankwall::render::ImageRenderer;
 use serde_json::Value;
