@@ -331,7 +331,7 @@ fn start_only_keys_changed_at_run_time_are_named_in_the_status() {
 fn accepted(v: &serde_json::Value) -> std::sync::Arc<rankwall::source::Accepted> {
     let (feed, report) = common::parse(v).unwrap();
     std::sync::Arc::new(rankwall::source::Accepted {
-        feed,
+        feed: feed.into(),
         report,
         sha256: String::new(),
         from_cache: false,

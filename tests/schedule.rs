@@ -60,7 +60,7 @@ fn a_cycle_plays_in_order_and_wraps() {
     let feed = demo();
     let (config, pages) = setup("", &feed);
     // towns 1 page × 10 s, villages 9 × 10 s, red 3 × 5 s: 115 s.
-    let cycle: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+    let cycle: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"), 0)
         .iter()
         .map(|s| s.millis)
         .sum();
@@ -109,7 +109,7 @@ windows = [{ from = "08:00", until = "09:00" }]
 "#;
     let (config, pages) = setup(extra, &feed);
     // Cycles of 115 s from midnight: the 251st starts at 28750 s = 07:59:10.
-    let plan_before = plan(&config, &feed, &pages, at("2026-11-28T07:59:10+08:00"));
+    let plan_before = plan(&config, &feed, &pages, at("2026-11-28T07:59:10+08:00"), 0);
     assert!(
         plan_before.iter().all(|s| s.item != 3),
         "window closed at the cycle start"
@@ -218,7 +218,7 @@ windows = [{ days = ["sat"], from = "08:00", until = "09:00" }]
 fn more_pages_in_new_data_lengthen_the_cycle() {
     let mut feed = demo();
     let (config, pages) = setup("", &feed);
-    let before: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+    let before: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"), 0)
         .iter()
         .map(|s| s.millis)
         .sum();
@@ -230,7 +230,7 @@ fn more_pages_in_new_data_lengthen_the_cycle() {
         &feed,
         &ScreenProfile::parse("1920x1080").unwrap(),
     );
-    let after: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"))
+    let after: i64 = plan(&config, &feed, &pages, at("2026-11-28T00:00:00+08:00"), 0)
         .iter()
         .map(|s| s.millis)
         .sum();

@@ -105,7 +105,7 @@ async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<Loade
         .flatten();
     let accepted = std::sync::Arc::try_unwrap(accepted).map_err(|_| anyhow::anyhow!("feed still shared"))?;
     Ok(LoadedFeed {
-        feed: accepted.feed,
+        feed: std::sync::Arc::unwrap_or_clone(accepted.feed),
         report: accepted.report,
         clock_correction,
     })

@@ -73,7 +73,7 @@ pub async fn feed_task(source: SourceConfig, events: EventSender, latest: watch:
             while let Some(event) = rx.recv().await {
                 let event = match event {
                     SourceEvent::Data(accepted) => {
-                        latest.send_replace(Some(Arc::new(accepted.feed.clone())));
+                        latest.send_replace(Some(accepted.feed.clone()));
                         ClientEvent::Feed(accepted)
                     }
                     SourceEvent::Status(status) => ClientEvent::FeedStatus(status),

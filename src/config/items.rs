@@ -29,6 +29,15 @@ pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) ->
             "give 10 to 2000 pixels per second; 120 is 2 pixels a frame at 60 Hz",
         ));
     }
+    let max_time = *raw.max_time.get_ref();
+    if !(10.0..=MAX_PAGE_SECS).contains(&max_time) {
+        out.push(error(
+            loc,
+            raw.max_time.span(),
+            format!("max_time {max_time} is out of range"),
+            "give 10 to 86400 seconds per cycle; the default 300 lets a long list continue at its next turn",
+        ));
+    }
     let windows = windows(loc, &raw.windows, out);
     Item {
         content: content(loc, raw, out),
@@ -40,6 +49,7 @@ pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) ->
         priority: raw.priority,
         scroll: raw.scroll,
         scroll_speed: speed,
+        max_time: secs(max_time),
     }
 }
 

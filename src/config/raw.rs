@@ -159,6 +159,9 @@ pub(super) struct Item {
     pub(super) scroll: Option<bool>,
     /// Marquee speed in pixels per second.
     pub(super) scroll_speed: Spanned<u32>,
+    /// The most seconds the item plays per cycle; a longer one continues
+    /// where it stopped at its next turn.
+    pub(super) max_time: Spanned<f64>,
 }
 
 impl Default for Item {
@@ -176,6 +179,7 @@ impl Default for Item {
             priority: false,
             scroll: None,
             scroll_speed: Spanned::new(0..0, 120),
+            max_time: Spanned::new(0..0, 300.0),
         }
     }
 }
@@ -274,6 +278,7 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "priority",
             "scroll",
             "scroll_speed",
+            "max_time",
         ],
         "playlist.select" => &["level", "group", "list", "notices"],
         "playlist.transition" => &["kind", "duration"],

@@ -268,6 +268,9 @@ pub struct Item {
     pub scroll: Option<bool>,
     /// Marquee speed in pixels per second.
     pub scroll_speed: u32,
+    /// The most time the item plays per cycle (at least one page); the next
+    /// turn continues where this one stopped.
+    pub max_time: Duration,
 }
 
 impl Item {
@@ -286,7 +289,15 @@ impl Item {
             priority: false,
             scroll: None,
             scroll_speed: 120,
+            max_time: Duration::from_secs(300),
         }
+    }
+
+    /// The most time per cycle in milliseconds (at least 10 s).
+    pub fn max_millis(&self) -> i64 {
+        i64::try_from(self.max_time.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(10_000)
     }
 
     /// The page duration in milliseconds, as the schedule counts it (at least 1 s).

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+mod bounded;
 mod clean;
 mod coverage;
 mod model;
@@ -17,7 +18,7 @@ pub use clean::is_invisible_format;
 pub use coverage::{uncovered_chars, Uncovered};
 pub use model::*;
 pub use report::{Finding, Refusal, Report};
-pub use validate::parse;
+pub use validate::{parse, MAX_COLUMNS, MAX_ENTRIES, MAX_ITEMS};
 
 /// The contract's size limit for a feed body: 8 MiB.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

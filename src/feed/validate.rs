@@ -11,6 +11,16 @@ use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 
+/// The most entries of one board or list: more is not a ranking a passer-by
+/// reads, and it would take the screen's memory and the playlist's time.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The most boards, lists or notices in one document.
+pub const MAX_ITEMS: usize = 1_000;
+
+/// The most sub-score columns of one board.
+pub const MAX_COLUMNS: usize = 64;
+
 /// Parses and validates a whole response body.
 pub fn parse(bytes: &[u8]) -> Result<(Feed, Report), Refusal> {
     let root = parse_json(bytes)?;
@@ -20,9 +30,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Feed, Report), Refusal> {
     let mut v = Validator::default();
     let period = v.period(root)?;
     let issuer = v.optional_string(root.get("issuer"), "$.issuer", false);
-    let boards = v.nested(root, "boards", "$", Validator::board);
-    let lists = v.nested(root, "lists", "$", Validator::list);
-    let notices = v.nested(root, "notices", "$", Validator::notice);
+    let boards = v.nested(root, ("boards", MAX_ITEMS), "$", Validator::board);
+    let lists = v.nested(root, ("lists", MAX_ITEMS), "$", Validator::list);
+    let notices = v.nested(root, ("notices", MAX_ITEMS), "$", Validator::notice);
     let feed = Feed {
         generated_at,
         issuer,
@@ -50,7 +60,8 @@ fn parse_json(bytes: &[u8]) -> Result<Value, Refusal> {
     if text.trim_start().starts_with('<') {
         return Err(Refusal::HtmlPage);
     }
-    serde_json::from_str(text).map_err(|e| Refusal::NotJson {
+    // Arrays are cut at the entry limit while they are read (see `bounded`).
+    super::bounded::from_str(text, MAX_ENTRIES).map_err(|e| Refusal::NotJson {
         line: e.line(),
         column: e.column(),
         message: e.to_string().split(" at line").next().unwrap_or("").to_string(),
@@ -184,8 +195,8 @@ impl Validator {
         };
         let id = self.item_id(obj)?;
         let group = self.optional_string(obj.get("group"), &format!("{path}.group"), false);
-        let columns = self.nested(obj, "columns", path, Self::column);
-        let mut entries = self.nested(obj, "entries", path, Self::board_entry);
+        let columns = self.nested(obj, ("columns", MAX_COLUMNS), path, Self::column);
+        let mut entries = self.nested(obj, ("entries", MAX_ENTRIES), path, Self::board_entry);
         entries.sort_by_key(|e| e.rank);
         Ok(Board {
             id,
@@ -198,11 +209,12 @@ impl Validator {
     }
 
     /// Validates each element of the optional array `key` of `obj` (at
-    /// `path`), dropping the bad ones with their paths.
+    /// `path`), dropping the bad ones with their paths; elements past `limit`
+    /// are left out and reported once, as a range.
     fn nested<T>(
         &mut self,
         obj: &Map<String, Value>,
-        key: &str,
+        (key, limit): (&str, usize),
         path: &str,
         item: fn(&mut Self, &Value, &str) -> Result<T, String>,
     ) -> Vec<T> {
@@ -217,8 +229,15 @@ impl Validator {
                 return Vec::new();
             }
         };
-        let mut out = Vec::with_capacity(items.len());
-        for (i, value) in items.iter().enumerate() {
+        let (items, total) = super::bounded::omitted(items, MAX_ENTRIES);
+        if total > limit {
+            self.report.drop(
+                format!("{path}.{key}[{limit}..{total}]"),
+                format!("{} of {total} left out: at most {limit} are shown", total - limit),
+            );
+        }
+        let mut out = Vec::with_capacity(items.len().min(limit));
+        for (i, value) in items.iter().enumerate().take(limit) {
             let item_path = format!("{path}.{key}[{i}]");
             match item(self, value, &item_path) {
                 Ok(t) => out.push(t),
@@ -315,7 +334,7 @@ impl Validator {
             _ => return Err("`kind` must be \"red\" or \"black\"".into()),
         };
         let id = self.item_id(obj)?;
-        let entries = self.nested(obj, "entries", path, Self::list_entry);
+        let entries = self.nested(obj, ("entries", MAX_ENTRIES), path, Self::list_entry);
         Ok(RankList {
             id,
             kind,

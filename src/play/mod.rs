@@ -29,11 +29,13 @@ use crate::scene::Scene;
 use crate::schedule::{self, Frame, Pages, Slot};
 use crate::text::{FontOptions, Fonts};
 use chrono::{DateTime, Duration, FixedOffset};
+use std::sync::Arc;
 
 /// A config and data with their pages.
 struct Show {
     settings: Settings,
-    feed: Feed,
+    /// Shared with the source and the config checker: one copy of the data.
+    feed: Arc<Feed>,
     pages: Pages,
     version: u64,
     /// The cycle last looked up, for the many questions of one frame.
@@ -87,7 +89,7 @@ pub struct Player {
     profile: ScreenProfile,
     show: Show,
     pending_settings: Option<Settings>,
-    pending_feed: Option<Feed>,
+    pending_feed: Option<Arc<Feed>>,
     last: Option<Mark>,
     versions: u64,
 }
@@ -128,7 +130,7 @@ impl Player {
             show: Show {
                 data_hash: data_hash(&feed),
                 settings,
-                feed,
+                feed: Arc::new(feed),
                 pages,
                 version: 0,
                 memo: schedule::CycleMemo::default(),
@@ -187,7 +189,9 @@ impl Player {
     }
 
     /// New data: shown at the next boundary (at once before the first view).
-    pub fn offer_feed(&mut self, feed: Feed) {
+    /// An `Arc` is shared, not copied.
+    pub fn offer_feed(&mut self, feed: impl Into<Arc<Feed>>) {
+        let feed = feed.into();
         if self.last.is_none() {
             self.install(None, Some(feed));
         } else {
@@ -212,7 +216,7 @@ impl Player {
         Ok(())
     }
 
-    fn install(&mut self, settings: Option<Settings>, feed: Option<Feed>) {
+    fn install(&mut self, settings: Option<Settings>, feed: Option<Arc<Feed>>) {
         if let Some(settings) = settings {
             if let Ok(profile) = profile_for(&settings, self.physical) {
                 self.profile = profile;
@@ -290,8 +294,10 @@ impl Player {
                 .map(|s| (s.item, s.page.index, s.page.count, s.millis))
                 .collect()
         };
-        let old = schedule::plan(&self.show.settings, &self.show.feed, &self.show.pages, at);
-        shape(old) == shape(schedule::plan(&self.show.settings, feed, pages, at))
+        // Compared under the same turn: what matters is whether the data
+        // changes the pages and their times, not which stretch plays.
+        let old = schedule::plan(&self.show.settings, &self.show.feed, &self.show.pages, at, 0);
+        shape(old) == shape(schedule::plan(&self.show.settings, feed, pages, at, 0))
     }
 
     /// What the screen shows at `now`.
@@ -331,10 +337,14 @@ impl Player {
         }
     }
 
-    /// Every page of every open item at `now`, as a cycle starting then
-    /// would play them (for `render` without a config).
+    /// Every page of every open item at `now`, whole (no item's `max_time`
+    /// applies), for `render` without a config.
     pub fn plan_at(&self, now: DateTime<FixedOffset>) -> Vec<Slot> {
-        schedule::plan(&self.show.settings, &self.show.feed, &self.show.pages, now)
+        let mut settings = self.show.settings.clone();
+        for item in &mut settings.playlist {
+            item.max_time = std::time::Duration::MAX;
+        }
+        schedule::plan(&settings, &self.show.feed, &self.show.pages, now, 0)
     }
 
     /// Every page of the cycle that contains `now`.
@@ -354,7 +364,7 @@ impl Player {
                 page: slot.page.clone(),
                 stale: self.stale_at().is_some_and(|at| now >= at),
                 scroll_px: slot.scroll.map_or(0, |speed| {
-                    let elapsed = (now - *started).num_milliseconds().max(0);
+                    let elapsed = slot.scroll_from + (now - *started).num_milliseconds().max(0);
                     elapsed * i64::from(speed) / 1000
                 }),
             },

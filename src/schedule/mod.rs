@@ -12,9 +12,15 @@
 //! at the same moment without talking to each other, and a restart resumes
 //! where the cycle is. (A client that receives new data mid-cycle keeps the
 //! cycle it is in and applies the new data from the next boundary.)
+//!
+//! An item plays at most its `max_time` per cycle (at least one page). A
+//! longer one shows the next stretch of its pages at its next turn, chosen
+//! from the cycle's index since midnight, so screens stay in step and a
+//! list of thousands cannot starve the rest of the playlist.
 
 #![deny(missing_docs)]
 
+mod turn;
 mod window;
 
 pub use window::{item_is_open, window_contains};
@@ -35,6 +41,9 @@ pub struct Slot {
     pub millis: i64,
     /// A marquee's speed in pixels per second; `None` for a still page.
     pub scroll: Option<u32>,
+    /// How far into its pass a marquee starts, in milliseconds: a pass
+    /// longer than the item's `max_time` plays one stretch per turn.
+    pub scroll_from: i64,
 }
 
 /// What the screen shows at an instant.
@@ -115,8 +124,15 @@ impl Pages {
     }
 }
 
-/// The plan of a cycle starting at `at`: the open items' pages, in order.
-pub fn plan(settings: &Settings, feed: &Feed, pages: &Pages, at: DateTime<FixedOffset>) -> Vec<Slot> {
+/// The plan of cycle number `cycle` (counted from midnight) starting at
+/// `at`: the open items' pages, in order, each item within its `max_time`.
+pub fn plan(
+    settings: &Settings,
+    feed: &Feed,
+    pages: &Pages,
+    at: DateTime<FixedOffset>,
+    cycle: u64,
+) -> Vec<Slot> {
     let live = |i: usize| -> Vec<&Planned> {
         pages
             .per_item
@@ -144,12 +160,17 @@ pub fn plan(settings: &Settings, feed: &Feed, pages: &Pages, at: DateTime<FixedO
             let item = &settings.playlist[i];
             let millis = item.page_millis();
             let speed = item.scroll_speed;
-            live(i).into_iter().map(move |p| Slot {
-                item: i,
-                page: p.page.clone(),
-                millis: p.marquee_millis.map_or(millis, |m| m.max(1000)),
-                scroll: p.marquee_millis.map(|_| speed),
-            })
+            let slots: Vec<Slot> = live(i)
+                .into_iter()
+                .map(|p| Slot {
+                    item: i,
+                    page: p.page.clone(),
+                    millis: p.marquee_millis.map_or(millis, |m| m.max(1000)),
+                    scroll: p.marquee_millis.map(|_| speed),
+                    scroll_from: 0,
+                })
+                .collect();
+            turn::within(slots, item.max_millis(), cycle)
         })
         .collect()
 }
@@ -161,29 +182,43 @@ pub fn frame_at(settings: &Settings, feed: &Feed, pages: &Pages, t: DateTime<Fix
     if !window::display_on(settings, t) {
         return Frame::Off;
     }
+    match cycle_containing(settings, feed, pages, t) {
+        Some((_, start, slots)) => locate(slots, start, t),
+        None => Frame::Idle,
+    }
+}
+
+/// The cycle that contains `t` (display on): its index since midnight, its
+/// start and its plan; `None` when nothing can play at `t`.
+fn cycle_containing(
+    settings: &Settings,
+    feed: &Feed,
+    pages: &Pages,
+    t: DateTime<FixedOffset>,
+) -> Option<(u64, DateTime<FixedOffset>, Vec<Slot>)> {
+    let zone = settings.screen.time_zone;
     let midnight = zone
         .from_local_datetime(&t.date_naive().and_time(NaiveTime::MIN))
         .single()
         .unwrap_or(t);
     let mut start = midnight;
+    let mut cycle = 0;
     while start <= t {
-        let slots = plan(settings, feed, pages, start);
+        let slots = plan(settings, feed, pages, start, cycle);
         let length: i64 = slots.iter().map(|s| s.millis).sum();
         if length == 0 {
             // Nothing open: look again at the next whole minute.
             start = next_minute(start);
-            if start > t {
-                return Frame::Idle;
-            }
             continue;
         }
         let end = start + Duration::milliseconds(length);
         if t < end {
-            return locate(slots, start, t);
+            return Some((cycle, start, slots));
         }
         start = end;
+        cycle += 1;
     }
-    Frame::Idle
+    None
 }
 
 /// The next whole minute after `t` (the idle clock, closed windows, display hours).
@@ -248,19 +283,20 @@ pub fn frame_at_memo(
             return locate(slots.clone(), *start, t);
         }
     }
-    let frame = frame_at(settings, feed, pages, t);
-    if let Frame::Page { cycle_start, .. } = &frame {
-        let slots = plan(settings, feed, pages, *cycle_start);
-        let end = *cycle_start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
-        memo.cycle.replace(Some((*cycle_start, end, slots)));
-    }
+    let Some((_, start, slots)) = cycle_containing(settings, feed, pages, t) else {
+        return Frame::Idle;
+    };
+    let end = start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
+    let frame = locate(slots.clone(), start, t);
+    memo.cycle.replace(Some((start, end, slots)));
     frame
 }
 
 /// Every page of the cycle that contains `t` (for `render --all`).
 pub fn cycle_at(settings: &Settings, feed: &Feed, pages: &Pages, t: DateTime<FixedOffset>) -> Vec<Slot> {
-    match frame_at(settings, feed, pages, t) {
-        Frame::Page { cycle_start, .. } => plan(settings, feed, pages, cycle_start),
-        _ => Vec::new(),
+    let t = t.with_timezone(&settings.screen.time_zone);
+    if !window::display_on(settings, t) {
+        return Vec::new();
     }
+    cycle_containing(settings, feed, pages, t).map_or(Vec::new(), |(_, _, slots)| slots)
 }

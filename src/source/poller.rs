@@ -57,7 +57,8 @@ impl SourceConfig {
 /// An accepted document.
 #[derive(Debug)]
 pub struct Accepted {
-    pub feed: Feed,
+    /// Shared by the screen, the config checker and the status: never copied.
+    pub feed: Arc<Feed>,
     pub report: Report,
     pub sha256: String,
     pub from_cache: bool,
@@ -132,7 +133,7 @@ impl<F: Fetcher> Poller<F> {
                 tracing::info!(path = %self.cache.path().display(), fetched_at = %cached.meta.fetched_at, "loaded last good feed from cache");
                 self.validators = cached.meta.validators.clone();
                 let accepted = Accepted {
-                    feed: cached.feed,
+                    feed: Arc::new(cached.feed),
                     report: cached.report,
                     sha256: cached.meta.sha256,
                     from_cache: true,
@@ -198,7 +199,7 @@ impl<F: Fetcher> Poller<F> {
                 }
                 self.validators = fetched.validators;
                 let accepted = self.take(Accepted {
-                    feed,
+                    feed: Arc::new(feed),
                     report,
                     sha256,
                     from_cache: false,

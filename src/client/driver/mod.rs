@@ -115,7 +115,7 @@ impl Driver {
                 self.uncovered = crate::feed::uncovered_chars(&accepted.feed, &|c| player.covers(c))
                     .chars
                     .len();
-                self.player.offer_feed(accepted.feed.clone());
+                self.player.offer_feed(Arc::clone(&accepted.feed));
             }
             ClientEvent::FeedStatus(status) => {
                 self.clock_offset = match (status.using_server_time, status.clock_skew_secs) {
