@@ -142,10 +142,12 @@ fn the_screen_holds_the_huge_feed_within_300_mib() {
     std::fs::write(&feed_path, huge_feed("2026-11-28T10:00:00+08:00").0).unwrap();
     let port = common::free_port();
     let config = dir.join("screen.toml");
+    // On the strip the list is a marquee whose pass takes hours; max_time
+    // = 10 ends its stretch every 10 s, the boundary where new data shows.
     std::fs::write(
         &config,
         format!(
-            "[feed]\nurl = \"{}\"\npoll_interval = 1\n\n[status]\naddr = \"127.0.0.1:{port}\"\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 5\n\n[[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
+            "[feed]\nurl = \"{}\"\npoll_interval = 1\n\n[status]\naddr = \"127.0.0.1:{port}\"\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 5\nmax_time = 10\n\n[[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
             feed_path.display()
         ),
     )

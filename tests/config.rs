@@ -293,6 +293,9 @@ fn messages_escape_and_shorten_what_the_file_says() {
         lines.iter().any(|l| l.contains("\\u{1b}[2J\\u{a}ERROR forged")),
         "{lines:#?}"
     );
+    // A value is quoted in at most 80 characters, the cut marked.
+    let zone = lines.iter().find(|l| l.contains("time zone")).unwrap();
+    assert!(zone.contains(&format!("`{}…`", "Z".repeat(80))), "{zone}");
 }
 
 /// A config from a URL may not name files on the screen or open its status

@@ -366,7 +366,8 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     // The status address is the screen's own business: a URL may not set it.
     let own = format!("[screen]\nid = \"hall-3\"\n[status]\naddr = \"127.0.0.1:{port}\"\n");
     std::fs::write(&local, own).unwrap();
-    let args = ["--screen-config", local.to_str().unwrap()];
+    // A plain-http test server: the operator's consent is explicit.
+    let args = ["--screen-config", local.to_str().unwrap(), "--allow-http-config"];
     let spawn = |log: &str| {
         let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
             .args([

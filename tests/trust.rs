@@ -271,3 +271,31 @@ fn every_path_a_config_names_is_checked_when_it_is_parsed() {
     let checked = config::parse("screen.toml", &fine, None);
     assert!(checked.settings.is_some(), "{:?}", checked.diagnostics);
 }
+
+/// Found in review: a config from a URL could point the feed at a file
+/// (`/dev/zero` reports length 0 and was read without end). A URL config
+/// may name only an http(s) feed, and a feed file is read only if regular
+/// and within the 8 MiB limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_from_a_url_cannot_point_the_feed_at_a_file() {
+    for url in ["/dev/zero", "file:///etc/shadow"] {
+        let text = format!("[feed]\nurl = \"{url}\"\n");
+        let checked = config::parse_remote("https://cfg.example/x.toml", &text, None);
+        assert!(checked.settings.is_none(), "{url} accepted");
+        let shown: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+        assert!(
+            shown
+                .iter()
+                .any(|d| d.contains("x.toml:2:7") && d.contains("not a file")),
+            "{shown:?}"
+        );
+    }
+    assert!(
+        config::parse("local.toml", "[feed]\nurl = \"/srv/feed.json\"\n", None)
+            .settings
+            .is_some()
+    );
+    let zero = HttpFetcher::new("/dev/zero", &options(None)).unwrap();
+    let refused = zero.fetch(&Validators::default()).await.unwrap_err();
+    assert!(refused.to_string().contains("not a regular file"), "{refused}");
+}

@@ -2,7 +2,7 @@
 //! whose validity serde cannot see is checked here, once; a bad value is
 //! reported where it stands and the result is thrown away by the caller.
 
-use super::diagnostic::{Diagnostic, Locator, Severity};
+use super::diagnostic::{quoted, Diagnostic, Locator, Severity};
 use super::items::item;
 use super::raw::{FeedSection, RawConfig, Screen, StatusSection, ThemeSection};
 use super::settings::{
@@ -29,7 +29,7 @@ pub(super) fn clock_time(
         out.push(error(
             loc,
             t.span(),
-            format!("`{}` is not a time of day", t.get_ref()),
+            format!("`{}` is not a time of day", quoted(t.get_ref())),
             "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
         ));
     }
@@ -65,7 +65,7 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         out.push(error(
             loc,
             s.size.span(),
-            format!("screen size `{}` is not usable", s.size.get_ref()),
+            format!("screen size `{}` is not usable", quoted(s.size.get_ref())),
             "write \"monitor\" or WIDTHxHEIGHT, e.g. \"1920x1080\"",
         ));
         defaults.size
@@ -106,7 +106,7 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         out.push(error(
             loc,
             s.time_zone.span(),
-            format!("unknown time zone `{}`", s.time_zone.get_ref()),
+            format!("unknown time zone `{}`", quoted(s.time_zone.get_ref())),
             "use \"Asia/Shanghai\", \"UTC\" or an offset like \"+08:00\"",
         ));
         defaults.time_zone
@@ -175,7 +175,7 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
                 out.push(error(
                     loc,
                     s.addr.span(),
-                    format!("status address `{text}` is not HOST:PORT"),
+                    format!("status address `{}` is not HOST:PORT", quoted(text)),
                     "e.g. addr = \"127.0.0.1:9470\", or \"off\"",
                 ));
                 None

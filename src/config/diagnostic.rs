@@ -99,6 +99,19 @@ pub fn suggestion<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The longest config value quoted in a message, in characters.
+const MAX_VALUE: usize = 80;
+
+/// A value from a config, as a message quotes it: cut at 80 characters
+/// with "…" (escaping is done when the message is printed). A 10,000-character
+/// key or time zone must not fill a terminal or a log line.
+pub fn quoted(value: &str) -> String {
+    match value.char_indices().nth(MAX_VALUE) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
+}
+
 /// The longest message or hint printed, in characters.
 const MAX_MESSAGE: usize = 240;
 

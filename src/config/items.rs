@@ -1,7 +1,7 @@
 //! Playlist items and their windows, from the raw file into typed values.
 
 use super::convert::{clock_time, error};
-use super::diagnostic::{suggestion, Diagnostic, Locator, Severity};
+use super::diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
 use super::raw::{self, Rows};
 use super::settings::{Content, Item, Selector, Transition, TransitionKind, Window};
 use super::time::{DailySpan, MinuteOfDay, Weekdays};
@@ -150,7 +150,7 @@ fn unknown(loc: &Locator, word: &Spanned<String>, what: &str, known: &[&str]) ->
     loc.at(
         Severity::Error,
         word.span(),
-        format!("unknown {what} `{}`", word.get_ref()),
+        format!("unknown {what} `{}`", quoted(word.get_ref())),
         Some(hint),
     )
 }
@@ -182,7 +182,7 @@ fn transition(loc: &Locator, t: &raw::Transition, out: &mut Vec<Diagnostic>) -> 
         out.push(loc.at(
             Severity::Error,
             t.kind.span(),
-            format!("unknown transition `{name}`"),
+            format!("unknown transition `{}`", quoted(name)),
             Some(hint),
         ));
         TransitionKind::Cut
@@ -248,7 +248,7 @@ fn window(
             out.push(error(
                 loc,
                 d.span(),
-                format!("`{}` is not a date", d.get_ref()),
+                format!("`{}` is not a date", quoted(d.get_ref())),
                 "write YYYY-MM-DD",
             ));
         }

@@ -23,7 +23,7 @@ pub(super) fn unknown_keys(loc: &Locator, table: &DeTable, path: &str, out: &mut
             out.push(loc.at(
                 Severity::Error,
                 key.span(),
-                format!("unknown key `{name}` {place}"),
+                format!("unknown key `{}` {place}", super::diagnostic::quoted(name)),
                 Some(hint),
             ));
             continue;

@@ -53,6 +53,33 @@ pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// An error when a remote `text` points the feed at something that is not
+/// `http://` or `https://`: a file path would let a config server make the
+/// screen read any file it can (a device, another user's data).
+pub(super) fn refuse_local_feed(loc: &Locator, text: &str) -> Option<Diagnostic> {
+    let table = DeTable::parse(text).ok()?;
+    let (_, feed) = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref().as_ref() == "feed")?;
+    let DeValue::Table(feed) = feed.get_ref() else {
+        return None;
+    };
+    let (_, url) = feed.iter().find(|(k, _)| k.get_ref().as_ref() == "url")?;
+    let DeValue::String(text) = url.get_ref() else {
+        return None;
+    };
+    let remote = text.starts_with("http://") || text.starts_with("https://");
+    (!remote).then(|| {
+        loc.at(
+            Severity::Error,
+            url.span(),
+            "a config from a URL may name only an http:// or https:// feed, not a file".into(),
+            Some("give the feed's URL, or --feed FILE on the screen's own command line".into()),
+        )
+    })
+}
+
 /// The local-only keys a local `text` sets, as (table, key).
 pub(super) fn keys_set(text: &str) -> Vec<(&'static str, &'static str)> {
     DeTable::parse(text).map_or_else(

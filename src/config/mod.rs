@@ -104,7 +104,9 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
 /// the cache folder, fonts, a CA file) is an error where it stands.
 pub fn parse_remote(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
     let mut checked = parse(file, text, feed);
-    let refused = local_only::refuse_local_only(&Locator { file, text }, text);
+    let loc = Locator { file, text };
+    let mut refused = local_only::refuse_local_only(&loc, text);
+    refused.extend(local_only::refuse_local_feed(&loc, text));
     if !refused.is_empty() {
         checked.settings = None;
         checked.diagnostics.extend(refused);

@@ -58,9 +58,12 @@ pub fn parse_status_addr(text: &str) -> Result<StatusAddr, String> {
     if text == "off" {
         return Ok(StatusAddr(None));
     }
-    text.parse()
-        .map(|a| StatusAddr(Some(a)))
-        .map_err(|_| format!("status address `{text}` is not HOST:PORT or `off`"))
+    text.parse().map(|a| StatusAddr(Some(a))).map_err(|_| {
+        format!(
+            "status address `{}` is not HOST:PORT or `off`",
+            super::diagnostic::quoted(text)
+        )
+    })
 }
 
 #[cfg(test)]

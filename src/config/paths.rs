@@ -38,7 +38,7 @@ pub(super) fn check_named_paths(loc: &Locator, raw: &RawConfig, out: &mut Vec<Di
 }
 
 fn check(path: &Path, want: Want) -> Result<(), (String, &'static str)> {
-    let shown = path.display();
+    let shown = super::diagnostic::quoted(&path.display().to_string());
     let meta = std::fs::symlink_metadata(path);
     match (want, meta) {
         (Want::ReadFile, Err(e)) => Err((

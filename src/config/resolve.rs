@@ -95,7 +95,7 @@ pub(super) fn against_feed(
         let what = if id.is_empty() {
             what.to_string()
         } else {
-            format!("{what} `{id}`")
+            format!("{what} `{}`", super::diagnostic::quoted(id))
         };
         let hint = match suggestion(id, &known) {
             Some(s) => {

@@ -150,7 +150,14 @@ mod tests {
     fn errors_and_trailing_text_are_reported_like_serde_json() {
         assert!(from_str("[1,", 5).is_err());
         assert!(from_str("[1] x", 5).is_err());
-        let e = from_str("{\n\"a\": tru}", 5).unwrap_err();
-        assert_eq!((e.line(), e.column()), (2, 7));
+        for bad in ["{\n\"a\": tru}", "[1,\n2,,3]", "\"\\ud800\""] {
+            let ours = from_str(bad, 5).unwrap_err();
+            let theirs = serde_json::from_str::<Value>(bad).unwrap_err();
+            assert_eq!(
+                (ours.line(), ours.column()),
+                (theirs.line(), theirs.column()),
+                "{bad}"
+            );
+        }
     }
 }

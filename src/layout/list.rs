@@ -185,8 +185,8 @@ fn strip_entry(p: &mut Painter, e: &ListEntry, body: Rect, m: &Metrics, pal: &Pa
 }
 
 /// Masks a personal name for public display: the first and last characters
-/// stay, the ones between become "*" (王华 → 王*, 王小华 → 王*华). Names that
-/// already hold a "*" are left as they are.
+/// stay, the ones between become "*" (王华 → 王*, 王小华 → 王*华), whatever
+/// the name already holds.
 pub fn mask_name(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     // Every name is masked, whatever it holds: a name the service already

@@ -209,11 +209,18 @@ impl HttpFetcher {
             path: path.clone(),
             message: e.to_string(),
         };
-        let len = tokio::fs::metadata(&path).await.map_err(file_error)?.len();
-        if len > MAX_BODY_BYTES as u64 {
-            return Err(FetchError::TooLarge);
-        }
-        let body = tokio::fs::read(&path).await.map_err(file_error)?;
+        // A regular file only, read up to the limit: a device such as
+        // /dev/zero reports length 0 and would otherwise be read for ever.
+        let limit = MAX_BODY_BYTES as u64;
+        let read = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || crate::limited_read::read_regular(&path, limit)).await
+        };
+        let body = match read.map_err(|e| file_error(std::io::Error::other(e)))? {
+            Ok(body) => body,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => return Err(FetchError::TooLarge),
+            Err(e) => return Err(file_error(e)),
+        };
         Ok(FetchOutcome::Body(Fetched {
             body,
             validators: Validators::default(),

@@ -148,6 +148,16 @@ mod tests {
         }
         let failing = wait_for(&w, "three lost entries", |s| s.lost_entries == 3);
         assert!(!failing.ok && failing.failing_since.is_some(), "{failing:?}");
+        let status = crate::status::ScreenStatus {
+            play_log: Some(failing.clone()),
+            ..Default::default()
+        };
+        let metrics = crate::status::metrics_text(&status, Utc::now(), None);
+        assert!(metrics.contains("rankwall_play_log_ok 0\n"), "{metrics}");
+        assert!(
+            metrics.contains("rankwall_play_log_lost_entries_total 3\n"),
+            "{metrics}"
+        );
         assert!(failing.error.is_some());
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         std::fs::remove_file(&path).unwrap();
