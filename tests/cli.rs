@@ -188,6 +188,22 @@ fn check_config_prints_the_cycle_what_the_feed_dropped_and_uncovered_characters(
     );
 }
 
+/// Issue 11 acceptance: a red list naming 陈𠮷祥 and 王𡈼 has no uncovered
+/// character, and `render` draws the names (as the bundled fonts cover them).
+#[test]
+fn rare_name_characters_are_covered() {
+    let dir = common::temp_dir("rare-names");
+    let body = mutated(|v| {
+        v["lists"][0]["entries"][0]["name"] = json!("陈𠮷祥");
+        v["lists"][0]["entries"][1]["name"] = json!("王𡈼");
+    });
+    let feed = write(&dir, "feed.json", &body);
+    let out = bin().args(["check", "--feed"]).arg(&feed).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("characters no font covers: 0"), "{text}");
+}
+
 #[test]
 fn check_reports_a_missing_file_with_its_path() {
     let out = bin()

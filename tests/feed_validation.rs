@@ -260,9 +260,36 @@ fn cuts_strings_longer_than_200_characters() {
     let mut v = example();
     v["boards"][0]["title"] = json!("很长的标题".repeat(50));
     let (feed, report) = parse(&v).unwrap();
-    assert_eq!(feed.boards[0].title.chars().count(), 200);
+    // The first 200 characters, and "…" so the cut shows on screen.
+    let title = &feed.boards[0].title;
+    assert_eq!(title.chars().count(), 201);
+    assert!(title.ends_with("标题…"), "{title}");
     assert_eq!(report.cleaned[0].path, "$.boards[0].title");
     assert!(report.cleaned[0].message.contains("250"));
+}
+
+/// Contract Amendment 1: a notice body keeps up to 4,000 characters (it is
+/// paged on screen); a longer one is cut at 4,000, marked "…" and reported.
+#[test]
+fn notice_bodies_keep_4000_characters_and_mark_a_cut() {
+    let mut v = example();
+    let body: String = "各村每月25日前完成自查，结果报镇街汇总。"
+        .chars()
+        .cycle()
+        .take(3_000)
+        .collect();
+    v["notices"][0]["body"] = json!(body);
+    let (feed, report) = parse(&v).unwrap();
+    assert_eq!(feed.notices[0].body, body, "3,000 characters kept whole");
+    assert!(report.cleaned.is_empty(), "{:?}", report.cleaned);
+    let long: String = "第一段。\n".chars().cycle().take(4_500).collect();
+    v["notices"][0]["body"] = json!(long);
+    let (feed, report) = parse(&v).unwrap();
+    let kept = &feed.notices[0].body;
+    assert_eq!(kept.chars().count(), 4_001);
+    assert!(kept.ends_with('…'));
+    assert_eq!(report.cleaned[0].path, "$.notices[0].body");
+    assert!(report.cleaned[0].message.contains("4500") && report.cleaned[0].message.contains("4000"));
 }
 
 #[test]

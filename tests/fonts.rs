@@ -1,5 +1,7 @@
-//! The bundled fonts cover GB 2312, the 通用规范汉字表 and the punctuation,
-//! arrows and digits the slides use, in both weights.
+//! The bundled fonts are the whole Noto Sans CJK SC face in both weights
+//! (44,810 code points): GB 2312, the 通用规范汉字表, CJK Extension A as far
+//! as Noto covers it, rare name characters of Extension B such as 𠮷 and 𡈼,
+//! and the punctuation, arrows and digits the slides use.
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -48,13 +50,31 @@ fn missing(font: &HashSet<u32>, list: &[u32]) -> Vec<String> {
 fn lists_have_the_sizes_of_the_standards() {
     assert_eq!(code_points("gb2312.txt").len(), 6763);
     assert_eq!(code_points("tongyong.txt").len(), 8105);
+    // Extension A (6,592 code points) as far as Noto Sans CJK SC covers it.
+    let ext_a = code_points("ext-a.txt");
+    assert_eq!(ext_a.len(), 6582);
+    assert!(ext_a.iter().all(|&c| (0x3400..=0x4DBF).contains(&c)));
+    // Rare name characters from Extension B: 𠮷, 𡈼 and the standard's own.
+    let names = code_points("rare-names.txt");
+    assert!(names.len() >= 32, "{} rare name characters", names.len());
+    assert!(names.contains(&0x20BB7) && names.contains(&0x2123C));
+    assert!(names.iter().all(|&c| (0x20000..=0x2A6DF).contains(&c)));
+}
+
+/// Debian's Noto Sans CJK SC maps 44,810 code points; so does each bundled
+/// weight (the face whole, not a subset of it).
+#[test]
+fn each_weight_is_the_whole_face() {
+    for font in ["NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"] {
+        assert_eq!(cmap(font).len(), 44_810, "{font}");
+    }
 }
 
 #[test]
 fn both_weights_cover_every_list() {
     for font in ["NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"] {
         let cmap = cmap(font);
-        for list in ["gb2312.txt", "tongyong.txt"] {
+        for list in ["gb2312.txt", "tongyong.txt", "ext-a.txt", "rare-names.txt"] {
             let missing = missing(&cmap, &code_points(list));
             assert!(
                 missing.is_empty(),
@@ -80,7 +100,8 @@ fn both_weights_cover_every_list() {
 fn the_default_font_set_is_only_the_bundled_fonts() {
     let fonts = rankwall::text::Fonts::bundled();
     assert!(fonts.covers('镇') && fonts.covers('↑'));
-    assert!(!fonts.covers('\u{20000}'), "no system font may sneak in");
+    // Beyond Noto (CJK Extension H): only a system font could cover it.
+    assert!(!fonts.covers('\u{31350}'), "no system font may sneak in");
     let bundled = cmap("NotoSansCJKsc-Regular.otf")
         .union(&cmap("NotoSansCJKsc-Bold.otf"))
         .count();

@@ -111,6 +111,30 @@ fn a_changed_score_fails_the_comparison() {
     assert_eq!(same.strong, 0);
 }
 
+/// Issue 11, on pixels: a name holding a character no font covers
+/// (U+31350) renders exactly like the same name with 〓 typed in its place.
+#[test]
+fn an_uncovered_character_is_drawn_as_the_geta_mark() {
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let mut fonts = Fonts::bundled();
+    let profile = ScreenProfile::parse("1920x1080").unwrap();
+    let mut draw = |name: &str| {
+        let mut v = common::example();
+        v["lists"][0]["entries"][0]["name"] = serde_json::json!(name);
+        let feed = common::parse(&v).unwrap().0;
+        let (_, scene) = all_pages(&mut fonts, &feed, &profile)
+            .into_iter()
+            .find(|(p, _)| p.slide == rankwall::layout::SlideRef::List(0))
+            .unwrap();
+        gpu.render(&mut fonts, &scene).unwrap()
+    };
+    let missing = draw("陈\u{31350}祥");
+    let marked = draw("陈\u{3013}祥");
+    let blank = draw("陈 祥");
+    assert!(missing.as_raw() == marked.as_raw(), "not drawn as 〓");
+    assert!(missing.as_raw() != blank.as_raw(), "the comparison sees the name");
+}
+
 #[test]
 fn quads_text_and_background_land_where_the_scene_says() {
     let Some(mut gpu) = gpu_or_skip() else { return };

@@ -120,8 +120,6 @@ fn board_rows_show_score_change_and_grade() {
         "↓4",
         "—",
         "一类",
-        "垃圾治理",
-        "18.7",
         "数据更新于 2026-11-28 10:00",
     ] {
         assert!(texts.contains(&expected), "missing {expected} in {texts:?}");
@@ -131,6 +129,9 @@ fn board_rows_show_score_change_and_grade() {
     assert_eq!(up.color, theme.up, "a rise is red");
 }
 
+/// Sub-score columns come only beside names at full size: the 7-row board's
+/// rows grow to fill a 1920×1080 body (issue 11), and six sub-scores no
+/// longer fit beside the larger names there; a 21:9 panel has the room.
 #[test]
 fn sub_score_columns_only_where_there_is_room() {
     let mut fonts = Fonts::bundled();
@@ -140,7 +141,8 @@ fn sub_score_columns_only_where_there_is_room() {
         let (_, scene) = all_pages(fonts, &feed, &profile).remove(0);
         scene.texts.iter().any(|t| t.text == "垃圾治理")
     };
-    assert!(has_sub("1920x1080", &mut fonts));
+    assert!(has_sub("2560x1080", &mut fonts));
+    assert!(!has_sub("1920x1080", &mut fonts));
     assert!(!has_sub("1080x1920", &mut fonts));
     assert!(!has_sub("1280x256", &mut fonts));
 }

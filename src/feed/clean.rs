@@ -1,13 +1,19 @@
-//! String cleaning: control characters removed, length capped at 200 characters.
+//! String cleaning: control characters removed, length capped at 200
+//! characters (4,000 for a notice body), a cut always marked with "…".
 
 /// The longest string kept, in Unicode scalar values.
 pub const MAX_CHARS: usize = 200;
+
+/// The longest notice body kept (contract Amendment 1): paged on screen.
+pub const MAX_BODY_CHARS: usize = 4_000;
 
 /// What [`clean`] changed, for the report.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Cleaning {
     pub removed_controls: usize,
     pub cut_from: Option<usize>,
+    /// The length the string was cut to (before the "…" was added).
+    pub cut_to: usize,
 }
 
 impl Cleaning {
@@ -21,15 +27,21 @@ impl Cleaning {
             parts.push(format!("{} control character(s) removed", self.removed_controls));
         }
         if let Some(n) = self.cut_from {
-            parts.push(format!("cut from {n} to {MAX_CHARS} characters"));
+            parts.push(format!(
+                "cut from {n} to {} characters and ended with \"…\"",
+                self.cut_to
+            ));
         }
         parts.join(", ")
     }
 }
 
 /// Removes control characters (keeping `\n` when `keep_newlines`, with `\r\n`
-/// and a lone `\r` read as `\n`) and cuts the result to [`MAX_CHARS`].
+/// and a lone `\r` read as `\n`) and cuts the result to [`MAX_CHARS`]
+/// ([`MAX_BODY_CHARS`] for a notice body, the text that keeps line breaks),
+/// adding "…" so the cut shows on screen.
 pub fn clean(raw: &str, keep_newlines: bool) -> (String, Cleaning) {
+    let limit = if keep_newlines { MAX_BODY_CHARS } else { MAX_CHARS };
     let mut out = String::with_capacity(raw.len());
     let mut report = Cleaning::default();
     let normalised = raw.replace("\r\n", "\n");
@@ -44,9 +56,11 @@ pub fn clean(raw: &str, keep_newlines: bool) -> (String, Cleaning) {
         }
     }
     let count = out.chars().count();
-    if count > MAX_CHARS {
-        out = out.chars().take(MAX_CHARS).collect();
+    if count > limit {
+        out = out.chars().take(limit).collect();
+        out.push('…');
         report.cut_from = Some(count);
+        report.cut_to = limit;
     }
     (out, report)
 }
@@ -100,7 +114,7 @@ mod tests {
     fn cuts_at_200_characters_not_bytes() {
         let long: String = "村".repeat(250);
         let (s, r) = clean(&long, false);
-        assert_eq!(s.chars().count(), 200);
+        assert_eq!(s, format!("{}…", "村".repeat(200)), "cut at 200, the cut marked");
         assert_eq!(r.cut_from, Some(250));
         let (s, r) = clean(&"村".repeat(200), false);
         assert_eq!(s.chars().count(), 200);

@@ -31,7 +31,7 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
     let pal = &ctx.theme.normal;
     let heading = Heading {
         title: &board.title,
-        subtitle: chrome::subtitle(ctx, board.group.as_deref()),
+        subtitle: chrome::subtitle(ctx, &board.title, board.group.as_deref()),
     };
     let body = chrome::frame(p, ctx, page, &heading, pal);
     let m = Metrics::for_profile(ctx.profile);
@@ -41,7 +41,10 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
         return;
     }
     let strip = ctx.profile.shape == Shape::Strip;
-    let t = m.row_size;
+    // Every page of the board gets the rows its fullest page fills the body with.
+    let fullest = board.entries.len().div_ceil(page.count.max(1));
+    let m = if strip { m } else { m.grown(body.h, fullest) };
+    let (row_h, t) = (m.row_h, m.row_size);
     let cols = columns(board, body, t, strip);
     let rows_top = if strip { body.y } else { body.y + m.head_h };
     if !strip {
@@ -55,7 +58,7 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
         );
     }
     for (i, entry) in entries.iter().enumerate() {
-        let row = Rect::new(body.x, rows_top + i as f32 * m.row_h, body.w, m.row_h);
+        let row = Rect::new(body.x, rows_top + i as f32 * row_h, body.w, row_h);
         if i % 2 == 1 {
             p.fill(row, pal.stripe, 0.0);
         }

@@ -13,12 +13,16 @@ pub(crate) struct Heading<'a> {
     pub subtitle: String,
 }
 
-/// "2026年11月 · 乡镇": the period label and, when there is one, the group.
-pub(crate) fn subtitle(ctx: &Context, group: Option<&str>) -> String {
-    match group {
-        Some(g) => format!("{} · {}", ctx.feed.period.label, g),
-        None => ctx.feed.period.label.clone(),
-    }
+/// "2026年11月 · 乡镇": the period label and, when there is one, the group,
+/// leaving out what the slide's `title` already says ("2026年11月 红榜" gets
+/// no second "2026年11月" under it).
+pub(crate) fn subtitle(ctx: &Context, title: &str, group: Option<&str>) -> String {
+    [Some(ctx.feed.period.label.as_str()), group]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty() && !title.contains(part))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// Paints background, header and footer; returns the body rectangle.
@@ -59,7 +63,9 @@ pub(crate) fn frame(
 }
 
 /// The body: between header and footer, inside the margins.
-pub(crate) fn body_rect(prof: &ScreenProfile) -> Rect {
+/// The body of a slide on `prof`: between the header and the footer, inside
+/// the margins (tables, lists and notices are laid out in it).
+pub fn body_rect(prof: &ScreenProfile) -> Rect {
     let m = Metrics::for_profile(prof);
     let (w, h, margin) = (prof.width as f32, prof.height as f32, prof.margin);
     let footer_top = h - margin - m.footer_h;
@@ -97,7 +103,9 @@ fn strip_header(p: &mut Painter, m: &Metrics, r: Rect, heading: &Heading, page: 
         "{}{}",
         heading.subtitle,
         page_marker(page).map(|s| format!("  {s}")).unwrap_or_default()
-    );
+    )
+    .trim_start()
+    .to_string();
     let right_w = (r.w * 0.38).round();
     let gap = (r.h * 0.3).round();
     p.line(
@@ -208,7 +216,7 @@ pub(crate) fn body_message(p: &mut Painter, body: Rect, text: &str, size: f32, p
 pub(crate) fn missing(p: &mut Painter, ctx: &Context, page: &PageRef) {
     let heading = Heading {
         title: &page.id,
-        subtitle: subtitle(ctx, None),
+        subtitle: subtitle(ctx, &page.id, None),
     };
     let pal = &ctx.theme.normal;
     let body = frame(p, ctx, page, &heading, pal);

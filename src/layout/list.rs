@@ -17,7 +17,7 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
     };
     let heading = Heading {
         title: &list.title,
-        subtitle: chrome::subtitle(ctx, None),
+        subtitle: chrome::subtitle(ctx, &list.title, None),
     };
     let body = chrome::frame(p, ctx, page, &heading, pal);
     let m = Metrics::for_profile(ctx.profile);
@@ -48,6 +48,9 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
     }
     let columns = list_columns(ctx.profile);
     let per_column = page.per_column.clamp(1, rows_per_page(ctx.profile));
+    // The rows of the list's fullest page, in one table, fill the body.
+    let fullest = list.entries.len().div_ceil(page.count.max(1)).min(per_column);
+    let m = m.grown(body.h, fullest);
     let gutter = (m.row_size * 1.2).round();
     let table_w = ((body.w - gutter * (columns as f32 - 1.0)) / columns as f32).floor();
     for (c, chunk) in entries.chunks(per_column).enumerate().take(columns) {

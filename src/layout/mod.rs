@@ -15,6 +15,7 @@ pub mod profile;
 pub mod theme;
 mod ticker;
 
+pub use chrome::body_rect;
 pub use idle::idle;
 pub use list::mask_name;
 pub use pages::{

@@ -45,7 +45,7 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, notice: &Notice, page: &Pag
     let pal = &ctx.theme.normal;
     let heading = Heading {
         title: &notice.title,
-        subtitle: chrome::subtitle(ctx, None),
+        subtitle: chrome::subtitle(ctx, &notice.title, None),
     };
     chrome::frame(p, ctx, page, &heading, pal);
     let (area, size) = body_area(ctx.profile);

@@ -99,7 +99,38 @@ pub struct Metrics {
     pub row_size: f32,
 }
 
+/// How much taller than the screen's base rows a table's rows may grow, and
+/// how much larger their text: a short table fills the body, but one row is
+/// not stretched into a poster.
+const ROW_GROWTH: f32 = 3.0;
+const TEXT_GROWTH: f32 = 1.6;
+
 impl Metrics {
+    /// These metrics with table rows as tall as `rows` rows can be in a body
+    /// `body_h` high (below the column headings), at least the base height
+    /// and at most [`ROW_GROWTH`] times it, and the row text grown with them
+    /// up to [`TEXT_GROWTH`] times. A short table then fills the screen; a
+    /// caller that passes the fullest page's row count for every page of a
+    /// slide keeps the size the same from page to page.
+    pub fn grown(&self, body_h: f32, rows: usize) -> Metrics {
+        let rows = rows.max(1) as f32;
+        let room = body_h - self.head_h;
+        let row_h = (room / rows)
+            .floor()
+            .clamp(self.row_h, (self.row_h * ROW_GROWTH).floor());
+        // Most of each added pixel goes to the text: the gaps between rows
+        // need not grow as fast as the letters read from across a square.
+        let row_size = (self.row_size + (row_h - self.row_h) * 0.75)
+            .min(self.row_size * TEXT_GROWTH)
+            .floor()
+            .max(self.row_size);
+        Metrics {
+            row_h,
+            row_size,
+            ..self.clone()
+        }
+    }
+
     /// The metrics for screen `p`: proportional to its short side (to its height on a strip), never
     /// below its minimum text size.
     pub fn for_profile(p: &ScreenProfile) -> Metrics {

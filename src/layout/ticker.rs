@@ -107,7 +107,7 @@ fn heading<'t>(ctx: &Context, slide: SlideRef, theme: &'t Theme) -> (String, Str
             |b| {
                 (
                     b.title.clone(),
-                    chrome::subtitle(ctx, b.group.as_deref()),
+                    chrome::subtitle(ctx, &b.title, b.group.as_deref()),
                     &theme.normal,
                 )
             },
@@ -120,12 +120,18 @@ fn heading<'t>(ctx: &Context, slide: SlideRef, theme: &'t Theme) -> (String, Str
                 } else {
                     &theme.black
                 };
-                (l.title.clone(), chrome::subtitle(ctx, None), pal)
+                (l.title.clone(), chrome::subtitle(ctx, &l.title, None), pal)
             },
         ),
         SlideRef::Notice(i) => ctx.feed.notices.get(i).map_or_else(
             || (String::new(), String::new(), &theme.normal),
-            |n| (n.title.clone(), chrome::subtitle(ctx, None), &theme.normal),
+            |n| {
+                (
+                    n.title.clone(),
+                    chrome::subtitle(ctx, &n.title, None),
+                    &theme.normal,
+                )
+            },
         ),
     }
 }
@@ -138,7 +144,7 @@ fn moving_line(p: &mut Painter, body: Rect, text: &str, offset: f32, pal: &Palet
     let size = ticker_size(profile);
     let top = p.fonts.line_top_for_center(size, body.y + body.h / 2.0);
     p.scene.texts.push(TextRun {
-        text: text.to_string(),
+        text: p.fonts.displayable(text).into_owned(),
         clip: body,
         origin_y: top,
         size,

@@ -3,6 +3,7 @@
 use crate::scene::Weight;
 use cosmic_text::fontdb::{Database, Source};
 use cosmic_text::{Attrs, Family, FeatureTag, FontFeatures, FontSystem};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +11,10 @@ use thiserror::Error;
 
 /// The family name of the bundled fonts.
 pub const FAMILY: &str = "Noto Sans CJK SC";
+
+/// What an uncovered character is drawn as: 〓 (U+3013, GETA MARK), the
+/// placeholder Chinese typesetting uses for a missing character.
+pub const PLACEHOLDER: char = '\u{3013}';
 
 static REGULAR: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Regular.otf");
 static BOLD: &[u8] = include_bytes!("../../fonts/NotoSansCJKsc-Bold.otf");
@@ -77,6 +82,22 @@ impl Fonts {
     /// Whether some loaded font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         self.coverage.contains(&(c as u32))
+    }
+
+    /// `text` as the screen draws it: every visible character no loaded
+    /// font covers replaced by the geta mark 〓 ([`PLACEHOLDER`]), so a name
+    /// never shows a blank where a character should be. Spaces and line
+    /// breaks are kept. Measuring and drawing both go through this.
+    pub fn displayable<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let missing = |c: char| !c.is_whitespace() && !c.is_control() && !self.covers(c);
+        if !text.chars().any(missing) {
+            return Cow::Borrowed(text);
+        }
+        Cow::Owned(
+            text.chars()
+                .map(|c| if missing(c) { PLACEHOLDER } else { c })
+                .collect(),
+        )
     }
 
     /// Forgets measured widths and baselines (for benchmarks of cold layout).

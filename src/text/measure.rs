@@ -60,6 +60,8 @@ fn cut(chars: &[char], n: usize) -> String {
 impl Fonts {
     /// The advance width of `text` on one line at `size` pixels.
     pub fn line_width(&mut self, text: &str, size: f32, weight: Weight) -> f32 {
+        let shown = self.displayable(text);
+        let text: &str = &shown;
         let key = (format!("{}\u{0}{}", size.to_bits(), text), weight);
         if let Some(w) = self.widths.get(&key) {
             return *w;
@@ -138,6 +140,8 @@ impl Fonts {
         min_size: f32,
         weight: Weight,
     ) -> FittedLine {
+        let shown = self.displayable(text);
+        let text: &str = &shown;
         let min_size = min_size.min(size).floor().max(1.0);
         let mut size = size.floor().max(min_size);
         let mut width = self.line_width(text, size, weight);
@@ -183,6 +187,8 @@ impl Fonts {
 
     /// The number of lines `text` wraps into at `size` in `width`, and the widest.
     pub fn wrap_lines(&mut self, text: &str, width: f32, size: f32, weight: Weight) -> (usize, f32) {
+        let shown = self.displayable(text);
+        let text: &str = &shown;
         let lh = (size * PARAGRAPH_FACTOR).round();
         let (w, n) = self.shape(text, size, lh, weight, Some(width));
         (n, w)
@@ -190,6 +196,8 @@ impl Fonts {
 
     /// The visual lines `text` wraps into at `size` in `width`, as strings.
     pub fn wrapped_lines(&mut self, text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
+        let shown = self.displayable(text);
+        let text: &str = &shown;
         let lh = (size * PARAGRAPH_FACTOR).round();
         let mut buffer = Buffer::new(&mut self.system, Metrics::new(size, lh));
         buffer.set_wrap(Wrap::WordOrGlyph);
@@ -217,6 +225,8 @@ impl Fonts {
         min_size: f32,
         weight: Weight,
     ) -> FittedParagraph {
+        let shown = self.displayable(text);
+        let text: &str = &shown;
         let min_size = min_size.min(size).floor().max(1.0);
         let mut size = size.floor().max(min_size);
         loop {

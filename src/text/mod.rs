@@ -7,5 +7,5 @@
 mod fonts;
 mod measure;
 
-pub use fonts::{FontError, FontOptions, Fonts, FAMILY};
+pub use fonts::{FontError, FontOptions, Fonts, FAMILY, PLACEHOLDER};
 pub use measure::{line_height, FittedLine, FittedParagraph, LINE_FACTOR, PARAGRAPH_FACTOR};
