@@ -26,6 +26,7 @@ pub mod private_file;
 pub mod render;
 pub mod scene;
 pub mod schedule;
+pub mod signing;
 pub mod slide;
 pub mod source;
 pub mod status;

@@ -37,6 +37,9 @@ pub enum Command {
     },
     /// Render every page of every slide to PNG files.
     Render(RenderArgs),
+    /// The publisher's side of signed feeds: make a key pair, sign a document.
+    #[command(subcommand)]
+    Feed(FeedCommand),
     /// Validate a feed and report what was refused, dropped, cleaned, and not covered by fonts.
     Check {
         /// Feed file or URL (with --config: the feed to check the playlist against;
@@ -120,4 +123,24 @@ impl FontArgs {
             system_fonts: self.system_fonts,
         }
     }
+}
+
+/// `rankwall feed …`: signing feeds (contract Amendment 1, Integrity).
+#[derive(Subcommand)]
+pub enum FeedCommand {
+    /// Make an Ed25519 key pair: DIR/feed-signing.key (private, mode 0600)
+    /// and DIR/feed-signing.pub (the base64 public key for `[feed] public_key`).
+    Keygen {
+        /// The folder for the two files (created 0700 if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a feed document: writes FEED.sig, the base64 signature over its exact bytes.
+    Sign {
+        /// The document to sign, byte for byte as it will be served.
+        feed: PathBuf,
+        /// The private key file made by `rankwall feed keygen`.
+        #[arg(long)]
+        key: PathBuf,
+    },
 }

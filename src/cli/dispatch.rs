@@ -25,6 +25,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(yes_no(found))
         }
         Command::Render(args) => render(args),
+        Command::Feed(command) => {
+            print!("{}", super::signing::run(command)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Check { feed, config, fonts } => {
             let outcome = match (config, feed) {
                 (Some(config), feed) => {

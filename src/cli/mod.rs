@@ -9,9 +9,10 @@ mod dispatch;
 mod played;
 mod render;
 mod render_config;
+mod signing;
 mod stage;
 
-pub use args::{Cli, Command, FontArgs, RenderArgs};
+pub use args::{Cli, Command, FeedCommand, FontArgs, RenderArgs};
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
 pub use dispatch::dispatch;

@@ -43,6 +43,7 @@ pub fn source_config(settings: &Settings, url: &str, cache_dir: &std::path::Path
     let mut source = SourceConfig::new(url, cache_dir.to_path_buf());
     let f = &settings.feed;
     source.interval = f.poll_interval;
+    source.public_key = f.public_key.clone();
     source.backoff_max = f.backoff_max;
     source.http = HttpOptions {
         total_timeout: f.timeout,

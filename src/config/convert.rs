@@ -40,7 +40,7 @@ pub(super) fn clock_time(
 pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>) -> Settings {
     let settings = Settings {
         screen: screen(loc, &raw.screen, out),
-        feed: feed(&raw.feed),
+        feed: feed(loc, &raw.feed, out),
         theme: theme(&raw.theme),
         status: status(loc, &raw.status, out),
         playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
@@ -146,8 +146,21 @@ fn seconds(n: u64) -> Duration {
     Duration::from_secs(n.clamp(1, 86_400))
 }
 
-fn feed(f: &FeedSection) -> FeedSettings {
+fn feed(loc: &Locator, f: &FeedSection, out: &mut Vec<Diagnostic>) -> FeedSettings {
+    let public_key = f.public_key.as_ref().and_then(|k| {
+        crate::signing::PublicKey::parse(k.get_ref())
+            .map_err(|e| {
+                out.push(error(
+                    loc,
+                    k.span(),
+                    e.to_string(),
+                    "paste the key `rankwall feed keygen` printed (44 characters of base64)",
+                ))
+            })
+            .ok()
+    });
     FeedSettings {
+        public_key,
         url: f.url.clone(),
         poll_interval: seconds(f.poll_interval),
         timeout: seconds(f.timeout),

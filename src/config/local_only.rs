@@ -9,12 +9,14 @@ use super::diagnostic::{Diagnostic, Locator, Severity};
 use toml::de::{DeTable, DeValue};
 
 /// (table, key) pairs only the screen's own files may set.
-pub(super) const LOCAL_ONLY: [(&str, &str); 7] = [
+pub(super) const LOCAL_ONLY: [(&str, &str); 8] = [
     ("status", "addr"),
     ("status", "token"),
     ("status", "play_log"),
     ("feed", "cache_dir"),
     ("feed", "ca_file"),
+    // Whoever may change the key may sign what the wall shows.
+    ("feed", "public_key"),
     ("theme", "fonts"),
     ("theme", "system_fonts"),
 ];

@@ -80,6 +80,8 @@ pub(super) struct FeedSection {
     pub(super) stale_after_hours: u64,
     pub(super) cache_dir: Option<Spanned<String>>,
     /// An extra CA certificate (PEM) for the feed's HTTPS.
+    /// The base64 Ed25519 public key the feed's `.sig` must verify with.
+    pub(super) public_key: Option<Spanned<String>>,
     pub(super) ca_file: Option<Spanned<String>>,
 }
 
@@ -93,6 +95,7 @@ impl Default for FeedSection {
             stale_after_hours: 48,
             cache_dir: None,
             ca_file: None,
+            public_key: None,
         }
     }
 }
@@ -263,6 +266,7 @@ pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
             "stale_after_hours",
             "cache_dir",
             "ca_file",
+            "public_key",
         ],
         "theme" => &["fonts", "system_fonts"],
         "playlist" => &[

@@ -208,6 +208,7 @@ fn overlay_local_only(settings: &mut Settings, local: &Settings, keys: &[(&str, 
             ("status", "play_log") => settings.status.play_log = local.status.play_log.clone(),
             ("feed", "cache_dir") => settings.feed.cache_dir = local.feed.cache_dir.clone(),
             ("feed", "ca_file") => settings.feed.ca_file = local.feed.ca_file.clone(),
+            ("feed", "public_key") => settings.feed.public_key = local.feed.public_key.clone(),
             ("theme", "fonts") => settings.theme.fonts = local.theme.fonts.clone(),
             ("theme", "system_fonts") => settings.theme.system_fonts = local.theme.system_fonts,
             _ => {}

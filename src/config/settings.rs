@@ -141,6 +141,9 @@ pub struct FeedSettings {
     pub cache_dir: Option<PathBuf>,
     /// An extra CA certificate (PEM) for the feed's HTTPS.
     pub ca_file: Option<PathBuf>,
+    /// The city's public key: when set, a document is accepted only if its
+    /// `<url>.sig` verifies over its exact bytes.
+    pub public_key: Option<crate::signing::PublicKey>,
 }
 
 impl FeedSettings {
@@ -342,6 +345,7 @@ impl Default for Settings {
                 stale_after: Some(chrono::Duration::hours(48)),
                 cache_dir: None,
                 ca_file: None,
+                public_key: None,
             },
             theme: ThemeSettings::default(),
             status: StatusSettings {

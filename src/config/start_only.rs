@@ -10,7 +10,7 @@ use super::Settings;
 /// process started with) and `new`, as `section.key`.
 pub fn start_only_changes(running: &Settings, new: &Settings) -> Vec<&'static str> {
     let (a, b) = (running, new);
-    let checks: [(&'static str, bool); 15] = [
+    let checks: [(&'static str, bool); 16] = [
         ("screen.size", a.screen.size != b.screen.size),
         ("screen.monitor", a.screen.monitor != b.screen.monitor),
         ("feed.url", a.feed.url != b.feed.url),
@@ -19,6 +19,7 @@ pub fn start_only_changes(running: &Settings, new: &Settings) -> Vec<&'static st
         ("feed.backoff_max", a.feed.backoff_max != b.feed.backoff_max),
         ("feed.cache_dir", a.feed.cache_dir != b.feed.cache_dir),
         ("feed.ca_file", a.feed.ca_file != b.feed.ca_file),
+        ("feed.public_key", a.feed.public_key != b.feed.public_key),
         ("theme.fonts", a.theme.fonts != b.theme.fonts),
         ("theme.system_fonts", a.theme.system_fonts != b.theme.system_fonts),
         ("status.addr", a.status.addr != b.status.addr),

@@ -37,6 +37,9 @@ pub struct CacheMeta {
     pub sha256: String,
     #[serde(default)]
     pub validators: Validators,
+    /// The document's verified signature (base64), when the screen checks them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// A document loaded from the cache, validated again.

@@ -2,6 +2,7 @@
 //! the size limit enforced while streaming and every failure classified.
 
 use crate::feed::MAX_BODY_BYTES;
+use crate::signing::MAX_SIGNATURE_BYTES;
 use chrono::{DateTime, Utc};
 use reqwest::header::{self, HeaderMap};
 use std::future::Future;
@@ -96,6 +97,15 @@ impl FetchError {
 pub trait Fetcher: Send + Sync {
     fn fetch(&self, validators: &Validators)
         -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
+    /// The detached signature published beside the document, at
+    /// `<location>.sig` (at most [`MAX_SIGNATURE_BYTES`] bytes). A fetcher
+    /// that has none answers 404.
+    fn fetch_signature(
+        &self,
+        _validators: &Validators,
+    ) -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send {
+        async { Err(FetchError::Status { status: 404 }) }
+    }
     /// What is fetched, for logs and status.
     fn location(&self) -> &str;
 }
@@ -150,6 +160,20 @@ impl HttpFetcher {
         Self::with_client(url, options, client)
     }
 
+    /// `url` (the feed or its signature), over HTTP(S) or from a file, at most `limit` bytes.
+    async fn fetch_at(
+        &self,
+        url: &str,
+        validators: &Validators,
+        limit: usize,
+    ) -> Result<FetchOutcome, FetchError> {
+        match url.strip_prefix("file://") {
+            Some(path) => self.fetch_file(path, limit).await,
+            None if url.contains("://") => self.fetch_http(url, validators, limit).await,
+            None => self.fetch_file(url, limit).await,
+        }
+    }
+
     fn with_client(url: &str, options: &HttpOptions, client: Option<reqwest::Client>) -> Self {
         HttpFetcher {
             url: url.to_string(),
@@ -169,8 +193,13 @@ impl HttpFetcher {
         Ok(client)
     }
 
-    async fn fetch_http(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
-        let mut request = self.client()?.get(&self.url);
+    async fn fetch_http(
+        &self,
+        url: &str,
+        validators: &Validators,
+        limit: usize,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut request = self.client()?.get(url);
         if let Some(etag) = &validators.etag {
             request = request.header(header::IF_NONE_MATCH, etag);
         }
@@ -191,7 +220,7 @@ impl HttpFetcher {
             return Err(FetchError::Status { status });
         }
         let headers = response.headers().clone();
-        let body = read_limited(response).await?;
+        let body = read_limited(response, limit).await?;
         Ok(FetchOutcome::Body(Fetched {
             body,
             validators: Validators {
@@ -203,7 +232,7 @@ impl HttpFetcher {
         }))
     }
 
-    async fn fetch_file(&self, path: &str) -> Result<FetchOutcome, FetchError> {
+    async fn fetch_file(&self, path: &str, limit: usize) -> Result<FetchOutcome, FetchError> {
         let path = PathBuf::from(path);
         let file_error = |e: std::io::Error| FetchError::File {
             path: path.clone(),
@@ -211,7 +240,7 @@ impl HttpFetcher {
         };
         // A regular file only, read up to the limit: a device such as
         // /dev/zero reports length 0 and would otherwise be read for ever.
-        let limit = MAX_BODY_BYTES as u64;
+        let limit = limit as u64;
         let read = {
             let path = path.clone();
             tokio::task::spawn_blocking(move || crate::limited_read::read_regular(&path, limit)).await
@@ -232,11 +261,12 @@ impl HttpFetcher {
 
 impl Fetcher for HttpFetcher {
     async fn fetch(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
-        match self.url.strip_prefix("file://") {
-            Some(path) => self.fetch_file(path).await,
-            None if self.url.contains("://") => self.fetch_http(validators).await,
-            None => self.fetch_file(&self.url).await,
-        }
+        self.fetch_at(&self.url, validators, MAX_BODY_BYTES).await
+    }
+
+    async fn fetch_signature(&self, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+        let url = format!("{}.sig", self.url);
+        self.fetch_at(&url, validators, MAX_SIGNATURE_BYTES).await
     }
 
     fn location(&self) -> &str {
@@ -286,17 +316,14 @@ fn no_downgrade(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Actio
 #[error("refused a redirect from https to plain http")]
 struct InsecureRedirect;
 
-/// Reads the body, stopping as soon as it passes the limit.
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>, FetchError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
+/// Reads the decoded body, stopping as soon as it passes `limit`.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, FetchError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
         return Err(FetchError::TooLarge);
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(classify_body)? {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len() + chunk.len() > limit {
             return Err(FetchError::TooLarge);
         }
         body.extend_from_slice(&chunk);

@@ -8,6 +8,7 @@ use super::clock::Clock;
 use super::fetch::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
 use super::status::{FeedStatus, Outcome};
 use crate::feed::{self, Feed, Report};
+use crate::signing::PublicKey;
 use chrono::Utc;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +33,9 @@ pub struct SourceConfig {
     pub trust_server_time: bool,
     /// Which characters the fonts cover, for the status's count.
     pub covers: Option<Arc<dyn Fn(char) -> bool + Send + Sync>>,
+    /// When set, a document is accepted only if its `<url>.sig` verifies
+    /// with this key (contract Amendment 1, Integrity).
+    pub public_key: Option<PublicKey>,
 }
 
 impl SourceConfig {
@@ -50,6 +54,7 @@ impl SourceConfig {
             clock_tolerance: Duration::from_secs(120),
             trust_server_time: true,
             covers: None,
+            public_key: None,
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct Poller<F: Fetcher> {
     validators: Validators,
     status: FeedStatus,
     logged: Option<String>,
+    /// The signature file's validators and last text (conditional GET).
+    signature: (Validators, Option<Vec<u8>>),
 }
 
 impl<F: Fetcher> Poller<F> {
@@ -110,6 +117,7 @@ impl<F: Fetcher> Poller<F> {
             validators: Validators::default(),
             status,
             logged: None,
+            signature: (Validators::default(), None),
             config,
         }
     }
@@ -129,6 +137,10 @@ impl<F: Fetcher> Poller<F> {
     /// Loads the last good document from disk, if there is a usable one.
     pub fn load_cache(&mut self) -> Option<Arc<Accepted>> {
         match self.cache.load() {
+            Ok(Some(cached)) if !self.cache_signature_holds(&cached) => {
+                tracing::warn!(path = %self.cache.path().display(), "the cached feed has no valid signature for the configured public key; not shown");
+                None
+            }
             Ok(Some(cached)) => {
                 tracing::info!(path = %self.cache.path().display(), fetched_at = %cached.meta.fetched_at, "loaded last good feed from cache");
                 self.validators = cached.meta.validators.clone();
@@ -148,6 +160,20 @@ impl<F: Fetcher> Poller<F> {
         }
     }
 
+    /// Whether a cached document may be shown: always without a public key;
+    /// with one, only if the signature kept beside it verifies (a cache from
+    /// before the key was set, or edited on disk, is not shown).
+    fn cache_signature_holds(&self, cached: &super::cache::CachedFeed) -> bool {
+        let Some(key) = &self.config.public_key else {
+            return true;
+        };
+        cached
+            .meta
+            .signature
+            .as_deref()
+            .is_some_and(|sig| key.verify(&cached.body, sig.as_bytes()).is_ok())
+    }
+
     /// One fetch, with its effect on the status; returns the delay until the next.
     pub async fn poll_once(&mut self) -> PollResult {
         let local = Utc::now();
@@ -157,7 +183,10 @@ impl<F: Fetcher> Poller<F> {
                 self.observe_clock(server_date);
                 (Outcome::Unchanged, None)
             }
-            Ok(FetchOutcome::Body(fetched)) => self.receive(fetched),
+            Ok(FetchOutcome::Body(fetched)) => match self.check_signature(&fetched.body).await {
+                Ok(signature) => self.receive(fetched, signature),
+                Err(refused) => (refused, None),
+            },
             Err(e) => {
                 let outcome = Outcome::Failed {
                     code: e.code().into(),
@@ -175,7 +204,48 @@ impl<F: Fetcher> Poller<F> {
         self.finish(outcome, accepted, delay)
     }
 
-    fn receive(&mut self, fetched: Fetched) -> (Outcome, Option<Arc<Accepted>>) {
+    /// With a public key: fetches `<url>.sig` (conditionally) and checks it
+    /// over the body's exact bytes. `Ok` holds the signature to keep beside
+    /// the document in the cache; `Err` the refusal.
+    async fn check_signature(&mut self, body: &[u8]) -> Result<Option<String>, Outcome> {
+        let Some(key) = self.config.public_key.clone() else {
+            return Ok(None);
+        };
+        let refuse = |this: &mut Self, message: String| {
+            this.status.signature_failures += 1;
+            Outcome::Refused {
+                code: "signature".into(),
+                message,
+            }
+        };
+        let text = match self.fetcher.fetch_signature(&self.signature.0).await {
+            Ok(FetchOutcome::Body(sig)) => {
+                self.signature = (sig.validators, Some(sig.body.clone()));
+                sig.body
+            }
+            Ok(FetchOutcome::NotModified { .. }) => match &self.signature.1 {
+                Some(text) => text.clone(),
+                None => {
+                    return Err(refuse(
+                        self,
+                        "the signature file answered 304 before any was had".into(),
+                    ))
+                }
+            },
+            Err(e) => {
+                return Err(refuse(
+                    self,
+                    format!("cannot fetch the signature (<feed URL>.sig): {e}"),
+                ))
+            }
+        };
+        match key.verify(body, &text) {
+            Ok(()) => Ok(Some(String::from_utf8_lossy(&text).trim().to_string())),
+            Err(e) => Err(refuse(self, e.to_string())),
+        }
+    }
+
+    fn receive(&mut self, fetched: Fetched, signature: Option<String>) -> (Outcome, Option<Arc<Accepted>>) {
         self.observe_clock(fetched.server_date);
         if let Some(warning) = &fetched.content_type_warning {
             tracing::debug!("{}: {warning}", self.status.url);
@@ -193,6 +263,7 @@ impl<F: Fetcher> Poller<F> {
                     fetched_at: Utc::now(),
                     sha256: sha256.clone(),
                     validators: fetched.validators.clone(),
+                    signature,
                 };
                 if let Err(e) = self.cache.store(&meta, &fetched.body) {
                     tracing::warn!("{e}");

@@ -53,6 +53,10 @@ pub struct FeedStatus {
     /// Server time minus local time in seconds, when beyond the tolerance.
     pub clock_skew_secs: Option<i64>,
     pub using_server_time: bool,
+    /// Documents refused since start because their signature was missing or
+    /// did not verify (only with `[feed] public_key`).
+    #[serde(default)]
+    pub signature_failures: u64,
 }
 
 impl FeedStatus {

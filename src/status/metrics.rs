@@ -86,6 +86,14 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
         "gauge",
         success,
     );
+    let signature_failures = s.feed.as_ref().map_or(0, |f| f.signature_failures);
+    metric(
+        &mut out,
+        "rankwall_feed_signature_failures_total",
+        "Documents refused for a missing or wrong signature.",
+        "counter",
+        signature_failures,
+    );
     metric(
         &mut out,
         "rankwall_dropped_items",
