@@ -37,6 +37,15 @@ impl Backoff {
         self.interval.mul_f64(spread)
     }
 
+    /// How long a screen that starts with a cached document waits before its
+    /// first poll: a random part of the interval. Screens that start
+    /// together (a township's power comes back) then poll spread over the
+    /// whole interval instead of in one wave that the ±jitter of later
+    /// polls would take hours to smooth out.
+    pub fn first_poll(&mut self) -> Duration {
+        self.interval.mul_f64(self.rng.f64())
+    }
+
     /// The delay after a failure: the interval plus a uniformly random part of
     /// the exponential extra `interval × (2ⁿ − 1)`, never more than the cap.
     /// `retry_after` from the server is a lower bound.
@@ -65,6 +74,20 @@ mod tests {
             0.1,
             fastrand::Rng::with_seed(7),
         )
+    }
+
+    /// Screens that start together spread their first polls over the whole
+    /// interval (the fleet simulation found the boot wave; docs/fleet.md).
+    #[test]
+    fn first_polls_spread_over_the_whole_interval() {
+        let mut b = backoff();
+        let mut tenths = [0u32; 10];
+        for _ in 0..2000 {
+            let d = b.first_poll().as_secs_f64();
+            assert!((0.0..30.0).contains(&d), "{d}");
+            tenths[(d / 3.0) as usize] += 1;
+        }
+        assert!(tenths.iter().all(|&n| (150..=250).contains(&n)), "{tenths:?}");
     }
 
     #[test]

@@ -174,6 +174,13 @@ impl<F: Fetcher> Poller<F> {
             .is_some_and(|sig| key.verify(&cached.body, sig.as_bytes()).is_ok())
     }
 
+    /// How long [`run`](Self::run) waits before the first poll when the
+    /// cache gave it a document: a random part of the interval, so screens
+    /// that start together do not poll in one wave.
+    pub fn first_poll_delay(&mut self) -> Duration {
+        self.backoff.first_poll()
+    }
+
     /// One fetch, with its effect on the status; returns the delay until the next.
     pub async fn poll_once(&mut self) -> PollResult {
         let local = Utc::now();
@@ -362,6 +369,8 @@ impl<F: Fetcher> Poller<F> {
             if tx.send(SourceEvent::Data(accepted)).await.is_err() {
                 return;
             }
+            // The screen has something to show: spread the fleet's first polls.
+            tokio::time::sleep(self.first_poll_delay()).await;
         }
         loop {
             let result = self.poll_once().await;
