@@ -108,8 +108,8 @@ const TEXT_GROWTH: f32 = 1.6;
 impl Metrics {
     /// These metrics with table rows as tall as `rows` rows can be in a body
     /// `body_h` high (below the column headings), at least the base height
-    /// and at most [`ROW_GROWTH`] times it, and the row text grown with them
-    /// up to [`TEXT_GROWTH`] times. A short table then fills the screen; a
+    /// and at most `ROW_GROWTH` (3) times it, and the row text grown with them
+    /// up to `TEXT_GROWTH` (1.6) times. A short table then fills the screen; a
     /// caller that passes the fullest page's row count for every page of a
     /// slide keeps the size the same from page to page.
     pub fn grown(&self, body_h: f32, rows: usize) -> Metrics {
