@@ -24,18 +24,16 @@ use std::time::Instant;
 fn huge_feed(stamp: &str) -> (Vec<u8>, usize) {
     let mut v = common::example();
     v["generated_at"] = Value::from(stamp);
-    let lists = v["lists"].as_array_mut().unwrap();
-    let red = lists.iter_mut().find(|l| l["kind"] == "red").unwrap();
-    red["entries"] = Value::Array(Vec::new());
+    let red = v["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|l| l["kind"] == "red")
+        .unwrap();
+    v["lists"][red]["entries"] = Value::Array(Vec::new());
     let base = serde_json::to_vec(&v).unwrap().len();
     let n = (rankwall::feed::MAX_BODY_BYTES - base - 64) / 13;
-    let entries = v["lists"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|l| l["kind"] == "red")
-        .unwrap();
-    entries["entries"] = Value::Array(vec![serde_json::json!({"name": "a"}); n]);
+    v["lists"][red]["entries"] = Value::Array(vec![serde_json::json!({"name": "a"}); n]);
     let body = serde_json::to_vec(&v).unwrap();
     assert!(
         body.len() <= rankwall::feed::MAX_BODY_BYTES,

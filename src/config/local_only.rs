@@ -37,12 +37,13 @@ fn set_in(table: &DeTable) -> Vec<(&'static str, &'static str, std::ops::Range<u
     found
 }
 
-/// An error for every local-only key a remote `text` sets.
+/// An error for every local-only key a remote `text` sets, and for a feed
+/// URL that is not `http(s)://` (the text is read once for both).
 pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
     let Ok(table) = DeTable::parse(text) else {
         return Vec::new();
     };
-    set_in(table.get_ref())
+    let mut refused: Vec<Diagnostic> = set_in(table.get_ref())
         .into_iter()
         .map(|(section, key, span)| {
             loc.at(
@@ -52,18 +53,16 @@ pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
                 Some("set it in the --screen-config file (or on the command line) of each screen".into()),
             )
         })
-        .collect()
+        .collect();
+    refused.extend(refuse_local_feed(loc, table.get_ref()));
+    refused
 }
 
-/// An error when a remote `text` points the feed at something that is not
+/// An error when a remote config points the feed at something that is not
 /// `http://` or `https://`: a file path would let a config server make the
 /// screen read any file it can (a device, another user's data).
-pub(super) fn refuse_local_feed(loc: &Locator, text: &str) -> Option<Diagnostic> {
-    let table = DeTable::parse(text).ok()?;
-    let (_, feed) = table
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == "feed")?;
+fn refuse_local_feed(loc: &Locator, table: &DeTable) -> Option<Diagnostic> {
+    let (_, feed) = table.iter().find(|(k, _)| k.get_ref().as_ref() == "feed")?;
     let DeValue::Table(feed) = feed.get_ref() else {
         return None;
     };

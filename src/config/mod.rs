@@ -105,8 +105,7 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
 pub fn parse_remote(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
     let mut checked = parse(file, text, feed);
     let loc = Locator { file, text };
-    let mut refused = local_only::refuse_local_only(&loc, text);
-    refused.extend(local_only::refuse_local_feed(&loc, text));
+    let refused = local_only::refuse_local_only(&loc, text);
     if !refused.is_empty() {
         checked.settings = None;
         checked.diagnostics.extend(refused);
