@@ -10,8 +10,8 @@ mod played;
 mod render;
 mod render_config;
 mod signing;
-mod stage;
 
+pub use crate::client::Stage;
 pub use args::{Cli, Command, FeedCommand, FontArgs, RenderArgs};
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
@@ -19,7 +19,6 @@ pub use dispatch::dispatch;
 pub use played::played;
 pub use render::{render, RenderOptions};
 pub use render_config::{render_config, ConfigRender};
-pub use stage::Stage;
 
 use crate::feed::{self, Feed, Report};
 use anyhow::Context as _;

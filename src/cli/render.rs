@@ -2,7 +2,7 @@
 //! through the same player, compositor and paint as a screen (a playlist of
 //! every slide, default settings at the asked size).
 
-use super::stage::Stage;
+use crate::client::Stage;
 use crate::config::{PanelSize, ScreenSize, Settings, ThemeSettings};
 use crate::play::{every_slide, font_options, profile_for};
 use crate::text::Fonts;

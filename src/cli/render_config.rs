@@ -3,7 +3,7 @@
 //! rotation and burn-in shift included), drawn by the same player and
 //! compositor as the window, or every page of the cycle.
 
-use super::stage::{rss_mib, Stage};
+use crate::client::{rss_mib, Stage};
 use crate::config::{self, Overrides, ScreenSize};
 use anyhow::{bail, Context as _};
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     let path = opts
         .out
         .join(format!("frame-{}.png", now.format("%Y%m%dT%H%M%S%.3f%z")));
-    super::stage::save(&image, &path)?;
+    crate::client::save(&image, &path)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "PNG written");
     Ok(vec![path])
 }

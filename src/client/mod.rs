@@ -10,6 +10,7 @@ mod events;
 mod headless;
 mod paint;
 mod reporting;
+mod stage;
 mod tasks;
 mod window;
 
@@ -18,6 +19,7 @@ pub use events::{ClientEvent, EventSender};
 pub use headless::run_headless;
 pub use paint::{composition, paint, OffscreenScreen};
 pub use reporting::default_play_log;
+pub use stage::{rss_mib, save, Stage};
 pub use tasks::{source_config, supervise};
 
 use crate::config::{self, ConfigOrigin, Overrides, ScreenSize, Settings};

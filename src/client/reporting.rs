@@ -15,6 +15,8 @@ pub(super) struct Reporting {
     token: Option<String>,
     log: crate::status::PlayLog,
     source: String,
+    /// The console to report to, with the screen's id and HTTP trust.
+    console: Option<(crate::config::ReportSettings, String, crate::source::HttpOptions)>,
 }
 
 impl Reporting {
@@ -31,6 +33,14 @@ impl Reporting {
             token: status.token.clone(),
             log: crate::status::PlayLog::new(log_path, status.play_log_max_bytes),
             source: origin.describe(),
+            console: settings.report.clone().map(|r| {
+                let http = crate::source::HttpOptions {
+                    screen_id: settings.screen.id.clone(),
+                    ca_file: settings.feed.ca_file.clone(),
+                    ..crate::source::HttpOptions::default()
+                };
+                (r, settings.screen.id.clone(), http)
+            }),
         }
     }
 
@@ -51,6 +61,16 @@ impl Reporting {
             })
             .ok();
         driver.report_to(status_tx, log, crate::status::Watchdog::from_env());
+        let ask: Arc<dyn Fn(crate::status::ScreenshotRequest) -> bool + Send + Sync> = {
+            let events = events.clone();
+            Arc::new(move |request| events.send(ClientEvent::Screenshot(request)))
+        };
+        if let Some((report, id, http)) = self.console {
+            let reporter = crate::status::Reporter::new(report, &id, http, status_rx.clone(), ask.clone());
+            runtime.spawn(super::supervise("console reporter", move || {
+                reporter.clone().run()
+            }));
+        }
         let Some(addr) = self.addr else {
             return driver;
         };
@@ -63,8 +83,6 @@ impl Reporting {
             }
         };
         tracing::info!(%addr, "status server listening");
-        let events = events.clone();
-        let ask = Arc::new(move |request| events.send(ClientEvent::Screenshot(request)));
         let server = Arc::new(crate::status::StatusServer::new(status_rx, self.token, ask));
         runtime.spawn(crate::status::serve_status(listener, server));
         driver

@@ -4,9 +4,10 @@
 
 use super::diagnostic::{quoted, Diagnostic, Locator, Severity};
 use super::items::item;
-use super::raw::{FeedSection, RawConfig, Screen, StatusSection, ThemeSection};
+use super::raw::{FeedSection, RawConfig, ReportSection, Screen, StatusSection, ThemeSection};
 use super::settings::{
-    FeedSettings, Rotation, ScreenSettings, ScreenSize, Settings, StatusSettings, ThemeSettings,
+    FeedSettings, ReportSettings, Rotation, ScreenSettings, ScreenSize, Settings, StatusSettings,
+    ThemeSettings,
 };
 use super::time::{parse_zone, DailySpan, MinuteOfDay};
 use std::net::SocketAddr;
@@ -43,8 +44,10 @@ pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>
         feed: feed(loc, &raw.feed, out),
         theme: theme(&raw.theme),
         status: status(loc, &raw.status, out),
+        report: report(loc, &raw.report, out),
         playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
         source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
+        remote_sha256: None,
     };
     super::paths::check_named_paths(loc, raw, out);
     if raw.playlist.is_empty() {
@@ -224,6 +227,58 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
     }
 }
 
+/// Seconds allowed between two reports: often enough to see a screen go
+/// dark within minutes, seldom enough for thousands of screens on 4G.
+const REPORT_INTERVAL: std::ops::RangeInclusive<u64> = 10..=3600;
+
+/// The `[report]` section: `None` without a URL (no console), else a URL,
+/// a token and an interval, each checked where it stands.
+fn report(loc: &Locator, r: &ReportSection, out: &mut Vec<Diagnostic>) -> Option<ReportSettings> {
+    let url = r.url.as_ref()?;
+    let text = url.get_ref().trim();
+    let mut ok = true;
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        out.push(error(
+            loc,
+            url.span(),
+            format!(
+                "report url `{}` is not an http:// or https:// address",
+                quoted(text)
+            ),
+            "give the console's address, e.g. url = \"https://console.example/api/report\"",
+        ));
+        ok = false;
+    }
+    let token = match &r.token {
+        Some(t) => status_token(loc, t, out),
+        None => {
+            out.push(error(
+                loc,
+                url.span(),
+                "a report url needs the screen's token".into(),
+                "add token = \"…\" to [report]: the console shows it once when the screen is enrolled",
+            ));
+            None
+        }
+    };
+    let seconds = *r.interval.get_ref();
+    if !REPORT_INTERVAL.contains(&seconds) {
+        out.push(error(
+            loc,
+            r.interval.span(),
+            format!("report interval {seconds} s is out of range"),
+            "give 10 to 3600 seconds; 60 suits most screens",
+        ));
+        ok = false;
+    }
+    Some(ReportSettings {
+        url: text.to_string(),
+        token: token?,
+        interval: Duration::from_secs(seconds),
+    })
+    .filter(|_| ok)
+}
+
 /// The shortest status token accepted: a short one is guessed in minutes by
 /// anyone on the LAN.
 pub const MIN_TOKEN_CHARS: usize = 16;
@@ -240,7 +295,7 @@ fn status_token(loc: &Locator, token: &Spanned<String>, out: &mut Vec<Diagnostic
         out.push(error(
             loc,
             token.span(),
-            format!("the status token has {chars} characters; at least {MIN_TOKEN_CHARS} are needed"),
+            format!("the token has {chars} characters; at least {MIN_TOKEN_CHARS} are needed"),
             "use a long random one, e.g. the output of `openssl rand -hex 16`",
         ));
         return None;

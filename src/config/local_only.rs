@@ -9,7 +9,7 @@ use super::diagnostic::{Diagnostic, Locator, Severity};
 use toml::de::{DeTable, DeValue};
 
 /// (table, key) pairs only the screen's own files may set.
-pub(super) const LOCAL_ONLY: [(&str, &str); 8] = [
+pub(super) const LOCAL_ONLY: [(&str, &str); 11] = [
     ("status", "addr"),
     ("status", "token"),
     ("status", "play_log"),
@@ -19,6 +19,11 @@ pub(super) const LOCAL_ONLY: [(&str, &str); 8] = [
     ("feed", "public_key"),
     ("theme", "fonts"),
     ("theme", "system_fonts"),
+    // Each screen has its own token; a config server must not send the
+    // screen's reports (its status and screenshots) elsewhere.
+    ("report", "url"),
+    ("report", "token"),
+    ("report", "interval"),
 ];
 
 /// The local-only keys `table` (a whole file) sets, with their spans.

@@ -13,6 +13,7 @@ pub(super) struct RawConfig {
     pub(super) feed: FeedSection,
     pub(super) theme: ThemeSection,
     pub(super) status: StatusSection,
+    pub(super) report: ReportSection,
     pub(super) playlist: Vec<Item>,
 }
 
@@ -121,6 +122,28 @@ impl Default for StatusSection {
             token: None,
             play_log: None,
             play_log_max_mb: Spanned::new(0..0, 16),
+        }
+    }
+}
+
+/// `[report]`: where the screen reports its status to an operators' console.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub(super) struct ReportSection {
+    /// The console's report address; absent: no reports.
+    pub(super) url: Option<Spanned<String>>,
+    /// The screen's own token, given by the console at enrolment.
+    pub(super) token: Option<Spanned<String>>,
+    /// Seconds between two reports.
+    pub(super) interval: Spanned<u64>,
+}
+
+impl Default for ReportSection {
+    fn default() -> Self {
+        ReportSection {
+            url: None,
+            token: None,
+            interval: Spanned::new(0..0, 60),
         }
     }
 }
@@ -243,8 +266,9 @@ pub(super) struct Window {
 /// The keys each table may hold, for unknown-key reports.
 pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
     match table {
-        "" => &["screen", "feed", "theme", "status", "playlist"],
+        "" => &["screen", "feed", "theme", "status", "report", "playlist"],
         "status" => &["addr", "token", "play_log", "play_log_max_mb"],
+        "report" => &["url", "token", "interval"],
         "screen" => &[
             "id",
             "size",

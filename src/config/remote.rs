@@ -55,6 +55,9 @@ impl RemoteConfig {
     /// remote text name the URL; messages about the override name its file.
     pub fn check(&self, text: &str, feed: Option<&Feed>) -> Checked {
         let mut checked = parse_remote(&self.shown_url(), text, feed);
+        if let Some(settings) = checked.settings.as_mut() {
+            settings.remote_sha256 = Some(crate::digest::sha256_hex(text.as_bytes()));
+        }
         let Some(local) = &self.local else {
             return checked;
         };
@@ -211,6 +214,7 @@ fn overlay_local_only(settings: &mut Settings, local: &Settings, keys: &[(&str, 
             ("feed", "public_key") => settings.feed.public_key = local.feed.public_key.clone(),
             ("theme", "fonts") => settings.theme.fonts = local.theme.fonts.clone(),
             ("theme", "system_fonts") => settings.theme.system_fonts = local.theme.system_fonts,
+            ("report", _) => settings.report = local.report.clone(),
             _ => {}
         }
     }

@@ -21,11 +21,27 @@ pub struct Settings {
     pub theme: ThemeSettings,
     /// The `[status]` section: the status server and the proof-of-play log.
     pub status: StatusSettings,
+    /// The `[report]` section: the console this screen reports to, if any.
+    pub report: Option<ReportSettings>,
     /// The `[[playlist]]` items, in the order they play; empty plays only the idle slide.
     pub playlist: Vec<Item>,
     /// SHA-256 of the source text (for a remote config with a local
     /// override, of both texts), as proof of play records it.
     pub source_sha256: String,
+    /// For a config from a URL: SHA-256 of the served text alone, which the
+    /// console that published it can recognise (the local override aside).
+    pub remote_sha256: Option<String>,
+}
+
+/// Where and how often a screen reports to an operators' console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportSettings {
+    /// The console's `…/api/report` address (`http` or `https`).
+    pub url: String,
+    /// The screen's token from its enrolment (a bearer token).
+    pub token: String,
+    /// Time between two reports.
+    pub interval: Duration,
 }
 
 /// How big the screen is: a fixed size, or whatever the monitor is.
@@ -354,8 +370,10 @@ impl Default for Settings {
                 play_log: None,
                 play_log_max_bytes: 16 * 1024 * 1024,
             },
+            report: None,
             playlist: Vec::new(),
             source_sha256: crate::digest::sha256_hex(b""),
+            remote_sha256: None,
         }
     }
 }

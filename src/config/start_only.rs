@@ -10,7 +10,7 @@ use super::Settings;
 /// process started with) and `new`, as `section.key`.
 pub fn start_only_changes(running: &Settings, new: &Settings) -> Vec<&'static str> {
     let (a, b) = (running, new);
-    let checks: [(&'static str, bool); 16] = [
+    let checks: [(&'static str, bool); 17] = [
         ("screen.size", a.screen.size != b.screen.size),
         ("screen.monitor", a.screen.monitor != b.screen.monitor),
         ("feed.url", a.feed.url != b.feed.url),
@@ -30,6 +30,7 @@ pub fn start_only_changes(running: &Settings, new: &Settings) -> Vec<&'static st
             a.status.play_log_max_bytes != b.status.play_log_max_bytes,
         ),
         ("screen.id (User-Agent)", a.screen.id != b.screen.id),
+        ("report", a.report != b.report),
     ];
     checks
         .into_iter()

@@ -275,8 +275,9 @@ impl Fetcher for HttpFetcher {
 }
 
 /// The HTTP client `options` ask for. Redirects are followed (at most 10)
-/// except from `https` to plain `http`.
-fn build_client(options: &HttpOptions) -> Result<reqwest::Client, FetchError> {
+/// except from `https` to plain `http`. The console reporter uses it too, so
+/// reports go with the feed's trust (its CA file) and identity.
+pub fn build_client(options: &HttpOptions) -> Result<reqwest::Client, FetchError> {
     let agent = format!("rankwall/{} ({})", env!("CARGO_PKG_VERSION"), options.screen_id);
     let mut builder = reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)

@@ -14,7 +14,9 @@ mod status;
 pub use backoff::Backoff;
 pub use cache::{cache_dir, cache_dir_with, Cache, CacheError, CachedFeed, NoCacheDir};
 pub use clock::Clock;
-pub use fetch::{FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators};
+pub use fetch::{
+    build_client, FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators,
+};
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
 pub use redact::{redact_in, redact_url};
 pub use status::{FeedStatus, Outcome};

@@ -4,19 +4,23 @@
 //! the screen thread for a screenshot by message). Proof of play, health and
 //! the systemd watchdog are decided here from the same figures.
 
+mod capture;
 mod health;
 mod listener;
 mod metrics;
 mod playlog;
 mod playlog_writer;
+mod reporter;
 mod routes;
 mod server;
 mod watchdog;
 
+pub use capture::{capture_png, CaptureError};
 pub use health::health;
 pub use metrics::metrics_text;
 pub use playlog::{find_played, PlayEntry, PlayLog};
 pub use playlog_writer::{PlayLogStatus, PlayLogWriter};
+pub use reporter::Reporter;
 pub use server::{check_bind, serve_status, ScreenshotRequest, StatusServer};
 pub use watchdog::Watchdog;
 
@@ -85,6 +89,10 @@ pub struct ConfigStatus {
     /// A file path, a URL, or `embedded demo`.
     pub source: String,
     pub sha256: String,
+    /// For a config from a URL: SHA-256 of the served text alone (what the
+    /// console published), without the local override.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub remote_sha256: Option<String>,
     /// The last reload's outcome, if there was one.
     pub last_reload: Option<String>,
     /// Keys the running config changed that are read only at start
@@ -126,4 +134,14 @@ pub fn rss_bytes() -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// The status as `/status` serves it and the console reports carry it: the
+/// published figures plus uptime, memory and health as of `now`.
+pub fn status_document(status: &ScreenStatus, now: DateTime<Utc>) -> serde_json::Value {
+    let mut value = serde_json::to_value(status).unwrap_or_default();
+    value["uptime_secs"] = (now - status.started_at).num_seconds().into();
+    value["rss_bytes"] = rss_bytes().into();
+    value["healthy"] = health(status, now).is_ok().into();
+    value
 }

@@ -16,13 +16,9 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
-use tokio::sync::oneshot;
 
 /// At most one screenshot per this interval (read-back costs the screen a frame's work).
 const SCREENSHOT_EVERY: Duration = Duration::from_secs(1);
-
-/// How long the screen thread may take to hand over a screenshot.
-const SCREENSHOT_WAIT: Duration = Duration::from_secs(10);
 
 const TEXT: &str = "text/plain; charset=utf-8";
 const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -116,12 +112,7 @@ async fn healthz(State(server): State<Arc<StatusServer>>) -> Response {
 }
 
 async fn status(State(server): State<Arc<StatusServer>>) -> Response {
-    let status = latest(&server);
-    let now = Utc::now();
-    let mut value = serde_json::to_value(&*status).unwrap_or_default();
-    value["uptime_secs"] = (now - status.started_at).num_seconds().into();
-    value["rss_bytes"] = rss_bytes().into();
-    value["healthy"] = health(&status, now).is_ok().into();
+    let value = super::status_document(&latest(&server), Utc::now());
     let body = serde_json::to_vec_pretty(&value).unwrap_or_default();
     reply(StatusCode::OK, "application/json", body)
 }
@@ -144,33 +135,18 @@ async fn screenshot(State(server): State<Arc<StatusServer>>) -> Response {
         }
         *last = Some(Instant::now());
     }
-    let (tx, rx) = oneshot::channel();
-    if !(server.ask_screenshot)(tx) {
-        return text(StatusCode::SERVICE_UNAVAILABLE, "the screen is shutting down\n");
-    }
-    let image = match tokio::time::timeout(SCREENSHOT_WAIT, rx).await {
-        Ok(Ok(Ok(image))) => image,
-        Ok(Ok(Err(e))) => return text(StatusCode::SERVICE_UNAVAILABLE, format!("no screenshot: {e}\n")),
-        _ => return text(StatusCode::SERVICE_UNAVAILABLE, "the screen did not answer\n"),
-    };
-    // PNG coding takes tens of milliseconds: off the async workers.
-    let png = tokio::task::spawn_blocking(move || {
-        let mut bytes = Vec::new();
-        let encoder = image::codecs::png::PngEncoder::new(&mut bytes);
-        image.write_with_encoder(encoder).map(|()| bytes)
-    })
-    .await;
-    match png {
-        Ok(Ok(bytes)) => {
+    match super::capture_png(server.ask_screenshot.as_ref()).await {
+        Ok(bytes) => {
             let mut r = reply(StatusCode::OK, "image/png", bytes);
             r.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        _ => text(
+        Err(super::CaptureError::Encode) => text(
             StatusCode::INTERNAL_SERVER_ERROR,
             "cannot encode the screenshot\n",
         ),
+        Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
     }
 }
 

@@ -35,6 +35,7 @@ pub(super) fn status_of(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus 
         config: ConfigStatus {
             source: d.identity.config_source.clone(),
             sha256: player.config_hash().to_string(),
+            remote_sha256: player.settings().remote_sha256.clone(),
             last_reload: d.config_result.clone(),
             applies_after_restart: d.applies_after_restart.clone(),
         },

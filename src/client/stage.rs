@@ -1,9 +1,10 @@
 //! A player and an offscreen screen: any frame of the schedule on demand,
 //! drawn by the same [`paint`](crate::client::paint) as the window. Every
-//! offscreen picture of the program (`render`, `render --config`) comes
-//! from here; `run --headless` and `/screenshot.png` share the screen type.
+//! offscreen picture of the program (`render`, `render --config` and the
+//! console's previews) comes from here; `run --headless` and
+//! `/screenshot.png` share the screen type.
 
-use crate::client::OffscreenScreen;
+use super::OffscreenScreen;
 use crate::config::Settings;
 use crate::feed::Feed;
 use crate::play::{font_options, Player};
@@ -77,12 +78,12 @@ impl Stage {
 }
 
 /// Writes a PNG, saying which file failed.
-pub(super) fn save(image: &RgbaImage, path: &Path) -> anyhow::Result<()> {
+pub fn save(image: &RgbaImage, path: &Path) -> anyhow::Result<()> {
     crate::png::save_png_with(image, path, crate::png::Effort::Fast)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The resident memory now, in MiB (for the start-up figures in debug logs).
-pub(super) fn rss_mib() -> u64 {
+pub fn rss_mib() -> u64 {
     crate::status::rss_bytes().unwrap_or(0) >> 20
 }

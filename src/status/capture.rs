@@ -1,0 +1,51 @@
+//! A screenshot as PNG bytes: asked of the screen thread by message (it
+//! owns the GPU), then coded off the async workers. `/screenshot.png` and
+//! the console reporter both take their pictures here, so the console's
+//! thumbnail is the same frame the status server would give.
+
+use super::ScreenshotRequest;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// How long the screen thread may take to hand over a screenshot.
+const SCREENSHOT_WAIT: Duration = Duration::from_secs(10);
+
+/// Why no screenshot came.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("the screen is shutting down")]
+    ShuttingDown,
+    #[error("no screenshot: {0}")]
+    Refused(String),
+    #[error("the screen did not answer")]
+    NoAnswer,
+    #[error("cannot encode the screenshot")]
+    Encode,
+}
+
+/// The frame last presented, as PNG; `ask` passes the request to the screen
+/// thread and says whether it is still there.
+pub async fn capture_png(
+    ask: &(dyn Fn(ScreenshotRequest) -> bool + Send + Sync),
+) -> Result<Vec<u8>, CaptureError> {
+    let (tx, rx) = oneshot::channel();
+    if !ask(tx) {
+        return Err(CaptureError::ShuttingDown);
+    }
+    let image = match tokio::time::timeout(SCREENSHOT_WAIT, rx).await {
+        Ok(Ok(Ok(image))) => image,
+        Ok(Ok(Err(e))) => return Err(CaptureError::Refused(e)),
+        _ => return Err(CaptureError::NoAnswer),
+    };
+    // PNG coding takes tens of milliseconds: off the async workers.
+    let png = tokio::task::spawn_blocking(move || {
+        let mut bytes = Vec::new();
+        let encoder = image::codecs::png::PngEncoder::new(&mut bytes);
+        image.write_with_encoder(encoder).map(|()| bytes)
+    })
+    .await;
+    match png {
+        Ok(Ok(bytes)) => Ok(bytes),
+        _ => Err(CaptureError::Encode),
+    }
+}

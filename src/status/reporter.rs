@@ -1,0 +1,152 @@
+//! Reports to the operators' console. Screens sit behind NAT and 4G routers,
+//! so the console cannot call them: each screen posts its status (the
+//! `/status` document) to `[report] url` every `interval`, with its own
+//! bearer token. When the reply asks for a screenshot, the screen posts the
+//! frame on show as PNG to the same address. A console that is down or
+//! refuses costs the screen nothing but a log line per change of outcome.
+
+use super::{capture_png, status_document, ScreenStatus, ScreenshotRequest};
+use crate::config::ReportSettings;
+use crate::source::HttpOptions;
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// The header naming the reporting screen, so the console checks the token
+/// against that screen's hash alone.
+pub const SCREEN_HEADER: &str = "x-rankwall-screen";
+
+/// The largest reply read from the console: a small JSON object.
+const MAX_REPLY_BYTES: usize = 16 * 1024;
+
+/// What the console's reply may ask for.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Reply {
+    /// Whether the console wants a screenshot now.
+    #[serde(default)]
+    screenshot: bool,
+}
+
+/// One report's outcome, for logging only on a change.
+#[derive(Debug, PartialEq, Eq)]
+enum Outcome {
+    Delivered,
+    Failed(String),
+}
+
+/// A screen's reporter: its settings, its identity and where its status and
+/// screenshots come from.
+#[derive(Clone)]
+pub struct Reporter {
+    settings: ReportSettings,
+    screen_id: String,
+    http: HttpOptions,
+    status: watch::Receiver<Arc<ScreenStatus>>,
+    ask: Arc<dyn Fn(ScreenshotRequest) -> bool + Send + Sync>,
+}
+
+impl Reporter {
+    /// A reporter for the screen `screen_id`, trusting what `http` trusts.
+    pub fn new(
+        settings: ReportSettings,
+        screen_id: &str,
+        http: HttpOptions,
+        status: watch::Receiver<Arc<ScreenStatus>>,
+        ask: Arc<dyn Fn(ScreenshotRequest) -> bool + Send + Sync>,
+    ) -> Self {
+        Reporter {
+            settings,
+            screen_id: screen_id.to_string(),
+            http,
+            status,
+            ask,
+        }
+    }
+
+    /// Reports for ever. The first report goes out within a few seconds
+    /// (a random part of them, so a fleet that boots together spreads out).
+    pub async fn run(self) {
+        let url = crate::source::redact_url(&self.settings.url);
+        let client = match crate::source::build_client(&self.http) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(%url, "cannot report to the console: {e}");
+                return;
+            }
+        };
+        let first = self.settings.interval.min(Duration::from_secs(5));
+        tokio::time::sleep(first.mul_f64(fastrand::f64())).await;
+        let mut last: Option<Outcome> = None;
+        loop {
+            let outcome = match self.report_once(&client).await {
+                Ok(()) => Outcome::Delivered,
+                Err(e) => Outcome::Failed(e),
+            };
+            if last.as_ref() != Some(&outcome) {
+                match &outcome {
+                    Outcome::Delivered => tracing::info!(%url, "reporting to the console"),
+                    Outcome::Failed(e) => tracing::warn!(%url, "cannot report to the console: {e}"),
+                }
+                last = Some(outcome);
+            }
+            tokio::time::sleep(self.settings.interval).await;
+        }
+    }
+
+    /// One report, and the screenshot if the reply asks for one.
+    async fn report_once(&self, client: &reqwest::Client) -> Result<(), String> {
+        let status = self.status.borrow().clone();
+        let mut document = status_document(&status, Utc::now());
+        document["report_interval_secs"] = self.settings.interval.as_secs().into();
+        let body = serde_json::to_vec(&document).map_err(|e| e.to_string())?;
+        let response = self.post(client, "application/json", body).await?;
+        let bytes = read_reply(response).await?;
+        let reply: Reply = serde_json::from_slice(&bytes).unwrap_or_default();
+        if reply.screenshot {
+            let png = capture_png(self.ask.as_ref()).await.map_err(|e| e.to_string())?;
+            let response = self.post(client, "image/png", png).await?;
+            read_reply(response).await?;
+        }
+        Ok(())
+    }
+
+    async fn post(
+        &self,
+        client: &reqwest::Client,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<reqwest::Response, String> {
+        client
+            .post(&self.settings.url)
+            .bearer_auth(&self.settings.token)
+            .header(SCREEN_HEADER, &self.screen_id)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| crate::source::redact_in(&e.to_string(), &self.settings.url))
+    }
+}
+
+/// The reply's body (at most [`MAX_REPLY_BYTES`]) when the console accepted
+/// the report; an error naming the status and what to do otherwise.
+async fn read_reply(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+    let code = response.status();
+    if code == reqwest::StatusCode::UNAUTHORIZED {
+        return Err("the console refused this screen's id or token (401); \
+                    check [screen] id and [report] token against the console's enrolment"
+            .into());
+    }
+    if !code.is_success() {
+        return Err(format!("the console answered {code}"));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > MAX_REPLY_BYTES {
+            return Err("the console's reply is too large".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
