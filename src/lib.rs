@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod digest;
 pub mod feed;

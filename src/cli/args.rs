@@ -52,6 +52,8 @@ pub enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
+    /// The operators' web console: watch every screen, edit, preview and publish playlists.
+    Console(crate::cli::ConsoleArgs),
     /// Serve the embedded demo feed over HTTP, changing scores now and then.
     DemoServer {
         /// Address to listen on.

@@ -45,27 +45,7 @@ pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
     CheckOutcome { accepted: true, text }
 }
 
-/// What validation dropped and cleaned, and the characters no font covers.
-pub fn report_findings(
-    text: &mut String,
-    feed: &feed::Feed,
-    report: &feed::Report,
-    covers: &dyn Fn(char) -> bool,
-) {
-    let _ = writeln!(text, "dropped: {}", report.dropped.len());
-    for f in &report.dropped {
-        let _ = writeln!(text, "  {f}");
-    }
-    let _ = writeln!(text, "cleaned: {}", report.cleaned.len());
-    for f in &report.cleaned {
-        let _ = writeln!(text, "  {f}");
-    }
-    let uncovered = feed::uncovered_chars(feed, covers);
-    let _ = writeln!(text, "characters no font covers: {}", uncovered.chars.len());
-    for (c, (path, n)) in &uncovered.chars {
-        let _ = writeln!(text, "  {c} U+{:04X}: {n} time(s), first at {path}", *c as u32);
-    }
-}
+pub use crate::feed::report_findings;
 
 /// Whether a refusal is the one expected; used by tests and scripts.
 pub fn refusal_code(body: &[u8]) -> Option<&'static str> {

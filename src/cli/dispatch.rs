@@ -41,6 +41,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", outcome.text);
             Ok(yes_no(outcome.accepted))
         }
+        Command::Console(args) => {
+            super::console::console(args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::DemoServer {
             addr,
             change_every,

@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod check_config;
+mod console;
 mod dispatch;
 mod played;
 mod render;
@@ -15,6 +16,7 @@ pub use crate::client::Stage;
 pub use args::{Cli, Command, FeedCommand, FontArgs, RenderArgs};
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
+pub use console::{ConsoleArgs, ConsoleCommand};
 pub use dispatch::dispatch;
 pub use played::played;
 pub use render::{render, RenderOptions};

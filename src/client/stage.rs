@@ -55,6 +55,13 @@ impl Stage {
         Ok(self.screen.read()?)
     }
 
+    /// One slot on its own (no transition, a marquee at its start).
+    pub fn page_image(&mut self, slot: &Slot, now: DateTime<FixedOffset>) -> anyhow::Result<RgbaImage> {
+        let view = self.player.page_view(slot, now);
+        self.screen.draw(&mut self.player, &view, now)?;
+        Ok(self.screen.read()?)
+    }
+
     /// Each of `slots` on its own (no transition, a marquee at its start),
     /// written to `out` under the name `name` gives it; the files written.
     pub fn render_pages(
@@ -66,9 +73,7 @@ impl Stage {
     ) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = Vec::new();
         for (n, slot) in slots.iter().enumerate() {
-            let view = self.player.page_view(slot, now);
-            self.screen.draw(&mut self.player, &view, now)?;
-            let image = self.screen.read()?;
+            let image = self.page_image(slot, now)?;
             let path = out.join(name(n, slot));
             save(&image, &path)?;
             written.push(path);

@@ -25,7 +25,7 @@ mod watch;
 
 pub use crate::panel::PanelSize;
 pub use convert::check_bind;
-pub use diagnostic::{suggestion, Diagnostic, Locator, Severity};
+pub use diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
 pub use load::{initial, ConfigOrigin, ConfigTransport, LoadError, DEMO_CONFIG};
 pub use overrides::{parse_status_addr, Overrides, StatusAddr};
 pub use remote::RemoteConfig;

@@ -15,20 +15,22 @@
 //! - accept errors (out of descriptors, aborted handshakes) are logged at a
 //!   bounded rate and retried; the loop never ends.
 
+use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use std::collections::BTreeMap;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 /// How connections are bounded.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Limits {
+pub(crate) struct Limits {
     /// Open connections at most; well under the process's 1024 descriptors.
     pub max_connections: usize,
     /// Time from the start of a request head (or of an idle keep-alive wait)
@@ -45,7 +47,7 @@ pub(super) struct Limits {
 
 /// The limits the status server runs with. Its requests are tiny GETs from a
 /// monitor and an admin's browser, so they can be tight.
-pub(super) const LIMITS: Limits = Limits {
+pub(crate) const LIMITS: Limits = Limits {
     max_connections: 256,
     header_read_timeout: Duration::from_secs(5),
     max_buf_size: 16 * 1024,
@@ -61,12 +63,23 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// Accepts and serves connections on `listener` with `router`, for ever.
-pub(super) async fn serve(listener: TcpListener, router: Router, limits: Limits) {
+pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits) {
+    serve_with(listener, router, limits, None).await
+}
+
+/// As [`serve`], over TLS when `tls` is given (the handshake must finish
+/// within the header timeout, or the connection is dropped).
+pub(crate) async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let live = Registry::default();
     let mut errors = ErrorLog::default();
     loop {
         match listener.accept().await {
-            Ok((stream, _peer)) => {
+            Ok((stream, peer)) => {
                 if live.make_room(limits.max_connections) {
                     // Let the evicted task close its socket before the next
                     // accept, or a burst of accepts holds descriptors for
@@ -74,7 +87,20 @@ pub(super) async fn serve(listener: TcpListener, router: Router, limits: Limits)
                     tokio::task::yield_now().await;
                 }
                 let (slot, evicted) = live.register();
-                tokio::spawn(connection(stream, router.clone(), limits, evicted, slot));
+                let router = router.clone();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    // Small answers: send them now rather than waiting for more to coalesce.
+                    let _ = stream.set_nodelay(true);
+                    let Some(tls) = tls else {
+                        return connection(stream, peer, router, limits, evicted, slot).await;
+                    };
+                    match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await {
+                        Ok(Ok(stream)) => connection(stream, peer, router, limits, evicted, slot).await,
+                        Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    }
+                });
             }
             // The client gave up during the handshake: nothing is short.
             Err(e)
@@ -99,23 +125,30 @@ pub(super) async fn serve(listener: TcpListener, router: Router, limits: Limits)
     }
 }
 
-/// Serves one connection until it ends, is evicted, or outlives `limits.lifetime`.
-async fn connection(
-    stream: TcpStream,
+/// Serves one connection until it ends, is evicted, or outlives
+/// `limits.lifetime`. Handlers find the peer's address as axum's `ConnectInfo`.
+async fn connection<IO>(
+    stream: IO,
+    peer: SocketAddr,
     router: Router,
     limits: Limits,
     mut evicted: oneshot::Receiver<()>,
     _slot: Slot,
-) {
-    // Small answers: send them now rather than waiting for more to coalesce.
-    let _ = stream.set_nodelay(true);
+) where
+    IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_buf_size)
         .keep_alive(true);
-    let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(router));
+    let service =
+        tower::ServiceExt::map_request(router, move |mut r: hyper::Request<hyper::body::Incoming>| {
+            r.extensions_mut().insert(ConnectInfo(peer));
+            r
+        });
+    let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     let mut conn = std::pin::pin!(conn);
     tokio::select! {
         result = conn.as_mut() => {

@@ -2,8 +2,8 @@
 
 use super::*;
 use axum::routing::get;
-use std::net::SocketAddr;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 /// Limits small enough to hit in a unit test.
 const TINY: Limits = Limits {

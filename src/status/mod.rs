@@ -6,11 +6,11 @@
 
 mod capture;
 mod health;
-mod listener;
+pub(crate) mod listener;
 mod metrics;
 mod playlog;
 mod playlog_writer;
-mod reporter;
+pub mod reporter;
 mod routes;
 mod server;
 mod watchdog;

@@ -1,0 +1,217 @@
+//! The two endpoints screens call: `POST /api/report` (status JSON, or a
+//! PNG screenshot when the console asked for one) and `GET /c/<group>.toml`
+//! (the group's published config, with an ETag so an unchanged config costs
+//! a 304). A report is authenticated before its body is read: the screen
+//! names itself in `X-Rankwall-Screen` and proves it with its bearer token.
+
+use super::{auth, db, Shared};
+use crate::status::reporter::SCREEN_HEADER;
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// The largest status report (a `/status` document is ~2 KiB).
+pub const MAX_REPORT_BYTES: usize = 256 * 1024;
+
+/// The largest screenshot (a 4K frame as PNG is ~2–6 MiB).
+pub const MAX_SCREENSHOT_BYTES: usize = 16 * 1024 * 1024;
+
+/// The thumbnails' width: enough to recognise the page from a desk.
+const THUMB_WIDTH: u32 = 480;
+
+/// A new screenshot when the last is older than this (seconds).
+const THUMB_EVERY: i64 = 300;
+
+fn plain(code: StatusCode, text: &str) -> Response {
+    (
+        code,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
+}
+
+/// `POST /api/report`.
+pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let Some(id) = headers
+        .get(SCREEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "name the screen in the X-Rankwall-Screen header",
+        );
+    };
+    if let Err(response) = authenticate(&console, &id, &headers).await {
+        return response;
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let limit = if content_type.starts_with("image/png") {
+        MAX_SCREENSHOT_BYTES
+    } else {
+        MAX_REPORT_BYTES
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return too_large(&console, limit).await;
+    }
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return too_large(&console, limit).await;
+    };
+    if content_type.starts_with("image/png") {
+        return screenshot(&console, id, bytes.to_vec()).await;
+    }
+    if !content_type.starts_with("application/json") {
+        return plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send application/json or image/png",
+        );
+    }
+    status(&console, id, &bytes).await
+}
+
+/// Checks the screen's token; the refusal (401, counted by reason) otherwise.
+async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result<(), Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .unwrap_or("")
+        .to_string();
+    let owned = id.to_string();
+    let stored = db(console, move |s| s.screen_token_hash(&owned)).await;
+    let reason = match stored {
+        Err(e) => {
+            tracing::error!("console report: {e}");
+            return Err(plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the console's database failed",
+            ));
+        }
+        Ok(None) => "unknown_screen",
+        Ok(Some(hash)) if auth::same_secret(&auth::token_hash(&token), &hash) && !token.is_empty() => {
+            return Ok(())
+        }
+        Ok(Some(_)) => "wrong_token",
+    };
+    tracing::warn!(screen = ?crate::config::quoted(id), reason, "report refused");
+    let _ = db(console, move |s| s.count_rejected(reason)).await;
+    let mut r = plain(StatusCode::UNAUTHORIZED, "unknown screen or wrong token");
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer"),
+    );
+    Err(r)
+}
+
+async fn too_large(console: &Shared, limit: usize) -> Response {
+    let _ = db(console, |s| s.count_rejected("too_large")).await;
+    plain(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("the report is larger than {limit} bytes"),
+    )
+}
+
+/// Keeps a status report; the reply says whether a screenshot is wanted.
+async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
+    let parsed: Result<serde_json::Value, _> = serde_json::from_slice(bytes);
+    let Ok(value @ serde_json::Value::Object(_)) = parsed else {
+        return plain(StatusCode::BAD_REQUEST, "the report is not a JSON object");
+    };
+    let text = value.to_string();
+    let now = chrono::Utc::now().timestamp();
+    match db(console, move |s| s.save_report(&id, &text, now, THUMB_EVERY)).await {
+        Ok(wanted) => axum::Json(serde_json::json!({ "screenshot": wanted })).into_response(),
+        Err(e) => {
+            tracing::error!("console report: {e}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
+        }
+    }
+}
+
+/// Keeps a screenshot as a thumbnail.
+async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
+    let thumb = tokio::task::spawn_blocking(move || thumbnail(&png)).await;
+    let Ok(Ok(thumb)) = thumb else {
+        return plain(StatusCode::BAD_REQUEST, "the screenshot is not a PNG image");
+    };
+    let now = chrono::Utc::now().timestamp();
+    match db(console, move |s| s.save_thumbnail(&id, &thumb, now)).await {
+        Ok(()) => axum::Json(serde_json::json!({ "screenshot": false })).into_response(),
+        Err(e) => {
+            tracing::error!("console screenshot: {e}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
+        }
+    }
+}
+
+/// A PNG scaled to [`THUMB_WIDTH`], refusing images beyond 8K on a side.
+fn thumbnail(png: &[u8]) -> Result<Vec<u8>, image::ImageError> {
+    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(png), image::ImageFormat::Png);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(8192);
+    limits.max_image_height = Some(8192);
+    limits.max_alloc = Some(300 * 1024 * 1024);
+    reader.limits(limits);
+    let image = reader.decode()?.to_rgba8();
+    let height =
+        (u64::from(image.height()) * u64::from(THUMB_WIDTH) / u64::from(image.width().max(1))).max(1);
+    let small = image::imageops::thumbnail(&image, THUMB_WIDTH, u32::try_from(height).unwrap_or(1));
+    let mut out = Vec::new();
+    small.write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))?;
+    Ok(out)
+}
+
+/// `GET /c/<group>.toml`: the published version, or 304 when the screen has it.
+pub async fn group_config(
+    State(console): State<Shared>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(group) = file.strip_suffix(".toml").map(str::to_string) else {
+        return plain(StatusCode::NOT_FOUND, "configs are at /c/<group>.toml");
+    };
+    let shown = group.clone();
+    let version = match db(&console, move |s| s.published(&group)).await {
+        Ok(Some(v)) => v,
+        Ok(None) => {
+            return plain(
+                StatusCode::NOT_FOUND,
+                &format!("group {shown} has no published playlist"),
+            )
+        }
+        Err(e) => {
+            tracing::error!("console config: {e}");
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed");
+        }
+    };
+    let etag = format!("\"{}\"", version.sha256);
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if matches {
+        return (StatusCode::NOT_MODIFIED, common).into_response();
+    }
+    (
+        StatusCode::OK,
+        common,
+        [(header::CONTENT_TYPE, "application/toml; charset=utf-8")],
+        version.text,
+    )
+        .into_response()
+}

@@ -1,0 +1,189 @@
+//! Operators: argon2 password hashes, session cookies, CSRF tokens and the
+//! login rate limit. Screen tokens are random 256-bit strings, so a plain
+//! SHA-256 of them is enough to store; passwords are chosen by people and
+//! get argon2id.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use base64::Engine as _;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "rankwall_session";
+
+/// Failed logins allowed per user name, and per client address, within [`LOGIN_WINDOW`].
+const MAX_FAILURES_PER_USER: u32 = 5;
+const MAX_FAILURES_PER_PEER: u32 = 20;
+const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot hash the password: {0}")]
+pub struct HashError(String);
+
+/// The argon2id PHC string of `password`, with a random salt.
+pub fn hash_password(password: &str) -> Result<String, HashError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// Whether `password` matches the PHC string `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).ok().is_some_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash that no password matches, verified when the user does not exist
+/// so that an unknown name takes as long as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("rankwall decoy password").unwrap_or_default())
+}
+
+/// 32 random bytes, URL-safe base64: session ids, CSRF tokens, screen tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    // The system's random source failing is not something to serve on.
+    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+        bytes = std::array::from_fn(|_| fastrand::u8(..));
+    }
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the store keeps of a token: its SHA-256.
+pub fn token_hash(token: &str) -> String {
+    crate::digest::sha256_hex(token.as_bytes())
+}
+
+/// Whether two secrets are equal, in constant time (after hashing, so the
+/// length does not show either).
+pub fn same_secret(a: &str, b: &str) -> bool {
+    token_hash(a).as_bytes().ct_eq(token_hash(b).as_bytes()).into()
+}
+
+/// The `Set-Cookie` value for a session, valid `ttl`.
+pub fn session_cookie(token: &str, ttl: Duration, secure: bool) -> String {
+    let ttl = cookie::time::Duration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
+    cookie::Cookie::build((SESSION_COOKIE, token.to_string()))
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .max_age(ttl)
+        .build()
+        .to_string()
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub fn cleared_cookie(secure: bool) -> String {
+    cookie::Cookie::build((SESSION_COOKIE, ""))
+        .http_only(true)
+        .same_site(cookie::SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}
+
+/// The session token in a request's `Cookie` headers, if any.
+pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+/// Failed logins per user name and per client address, forgotten after
+/// [`LOGIN_WINDOW`]; a guesser is held off for the rest of the window.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl LoginLimiter {
+    /// `None` when `user` from `peer` may try; else how long to wait.
+    pub fn check(&self, user: &str, peer: &str) -> Option<Duration> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, (_, since)| now.duration_since(*since) < LOGIN_WINDOW);
+        let blocked = |key: &str, max: u32| {
+            map.get(key)
+                .filter(|(n, _)| *n >= max)
+                .map(|(_, since)| LOGIN_WINDOW.saturating_sub(now.duration_since(*since)))
+        };
+        blocked(&format!("user:{user}"), MAX_FAILURES_PER_USER)
+            .or_else(|| blocked(&format!("peer:{peer}"), MAX_FAILURES_PER_PEER))
+    }
+
+    /// Counts a failed login.
+    pub fn failed(&self, user: &str, peer: &str) {
+        let now = Instant::now();
+        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        for key in [format!("user:{user}"), format!("peer:{peer}")] {
+            map.entry(key).or_insert((0, now)).0 += 1;
+        }
+    }
+
+    /// Forgets a user's failures after a good login.
+    pub fn succeeded(&self, user: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        map.remove(&format!("user:{user}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_hash_only() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("correct horsf", &hash));
+        assert!(!verify_password("anything", decoy_hash()));
+    }
+
+    #[test]
+    fn the_sixth_failure_for_a_name_is_held_off() {
+        let limiter = LoginLimiter::default();
+        for _ in 0..MAX_FAILURES_PER_USER {
+            assert!(limiter.check("admin", "1.2.3.4").is_none());
+            limiter.failed("admin", "1.2.3.4");
+        }
+        let wait = limiter.check("admin", "5.6.7.8").unwrap();
+        assert!(wait > Duration::from_secs(290), "{wait:?}");
+        assert!(limiter.check("other", "5.6.7.8").is_none());
+    }
+
+    #[test]
+    fn the_session_cookie_is_strict_and_http_only() {
+        let c = session_cookie("abc", Duration::from_secs(60), true);
+        for part in [
+            "rankwall_session=abc",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Secure",
+            "Path=/",
+            "Max-Age=60",
+        ] {
+            assert!(c.contains(part), "{c} lacks {part}");
+        }
+        assert!(!session_cookie("abc", Duration::from_secs(60), false).contains("Secure"));
+    }
+}

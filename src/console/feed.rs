@@ -1,0 +1,116 @@
+//! The feed the console checks playlists against and draws previews from:
+//! a URL polled like a screen polls it (same poller, cache and backoff), a
+//! file read once, or the embedded demo feed. The 数据 page shows it as
+//! `rankwall check --feed` would.
+
+use super::ConsoleError;
+use crate::feed::{Feed, Report};
+use crate::source::{HttpFetcher, Poller, SourceConfig, SourceEvent};
+use crate::text::{FontOptions, Fonts};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+
+/// A feed as the console holds it.
+pub struct ConsoleFeed {
+    pub feed: Arc<Feed>,
+    /// Where it came from (a URL with credentials hidden, a path, or the demo).
+    pub source: String,
+    /// What `rankwall check --feed` says of it.
+    pub check: String,
+    /// SHA-256 of the document, to key cached previews.
+    pub sha256: String,
+}
+
+/// The latest feed, shared by the handlers.
+#[derive(Clone)]
+pub struct FeedHandle(watch::Receiver<Arc<ConsoleFeed>>);
+
+impl FeedHandle {
+    /// The feed as of now.
+    pub fn current(&self) -> Arc<ConsoleFeed> {
+        self.0.borrow().clone()
+    }
+}
+
+/// Loads the feed `location` names (polling a URL for ever in the background).
+pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, ConsoleError> {
+    let Some(location) = location else {
+        let (feed, report) = crate::feed::demo().map_err(|e| ConsoleError::Feed(e.to_string()))?;
+        let first = describe("(embedded demo feed)", Arc::new(feed), &report, "demo").await;
+        return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
+    };
+    if !location.contains("://") {
+        let body = crate::limited_read::read_regular(Path::new(location), crate::feed::MAX_BODY_BYTES as u64)
+            .map_err(|e| ConsoleError::Feed(format!("cannot read {location}: {e}")))?;
+        let (feed, report) =
+            crate::feed::parse(&body).map_err(|e| ConsoleError::Feed(format!("{location} refused: {e}")))?;
+        let sha = crate::digest::sha256_hex(&body);
+        let first = describe(location, Arc::new(feed), &report, &sha).await;
+        return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
+    }
+    let shown = crate::source::redact_url(location);
+    let config = SourceConfig::new(location, data.join("feed-cache"));
+    let fetcher = HttpFetcher::retrying(location, &config.http);
+    let mut poller = Poller::new(config, fetcher);
+    let first = match poller.load_cache() {
+        Some(accepted) => Some(accepted),
+        None => poller.poll_once().await.accepted,
+    };
+    let first = match first {
+        Some(a) => describe(&shown, a.feed.clone(), &a.report, &a.sha256).await,
+        None => ConsoleFeed {
+            feed: Arc::new(crate::feed::empty(chrono::Utc::now())),
+            source: shown.clone(),
+            check: format!("no document from {shown} yet; the console keeps trying\n"),
+            sha256: String::new(),
+        },
+    };
+    let (tx, rx) = watch::channel(Arc::new(first));
+    let (events_tx, mut events) = mpsc::channel(4);
+    tokio::spawn(poller.run(events_tx));
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            if let SourceEvent::Data(a) = event {
+                let next = describe(&shown, a.feed.clone(), &a.report, &a.sha256).await;
+                if tx.send(Arc::new(next)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    Ok(FeedHandle(rx))
+}
+
+/// The feed with its check text (fonts are loaded off the async workers).
+async fn describe(source: &str, feed: Arc<Feed>, report: &Report, sha256: &str) -> ConsoleFeed {
+    let mut check = String::new();
+    let _ = writeln!(
+        check,
+        "accepted {source}: {} boards, {} lists, {} notices, generated at {}, period {}",
+        feed.boards.len(),
+        feed.lists.len(),
+        feed.notices.len(),
+        feed.generated_at.to_rfc3339(),
+        feed.period.label
+    );
+    let (f, r) = (feed.clone(), report.clone());
+    let findings = tokio::task::spawn_blocking(move || {
+        let mut text = String::new();
+        match Fonts::load(&FontOptions::default()) {
+            Ok(fonts) => crate::feed::report_findings(&mut text, &f, &r, &|c| fonts.covers(c)),
+            Err(e) => text = format!("cannot load the fonts: {e}\n"),
+        }
+        text
+    })
+    .await
+    .unwrap_or_default();
+    check.push_str(&findings);
+    ConsoleFeed {
+        feed,
+        source: source.to_string(),
+        check,
+        sha256: sha256.to_string(),
+    }
+}

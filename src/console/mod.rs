@@ -1,0 +1,159 @@
+//! The operators' console, `rankwall console`: a web page (in Chinese) to
+//! watch every screen, edit and preview the playlists of groups of screens,
+//! publish them, and see the feed as the screens see it.
+//!
+//! It stands beside the screen's data flow: screens report to it (they sit
+//! behind NAT, so it never calls them) and fetch their group's published
+//! config from it at `/c/<group>.toml`, the remote-config path they already
+//! have. Pages are rendered on the server from minijinja templates; state is
+//! in SQLite ([`store`]); previews are drawn by the same [`Stage`] as
+//! `render --config`, so the console shows the frame a screen shows.
+//!
+//! [`Stage`]: crate::client::Stage
+
+mod api;
+mod auth;
+mod editor;
+mod feed;
+mod pages;
+mod preview;
+mod routes;
+mod serve;
+pub mod store;
+mod templates;
+mod timeline;
+
+pub use api::{MAX_REPORT_BYTES, MAX_SCREENSHOT_BYTES};
+pub use auth::hash_password;
+pub use serve::{start, Running};
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the console runs: the command line's options, in the library.
+#[derive(Clone, Debug)]
+pub struct ConsoleOptions {
+    /// The folder for the database (and the cache of a feed URL).
+    pub data: PathBuf,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// Listen beyond loopback without TLS (logged as a warning).
+    pub insecure_listen: bool,
+    /// A TLS certificate chain and its key (PEM): serve HTTPS, cookies `Secure`.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// The feed playlists are checked against and previews drawn from
+    /// (a URL or a file); the embedded demo feed when absent.
+    pub feed: Option<String>,
+    /// How long a login lasts.
+    pub session_ttl: Duration,
+    /// The address screens reach the console at, for the config files the
+    /// enrolment page writes (default: `http(s)://<addr>`).
+    pub public_url: Option<String>,
+}
+
+impl ConsoleOptions {
+    /// Defaults for a console keeping its data in `data`, on 127.0.0.1:9480.
+    pub fn new(data: PathBuf) -> Self {
+        ConsoleOptions {
+            data,
+            addr: SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT)),
+            insecure_listen: false,
+            tls: None,
+            feed: None,
+            session_ttl: Duration::from_secs(8 * 3600),
+            public_url: None,
+        }
+    }
+
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.data.join("console.sqlite3")
+    }
+}
+
+/// The console's port unless told otherwise.
+pub const DEFAULT_PORT: u16 = 9480;
+
+/// Why the console cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error(
+        "the console would listen on {0} without TLS: give --tls-cert and --tls-key, \
+         listen on 127.0.0.1 (behind a reverse proxy with TLS), or pass --insecure-listen"
+    )]
+    Exposed(SocketAddr),
+    #[error("cannot create the data folder {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("{0}")]
+    Store(#[from] store::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("the feed: {0}")]
+    Feed(String),
+}
+
+/// What every handler shares.
+pub(crate) struct Console {
+    pub store: store::Store,
+    pub options: ConsoleOptions,
+    pub feed: feed::FeedHandle,
+    pub templates: templates::Templates,
+    pub logins: auth::LoginLimiter,
+    /// One preview render at a time: each holds a GPU context and a page table.
+    pub renders: tokio::sync::Semaphore,
+    /// Cookies get `Secure` when the console serves TLS.
+    pub secure: bool,
+    /// The base address screens reach the console at.
+    pub public_url: String,
+    /// The 数据 page's slide pictures, for the feed with this SHA-256.
+    pub slides: std::sync::Mutex<Option<(String, Arc<Vec<Vec<u8>>>)>>,
+}
+
+/// The shared state as handlers receive it.
+pub(crate) type Shared = Arc<Console>;
+
+/// Runs `f` on the store off the async workers (SQLite blocks).
+pub(crate) async fn db<T, F>(console: &Shared, f: F) -> Result<T, store::StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&store::Store) -> Result<T, store::StoreError> + Send + 'static,
+{
+    let console = console.clone();
+    match tokio::task::spawn_blocking(move || f(&console.store)).await {
+        Ok(result) => result,
+        Err(e) => Err(store::StoreError::Missing(format!("a database task ({e})"))),
+    }
+}
+
+/// A random password for `console try` (16 URL-safe characters).
+pub fn random_password() -> String {
+    auth::random_token().chars().take(16).collect()
+}
+
+/// Enrols the demo screen `id` in the group `demo` (created with the starter
+/// playlist, polled every 10 s, published); the screen's token.
+pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, store::StoreError> {
+    if store.ensure_group("demo")? {
+        let text = pages::playlists::STARTER.replace("poll_interval = 60", "poll_interval = 10");
+        let n = store.add_version("demo", &text, "(console try)")?;
+        store.publish("demo", n)?;
+    }
+    let token = auth::random_token();
+    let screen = store::Enrolment {
+        id: id.to_string(),
+        name: "演示屏".into(),
+        group: "demo".into(),
+        place: "本机".into(),
+    };
+    if store.screen_token_hash(id)?.is_some() {
+        store.replace_token(id, &auth::token_hash(&token))?;
+    } else {
+        store.enrol(&screen, &auth::token_hash(&token))?;
+    }
+    store.audit("(console try)", "enrol", &format!("{id} in demo"))?;
+    Ok(token)
+}

@@ -1,0 +1,32 @@
+//! 审计: every login, enrolment, edit, publish and roll back, newest first.
+
+use super::super::routes::Operator;
+use super::super::{db, Shared};
+use super::{db_failed, page};
+use axum::extract::State;
+use axum::response::Response;
+use axum::Extension;
+use serde_json::json;
+
+/// How many lines the page shows.
+const SHOWN: i64 = 500;
+
+/// `GET /audit`.
+pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operator>) -> Response {
+    let rows = match db(&console, |s| s.audit_trail(SHOWN)).await {
+        Ok(r) => r,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let labels = json!({
+        "login": "登录", "login_failed": "登录失败", "logout": "退出", "enrol": "添加屏幕",
+        "edit": "修改节目单", "edit_refused": "修改被拒绝（有错误）", "publish": "发布",
+        "rollback": "回滚", "screenshot": "请求截图",
+    });
+    page(
+        &console,
+        &op,
+        "audit",
+        "audit.html",
+        json!({"title": "审计", "rows": rows, "labels": labels}),
+    )
+}

@@ -1,0 +1,106 @@
+//! Logging in and out. Failed attempts are rate-limited per name and per
+//! address and audited; a good one gets a fresh session and CSRF token.
+
+use super::super::routes::Operator;
+use super::super::{auth, db, Shared};
+use super::audit;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde_json::json;
+use std::net::SocketAddr;
+
+/// The login form's fields.
+#[derive(serde::Deserialize)]
+pub struct Login {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `GET /login`.
+pub async fn form(State(console): State<Shared>) -> Response {
+    console
+        .templates
+        .page(StatusCode::OK, "login.html", &json!({ "title": "登录" }))
+}
+
+fn refused(console: &Shared, code: StatusCode, username: &str, error: &str) -> Response {
+    let context = json!({ "title": "登录", "error": error, "username": username });
+    console.templates.page(code, "login.html", &context)
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(console): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<Login>,
+) -> Response {
+    let user = form.username.trim().to_string();
+    let peer_ip = peer.ip().to_string();
+    if let Some(wait) = console.logins.check(&user, &peer_ip) {
+        let minutes = wait.as_secs().div_ceil(60);
+        let mut r = refused(
+            &console,
+            StatusCode::TOO_MANY_REQUESTS,
+            &user,
+            &format!("失败次数过多，请 {minutes} 分钟后再试。"),
+        );
+        if let Ok(v) = wait.as_secs().max(1).to_string().parse() {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return r;
+    }
+    let name = user.clone();
+    let stored = db(&console, move |s| s.password_hash(&name)).await.ok().flatten();
+    let password = form.password;
+    let ok = tokio::task::spawn_blocking(move || {
+        // An unknown name costs the same argon2 work as a wrong password.
+        let hash = stored.as_deref().unwrap_or(auth::decoy_hash());
+        auth::verify_password(&password, hash) && stored.is_some()
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        console.logins.failed(&user, &peer_ip);
+        audit(&console, &user, "login_failed", format!("from {peer_ip}")).await;
+        return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
+    }
+    console.logins.succeeded(&user);
+    let token = auth::random_token();
+    let csrf = auth::random_token();
+    let expires = chrono::Utc::now().timestamp() + console.options.session_ttl.as_secs() as i64;
+    let (hash, name) = (auth::token_hash(&token), user.clone());
+    if let Err(e) = db(&console, move |s| s.add_session(&hash, &name, &csrf, expires)).await {
+        tracing::error!("console login: {e}");
+        return refused(
+            &console,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &user,
+            "数据库出错，请稍后再试。",
+        );
+    }
+    audit(&console, &user, "login", format!("from {peer_ip}")).await;
+    let cookie = auth::session_cookie(&token, console.options.session_ttl, console.secure);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = auth::session_from(&headers) {
+        let hash = auth::token_hash(&token);
+        let _ = db(&console, move |s| s.remove_session(&hash)).await;
+    }
+    audit(&console, &op.user, "logout", String::new()).await;
+    (
+        [(header::SET_COOKIE, auth::cleared_cookie(console.secure))],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}

@@ -1,0 +1,83 @@
+//! The console's pages, one file per page. Each handler gathers what its
+//! page shows into a JSON context and renders its template; every change an
+//! operator makes goes into the audit trail.
+
+pub mod audit;
+pub mod data;
+pub mod login;
+pub mod playlists;
+pub mod preview;
+pub mod publish;
+pub mod screens;
+
+use super::routes::Operator;
+use super::{db, Shared};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+/// A page for `operator`, with the navigation marked at `nav`.
+pub(super) fn page(
+    console: &Shared,
+    operator: &Operator,
+    nav: &str,
+    template: &str,
+    mut context: Value,
+) -> Response {
+    page_with(console, operator, nav, template, StatusCode::OK, &mut context)
+}
+
+/// As [`page`], with a status code.
+pub(super) fn page_with(
+    console: &Shared,
+    operator: &Operator,
+    nav: &str,
+    template: &str,
+    code: StatusCode,
+    context: &mut Value,
+) -> Response {
+    context["user"] = json!(operator.user);
+    context["csrf"] = json!(operator.csrf);
+    context["nav"] = json!(nav);
+    console.templates.page(code, template, context)
+}
+
+/// An error page that says what went wrong.
+pub(super) fn error_page(console: &Shared, operator: &Operator, code: StatusCode, message: &str) -> Response {
+    let mut context = json!({ "title": "出错了", "message": message });
+    page_with(console, operator, "", "error.html", code, &mut context)
+}
+
+/// The page for a failed database call.
+pub(super) fn db_failed(console: &Shared, operator: &Operator, e: &super::store::StoreError) -> Response {
+    tracing::error!("console: {e}");
+    error_page(
+        console,
+        operator,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "数据库出错，请稍后再试。",
+    )
+}
+
+/// Appends to the audit trail; a failure is logged, the action stands.
+pub(super) async fn audit(console: &Shared, actor: &str, action: &'static str, detail: String) {
+    let actor = actor.to_string();
+    if let Err(e) = db(console, move |s| s.audit(&actor, action, &detail)).await {
+        tracing::error!("console audit trail: {e}");
+    }
+}
+
+/// The names of every group, sorted.
+pub(super) async fn group_names(console: &Shared) -> Vec<String> {
+    db(console, |s| s.groups())
+        .await
+        .map(|g| g.into_iter().map(|g| g.name).collect())
+        .unwrap_or_default()
+}
+
+/// `s` percent-encoded for a path segment or query value.
+pub(super) fn screens_urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,230 @@
+//! 节目单: one playlist per group, edited as a form or as TOML side by side.
+//! Every save is checked exactly as `rankwall check --config` checks a
+//! config from a URL (located messages, local-only keys refused); a text
+//! with errors is neither saved nor published, and stays in the editor.
+
+use super::super::routes::Operator;
+use super::super::store::StoreError;
+use super::super::{db, editor, Shared};
+use super::{audit, db_failed, error_page, page, page_with};
+use crate::config::Severity;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde_json::{json, Value};
+
+/// A new group's first playlist: every kind of slide, display hours, and a
+/// poll interval that suits a fleet.
+pub const STARTER: &str = include_str!("../starter.toml");
+
+/// `GET /playlists`.
+pub async fn list(State(console): State<Shared>, Extension(op): Extension<Operator>) -> Response {
+    let loaded = db(&console, |s| Ok::<_, StoreError>((s.groups()?, s.screens()?))).await;
+    let (groups, screens) = match loaded {
+        Ok(l) => l,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let rows: Vec<Value> = groups
+        .iter()
+        .map(|g| {
+            let n = screens.iter().filter(|s| s.group == g.name).count();
+            json!({"name": g.name, "published": g.published, "screens": n})
+        })
+        .collect();
+    page(
+        &console,
+        &op,
+        "playlists",
+        "playlists.html",
+        json!({"title": "节目单", "groups": rows}),
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewGroup {
+    #[serde(default)]
+    group: String,
+}
+
+/// `POST /playlists`: a new group with the starter playlist (saved, not published).
+pub async fn create(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Form(f): Form<NewGroup>,
+) -> Response {
+    let group = f.group.trim().to_string();
+    if group.is_empty()
+        || group.chars().count() > 64
+        || group.chars().any(|c| c.is_control() || "/\\?#%\"<>".contains(c))
+    {
+        return error_page(
+            &console,
+            &op,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "分组名不能为空，最多 64 个字，不能含 / \\ ? # % \" < >。",
+        );
+    }
+    let (g, author) = (group.clone(), op.user.clone());
+    let made = db(&console, move |s| {
+        if s.ensure_group(&g)? {
+            s.add_version(&g, STARTER, &author)?;
+        }
+        Ok(())
+    })
+    .await;
+    if let Err(e) = made {
+        return db_failed(&console, &op, &e);
+    }
+    audit(&console, &op.user, "edit", format!("{group}: created")).await;
+    Redirect::to(&format!("/playlists/{}", super::screens_urlencode(&group))).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct Saved {
+    saved: Option<i64>,
+}
+
+/// `GET /playlists/<group>`.
+pub async fn edit(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Path(group): Path<String>,
+    Query(q): Query<Saved>,
+) -> Response {
+    let g = group.clone();
+    let loaded = db(&console, move |s| {
+        Ok::<_, StoreError>((s.versions(&g)?, s.published(&g)?))
+    })
+    .await;
+    let (versions, published) = match loaded {
+        Ok(l) => l,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let Some(latest) = versions.first() else {
+        return error_page(
+            &console,
+            &op,
+            StatusCode::NOT_FOUND,
+            &format!("没有分组 {group}。"),
+        );
+    };
+    let messages = check(&console, &group, &latest.text).1;
+    let mut context = editor_context(&console, &group, &latest.text, messages, false);
+    context["published"] = json!(published.map(|v| v.number));
+    context["latest"] = json!(latest.number);
+    context["saved"] = json!(q.saved);
+    page(&console, &op, "playlists", "playlist.html", context)
+}
+
+/// The editor's context for `text` with `messages`.
+fn editor_context(console: &Shared, group: &str, text: &str, messages: Vec<Value>, refused: bool) -> Value {
+    let feed = console.feed.current();
+    json!({
+        "title": format!("节目单 {group}"), "group": group, "text": text,
+        "form": editor::form_fields(text, &feed.feed), "messages": messages, "refused": refused,
+    })
+}
+
+/// The errors in `text` (as a config from a URL) and every message, located.
+fn check(console: &Shared, group: &str, text: &str) -> (usize, Vec<Value>) {
+    let feed = console.feed.current();
+    let checked = crate::config::parse_remote(&format!("{group}.toml"), text, Some(&feed.feed));
+    let messages = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let severity = if d.severity == Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            json!({"severity": severity, "text": d.to_string()})
+        })
+        .collect();
+    (checked.errors(), messages)
+}
+
+/// `POST /playlists/<group>`: the form or the source, saved (and published) if it has no errors.
+pub async fn save(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Path(group): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let publish = field("action").as_deref() == Some("publish");
+    let g = group.clone();
+    let loaded = db(&console, move |s| {
+        Ok::<_, StoreError>((s.versions(&g)?, s.published(&g)?))
+    })
+    .await;
+    let (versions, published) = match loaded {
+        Ok(l) => l,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let Some(latest) = versions.first().cloned() else {
+        return error_page(
+            &console,
+            &op,
+            StatusCode::NOT_FOUND,
+            &format!("没有分组 {group}。"),
+        );
+    };
+    let text = match field("source") {
+        Some(source) => source.replace("\r\n", "\n"),
+        None => match editor::apply_form(&latest.text, &fields) {
+            Ok(t) => t,
+            Err(e) => return error_page(&console, &op, StatusCode::UNPROCESSABLE_ENTITY, &e),
+        },
+    };
+    let (errors, messages) = check(&console, &group, &text);
+    if errors > 0 {
+        audit(
+            &console,
+            &op.user,
+            "edit_refused",
+            format!("{group}: {errors} error(s)"),
+        )
+        .await;
+        let mut context = editor_context(&console, &group, &text, messages, true);
+        context["published"] = json!(published.map(|v| v.number));
+        context["latest"] = json!(latest.number);
+        return page_with(
+            &console,
+            &op,
+            "playlists",
+            "playlist.html",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &mut context,
+        );
+    }
+    let (g, author, changed) = (group.clone(), op.user.clone(), text != latest.text);
+    let saved = db(&console, move |s| {
+        let number = if changed {
+            s.add_version(&g, &text, &author)?
+        } else {
+            latest.number
+        };
+        if publish {
+            s.publish(&g, number)?;
+        }
+        Ok(number)
+    })
+    .await;
+    let number = match saved {
+        Ok(n) => n,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    if changed {
+        audit(&console, &op.user, "edit", format!("{group} v{number}")).await;
+    }
+    if publish {
+        audit(&console, &op.user, "publish", format!("{group} v{number}")).await;
+    }
+    Redirect::to(&format!(
+        "/playlists/{}?saved={number}",
+        super::screens_urlencode(&group)
+    ))
+    .into_response()
+}

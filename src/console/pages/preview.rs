@@ -1,0 +1,202 @@
+//! 预览: the exact frame a group's screens show at an instant on a chosen
+//! screen size (drawn by the code that draws the screens), and the day's
+//! timeline.
+
+use super::super::routes::Operator;
+use super::super::store::{StoreError, Version};
+use super::super::{db, preview, timeline, Shared};
+use super::{db_failed, group_names, page, screens_urlencode};
+use crate::config::{PanelSize, Settings};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use serde_json::{json, Value};
+
+/// The sizes offered besides each screen's own.
+const SIZES: &[(&str, &str)] = &[
+    ("1920x1080", "1920×1080 横屏"),
+    ("1080x1920", "1080×1920 竖屏"),
+    ("3840x2160", "3840×2160 4K"),
+    ("1280x256", "1280×256 LED 条屏"),
+];
+
+#[derive(serde::Deserialize, Default)]
+pub struct Ask {
+    group: Option<String>,
+    version: Option<String>,
+    size: Option<String>,
+    at: Option<String>,
+}
+
+/// What a preview request resolves to.
+struct Resolved {
+    group: String,
+    version: Version,
+    settings: Settings,
+    size: PanelSize,
+    at: DateTime<FixedOffset>,
+}
+
+/// Resolves `ask` against the store and the feed; a message for the operator otherwise.
+async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, String> {
+    let groups = group_names(console).await;
+    let group = ask
+        .group
+        .clone()
+        .filter(|g| !g.is_empty())
+        .or_else(|| groups.first().cloned())
+        .ok_or("还没有分组。")?;
+    let number = ask
+        .version
+        .as_deref()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.trim_start_matches('v').parse::<i64>());
+    let g = group.clone();
+    let version = db(console, move |s| match number {
+        Some(Ok(n)) => s.version(&g, n),
+        Some(Err(_)) => Ok(None),
+        None => Ok(s.published(&g)?.or(s.versions(&g)?.into_iter().next())),
+    })
+    .await
+    .map_err(|e: StoreError| e.to_string())?
+    .ok_or(format!("{group} 没有这个版本。"))?;
+    let feed = console.feed.current();
+    let checked = crate::config::parse_remote(&format!("{group}.toml"), &version.text, Some(&feed.feed));
+    let settings = checked
+        .settings
+        .ok_or(format!("v{} 有错误，无法预览。", version.number))?;
+    let size = size_of(console, ask.size.as_deref()).await?;
+    let at = instant(ask.at.as_deref(), settings.screen.time_zone)?;
+    Ok(Resolved {
+        group,
+        version,
+        settings,
+        size,
+        at,
+    })
+}
+
+/// `WIDTHxHEIGHT`, or `screen:<id>` for the size a screen last reported.
+async fn size_of(console: &Shared, size: Option<&str>) -> Result<PanelSize, String> {
+    let size = size.filter(|s| !s.is_empty()).unwrap_or("1920x1080");
+    if let Some(id) = size.strip_prefix("screen:") {
+        let id = id.to_string();
+        let screens = db(console, |s| s.screens()).await.map_err(|e| e.to_string())?;
+        let report: Value = screens
+            .into_iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.report)
+            .and_then(|r| serde_json::from_str(&r).ok())
+            .ok_or("这块屏幕还没有报告尺寸。")?;
+        let (w, h) = (
+            report["width"].as_u64().unwrap_or(0),
+            report["height"].as_u64().unwrap_or(0),
+        );
+        return PanelSize::parse(&format!("{w}x{h}")).map_err(|e| e.to_string());
+    }
+    PanelSize::parse(size).map_err(|e| e.to_string())
+}
+
+/// A `datetime-local` value in `zone`, or now.
+fn instant(at: Option<&str>, zone: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+    let Some(at) = at.filter(|a| !a.is_empty()) else {
+        return Ok(chrono::Utc::now().with_timezone(&zone));
+    };
+    let local = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M"))
+        .map_err(|_| format!("时刻 {at} 的格式不对，应为 2026-11-29T10:00"))?;
+    zone.from_local_datetime(&local)
+        .single()
+        .ok_or(format!("时刻 {at} 不存在"))
+}
+
+/// `GET /preview`.
+pub async fn show(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Query(ask): Query<Ask>,
+) -> Response {
+    let screens = match db(&console, |s| s.screens()).await {
+        Ok(s) => s,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let mut sizes: Vec<Value> = SIZES
+        .iter()
+        .map(|(v, l)| json!({"value": v, "label": l}))
+        .collect();
+    sizes.extend(screens.iter().map(
+        |s| json!({"value": format!("screen:{}", s.id), "label": format!("屏幕 {}（{}）", s.name, s.id)}),
+    ));
+    let mut context = json!({
+        "title": "预览", "groups": group_names(&console).await, "sizes": sizes,
+        "group": ask.group, "version": ask.version, "size": ask.size.clone().unwrap_or_else(|| "1920x1080".into()), "at": ask.at,
+    });
+    let resolved = match resolve(&console, &ask).await {
+        Ok(r) => r,
+        Err(message) => {
+            context["error"] = json!(message);
+            return page(&console, &op, "preview", "preview.html", context);
+        }
+    };
+    let at_text = resolved.at.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let query = serde_urlencoded::to_string([
+        ("group", resolved.group.as_str()),
+        ("version", &resolved.version.number.to_string()),
+        ("size", context["size"].as_str().unwrap_or("1920x1080")),
+        ("at", &at_text),
+    ])
+    .unwrap_or_default();
+    let feed = console.feed.current().feed.as_ref().clone();
+    let (settings, size, date) = (resolved.settings.clone(), resolved.size, resolved.at.date_naive());
+    let rows = tokio::task::spawn_blocking(move || {
+        let fonts = crate::text::Fonts::load(&crate::play::font_options(&settings.theme)).ok()?;
+        let player = crate::play::Player::new(fonts, settings.clone(), feed, size.pair()).ok()?;
+        Some(timeline::day(&player, &settings, date))
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_default();
+    context["group"] = json!(resolved.group);
+    context["version_shown"] = json!(resolved.version.number);
+    context["at"] = json!(at_text);
+    context["date"] = json!(date.to_string());
+    context["frame"] = json!(format!("/preview.png?{query}"));
+    context["timeline"] = json!(rows);
+    context["publish_link"] = json!(format!("/publish?group={}", screens_urlencode(&resolved.group)));
+    page(&console, &op, "preview", "preview.html", context)
+}
+
+/// `GET /preview.png`: the frame, as PNG.
+pub async fn frame(State(console): State<Shared>, Query(ask): Query<Ask>) -> Response {
+    let resolved = match resolve(&console, &ask).await {
+        Ok(r) => r,
+        Err(message) => return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response(),
+    };
+    let Ok(_permit) = console.renders.acquire().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    };
+    let feed = console.feed.current().feed.as_ref().clone();
+    let drawn = tokio::task::spawn_blocking(move || {
+        preview::frame_png(resolved.settings, feed, resolved.size, resolved.at)
+    })
+    .await;
+    match drawn {
+        Ok(Ok(png)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            png,
+        )
+            .into_response(),
+        Ok(Err(e)) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot draw the preview: {e}"),
+        )
+            .into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the preview task failed").into_response(),
+    }
+}

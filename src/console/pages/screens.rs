@@ -1,0 +1,331 @@
+//! 屏幕: every screen's state from its latest report, enrolment (the token
+//! shown once, the screen's config file written out), screenshots on demand.
+
+use super::super::routes::Operator;
+use super::super::store::{Enrolment, ScreenRow, StoreError, Version};
+use super::super::{auth, db, Shared};
+use super::{audit, db_failed, group_names, page, page_with};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// Seconds between the page's refreshes.
+const REFRESH_SECS: u32 = 10;
+
+/// A screen is 离线 when its last report is older than this many intervals (plus a grace).
+const MISSED_REPORTS: i64 = 3;
+
+#[derive(serde::Deserialize)]
+pub struct Filter {
+    group: Option<String>,
+}
+
+/// `GET /`.
+pub async fn list(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Query(f): Query<Filter>,
+) -> Response {
+    let loaded = db(&console, |s| {
+        let screens = s.screens()?;
+        let mut versions = HashMap::new();
+        for g in s.groups()? {
+            versions.insert(g.name.clone(), (g.published, s.versions(&g.name)?));
+        }
+        Ok::<_, StoreError>((screens, versions, s.rejected()?))
+    })
+    .await;
+    let (screens, versions, rejected) = match loaded {
+        Ok(l) => l,
+        Err(e) => return db_failed(&console, &op, &e),
+    };
+    let group = f.group.filter(|g| !g.is_empty());
+    let now = chrono::Utc::now().timestamp();
+    let rows: Vec<Value> = screens
+        .iter()
+        .filter(|s| group.as_ref().is_none_or(|g| &s.group == g))
+        .map(|s| describe(s, versions.get(&s.group), now))
+        .collect();
+    let mut counts: Vec<(String, String, usize)> = Vec::new();
+    for r in &rows {
+        let (label, class) = (
+            r["state"].as_str().unwrap_or(""),
+            r["class"].as_str().unwrap_or(""),
+        );
+        match counts.iter_mut().find(|c| c.0 == label) {
+            Some(c) => c.2 += 1,
+            None => counts.push((label.into(), class.into(), 1)),
+        }
+    }
+    let summary: Vec<Value> = counts
+        .into_iter()
+        .map(|(label, class, count)| json!({"label": label, "class": class, "count": count}))
+        .collect();
+    let context = json!({
+        "title": "屏幕", "refresh": REFRESH_SECS, "screens": rows, "summary": summary,
+        "groups": group_names(&console).await, "group": group, "rejected": rejected,
+    });
+    page(&console, &op, "screens", "screens.html", context)
+}
+
+/// One screen's row: state, data age, what it shows, the version it runs.
+fn describe(s: &ScreenRow, group: Option<&(Option<i64>, Vec<Version>)>, now: i64) -> Value {
+    let report: Option<Value> = s.report.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    let (state, class, why) = state_of(report.as_ref(), s.last_report_at, now);
+    let r = report.unwrap_or(Value::Null);
+    let age = r["data"]["age_secs"]
+        .as_i64()
+        .map(duration_text)
+        .unwrap_or_else(|| "—".into());
+    let showing = showing_text(&r["showing"]);
+    let config = config_text(&r["config"], group);
+    json!({
+        "id": s.id, "name": s.name, "group": s.group, "place": s.place,
+        "state": state, "class": class, "why": why,
+        "data_age": age, "showing": showing, "config": config,
+        "last_report": s.last_report_at.map(|t| format!("{} 前", duration_text(now - t))).unwrap_or_else(|| "从未".into()),
+        "version": r["version"].as_str().unwrap_or("—"),
+        "thumb": s.thumbnail_at.map(|t| format!("/screens/{}/thumb.png?t={t}", urlencode(&s.id))),
+    })
+}
+
+/// The state a report says, in the console's words: (label, CSS class, why).
+pub fn state_of(report: Option<&Value>, last: Option<i64>, now: i64) -> (&'static str, &'static str, String) {
+    let (Some(r), Some(last)) = (report, last) else {
+        return ("未报到", "never", "enrolled, no report yet".into());
+    };
+    let interval = r["report_interval_secs"].as_i64().unwrap_or(60).max(1);
+    if now - last > MISSED_REPORTS * interval + 30 {
+        return ("离线", "offline", format!("no report for {} s", now - last));
+    }
+    if r["showing"]["state"] == "off" {
+        return ("关屏时段", "off", "outside its display hours".into());
+    }
+    if r["data"]["stale"] == true {
+        return (
+            "数据过期",
+            "stale",
+            "the data on show is older than its stale limit".into(),
+        );
+    }
+    if r["healthy"] == false {
+        return (
+            "异常",
+            "bad",
+            "the screen reports itself unhealthy (see its /healthz)".into(),
+        );
+    }
+    ("正常", "ok", "reporting, fresh data, frames presented".into())
+}
+
+fn showing_text(s: &Value) -> String {
+    match s["state"].as_str() {
+        Some("page") => format!(
+            "{} 第 {}/{} 页",
+            s["slide"].as_str().unwrap_or("?"),
+            s["page"].as_u64().unwrap_or(0),
+            s["pages"].as_u64().unwrap_or(0)
+        ),
+        Some("idle") => "空闲画面".into(),
+        Some("off") => "关屏".into(),
+        Some("starting") => "启动中".into(),
+        _ => "—".into(),
+    }
+}
+
+/// `v3`, `v3（最新）`, or `未知` for a config the console did not publish.
+fn config_text(config: &Value, group: Option<&(Option<i64>, Vec<Version>)>) -> String {
+    let shas = [config["remote_sha256"].as_str(), config["sha256"].as_str()];
+    let Some((published, versions)) = group else {
+        return "未知".into();
+    };
+    let found = versions.iter().find(|v| shas.contains(&Some(v.sha256.as_str())));
+    match found {
+        Some(v) if Some(v.number) == *published => format!("v{}（已发布）", v.number),
+        Some(v) => format!("v{}", v.number),
+        None if config.is_null() => "—".into(),
+        None => "未知（非控制台发布）".into(),
+    }
+}
+
+/// Seconds as people say them: 45 秒, 3 分钟, 2 小时, 4 天.
+pub fn duration_text(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs} 秒"),
+        60..=3599 => format!("{} 分钟", secs / 60),
+        3600..=172_799 => format!("{} 小时", secs / 3600),
+        _ => format!("{} 天", secs / 86_400),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    super::screens_urlencode(s)
+}
+
+/// `GET /screens/new`.
+pub async fn new_form(State(console): State<Shared>, Extension(op): Extension<Operator>) -> Response {
+    let context = json!({"title": "添加屏幕", "groups": group_names(&console).await, "form": {}});
+    page(&console, &op, "screens", "enrol.html", context)
+}
+
+/// The enrolment form.
+#[derive(serde::Deserialize, serde::Serialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    place: String,
+}
+
+/// `POST /screens`: enrols, creating (and publishing) the group's first playlist when the group is new.
+pub async fn enrol(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Form(f): Form<EnrolForm>,
+) -> Response {
+    let screen = Enrolment {
+        id: f.id.trim().to_string(),
+        name: f.name.trim().to_string(),
+        group: f.group.trim().to_string(),
+        place: f.place.trim().to_string(),
+    };
+    if let Some(problem) = enrolment_problem(&screen) {
+        let mut context =
+            json!({"title": "添加屏幕", "error": problem, "form": f, "groups": group_names(&console).await});
+        return page_with(
+            &console,
+            &op,
+            "screens",
+            "enrol.html",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &mut context,
+        );
+    }
+    let token = auth::random_token();
+    let (hash, s, author) = (auth::token_hash(&token), screen.clone(), op.user.clone());
+    let created = db(&console, move |store| {
+        let new_group = store.ensure_group(&s.group)?;
+        if new_group {
+            let n = store.add_version(&s.group, super::playlists::STARTER, &author)?;
+            store.publish(&s.group, n)?;
+        }
+        store.enrol(&s, &hash)?;
+        Ok(new_group)
+    })
+    .await;
+    match created {
+        Ok(new_group) => {
+            if new_group {
+                audit(
+                    &console,
+                    &op.user,
+                    "publish",
+                    format!("{} v1 (starter playlist)", screen.group),
+                )
+                .await;
+            }
+            audit(
+                &console,
+                &op.user,
+                "enrol",
+                format!("{} ({}) in {}", screen.id, screen.name, screen.group),
+            )
+            .await;
+        }
+        Err(StoreError::Exists(what)) => {
+            let mut context = json!({"title": "添加屏幕", "error": format!("{what}：编号已被使用。"), "form": f, "groups": group_names(&console).await});
+            return page_with(
+                &console,
+                &op,
+                "screens",
+                "enrol.html",
+                StatusCode::CONFLICT,
+                &mut context,
+            );
+        }
+        Err(e) => return super::db_failed(&console, &op, &e),
+    }
+    let report_url = format!("{}/api/report", console.public_url);
+    let config_url = format!("{}/c/{}.toml", console.public_url, urlencode(&screen.group));
+    let screen_config = format!(
+        "# {name}（{place}）: this screen's own settings; the playlist comes from the console.\n\
+         [screen]\nid = \"{id}\"\n\n[report]\nurl = \"{report_url}\"\ntoken = \"{token}\"\ninterval = 60\n",
+        name = screen.name,
+        place = screen.place,
+        id = screen.id,
+    );
+    let insecure = if config_url.starts_with("http://") {
+        " --allow-http-config"
+    } else {
+        ""
+    };
+    let run_command =
+        format!("rankwall run --config {config_url} --screen-config /etc/rankwall/screen.toml{insecure}");
+    let context = json!({
+        "title": "已添加", "name": screen.name, "token": token,
+        "screen_config": screen_config, "run_command": run_command,
+    });
+    page(&console, &op, "screens", "enrolled.html", context)
+}
+
+/// What is wrong with an enrolment, in words for the operator.
+fn enrolment_problem(s: &Enrolment) -> Option<&'static str> {
+    let id_ok = !s.id.is_empty()
+        && s.id.len() <= 64
+        && s.id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Some("编号只能用字母、数字、- 和 _，最多 64 个字符。");
+    }
+    if s.name.is_empty() || s.name.chars().count() > 100 {
+        return Some("请填写名称（最多 100 个字）。");
+    }
+    let group_ok = !s.group.is_empty()
+        && s.group.chars().count() <= 64
+        && !s
+            .group
+            .chars()
+            .any(|c| c.is_control() || "/\\?#%\"<>".contains(c));
+    if !group_ok {
+        return Some("分组名不能为空，最多 64 个字，不能含 / \\ ? # % \" < >。");
+    }
+    (s.place.chars().count() > 200).then_some("位置最多 200 个字。")
+}
+
+/// `POST /screens/<id>/screenshot`: asks for one at the next report.
+pub async fn ask_screenshot(
+    State(console): State<Shared>,
+    Extension(op): Extension<Operator>,
+    Path(id): Path<String>,
+) -> Response {
+    let owned = id.clone();
+    if let Err(e) = db(&console, move |s| s.want_screenshot(&owned)).await {
+        return db_failed(&console, &op, &e);
+    }
+    audit(&console, &op.user, "screenshot", id).await;
+    Redirect::to("/").into_response()
+}
+
+/// `GET /screens/<id>/thumb.png`.
+pub async fn thumbnail(State(console): State<Shared>, Path(id): Path<String>) -> Response {
+    match db(&console, move |s| s.thumbnail(&id)).await {
+        Ok(Some(png)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "max-age=60"),
+            ],
+            png,
+        )
+            .into_response(),
+        _ => (StatusCode::NOT_FOUND, "no thumbnail\n").into_response(),
+    }
+}

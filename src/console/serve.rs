@@ -1,0 +1,96 @@
+//! Starting the console: the data folder, the database, the feed, the
+//! listener (TLS when configured) on the status server's well-kept stack.
+
+use super::{feed, routes, templates, Console, ConsoleError, ConsoleOptions};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The limits the console's connections run with: bigger heads and longer
+/// lives than a screen's status server (browsers keep connections open,
+/// screenshots take a while on 4G), still bounded.
+const LIMITS: crate::status::listener::Limits = crate::status::listener::Limits {
+    max_connections: 900,
+    header_read_timeout: std::time::Duration::from_secs(10),
+    max_buf_size: 64 * 1024,
+    lifetime: std::time::Duration::from_secs(120),
+    grace: std::time::Duration::from_secs(10),
+};
+
+/// A console that is serving.
+pub struct Running {
+    /// The address it listens on (the port chosen when 0 was asked).
+    pub addr: SocketAddr,
+    /// The serving task; it runs until the runtime stops.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Opens the store, loads the feed, binds and starts serving.
+pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
+    let exposed = !options.addr.ip().is_loopback();
+    if exposed && options.tls.is_none() {
+        if !options.insecure_listen {
+            return Err(ConsoleError::Exposed(options.addr));
+        }
+        tracing::warn!(
+            addr = %options.addr,
+            "the console listens beyond this machine without TLS (--insecure-listen): \
+             passwords and session cookies cross the network in clear"
+        );
+    }
+    crate::private_file::create_private_dir(&options.data)
+        .map_err(|e| ConsoleError::DataDir(options.data.clone(), e))?;
+    let store = super::store::Store::open(&options.database())?;
+    let feed = feed::start(options.feed.as_deref(), &options.data).await?;
+    let tls = match &options.tls {
+        Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .map_err(|e| ConsoleError::Bind(options.addr, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ConsoleError::Bind(options.addr, e))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("{scheme}://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let templates = templates::Templates::new().map_err(|e| ConsoleError::Tls(format!("templates: {e}")))?;
+    let console = Arc::new(Console {
+        store,
+        secure: tls.is_some(),
+        options,
+        feed,
+        templates,
+        logins: Default::default(),
+        renders: tokio::sync::Semaphore::new(1),
+        public_url,
+        slides: std::sync::Mutex::new(None),
+    });
+    let router = routes::router(console);
+    tracing::info!(%addr, "console listening");
+    let task = tokio::spawn(crate::status::listener::serve_with(listener, router, LIMITS, tls));
+    Ok(Running { addr, task })
+}
+
+/// A TLS acceptor for the PEM certificate chain `cert` and key `key`.
+fn tls_acceptor(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<tokio_rustls::TlsAcceptor, ConsoleError> {
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .and_then(|i| i.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| ConsoleError::Tls(format!("cannot read the certificate {}: {e}", cert.display())))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| ConsoleError::Tls(format!("cannot read the key {}: {e}", key.display())))?;
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| ConsoleError::Tls(e.to_string()))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}

@@ -1,0 +1,61 @@
+//! The database schema as numbered migrations, applied in order and recorded
+//! in `schema_version`, so a console upgraded in place brings its data
+//! along. The SQL keeps to what SQLite and PostgreSQL both accept (TEXT,
+//! INTEGER, BLOB as BYTEA aside), so a PostgreSQL store can run the same
+//! statements.
+
+/// (version, SQL), oldest first. Never edit a released migration: add one.
+pub(super) const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        csrf TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    CREATE TABLE groups (
+        name TEXT PRIMARY KEY,
+        published_version INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE versions (
+        group_name TEXT NOT NULL REFERENCES groups(name) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (group_name, number)
+    );
+    CREATE TABLE screens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        group_name TEXT NOT NULL REFERENCES groups(name),
+        place TEXT NOT NULL,
+        token_hash TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        last_report_at INTEGER,
+        report TEXT,
+        thumbnail BLOB,
+        thumbnail_at INTEGER,
+        screenshot_wanted INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE TABLE rejected_reports (
+        reason TEXT PRIMARY KEY,
+        count INTEGER NOT NULL
+    );
+    ",
+)];

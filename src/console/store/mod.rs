@@ -1,0 +1,338 @@
+//! The console's state in SQLite: operators and their sessions, groups of
+//! screens with their playlist versions, enrolled screens with their latest
+//! report and thumbnail, the audit trail.
+//!
+//! Every statement lives in this module and the rest of the console calls
+//! typed methods, so a PostgreSQL store (for several console instances
+//! behind a load balancer) is another implementation of the same methods
+//! over the same schema ([`migrations`]); nothing else changes. SQLite runs
+//! in WAL mode with a busy timeout, one connection behind a mutex: the
+//! console's writes are a few small rows per second.
+
+mod migrations;
+mod screens;
+
+pub use screens::{Enrolment, ScreenRow};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+/// What the store can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the console database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0} already exists")]
+    Exists(String),
+    #[error("{0} does not exist")]
+    Missing(String),
+}
+
+/// A playlist version of a group.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Version {
+    pub number: i64,
+    pub text: String,
+    pub sha256: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// A group of screens and the version it publishes.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Group {
+    pub name: String,
+    pub published: Option<i64>,
+}
+
+/// One line of the audit trail.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// A logged-in operator's session.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub user: String,
+    pub csrf: String,
+}
+
+/// The database.
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        Store::prepare(conn)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        Store::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(conn: Connection) -> Result<Store, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let store = Store {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic mid-statement leaves SQLite consistent (the transaction is
+        // rolled back), so the connection stays usable.
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+            [],
+        )?;
+        let current: i64 =
+            conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| {
+                r.get(0)
+            })?;
+        for (version, sql) in migrations::MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])?;
+            tx.commit()?;
+            tracing::info!(version, "console database migrated");
+        }
+        Ok(())
+    }
+
+    /// Adds an operator, or sets a new password for one.
+    pub fn set_user(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO users (name, password_hash, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
+            params![name, password_hash, now_text()],
+        )?;
+        Ok(())
+    }
+
+    /// An operator's password hash (PHC string).
+    pub fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT password_hash FROM users WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// How many operators there are.
+    pub fn user_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+    }
+
+    /// Records a session, valid until `expires_at` (Unix seconds).
+    pub fn add_session(
+        &self,
+        token_hash: &str,
+        user: &str,
+        csrf: &str,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "DELETE FROM sessions WHERE expires_at < ?1",
+            [Utc::now().timestamp()],
+        )?;
+        conn.execute(
+            "INSERT INTO sessions (token_hash, user_name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash, user, csrf, expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// The session with this token hash if it has not expired at `now`.
+    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT user_name, csrf FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+                params![token_hash, now],
+                |r| {
+                    Ok(Session {
+                        user: r.get(0)?,
+                        csrf: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Ends a session.
+    pub fn remove_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.lock()
+            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        Ok(())
+    }
+
+    /// Creates `name` if it is new; whether it was.
+    pub fn ensure_group(&self, name: &str) -> Result<bool, StoreError> {
+        let added = self.lock().execute(
+            "INSERT INTO groups (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![name, now_text()],
+        )?;
+        Ok(added > 0)
+    }
+
+    /// Every group, by name.
+    pub fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("SELECT name, published_version FROM groups ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Group {
+                name: r.get(0)?,
+                published: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Adds a version of `group`'s playlist; its number.
+    pub fn add_version(&self, group: &str, text: &str, author: &str) -> Result<i64, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let next: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE group_name = ?1",
+            [group],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO versions (group_name, number, text, sha256, author, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                group,
+                next,
+                text,
+                crate::digest::sha256_hex(text.as_bytes()),
+                author,
+                now_text()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(next)
+    }
+
+    /// Every version of `group`, newest first.
+    pub fn versions(&self, group: &str) -> Result<Vec<Version>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT number, text, sha256, author, created_at FROM versions
+             WHERE group_name = ?1 ORDER BY number DESC",
+        )?;
+        let rows = stmt.query_map([group], version_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One version of `group`.
+    pub fn version(&self, group: &str, number: i64) -> Result<Option<Version>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT number, text, sha256, author, created_at FROM versions
+                 WHERE group_name = ?1 AND number = ?2",
+                params![group, number],
+                version_row,
+            )
+            .optional()?)
+    }
+
+    /// The version `group` publishes, if any.
+    pub fn published(&self, group: &str) -> Result<Option<Version>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT v.number, v.text, v.sha256, v.author, v.created_at
+                 FROM groups g JOIN versions v ON v.group_name = g.name AND v.number = g.published_version
+                 WHERE g.name = ?1",
+                [group],
+                version_row,
+            )
+            .optional()?)
+    }
+
+    /// Makes `number` the version `group` publishes.
+    pub fn publish(&self, group: &str, number: i64) -> Result<(), StoreError> {
+        if self.version(group, number)?.is_none() {
+            return Err(StoreError::Missing(format!("version {number} of {group}")));
+        }
+        self.lock().execute(
+            "UPDATE groups SET published_version = ?2 WHERE name = ?1",
+            params![group, number],
+        )?;
+        Ok(())
+    }
+
+    /// Appends to the audit trail.
+    pub fn audit(&self, actor: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![now_text(), actor, action, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The latest `limit` audit lines, newest first.
+    pub fn audit_trail(&self, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare("SELECT at, actor, action, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(AuditRow {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Version> {
+    Ok(Version {
+        number: r.get(0)?,
+        text: r.get(1)?,
+        sha256: r.get(2)?,
+        author: r.get(3)?,
+        created_at: r.get(4)?,
+    })
+}
+
+/// Now, as the database writes times people read: RFC 3339 in China Standard Time.
+fn now_text() -> String {
+    time_text(Utc::now())
+}
+
+/// `at` in China Standard Time, to the second.
+pub fn time_text(at: DateTime<Utc>) -> String {
+    at.with_timezone(&crate::china_standard_time())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}

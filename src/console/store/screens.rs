@@ -1,0 +1,159 @@
+//! Enrolled screens: who they are, the hash of their token, their latest
+//! report and thumbnail, and the reports refused (by reason).
+
+use super::{now_text, Store, StoreError};
+use rusqlite::{params, OptionalExtension};
+
+/// A screen an operator enrols.
+#[derive(Clone, Debug)]
+pub struct Enrolment {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    pub place: String,
+}
+
+/// A screen as the 屏幕 page lists it.
+#[derive(Clone, Debug)]
+pub struct ScreenRow {
+    pub id: String,
+    pub name: String,
+    pub group: String,
+    pub place: String,
+    /// Unix seconds of the last accepted report.
+    pub last_report_at: Option<i64>,
+    /// The last report's JSON, as the screen sent it.
+    pub report: Option<String>,
+    /// Unix seconds of the latest thumbnail.
+    pub thumbnail_at: Option<i64>,
+}
+
+impl Store {
+    /// Enrols a screen whose token hashes to `token_hash`.
+    pub fn enrol(&self, screen: &Enrolment, token_hash: &str) -> Result<(), StoreError> {
+        let conn = self.lock();
+        let exists: Option<String> = conn
+            .query_row("SELECT id FROM screens WHERE id = ?1", [&screen.id], |r| r.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::Exists(format!("screen {}", screen.id)));
+        }
+        conn.execute(
+            "INSERT INTO screens (id, name, group_name, place, token_hash, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                screen.id,
+                screen.name,
+                screen.group,
+                screen.place,
+                token_hash,
+                now_text()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Gives an enrolled screen a new token (the old one stops working).
+    pub fn replace_token(&self, id: &str, token_hash: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE screens SET token_hash = ?2 WHERE id = ?1",
+            params![id, token_hash],
+        )?;
+        Ok(())
+    }
+
+    /// Every screen, by group then id.
+    pub fn screens(&self) -> Result<Vec<ScreenRow>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT id, name, group_name, place, last_report_at, report, thumbnail_at
+             FROM screens ORDER BY group_name, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ScreenRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                group: r.get(2)?,
+                place: r.get(3)?,
+                last_report_at: r.get(4)?,
+                report: r.get(5)?,
+                thumbnail_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The hash of a screen's token; `None` for a screen never enrolled.
+    pub fn screen_token_hash(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT token_hash FROM screens WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Keeps a screen's latest report; whether the console wants a
+    /// screenshot (asked for, none yet, or the last older than `thumb_every` seconds).
+    pub fn save_report(
+        &self,
+        id: &str,
+        report: &str,
+        now: i64,
+        thumb_every: i64,
+    ) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "UPDATE screens SET report = ?2, last_report_at = ?3 WHERE id = ?1",
+            params![id, report, now],
+        )?;
+        let wanted: bool = conn.query_row(
+            "SELECT screenshot_wanted <> 0 OR thumbnail_at IS NULL OR thumbnail_at < ?2
+             FROM screens WHERE id = ?1",
+            params![id, now - thumb_every],
+            |r| r.get(0),
+        )?;
+        Ok(wanted)
+    }
+
+    /// Keeps a screen's thumbnail (PNG) and clears its screenshot request.
+    pub fn save_thumbnail(&self, id: &str, png: &[u8], now: i64) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE screens SET thumbnail = ?2, thumbnail_at = ?3, screenshot_wanted = 0 WHERE id = ?1",
+            params![id, png, now],
+        )?;
+        Ok(())
+    }
+
+    /// A screen's thumbnail, if it has one.
+    pub fn thumbnail(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT thumbnail FROM screens WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Asks for a screenshot at the screen's next report.
+    pub fn want_screenshot(&self, id: &str) -> Result<(), StoreError> {
+        self.lock()
+            .execute("UPDATE screens SET screenshot_wanted = 1 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// Counts a refused report under `reason`.
+    pub fn count_rejected(&self, reason: &str) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO rejected_reports (reason, count) VALUES (?1, 1)
+             ON CONFLICT (reason) DO UPDATE SET count = count + 1",
+            [reason],
+        )?;
+        Ok(())
+    }
+
+    /// Refused reports by reason.
+    pub fn rejected(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("SELECT reason, count FROM rejected_reports ORDER BY reason")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

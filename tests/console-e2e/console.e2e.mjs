@@ -1,0 +1,755 @@
+// End-to-end browser test of `rankwall console`.
+//
+// It starts a real console and a real headless screen (`rankwall run
+// --headless`) on this machine, then drives Debian's Chromium through
+// playwright-core the way an operator would: log in, enrol a screen, edit and
+// publish its group's playlist, watch the screen pick the change up, see a bad
+// edit refused, roll back, look at the preview, data and audit pages, and log
+// out.
+//
+// Run it with `npm test` (or `node console.e2e.mjs`) in this folder, after
+// `npm ci` and a build of the binary. Environment:
+//   RANKWALL_BIN    the binary (default ../../target/debug/rankwall from here)
+//   E2E_ARTIFACTS   where a failure leaves its screenshot, HTML and logs
+//                   (default: artifacts/ in this folder)
+//   E2E_DOC_SHOTS   optional folder: a full-page PNG of each page, fixed names
+//
+// Exit code 0 means every step passed, 1 means one failed (the reason, what the
+// page showed and the children's stderr tails are printed).
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.resolve(process.env.RANKWALL_BIN || path.join(HERE, '../../target/debug/rankwall'));
+const ARTIFACTS = process.env.E2E_ARTIFACTS
+  ? path.resolve(process.env.E2E_ARTIFACTS)
+  : path.join(HERE, 'artifacts');
+const DOC_SHOTS = process.env.E2E_DOC_SHOTS ? path.resolve(process.env.E2E_DOC_SHOTS) : null;
+const CHROMIUM = '/usr/bin/chromium';
+
+const USER = 'admin';
+const PASSWORD = 'correct-horse-battery';
+const GROUP = 'towns';
+const SCREEN_ID = 'e2e-1';
+
+// The files a failure writes; a run removes stale ones first so that the
+// artifacts folder only ever describes the latest run.
+const FAILURE_FILES = ['failure.png', 'failure.html', 'console.log', 'console-try1.log', 'console-try2.log', 'screen.log', 'add-user.log', 'browser.log'];
+
+const started = Date.now();
+const tempDirs = [];
+const children = [];
+const browserLog = [];
+let context = null; // The Playwright browser context, once launched.
+let page = null;
+let base = null; // http://127.0.0.1:PORT of the console.
+let currentStep = 'setup';
+
+// ---------------------------------------------------------------------------
+// Small helpers.
+
+function elapsed() {
+  return ((Date.now() - started) / 1000).toFixed(1);
+}
+
+function log(message) {
+  console.log(`[${elapsed().padStart(6)} s] ${message}`);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+// A whole number as a word of its own: "2" is in "版本 2" and "v2" but not in
+// "12" or "v20".
+function hasNumber(text, n) {
+  return new RegExp(`(^|\\D)${n}(\\D|$)`).test(text);
+}
+
+// A config version as the screens table writes it: "v2" but not "v20".
+function hasVersion(text, n) {
+  return new RegExp(`\\bv${n}(?!\\d)`).test(text);
+}
+
+// A pattern is a string (contained), a RegExp, or a function of the text.
+function matches(text, pattern) {
+  if (typeof pattern === 'function') return pattern(text);
+  return pattern instanceof RegExp ? pattern.test(text) : text.includes(pattern);
+}
+
+// An error that waitFor must not retry: a child process died, so waiting
+// longer cannot help.
+class Fatal extends Error {}
+
+// Polls `probe` until it answers { ok: true } or the deadline passes. The probe
+// returns { ok, saw } (saw: a short description of what it found) or throws;
+// on timeout the error names what was awaited and the last thing seen, so a
+// failure says what the page or server actually had.
+async function waitFor(probe, deadlineMs, what, { everyMs = 500 } = {}) {
+  const deadline = Date.now() + deadlineMs;
+  let saw = 'nothing yet';
+  for (;;) {
+    assertChildrenAlive();
+    try {
+      const result = await probe();
+      if (result.ok) return result;
+      saw = result.saw;
+    } catch (err) {
+      if (err instanceof Fatal) throw err;
+      saw = `error: ${err.message.split('\n')[0]}`;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${deadlineMs / 1000} s waiting for ${what}; last saw: ${saw}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+// Saves a documentation screenshot when E2E_DOC_SHOTS asks for them.
+async function shot(name) {
+  if (!DOC_SHOTS) return;
+  fs.mkdirSync(DOC_SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(DOC_SHOTS, name), fullPage: true });
+  log(`  doc shot ${name}`);
+}
+
+// Runs one numbered step, so that a failure names the step it happened in.
+async function step(n, title, body) {
+  currentStep = `step ${n} (${title})`;
+  const t0 = Date.now();
+  log(`step ${n}: ${title}`);
+  await body();
+  log(`  ok (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
+// ---------------------------------------------------------------------------
+// Child processes: the console, the screen and the one-shot add-user.
+
+// Starts a rankwall child and keeps its output: the tail of stderr is printed
+// on failure and the whole of it lands in the artifacts folder.
+function startChild(name, args, { env = {}, stdin = null } = {}) {
+  const proc = spawn(BIN, args, {
+    env: { ...process.env, RUST_LOG: 'info', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const child = { name, args, proc, stdout: [], stderr: [], exit: null, mustRun: false };
+  // Chunks end anywhere, even mid-line: hold back the unfinished last line
+  // until its newline (or the stream's end) arrives.
+  const keep = (lines) => {
+    let partial = '';
+    const push = (line) => {
+      if (line.length > 0) lines.push(line);
+      if (lines.length > 5000) lines.splice(0, lines.length - 5000);
+    };
+    return {
+      data: (chunk) => {
+        const parts = (partial + chunk).split('\n');
+        partial = parts.pop();
+        parts.forEach(push);
+      },
+      end: () => push(partial),
+    };
+  };
+  for (const stream of ['stdout', 'stderr']) {
+    const sink = keep(child[stream]);
+    proc[stream].setEncoding('utf8');
+    proc[stream].on('data', sink.data);
+    proc[stream].on('end', sink.end);
+  }
+  // A spawn failure (missing binary) shows up as an exit with the reason.
+  proc.on('error', (err) => {
+    child.exit ??= { code: null, signal: null, error: err.message };
+  });
+  proc.on('exit', (code, signal) => {
+    child.exit ??= { code, signal };
+  });
+  // A child that exits before reading stdin closes the pipe; that is not our error.
+  proc.stdin.on('error', () => {});
+  if (stdin !== null) proc.stdin.write(stdin);
+  proc.stdin.end();
+  children.push(child);
+  return child;
+}
+
+function describeExit(child) {
+  const e = child.exit;
+  if (!e) return 'still running';
+  if (e.error) return `failed to start: ${e.error}`;
+  return e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
+}
+
+// The console and the screen must stay up for the whole test; if one dies,
+// every wait stops at once and says so.
+function assertChildrenAlive() {
+  for (const child of children) {
+    if (child.mustRun && child.exit) {
+      throw new Fatal(`${child.name} ${describeExit(child)} (see its stderr below)`);
+    }
+  }
+}
+
+async function waitExit(child, deadlineMs) {
+  await waitFor(
+    async () => ({ ok: child.exit !== null, saw: `${child.name} still running` }),
+    deadlineMs,
+    `${child.name} to exit`,
+    { everyMs: 100 },
+  );
+  return child.exit;
+}
+
+// Stops every child still running: SIGTERM first (the screen and console stop
+// cleanly on it), SIGKILL for any that is still there 5 s later.
+async function stopChildren() {
+  const running = children.filter((c) => c.exit === null);
+  for (const c of running) c.proc.kill('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (running.some((c) => c.exit === null) && Date.now() < deadline) await sleep(100);
+  for (const c of running) if (c.exit === null) c.proc.kill('SIGKILL');
+}
+
+// Asks the kernel for a free port, then lets it go for the console to take.
+// Another process could grab it in between; the start is retried for that.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts the console on a free port and waits for its login page. A console
+// that exits early (most likely the port was taken after all) is retried on
+// another port, three tries in all.
+async function startConsole(dataDir, firstPort) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = attempt === 1 ? firstPort : await freePort();
+    const addr = `127.0.0.1:${port}`;
+    const child = startChild('console', ['console', '--data', dataDir, '--addr', addr]);
+    const url = `http://${addr}/login`;
+    try {
+      await waitFor(
+        async () => {
+          if (child.exit) throw new Fatal(`console ${describeExit(child)}`);
+          const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+          return { ok: res.status === 200, saw: `GET ${url} answered ${res.status}` };
+        },
+        60_000,
+        `GET ${url} to answer 200`,
+      );
+      child.mustRun = true;
+      return `http://${addr}`;
+    } catch (err) {
+      if (!(err instanceof Fatal) || attempt === 3) throw err;
+      log(`  console ${describeExit(child)} on ${addr}; trying another port`);
+      // Its output stays in the report under its own name.
+      child.name = `console-try${attempt}`;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Page helpers.
+
+// Opens a console page and checks it really is that page (a lost session
+// lands on /login instead, which is worth saying plainly).
+async function goto(pathAndQuery, { timeout = 20_000 } = {}) {
+  const url = base + pathAndQuery;
+  const response = await page.goto(url, { waitUntil: 'load', timeout });
+  const status = response ? response.status() : 'no response';
+  if (!response || response.status() >= 400) {
+    throw new Error(`GET ${pathAndQuery} answered ${status}: ${await pageSummary()}`);
+  }
+  const wanted = new URL(url).pathname;
+  const landed = new URL(page.url()).pathname;
+  if (landed !== wanted) {
+    throw new Error(`GET ${pathAndQuery} landed on ${page.url()} instead: ${await pageSummary()}`);
+  }
+}
+
+// A short description of the current page for error messages.
+async function pageSummary() {
+  try {
+    const h1 = (await page.locator('h1').allTextContents()).map((t) => t.trim());
+    const errors = (await page.locator('.error, #messages li').allTextContents()).map((t) => t.trim());
+    const body = ((await page.locator('body').allInnerTexts())[0] || '').replace(/\s+/g, ' ').slice(0, 300);
+    return `url ${page.url()}, h1 ${JSON.stringify(h1)}, errors ${JSON.stringify(errors)}, body "${body}"`;
+  } catch (err) {
+    return `url ${page.url()} (could not read the page: ${err.message.split('\n')[0]})`;
+  }
+}
+
+// Clicks a button that submits a form and waits for the page it leads to
+// (a redirect after a POST, or the same page rendered again with messages).
+async function clickAndWait(selector, { first = false } = {}) {
+  let button = page.locator(selector);
+  const count = await button.count();
+  if (first && count > 0) {
+    button = button.first();
+  } else if (count !== 1) {
+    throw new Error(`expected one ${selector}, found ${count}: ${await pageSummary()}`);
+  }
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+    timeout: 20_000,
+  });
+  await button.click();
+  await navigated;
+  await page.waitForLoadState('load', { timeout: 20_000 });
+}
+
+// Submits a form the way a person does: by clicking its submit button.
+async function submitForm(formSelector) {
+  const submit = `${formSelector} button:not([type=button]):not([type=reset]), ${formSelector} input[type=submit]`;
+  if ((await page.locator(submit).count()) === 0) {
+    throw new Error(`${formSelector} has no submit button: ${await pageSummary()}`);
+  }
+  await clickAndWait(submit, { first: true });
+}
+
+// Fills one field, first checking that it exists exactly once.
+async function fill(selector, value) {
+  const field = page.locator(selector);
+  const count = await field.count();
+  if (count !== 1) throw new Error(`expected one ${selector}, found ${count}: ${await pageSummary()}`);
+  await field.fill(value);
+}
+
+// The trimmed texts of every element matching a selector (no waiting).
+async function texts(selector) {
+  return (await page.locator(selector).allTextContents()).map((t) => t.trim());
+}
+
+// Waits until some element matching `selector` has text matching `pattern`.
+async function expectText(selector, pattern, what, deadlineMs = 10_000) {
+  return waitFor(
+    async () => {
+      const found = await texts(selector);
+      const hit = found.find((t) => matches(t, pattern));
+      if (hit !== undefined) return { ok: true, text: hit };
+      return {
+        ok: false,
+        saw: found.length ? `${selector} had ${JSON.stringify(found)}` : `no ${selector}: ${await pageSummary()}`,
+      };
+    },
+    deadlineMs,
+    what,
+  );
+}
+
+// Facts about the images matching a selector, read in the page.
+async function images(selector) {
+  return page
+    .locator(selector)
+    .evaluateAll((imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), complete: i.complete, width: i.naturalWidth })));
+}
+
+// The screen's row on the screens page, after a fresh load of the page.
+async function screenRow() {
+  await goto('/');
+  const row = `tr[data-screen="${SCREEN_ID}"]`;
+  if ((await page.locator(row).count()) === 0) {
+    const ids = await page.locator('tr[data-screen]').evaluateAll((rows) => rows.map((r) => r.dataset.screen));
+    return { found: false, saw: `no ${row}; rows with data-screen: ${JSON.stringify(ids)}` };
+  }
+  const state = (await texts(`${row} td.state`)).join(' | ');
+  const config = (await texts(`${row} td.config`)).join(' | ');
+  const thumbs = await images(`${row} img.thumb`);
+  return { found: true, state, config, thumbs, saw: JSON.stringify({ state, config, thumbs }) };
+}
+
+// Waits (reloading every 2 s) until the screen's row reports config version n,
+// and optionally is healthy with a thumbnail.
+async function waitForScreenVersion(n, deadlineMs, { healthy = false } = {}) {
+  return waitFor(
+    async () => {
+      const r = await screenRow();
+      const ok =
+        r.found &&
+        hasVersion(r.config, n) &&
+        (!healthy || (r.state.includes('正常') && r.thumbs.some((t) => t.complete && t.width > 0)));
+      return { ok, saw: r.saw };
+    },
+    deadlineMs,
+    healthy ? `screen ${SCREEN_ID} to show 正常, a thumbnail and v${n}` : `screen ${SCREEN_ID} to report v${n}`,
+    { everyMs: 2000 },
+  );
+}
+
+// Sets `poll_interval` in the [feed] section of a config's TOML text.
+function setFeedPollInterval(source, seconds) {
+  let section = null;
+  let replaced = false;
+  const lines = source.split('\n').map((line) => {
+    // Both [table] and [[array]] headers end the section before them.
+    const header = line.match(/^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/);
+    if (header) section = header[1];
+    if (section === 'feed' && /^\s*poll_interval\s*=/.test(line)) {
+      replaced = true;
+      return `poll_interval = ${seconds}`;
+    }
+    return line;
+  });
+  if (!replaced) throw new Error(`no poll_interval line in the [feed] section of:\n${source}`);
+  return lines.join('\n');
+}
+
+// Opens Chromium with a fresh profile and one page.
+async function openBrowser() {
+  const profile = tempDir('rankwall-e2e-chromium-');
+  // launchPersistentContext is how playwright-core takes a user data dir: a
+  // fresh one per run, so no cookie or cache survives from an earlier run.
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+    viewport: { width: 1280, height: 900 },
+    // Playwright would otherwise exit the process on these signals itself,
+    // before our own handler has stopped the children and removed temp dirs.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  page.on('console', (msg) => browserLog.push(`${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => browserLog.push(`pageerror: ${err.message}`));
+  // The console messages for failed loads do not name the URL; these do.
+  page.on('response', (r) => {
+    if (r.status() >= 400) browserLog.push(`http ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => browserLog.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
+  // A person answers "OK" to a confirmation (say, before a rollback);
+  // Playwright would otherwise dismiss it and cancel the action.
+  page.on('dialog', (dialog) => {
+    browserLog.push(`dialog ${dialog.type()}: ${dialog.message()} (accepted)`);
+    dialog.accept().catch(() => {});
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Failure report and cleanup.
+
+function tail(lines, n = 40) {
+  return lines.slice(-n).map((l) => `    ${l}`).join('\n') || '    (nothing)';
+}
+
+async function reportFailure(err) {
+  console.error(`\nFAIL in ${currentStep} after ${elapsed()} s:\n  ${err.message}`);
+  try {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    if (page) {
+      console.error(`  page: ${await pageSummary()}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png'), fullPage: true }).catch(() => {});
+      fs.writeFileSync(path.join(ARTIFACTS, 'failure.html'), await page.content().catch(() => '(no content)'));
+    }
+    for (const child of children) {
+      const file = path.join(ARTIFACTS, `${child.name}.log`);
+      fs.writeFileSync(file, `$ rankwall ${child.args.join(' ')}\n# ${describeExit(child)}\n# stdout\n${child.stdout.join('\n')}\n# stderr\n${child.stderr.join('\n')}\n`);
+    }
+    fs.writeFileSync(path.join(ARTIFACTS, 'browser.log'), browserLog.join('\n') + '\n');
+    console.error(`  artifacts: ${ARTIFACTS}`);
+  } catch (saveErr) {
+    console.error(`  (could not save artifacts: ${saveErr.message})`);
+  }
+  for (const child of children) {
+    console.error(`\n--- ${child.name} (${describeExit(child)}): stderr tail ---\n${tail(child.stderr)}`);
+  }
+  if (browserLog.length) console.error(`\n--- browser console tail ---\n${tail(browserLog, 20)}`);
+}
+
+let cleanedUp = false;
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  if (context) await context.close().catch(() => {});
+  await stopChildren();
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// Ctrl-C must not leave a console, a screen or a browser behind. The handler
+// owns the exit from then on: the test's own failure (its page closes under
+// it) is no news and is not reported.
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+// Last resort if the script dies some other way: kill whatever still runs
+// and remove the temp dirs (both can be done synchronously here).
+process.on('exit', () => {
+  for (const c of children) if (c.exit === null) c.proc.kill('SIGKILL');
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------
+// The test.
+
+async function main() {
+  for (const name of FAILURE_FILES) fs.rmSync(path.join(ARTIFACTS, name), { force: true });
+  try {
+    fs.accessSync(BIN, fs.constants.X_OK);
+  } catch {
+    throw new Error(`no executable rankwall at ${BIN} (build it, or set RANKWALL_BIN)`);
+  }
+  const dataDir = tempDir('rankwall-e2e-');
+  // The screen's software renderer complains without a runtime dir; give it a private one.
+  const runtimeDir = path.join(dataDir, 'xdg-runtime');
+  fs.mkdirSync(runtimeDir, { mode: 0o700 });
+
+  let port = null;
+  await step(1, 'a temp data dir and a free port', async () => {
+    // The data dir was made above; the port is picked again on each try of step 3.
+    port = await freePort();
+    log(`  data dir ${dataDir}, first port ${port}`);
+  });
+
+  await step(2, 'create the operator', async () => {
+    const addUser = startChild('add-user', ['console', 'add-user', '--data', dataDir, USER], {
+      stdin: `${PASSWORD}\n`,
+    });
+    const exit = await waitExit(addUser, 30_000);
+    if (exit.code !== 0) throw new Error(`console add-user ${describeExit(addUser)}`);
+  });
+
+  await step(3, 'start the console', async () => {
+    base = await startConsole(dataDir, port);
+    log(`  console up at ${base}`);
+  });
+
+  await step(4, 'log in (a wrong password first)', async () => {
+    await openBrowser();
+    await goto('/login');
+    await shot('login.png');
+    await fill('input[name=username]', USER);
+    await fill('input[name=password]', 'not-the-password');
+    await submitForm('form#login');
+    await waitFor(
+      async () => ({ ok: await page.locator('.error').isVisible(), saw: await pageSummary() }),
+      10_000,
+      'a visible .error after a wrong password',
+    );
+    await fill('input[name=username]', USER);
+    await fill('input[name=password]', PASSWORD);
+    await submitForm('form#login');
+    await waitFor(
+      async () => ({ ok: new URL(page.url()).pathname === '/', saw: await pageSummary() }),
+      10_000,
+      'the screens page (/) after logging in',
+    );
+    await expectText('h1', '屏幕', 'h1 containing 屏幕 on /');
+  });
+
+  const screenConfig = path.join(dataDir, 'screen.toml');
+  await step(5, 'enrol a screen', async () => {
+    await goto('/screens/new');
+    await fill('form#enrol input[name=id]', SCREEN_ID);
+    await fill('form#enrol input[name=name]', '测试屏');
+    await fill('form#enrol input[name=group]', GROUP);
+    await fill('form#enrol input[name=place]', '镇政府门口');
+    await submitForm('form#enrol');
+    const token = (await expectText('code#token', /\S/, 'the new token in code#token')).text;
+    const config = await waitFor(
+      async () => {
+        const all = await page.locator('pre#screen-config').allTextContents();
+        return { ok: all.length === 1 && all[0].trim().length > 0, text: all[0], saw: `pre#screen-config: ${JSON.stringify(all)}` };
+      },
+      10_000,
+      'the screen config in pre#screen-config',
+    );
+    // The file must be ready to use as it is: the screen's identity and the
+    // report settings carrying the very token the page showed.
+    const text = config.text;
+    const problems = [];
+    if (!/^\s*\[screen\]/m.test(text)) problems.push('no [screen] section');
+    if (!new RegExp(`^\\s*id\\s*=\\s*"${SCREEN_ID}"`, 'm').test(text)) problems.push(`no id = "${SCREEN_ID}"`);
+    if (!/^\s*\[report\]/m.test(text)) problems.push('no [report] section');
+    for (const key of ['url', 'token', 'interval']) {
+      if (!new RegExp(`^\\s*${key}\\s*=`, 'm').test(text)) problems.push(`no ${key} =`);
+    }
+    if (!text.includes(token)) problems.push(`the token ${token} from code#token is not in it`);
+    // Steps 9 and 11 give the screen 45 s to report a new version, which
+    // holds only with the 10 s report interval the console writes here.
+    const interval = text.match(/^\s*interval\s*=\s*(\d+)/m);
+    if (interval && Number(interval[1]) > 10) {
+      problems.push(`[report] interval = ${interval[1]}, but the screen must report every 10 s (steps 9 and 11 wait 45 s for a report)`);
+    }
+    if (problems.length) throw new Error(`pre#screen-config: ${problems.join('; ')}:\n${text}`);
+    fs.writeFileSync(screenConfig, text);
+    await shot('enrol.png');
+  });
+
+  await step(6, 'publish a faster poll interval from the source editor', async () => {
+    await goto(`/playlists/${GROUP}`);
+    // Enrolling the first screen of a new group published version 1.
+    await expectText('#published-version', (t) => hasNumber(t, 1), '#published-version to say 1');
+    await shot('playlist.png');
+    const source = page.locator('form#source textarea[name=source]');
+    const edited = setFeedPollInterval(await source.inputValue(), 5);
+    await source.fill(edited);
+    await clickAndWait('form#source button[name=action][value=publish]');
+    await expectText('#published-version', (t) => hasNumber(t, 2), '#published-version to say 2');
+  });
+
+  await step(7, 'start a headless screen', async () => {
+    const screen = startChild(
+      'screen',
+      [
+        'run',
+        '--headless',
+        '--size', '1280x720',
+        '--config', `${base}/c/${GROUP}.toml`,
+        '--screen-config', screenConfig,
+        '--allow-http-config',
+        '--cache-dir', path.join(dataDir, 'screen-cache'),
+        '--status-addr', 'off',
+      ],
+      { env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || runtimeDir } },
+    );
+    screen.mustRun = true;
+  });
+
+  await step(8, 'the screen reports in, healthy, on v2', async () => {
+    await waitForScreenVersion(2, 60_000, { healthy: true });
+    await shot('screens.png');
+  });
+
+  await step(9, 'publish a new duration from the form editor', async () => {
+    await goto(`/playlists/${GROUP}`);
+    await fill('form#items input[name=duration_0]', '7');
+    await clickAndWait('form#items button[name=action][value=publish]');
+    await expectText('#published-version', (t) => hasNumber(t, 3), '#published-version to say 3');
+    await waitForScreenVersion(3, 45_000);
+  });
+
+  await step(10, 'an impossible time is refused with its place in the file', async () => {
+    await goto(`/playlists/${GROUP}`);
+    for (const name of ['from_0', 'until_0']) {
+      // A type=time field cannot hold 25:00, so the browser would never send it.
+      const type = await page.locator(`form#items input[name=${name}]`).getAttribute('type');
+      if (type === 'time') throw new Error(`form#items input[name=${name}] is type=time: a browser cannot enter 25:00 there`);
+    }
+    await fill('form#items input[name=from_0]', '25:00');
+    await fill('form#items input[name=until_0]', '18:00');
+    await clickAndWait('form#items button[name=action][value=publish]');
+    await expectText('ul#messages li', '25:00', 'a message about 25:00 in ul#messages');
+    await expectText('ul#messages li', new RegExp(`${GROUP}\\.toml:\\d+:\\d+`), `a ${GROUP}.toml:LINE:COLUMN location in ul#messages`);
+    await expectText('#published-version', (t) => hasNumber(t, 3), '#published-version to still say 3');
+    await shot('playlist-error.png');
+  });
+
+  await step(11, 'roll back to version 2', async () => {
+    await goto(`/publish?group=${GROUP}`);
+    await expectText('#versions tr[data-version="3"] td.state', '已发布', 'version 3 shown as 已发布');
+    await clickAndWait('#versions tr[data-version="2"] button.publish');
+    await expectText('#versions tr[data-version="2"] td.state', '已发布', 'version 2 shown as 已发布 after the rollback');
+    await shot('publish.png');
+    await waitForScreenVersion(2, 45_000);
+  });
+
+  await step(12, 'preview a 1920x1080 frame and its timeline', async () => {
+    await goto(`/preview?group=${GROUP}&size=1920x1080`, { timeout: 45_000 });
+    await waitFor(
+      async () => {
+        const frames = await images('img#frame');
+        return { ok: frames.length === 1 && frames[0].complete && frames[0].width === 1920, saw: `img#frame: ${JSON.stringify(frames)}` };
+      },
+      30_000,
+      'img#frame to load at 1920 px wide',
+    );
+    const rows = await page.locator('#timeline tr:has(td)').count();
+    if (rows < 1) throw new Error(`#timeline has no rows: ${await pageSummary()}`);
+    log(`  timeline rows: ${rows}`);
+    await shot('preview.png');
+  });
+
+  await step(13, 'the data page checks the feed and shows its slides', async () => {
+    await goto('/data', { timeout: 45_000 });
+    await expectText('pre#check', /\S/, 'a non-empty pre#check');
+    await waitFor(
+      async () => {
+        const slides = await images('img.slide');
+        return { ok: slides.some((s) => s.complete && s.width > 0), saw: `img.slide: ${JSON.stringify(slides)}` };
+      },
+      30_000,
+      'at least one loaded img.slide',
+    );
+    await shot('data.png');
+  });
+
+  await step(14, 'the audit log has every action taken', async () => {
+    await goto('/audit');
+    const actions = await page.locator('#audit tr[data-action]').evaluateAll((rows) => rows.map((r) => r.dataset.action));
+    const wanted = ['login_failed', 'login', 'enrol', 'publish', 'rollback', 'edit_refused'];
+    const missing = wanted.filter((a) => !actions.includes(a));
+    if (missing.length) {
+      throw new Error(`#audit lacks rows for ${JSON.stringify(missing)}; it has ${JSON.stringify(actions)}`);
+    }
+    await shot('audit.png');
+  });
+
+  await step(15, 'log out', async () => {
+    // The session cookie from before the logout must be dead on the server,
+    // not merely forgotten by the browser.
+    const oldCookies = await context.cookies(base);
+    await clickAndWait('form#logout button');
+    await waitFor(
+      async () => ({ ok: new URL(page.url()).pathname === '/login', saw: await pageSummary() }),
+      10_000,
+      '/login after logging out',
+    );
+    const home = await page.request.get(`${base}/`, { maxRedirects: 0 });
+    const location = home.headers()['location'] || '';
+    if (!(home.status() >= 300 && home.status() < 400 && new URL(location, base).pathname === '/login')) {
+      throw new Error(`GET / after logout answered ${home.status()} (location "${location}"), not a redirect to /login`);
+    }
+    const cookieHeader = oldCookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const replay = await fetch(`${base}/`, { redirect: 'manual', headers: { cookie: cookieHeader } });
+    const replayLocation = replay.headers.get('location') || '';
+    if (!(replay.status >= 300 && replay.status < 400 && new URL(replayLocation, base).pathname === '/login')) {
+      throw new Error(`GET / with the cookie from before the logout answered ${replay.status} (location "${replayLocation}"): the session was not ended on the server`);
+    }
+  });
+}
+
+let exitCode = 0;
+try {
+  await main();
+  console.log(`PASS: rankwall console e2e, 15 steps in ${elapsed()} s`);
+} catch (err) {
+  // After a signal, wait for its handler to finish and exit instead.
+  if (interrupted) await new Promise(() => {});
+  exitCode = 1;
+  await reportFailure(err);
+}
+await cleanup();
+process.exit(exitCode);

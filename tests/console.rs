@@ -1,0 +1,488 @@
+//! The operators' console over HTTP, in process: operators' logins, CSRF,
+//! sessions that expire, the screens' report endpoint with its tokens and
+//! limits, the published config with its ETag, and a real `Reporter` (the
+//! screen side) delivering a status and a screenshot.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use rankwall::console::store::{Enrolment, Store};
+use rankwall::console::{start, ConsoleError, ConsoleOptions};
+use reqwest::header;
+use reqwest::StatusCode;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+const PASSWORD: &str = "correct-horse-battery";
+const FORM: &str = "application/x-www-form-urlencoded";
+const TOKEN: &str = "screen-token-0123456789abcdef";
+
+struct Console {
+    addr: SocketAddr,
+    http: reqwest::Client,
+    _data: tempfile::TempDir,
+    database: std::path::PathBuf,
+}
+
+/// A console on a free loopback port with operator `admin`, screen `s1`
+/// (token [`TOKEN`]) in group `towns`, and the group's playlist published.
+async fn console(session_ttl: Duration) -> Console {
+    let data = tempfile::tempdir().unwrap();
+    let mut options = ConsoleOptions::new(data.path().to_path_buf());
+    options.addr = "127.0.0.1:0".parse().unwrap();
+    options.session_ttl = session_ttl;
+    std::fs::create_dir_all(&options.data).unwrap();
+    let store = Store::open(&options.database()).unwrap();
+    store
+        .set_user("admin", &rankwall::console::hash_password(PASSWORD).unwrap())
+        .unwrap();
+    store.ensure_group("towns").unwrap();
+    let n = store
+        .add_version(
+            "towns",
+            "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n",
+            "test",
+        )
+        .unwrap();
+    store.publish("towns", n).unwrap();
+    let screen = Enrolment {
+        id: "s1".into(),
+        name: "一号屏".into(),
+        group: "towns".into(),
+        place: "广场".into(),
+    };
+    store
+        .enrol(&screen, &rankwall::digest::sha256_hex(TOKEN.as_bytes()))
+        .unwrap();
+    drop(store);
+    let database = options.database();
+    let running = start(options).await.unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    Console {
+        addr: running.addr,
+        http,
+        _data: data,
+        database,
+    }
+}
+
+impl Console {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    async fn login(&self, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/login"))
+            .header(header::CONTENT_TYPE, FORM)
+            .body(serde_urlencoded::to_string([("username", "admin"), ("password", password)]).unwrap())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A session cookie and the CSRF token its pages carry.
+    async fn session(&self) -> (String, String) {
+        let r = self.login(PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let cookie = r.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let page = self.get("/", &cookie).await.text().await.unwrap();
+        let csrf = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        (cookie, csrf)
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, FORM)
+            .body(serde_urlencoded::to_string(form).unwrap())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn report(&self, id: &str, token: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/report"))
+            .bearer_auth(token)
+            .header("x-rankwall-screen", id)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    fn rejected(&self) -> Vec<(String, i64)> {
+        Store::open(&self.database).unwrap().rejected().unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_refused_and_guessing_is_held_off() {
+    let c = console(Duration::from_secs(3600)).await;
+    let r = c.login("wrong-password").await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        r.headers().get(header::SET_COOKIE).is_none(),
+        "no session for a wrong password"
+    );
+    assert!(r.text().await.unwrap().contains("class=\"error\""));
+    for _ in 0..4 {
+        assert_eq!(c.login("wrong-password").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Five failures for the name: even the right password waits now.
+    let held = c.login(PASSWORD).await;
+    assert_eq!(held.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = held.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((200..=300).contains(&wait), "{wait}");
+    let page = c.get("/", "rankwall_session=forged").await;
+    assert_eq!(
+        page.status(),
+        StatusCode::SEE_OTHER,
+        "a forged cookie is no session"
+    );
+    assert_eq!(page.headers()[header::LOCATION], "/login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_cookie_is_strict_and_every_form_needs_its_csrf_token() {
+    let c = console(Duration::from_secs(3600)).await;
+    let r = c.login(PASSWORD).await;
+    let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(part), "{set}");
+    }
+    let (cookie, csrf) = c.session().await;
+    let form = [
+        ("id", "s2"),
+        ("name", "二号屏"),
+        ("group", "towns"),
+        ("place", "村口"),
+    ];
+    let missing = c.post_form("/screens", &cookie, &form).await;
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    assert!(missing.text().await.unwrap().contains("CSRF"));
+    let mut wrong = form.to_vec();
+    wrong.push(("csrf", "not-the-token"));
+    assert_eq!(
+        c.post_form("/screens", &cookie, &wrong).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let mut right = form.to_vec();
+    right.push(("csrf", &csrf));
+    let enrolled = c.post_form("/screens", &cookie, &right).await;
+    assert_eq!(enrolled.status(), StatusCode::OK);
+    let page = enrolled.text().await.unwrap();
+    assert!(
+        page.contains("id=\"token\"") && page.contains("[report]"),
+        "{page}"
+    );
+    let audit = c.get("/audit", &cookie).await.text().await.unwrap();
+    assert!(
+        audit.contains("data-action=\"enrol\"") && audit.contains("data-action=\"login\""),
+        "{audit}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_sends_the_operator_back_to_the_login() {
+    let c = console(Duration::from_secs(1)).await;
+    let (cookie, csrf) = c.session().await;
+    assert_eq!(c.get("/", &cookie).await.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let page = c.get("/", &cookie).await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(page.headers()[header::LOCATION], "/login");
+    let post = c.post_form("/publish/towns/1", &cookie, &[("csrf", &csrf)]).await;
+    assert_eq!(
+        post.status(),
+        StatusCode::SEE_OTHER,
+        "an expired session cannot post either"
+    );
+    assert_eq!(post.headers()[header::LOCATION], "/login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_need_the_screens_own_token_and_are_counted_when_refused() {
+    let c = console(Duration::from_secs(3600)).await;
+    let status = br#"{"screen_id":"s1","showing":{"state":"page"},"healthy":true,"report_interval_secs":60}"#;
+    let wrong = c
+        .report(
+            "s1",
+            "screen-token-wrong-0000000000",
+            "application/json",
+            status.to_vec(),
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let unknown = c.report("s9", TOKEN, "application/json", status.to_vec()).await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let unnamed = c
+        .http
+        .post(c.url("/api/report"))
+        .bearer_auth(TOKEN)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unnamed.status(), StatusCode::BAD_REQUEST);
+    let rejected = c.rejected();
+    assert!(rejected.contains(&("wrong_token".into(), 1)), "{rejected:?}");
+    assert!(rejected.contains(&("unknown_screen".into(), 1)), "{rejected:?}");
+    let good = c.report("s1", TOKEN, "application/json", status.to_vec()).await;
+    assert_eq!(good.status(), StatusCode::OK);
+    let reply: serde_json::Value = serde_json::from_str(&good.text().await.unwrap()).unwrap();
+    assert_eq!(
+        reply["screenshot"], true,
+        "no thumbnail yet: the console asks for one"
+    );
+    let not_json = c.report("s1", TOKEN, "application/json", b"[1,2]".to_vec()).await;
+    assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    let not_png = c.report("s1", TOKEN, "image/png", b"not a png".to_vec()).await;
+    assert_eq!(not_png.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_report_is_refused_declared_or_streamed() {
+    let c = console(Duration::from_secs(3600)).await;
+    let big = vec![b' '; rankwall::console::MAX_REPORT_BYTES + 1];
+    let declared = c.report("s1", TOKEN, "application/json", big.clone()).await;
+    assert_eq!(declared.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a length: the body is read up to the limit and no further.
+    let stream = futures_stream(big);
+    let streamed = c
+        .http
+        .post(c.url("/api/report"))
+        .bearer_auth(TOKEN)
+        .header("x-rankwall-screen", "s1")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        c.rejected().contains(&("too_large".into(), 2)),
+        "{:?}",
+        c.rejected()
+    );
+    // An unauthenticated sender is refused before its body is read.
+    let anon = c
+        .report(
+            "s1",
+            "nope-nope-nope-nope-nope",
+            "application/json",
+            vec![b' '; 4 << 20],
+        )
+        .await;
+    assert_eq!(anon.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A body in 64 KiB chunks, with no length known in advance.
+fn futures_stream(
+    bytes: Vec<u8>,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(65536).map(|c| Ok(c.to_vec())).collect();
+    futures_util::stream::iter(chunks)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_published_config_carries_an_etag_and_a_bad_edit_is_refused_where_it_stands() {
+    let c = console(Duration::from_secs(3600)).await;
+    let first = c.http.get(c.url("/c/towns.toml")).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let etag = first.headers()[header::ETAG].to_str().unwrap().to_string();
+    let same = c
+        .http
+        .get(c.url("/c/towns.toml"))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        c.http
+            .get(c.url("/c/nowhere.toml"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let (cookie, csrf) = c.session().await;
+    let bad = "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\nwindows = [{ from = \"25:00\", until = \"18:00\" }]\n";
+    let refused = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[("csrf", &csrf), ("source", bad), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("towns.toml:4:") && page.contains("25:00"), "{page}");
+    let after = c
+        .http
+        .get(c.url("/c/towns.toml"))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::NOT_MODIFIED,
+        "a refused edit publishes nothing"
+    );
+    let local =
+        "[status]\naddr = \"0.0.0.0:9470\"\n[[playlist]]\nselect = { level = \"village\" }\nduration = 10\n";
+    let local_only = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[("csrf", &csrf), ("source", local), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(
+        local_only.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "screens' own keys cannot be published"
+    );
+    let good = bad.replace("25:00", "08:00");
+    let published = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[("csrf", &csrf), ("source", &good), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    let changed = c
+        .http
+        .get(c.url("/c/towns.toml"))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(changed.text().await.unwrap(), good);
+    let rollback = c.post_form("/publish/towns/1", &cookie, &[("csrf", &csrf)]).await;
+    assert_eq!(rollback.status(), StatusCode::SEE_OTHER);
+    let back = c
+        .http
+        .get(c.url("/c/towns.toml"))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        back.status(),
+        StatusCode::NOT_MODIFIED,
+        "rolled back to the first version"
+    );
+    let audit = c.get("/audit", &cookie).await.text().await.unwrap();
+    for action in ["edit_refused", "edit", "publish", "rollback"] {
+        assert!(
+            audit.contains(&format!("data-action=\"{action}\"")),
+            "{action}: {audit}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screens_reporter_delivers_its_status_and_the_screenshot_asked_for() {
+    use rankwall::status::{Reporter, ScreenStatus};
+    use std::sync::Arc;
+    let c = console(Duration::from_secs(3600)).await;
+    let status = ScreenStatus {
+        screen_id: "s1".into(),
+        ..ScreenStatus::default()
+    };
+    let (_tx, rx) = tokio::sync::watch::channel(Arc::new(status));
+    let ask = Arc::new(|reply: rankwall::status::ScreenshotRequest| {
+        let _ = reply.send(Ok(image::RgbaImage::from_pixel(
+            640,
+            360,
+            image::Rgba([200, 30, 30, 255]),
+        )));
+        true
+    });
+    let settings = rankwall::config::ReportSettings {
+        url: c.url("/api/report"),
+        token: TOKEN.into(),
+        interval: Duration::from_secs(10),
+    };
+    let reporter = Reporter::new(settings, "s1", Default::default(), rx, ask);
+    let task = tokio::spawn(reporter.run());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let thumb = loop {
+        let store = Store::open(&c.database).unwrap();
+        if let Some(png) = store.thumbnail("s1").unwrap() {
+            break png;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no thumbnail within 20 s; screens: {:?}",
+            store.screens().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    task.abort();
+    let image = image::load_from_memory(&thumb).unwrap();
+    assert_eq!(
+        (image.width(), image.height()),
+        (480, 270),
+        "a thumbnail of the 640x360 frame"
+    );
+    let row = Store::open(&c.database).unwrap().screens().unwrap().remove(0);
+    let report: serde_json::Value = serde_json::from_str(row.report.as_deref().unwrap()).unwrap();
+    assert_eq!(report["screen_id"], "s1");
+    assert_eq!(report["report_interval_secs"], 10);
+    assert!(
+        report.get("healthy").is_some(),
+        "the /status document, with health: {report}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_will_not_listen_beyond_loopback_in_clear_unless_told() {
+    let data = tempfile::tempdir().unwrap();
+    let mut options = ConsoleOptions::new(data.path().to_path_buf());
+    options.addr = "0.0.0.0:0".parse().unwrap();
+    match start(options).await {
+        Err(e @ ConsoleError::Exposed(_)) => assert!(e.to_string().contains("--insecure-listen"), "{e}"),
+        Err(e) => panic!("another error: {e}"),
+        Ok(_) => panic!("listened in clear beyond loopback"),
+    }
+}
