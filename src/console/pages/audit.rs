@@ -20,7 +20,7 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
     let labels = json!({
         "login": "登录", "login_failed": "登录失败", "logout": "退出", "enrol": "添加屏幕",
         "edit": "修改节目单", "edit_refused": "修改被拒绝（有错误）", "publish": "发布",
-        "rollback": "回滚", "screenshot": "请求截图",
+        "rollback": "回滚", "screenshot": "请求截图", "user": "设置操作员",
     });
     page(
         &console,

@@ -183,6 +183,9 @@ pub struct EnrolForm {
     group: String,
     #[serde(default)]
     place: String,
+    /// Seconds between the screen's reports, for its config file.
+    #[serde(default)]
+    interval: String,
 }
 
 /// `POST /screens`: enrols, creating (and publishing) the group's first playlist when the group is new.
@@ -197,7 +200,12 @@ pub async fn enrol(
         group: f.group.trim().to_string(),
         place: f.place.trim().to_string(),
     };
-    if let Some(problem) = enrolment_problem(&screen) {
+    let interval = match f.interval.trim() {
+        "" => Some(60),
+        text => text.parse::<u64>().ok().filter(|n| (10..=3600).contains(n)),
+    };
+    let problem = enrolment_problem(&screen).or(interval.is_none().then_some("报告间隔应为 10 到 3600 秒。"));
+    if let Some(problem) = problem {
         let mut context =
             json!({"title": "添加屏幕", "error": problem, "form": f, "groups": group_names(&console).await});
         return page_with(
@@ -257,10 +265,11 @@ pub async fn enrol(
     let config_url = format!("{}/c/{}.toml", console.public_url, urlencode(&screen.group));
     let screen_config = format!(
         "# {name}（{place}）: this screen's own settings; the playlist comes from the console.\n\
-         [screen]\nid = \"{id}\"\n\n[report]\nurl = \"{report_url}\"\ntoken = \"{token}\"\ninterval = 60\n",
+         [screen]\nid = \"{id}\"\n\n[report]\nurl = \"{report_url}\"\ntoken = \"{token}\"\ninterval = {interval}\n",
         name = screen.name,
         place = screen.place,
         id = screen.id,
+        interval = interval.unwrap_or(60),
     );
     let insecure = if config_url.starts_with("http://") {
         " --allow-http-config"
