@@ -15,8 +15,14 @@ use std::process::Command;
 fn the_console_works_in_a_real_browser() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console-e2e");
     for (program, install) in [("node", "nodejs npm"), ("/usr/bin/chromium", "chromium")] {
-        let found = Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
-        assert!(found, "{program} is needed for the browser test: apt-get install {install}");
+        let found = Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "{program} is needed for the browser test: apt-get install {install}"
+        );
     }
     if !folder.join("node_modules/playwright-core").exists() {
         let status = Command::new("npm")

@@ -141,6 +141,9 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
 
 /// Keeps a screenshot as a thumbnail.
 async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
+    let Ok(_permit) = console.thumbnails.acquire().await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "the console is shutting down");
+    };
     let thumb = tokio::task::spawn_blocking(move || thumbnail(&png)).await;
     let Ok(Ok(thumb)) = thumb else {
         return plain(StatusCode::BAD_REQUEST, "the screenshot is not a PNG image");

@@ -225,7 +225,8 @@ fn apply_item(t: &mut Table, fields: &[(String, String)], i: usize) {
         let key = format!("{name}_{i}");
         fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim())
     };
-    if let Some(content) = field("content").filter(|c| *c != "custom") {
+    // Rewriting an unchanged content would move its key to the end.
+    if let Some(content) = field("content").filter(|c| *c != "custom" && *c != content_of(t)) {
         set_content(t, content);
     }
     if let Some(d) = field("duration") {

@@ -105,6 +105,10 @@ pub(crate) struct Console {
     pub logins: auth::LoginLimiter,
     /// One preview render at a time: each holds a GPU context and a page table.
     pub renders: tokio::sync::Semaphore,
+    /// Thumbnails made at once: a fleet's first reports all bring
+    /// screenshots, and decoding hundreds together would take the memory
+    /// and both cores the reports need.
+    pub thumbnails: tokio::sync::Semaphore,
     /// Cookies get `Secure` when the console serves TLS.
     pub secure: bool,
     /// The base address screens reach the console at.

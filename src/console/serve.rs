@@ -7,10 +7,13 @@ use std::sync::Arc;
 
 /// The limits the console's connections run with: bigger heads and longer
 /// lives than a screen's status server (browsers keep connections open,
-/// screenshots take a while on 4G), still bounded.
+/// screenshots take a while on 4G), still bounded. The header timeout is
+/// also how long an idle keep-alive connection stays open: longer than the
+/// shortest report interval (10 s), so a screen reporting that often keeps
+/// one connection instead of racing the console's close.
 const LIMITS: crate::status::listener::Limits = crate::status::listener::Limits {
     max_connections: 900,
-    header_read_timeout: std::time::Duration::from_secs(10),
+    header_read_timeout: std::time::Duration::from_secs(30),
     max_buf_size: 64 * 1024,
     lifetime: std::time::Duration::from_secs(120),
     grace: std::time::Duration::from_secs(10),
@@ -67,6 +70,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         templates,
         logins: Default::default(),
         renders: tokio::sync::Semaphore::new(1),
+        thumbnails: tokio::sync::Semaphore::new(2),
         public_url,
         slides: std::sync::Mutex::new(None),
     });

@@ -111,21 +111,29 @@ impl Reporter {
         Ok(())
     }
 
+    /// Posts `body`; a connection the console closed just as it was
+    /// reused (an idle keep-alive timing out) is retried once on a new one.
+    /// A report only replaces the last, so sending it twice is harmless.
     async fn post(
         &self,
         client: &reqwest::Client,
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<reqwest::Response, String> {
-        client
-            .post(&self.settings.url)
-            .bearer_auth(&self.settings.token)
-            .header(SCREEN_HEADER, &self.screen_id)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| crate::source::redact_in(&e.to_string(), &self.settings.url))
+        let send = |body: Vec<u8>| {
+            client
+                .post(&self.settings.url)
+                .bearer_auth(&self.settings.token)
+                .header(SCREEN_HEADER, &self.screen_id)
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+        };
+        let result = match send(body.clone()).await {
+            Err(e) if !e.is_timeout() && !e.is_connect() => send(body).await,
+            other => other,
+        };
+        result.map_err(|e| crate::source::redact_in(&e.to_string(), &self.settings.url))
     }
 }
 
