@@ -13,24 +13,35 @@ use std::path::{Path, PathBuf};
 const RULES: &[(&str, &[&str], &str)] = &[
     (
         "schedule",
-        &["layout", "text", "render", "client", "play"],
+        &["layout", "text", "render", "client", "play", "console"],
         "the schedule is a pure function of settings, page counts and time",
     ),
     (
         "config",
-        &["layout", "status", "client", "render", "play", "text"],
+        &["layout", "status", "client", "render", "play", "text", "console"],
         "config is data",
     ),
-    ("status", &["demo"], "production code does not stand on the demo"),
+    (
+        "status",
+        &["demo", "console", "client"],
+        "a screen's reporting stands on neither the demo, the console nor the screen thread",
+    ),
+    (
+        "console",
+        &["demo", "render", "cli"],
+        "the console draws through client::Stage like render --config, and is called by cli, not the reverse",
+    ),
+    ("client", &["console", "cli"], "the screen knows nothing of the console or the commands"),
     (
         "play",
-        &["source", "render", "client", "status"],
+        &["source", "render", "client", "status", "console"],
         "play receives documents; it neither fetches nor draws",
     ),
     (
         "feed",
         &[
             "source", "config", "schedule", "play", "layout", "render", "client", "status", "text", "cli",
+            "console",
         ],
         "the contract is the bottom layer",
     ),
@@ -41,7 +52,7 @@ const RULES: &[(&str, &[&str], &str)] = &[
     ),
     (
         "source",
-        &["client", "render", "layout", "play", "schedule"],
+        &["client", "render", "layout", "play", "schedule", "console"],
         "fetching knows nothing of screens",
     ),
     (

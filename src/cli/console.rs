@@ -118,7 +118,7 @@ fn serve(options: ConsoleOptions) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let running = crate::console::start(options).await?;
-        eprintln!("rankwall console: http{}://{}/", "", running.addr);
+        eprintln!("rankwall console: {}/", running.url);
         tokio::select! {
             _ = running.task => {}
             _ = tokio::signal::ctrl_c() => {}

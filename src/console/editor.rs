@@ -114,7 +114,7 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
         content: content_of(t),
         duration: t
             .get("duration")
-            .map(|d| number_text(d))
+            .map(number_text)
             .unwrap_or_else(|| "10".into()),
         transition: t
             .get("transition")

@@ -114,8 +114,11 @@ pub(crate) struct Console {
     /// The base address screens reach the console at.
     pub public_url: String,
     /// The 数据 page's slide pictures, for the feed with this SHA-256.
-    pub slides: std::sync::Mutex<Option<(String, Arc<Vec<Vec<u8>>>)>>,
+    pub slides: std::sync::Mutex<Option<SlidePictures>>,
 }
+
+/// Every page of one feed document as PNG, keyed by the document's SHA-256.
+pub(crate) type SlidePictures = (String, Arc<Vec<Vec<u8>>>);
 
 /// The shared state as handlers receive it.
 pub(crate) type Shared = Arc<Console>;

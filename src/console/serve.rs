@@ -23,6 +23,8 @@ const LIMITS: crate::status::listener::Limits = crate::status::listener::Limits 
 pub struct Running {
     /// The address it listens on (the port chosen when 0 was asked).
     pub addr: SocketAddr,
+    /// The address screens and browsers reach it at (`--public-url`, else http(s)://ADDR).
+    pub url: String,
     /// The serving task; it runs until the runtime stops.
     pub task: tokio::task::JoinHandle<()>,
 }
@@ -71,13 +73,17 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         logins: Default::default(),
         renders: tokio::sync::Semaphore::new(1),
         thumbnails: tokio::sync::Semaphore::new(2),
-        public_url,
+        public_url: public_url.clone(),
         slides: std::sync::Mutex::new(None),
     });
     let router = routes::router(console);
     tracing::info!(%addr, "console listening");
     let task = tokio::spawn(crate::status::listener::serve_with(listener, router, LIMITS, tls));
-    Ok(Running { addr, task })
+    Ok(Running {
+        addr,
+        url: public_url,
+        task,
+    })
 }
 
 /// A TLS acceptor for the PEM certificate chain `cert` and key `key`.
