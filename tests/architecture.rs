@@ -31,7 +31,11 @@ const RULES: &[(&str, &[&str], &str)] = &[
         &["demo", "render", "cli"],
         "the console draws through client::Stage like render --config, and is called by cli, not the reverse",
     ),
-    ("client", &["console", "cli"], "the screen knows nothing of the console or the commands"),
+    (
+        "client",
+        &["console", "cli"],
+        "the screen knows nothing of the console or the commands",
+    ),
     (
         "play",
         &["source", "render", "client", "status", "console"],

@@ -298,16 +298,26 @@ async fn an_oversized_report_is_refused_declared_or_streamed() {
         "{:?}",
         c.rejected()
     );
-    // An unauthenticated sender is refused before its body is read.
+    // An unauthenticated sender is refused before its body is read: the
+    // client sees the 401, or (when the console closes first) a broken pipe
+    // while still writing; either way the refusal is counted as a bad token.
     let anon = c
-        .report(
-            "s1",
-            "nope-nope-nope-nope-nope",
-            "application/json",
-            vec![b' '; 4 << 20],
-        )
+        .http
+        .post(c.url("/api/report"))
+        .bearer_auth("nope-nope-nope-nope-nope")
+        .header("x-rankwall-screen", "s1")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(vec![b' '; 4 << 20])
+        .send()
         .await;
-    assert_eq!(anon.status(), StatusCode::UNAUTHORIZED);
+    if let Ok(r) = anon {
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(
+        c.rejected().contains(&("wrong_token".into(), 1)),
+        "{:?}",
+        c.rejected()
+    );
 }
 
 /// A body in 64 KiB chunks, with no length known in advance.
@@ -485,4 +495,48 @@ async fn the_console_will_not_listen_beyond_loopback_in_clear_unless_told() {
         Err(e) => panic!("another error: {e}"),
         Ok(_) => panic!("listened in clear beyond loopback"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_certificate_the_console_serves_https_and_its_cookie_is_secure() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let data = tempfile::tempdir().unwrap();
+    let mut options = ConsoleOptions::new(data.path().to_path_buf());
+    options.addr = "127.0.0.1:0".parse().unwrap();
+    options.tls = Some((fixtures.join("server.pem"), fixtures.join("server.key")));
+    std::fs::create_dir_all(&options.data).unwrap();
+    let store = Store::open(&options.database()).unwrap();
+    store
+        .set_user("admin", &rankwall::console::hash_password(PASSWORD).unwrap())
+        .unwrap();
+    drop(store);
+    let running = start(options).await.unwrap();
+    assert!(running.url.starts_with("https://"), "{}", running.url);
+    let pem = std::fs::read(fixtures.join("ca.pem")).unwrap();
+    let https = reqwest::Client::builder()
+        .tls_certs_merge(reqwest::Certificate::from_pem_bundle(&pem).unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = https
+        .post(format!("https://{}/login", running.addr))
+        .header(header::CONTENT_TYPE, FORM)
+        .body(serde_urlencoded::to_string([("username", "admin"), ("password", PASSWORD)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let cookie = login.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let plain = reqwest::Client::new()
+        .get(format!("http://{}/login", running.addr))
+        .send()
+        .await;
+    assert!(
+        plain.is_err() || !plain.unwrap().status().is_success(),
+        "plain HTTP is not served"
+    );
 }

@@ -21,6 +21,10 @@ pub enum ClientEvent {
     Screenshot(crate::status::ScreenshotRequest),
     /// SIGTERM or SIGINT: leave cleanly.
     Shutdown,
+    /// A test hook (`RANKWALL_TEST_HOOKS=freeze-on-sigusr2` and SIGUSR2):
+    /// the screen thread stops for good, as if the GPU driver hung, so that
+    /// a test can watch systemd's watchdog restart the service.
+    FreezeForTest,
 }
 
 /// Sends events to the screen thread and wakes it (an event-loop wake-up

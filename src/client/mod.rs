@@ -175,5 +175,6 @@ impl Background {
             latest_rx,
         ));
         runtime.spawn(tasks::signal_task(events.clone()));
+        runtime.spawn(tasks::test_hook_task(events.clone()));
     }
 }

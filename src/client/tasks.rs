@@ -169,6 +169,26 @@ fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
     }
 }
 
+/// The environment variable that enables test hooks, and the one hook.
+const TEST_HOOKS: &str = "RANKWALL_TEST_HOOKS";
+const FREEZE_ON_SIGUSR2: &str = "freeze-on-sigusr2";
+
+/// With `RANKWALL_TEST_HOOKS=freeze-on-sigusr2` (tests only: see
+/// `assets/debian/systemd-vm.sh`), SIGUSR2 freezes the screen thread.
+pub async fn test_hook_task(events: EventSender) {
+    if std::env::var(TEST_HOOKS).ok().as_deref() != Some(FREEZE_ON_SIGUSR2) {
+        return;
+    }
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut usr2) = signal(SignalKind::user_defined2()) else {
+        return;
+    };
+    tracing::warn!("{TEST_HOOKS}={FREEZE_ON_SIGUSR2}: SIGUSR2 will freeze the screen thread");
+    if usr2.recv().await.is_some() {
+        events.send(ClientEvent::FreezeForTest);
+    }
+}
+
 /// Sends `Shutdown` on SIGTERM or SIGINT.
 pub async fn signal_task(events: EventSender) {
     let ctrl_c = tokio::signal::ctrl_c();

@@ -112,10 +112,7 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
     ItemFields {
         index,
         content: content_of(t),
-        duration: t
-            .get("duration")
-            .map(number_text)
-            .unwrap_or_else(|| "10".into()),
+        duration: t.get("duration").map(number_text).unwrap_or_else(|| "10".into()),
         transition: t
             .get("transition")
             .and_then(|x| x.get("kind"))

@@ -68,7 +68,10 @@ impl Watchdog {
     pub fn send(notify: Notify) {
         let state = match notify {
             Notify::Nothing => return,
-            Notify::Ready => sd_notify::NotifyState::Ready,
+            Notify::Ready => {
+                tracing::info!("first frame presented: ready");
+                sd_notify::NotifyState::Ready
+            }
             Notify::Ping => sd_notify::NotifyState::Watchdog,
         };
         if let Err(e) = sd_notify::notify(&[state]) {

@@ -134,6 +134,14 @@ impl Driver {
             }
             ClientEvent::Screenshot(request) => self.screenshots.push(request),
             ClientEvent::Shutdown => self.shutdown = true,
+            ClientEvent::FreezeForTest => {
+                tracing::warn!(
+                    "test hook: the screen thread stops now (RANKWALL_TEST_HOOKS=freeze-on-sigusr2)"
+                );
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(3600));
+                }
+            }
         }
     }
 

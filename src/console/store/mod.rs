@@ -71,6 +71,17 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        // Password and token hashes live here: the file is the console
+        // user's alone (SQLite gives its WAL and shared-memory files the
+        // same mode).
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            let _ = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(path);
+        }
         let conn = Connection::open(path)?;
         Store::prepare(conn)
     }
