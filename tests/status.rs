@@ -201,10 +201,17 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
     let mut parsed_config = rankwall::config::parse("t.toml", &config, None).settings.unwrap();
     parsed_config.screen.size = rankwall::config::ScreenSize::parse(SIZE).unwrap();
     let mut stage = Stage::new(parsed_config, common::parse(&feed).unwrap().0).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
     let (t, shot) = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no settled screenshot within 60 s; answers and frames seen: {seen:?}"
+        );
         let t0 = now();
         let (code, kind, png) = get(port, "/screenshot.png", None).unwrap();
         let t1 = now();
+        seen.push(format!("{code} at {t0}"));
         if code == 429 {
             std::thread::sleep(std::time::Duration::from_millis(1100));
             continue;

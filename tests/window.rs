@@ -155,11 +155,18 @@ fn stage(config: &str, feed: &serde_json::Value) -> Stage {
 /// A screenshot taken well inside one page (not at a boundary, after the
 /// page had time to be drawn), with its instant.
 fn settled_shot(display: &str, stage: &Stage) -> (DateTime<FixedOffset>, Frame, RgbaImage) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut seen = Vec::new();
     loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no screenshot of a settled page within 60 s; frames at the shots: {seen:?}"
+        );
         let t0 = now();
         let image = screenshot(display);
         let t1 = now();
         let (f0, f1) = (stage.player().frame(t0), stage.player().frame(t1));
+        seen.push(format!("{t0}: {f0:?}"));
         if let Frame::Page { started, ends, .. } = &f0 {
             if f0 == f1
                 && t0 - *started > Duration::milliseconds(1500)
