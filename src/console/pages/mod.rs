@@ -75,9 +75,23 @@ pub(super) async fn group_names(console: &Shared) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `s` percent-encoded for a path segment or query value.
-pub(super) fn screens_urlencode(s: &str) -> String {
+/// `s` percent-encoded for a path segment or a query value. The form
+/// encoder writes a space as `+`, which a path keeps as a plus: it becomes
+/// `%20` (a literal plus is already `%2B`).
+pub(super) fn encode_segment(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])
-        .map(|e| e[1..].to_string())
+        .map(|e| e.trim_start_matches('=').replace('+', "%20"))
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_segment;
+
+    #[test]
+    fn segments_are_encoded_for_paths() {
+        assert_eq!(encode_segment("towns"), "towns");
+        assert_eq!(encode_segment("a b+c/d"), "a%20b%2Bc%2Fd");
+        assert_eq!(encode_segment("乡镇"), "%E4%B9%A1%E9%95%87");
+    }
 }

@@ -77,7 +77,7 @@ pub async fn create(
         return db_failed(&console, &op, &e);
     }
     audit(&console, &op.user, "edit", format!("{group}: created")).await;
-    Redirect::to(&format!("/playlists/{}", super::screens_urlencode(&group))).into_response()
+    Redirect::to(&format!("/playlists/{}", super::encode_segment(&group))).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -224,7 +224,7 @@ pub async fn save(
     }
     Redirect::to(&format!(
         "/playlists/{}?saved={number}",
-        super::screens_urlencode(&group)
+        super::encode_segment(&group)
     ))
     .into_response()
 }

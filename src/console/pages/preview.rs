@@ -5,7 +5,7 @@
 use super::super::routes::Operator;
 use super::super::store::{StoreError, Version};
 use super::super::{db, preview, timeline, Shared};
-use super::{db_failed, group_names, page, screens_urlencode};
+use super::{db_failed, encode_segment, group_names, page};
 use crate::config::{PanelSize, Settings};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -165,7 +165,7 @@ pub async fn show(
     context["date"] = json!(date.to_string());
     context["frame"] = json!(format!("/preview.png?{query}"));
     context["timeline"] = json!(rows);
-    context["publish_link"] = json!(format!("/publish?group={}", screens_urlencode(&resolved.group)));
+    context["publish_link"] = json!(format!("/publish?group={}", encode_segment(&resolved.group)));
     page(&console, &op, "preview", "preview.html", context)
 }
 

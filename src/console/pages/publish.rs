@@ -6,7 +6,7 @@
 use super::super::routes::Operator;
 use super::super::store::StoreError;
 use super::super::{db, Shared};
-use super::{audit, db_failed, error_page, group_names, page, screens_urlencode};
+use super::{audit, db_failed, encode_segment, error_page, group_names, page};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -97,7 +97,7 @@ pub async fn list(
         .collect();
     let context = json!({
         "title": "发布", "groups": groups, "group": group, "versions": rows, "unknown": unknown,
-        "config_url": format!("{}/c/{}.toml", console.public_url, screens_urlencode(&group)),
+        "config_url": format!("{}/c/{}.toml", console.public_url, encode_segment(&group)),
     });
     page(&console, &op, "publish", "publish.html", context)
 }
@@ -173,5 +173,5 @@ pub async fn publish(
         format!("{group} v{number} (was {from})"),
     )
     .await;
-    Redirect::to(&format!("/publish?group={}", screens_urlencode(&group))).into_response()
+    Redirect::to(&format!("/publish?group={}", encode_segment(&group))).into_response()
 }

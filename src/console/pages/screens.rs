@@ -163,7 +163,7 @@ pub fn duration_text(secs: i64) -> String {
 }
 
 fn urlencode(s: &str) -> String {
-    super::screens_urlencode(s)
+    super::encode_segment(s)
 }
 
 /// `GET /screens/new`.
