@@ -120,3 +120,57 @@ fn send_signal(pid: u32, signal: &str) -> i32 {
         .unwrap();
     status.code().unwrap_or(-1)
 }
+
+#[test]
+fn sigterm_ends_a_headless_screen_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notify.sock");
+    let socket = UnixDatagram::bind(&path).unwrap();
+    let log = dir.path().join("client.log");
+    let mut client = Client(
+        Command::new(env!("CARGO_BIN_EXE_rankwall"))
+            .args([
+                "run",
+                "--headless",
+                "--size",
+                "640x360",
+                "--status-addr",
+                "off",
+                "--cache-dir",
+            ])
+            .arg(dir.path().join("cache"))
+            .env("NOTIFY_SOCKET", &path)
+            .env("RUST_LOG", "rankwall=info")
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    let shown = || std::fs::read_to_string(&log).unwrap_or_default();
+    socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut buf = [0u8; 256];
+    let n = socket
+        .recv(&mut buf)
+        .unwrap_or_else(|e| panic!("not ready within 60 s ({e}):\n{}", shown()));
+    assert_eq!(String::from_utf8_lossy(&buf[..n]).trim(), "READY=1");
+    // Playing: a page is on show and the loop sleeps until its next change.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(send_signal(client.0.id(), "TERM"), 0);
+    let sent = Instant::now();
+    let status = loop {
+        if let Some(status) = client.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "still running 1 s after SIGTERM:\n{}",
+            shown()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        status.success(),
+        "exit status {status:?} after SIGTERM:\n{}",
+        shown()
+    );
+    eprintln!("exited {:?} after SIGTERM", sent.elapsed());
+}
