@@ -469,6 +469,12 @@ async fn a_screens_reporter_delivers_its_status_and_the_screenshot_asked_for() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     task.abort();
+    let unasked = c.report("s1", TOKEN, "image/png", thumb.clone()).await;
+    assert_eq!(
+        unasked.status(),
+        StatusCode::CONFLICT,
+        "a screenshot nobody asked for is refused"
+    );
     let image = image::load_from_memory(&thumb).unwrap();
     assert_eq!(
         (image.width(), image.height()),
@@ -538,5 +544,108 @@ async fn with_a_certificate_the_console_serves_https_and_its_cookie_is_secure() 
     assert!(
         plain.is_err() || !plain.unwrap().status().is_success(),
         "plain HTTP is not served"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_cannot_pass_the_limit_and_other_sites_cannot_post_a_login() {
+    let c = console(Duration::from_secs(3600)).await;
+    let guesses: Vec<_> = (0..16).map(|_| c.login("wrong-password")).collect();
+    let mut codes = Vec::new();
+    for g in guesses {
+        codes.push(g.await.status());
+    }
+    let tried = codes.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert_eq!(tried, 5, "five tries per name, however parallel: {codes:?}");
+    let long = "A".repeat(1000);
+    let r = c
+        .http
+        .post(c.url("/login"))
+        .header(header::CONTENT_TYPE, FORM)
+        .body(serde_urlencoded::to_string([("username", long.as_str()), ("password", "x")]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let trail = Store::open(&c.database).unwrap().audit_trail(100).unwrap();
+    assert!(
+        trail.iter().all(|a| a.actor.len() <= 64),
+        "a 1000-character name reached the audit trail"
+    );
+    let cross = c
+        .http
+        .post(c.url("/login"))
+        .header(header::CONTENT_TYPE, FORM)
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(serde_urlencoded::to_string([("username", "admin"), ("password", PASSWORD)]).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN, "login CSRF refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_form_is_refused_and_a_new_password_ends_old_sessions() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, csrf) = c.session().await;
+    let text = "[[playlist]]\nselect = { level = \"village\" }\nduration = 12\n";
+    let saved = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("base", "1"),
+                ("source", text),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    // A second operator's form, opened on v1, arrives after v2 was saved.
+    let stale = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("base", "1"),
+                ("duration_0", "7"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(stale.text().await.unwrap().contains("meanwhile"));
+    let enrol = [
+        ("csrf", csrf.as_str()),
+        ("id", "s3"),
+        ("name", "大厅屏"),
+        ("group", "Lobby A"),
+        ("place", "大厅"),
+    ];
+    assert_eq!(
+        c.post_form("/screens", &cookie, &enrol).await.status(),
+        StatusCode::OK
+    );
+    let spaced = c.http.get(c.url("/c/Lobby%20A.toml")).send().await.unwrap();
+    assert_eq!(
+        spaced.status(),
+        StatusCode::OK,
+        "a group with a space has a working config URL"
+    );
+    Store::open(&c.database)
+        .unwrap()
+        .set_user(
+            "admin",
+            &rankwall::console::hash_password("a-new-password").unwrap(),
+        )
+        .unwrap();
+    let old = c.get("/", &cookie).await;
+    assert_eq!(
+        old.status(),
+        StatusCode::SEE_OTHER,
+        "a reset password ends the sessions it had"
     );
 }

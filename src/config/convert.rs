@@ -234,7 +234,17 @@ const REPORT_INTERVAL: std::ops::RangeInclusive<u64> = 10..=3600;
 /// The `[report]` section: `None` without a URL (no console), else a URL,
 /// a token and an interval, each checked where it stands.
 fn report(loc: &Locator, r: &ReportSection, out: &mut Vec<Diagnostic>) -> Option<ReportSettings> {
-    let url = r.url.as_ref()?;
+    let Some(url) = r.url.as_ref() else {
+        if let Some(token) = &r.token {
+            out.push(loc.at(
+                Severity::Warning,
+                token.span(),
+                "a report token without a url: this screen reports nowhere".into(),
+                Some("add url = \"https://console…/api/report\" to [report], or remove the section".into()),
+            ));
+        }
+        return None;
+    };
     let text = url.get_ref().trim();
     let mut ok = true;
     if !(text.starts_with("http://") || text.starts_with("https://")) {

@@ -20,8 +20,20 @@ pub const MAX_SCREENSHOT_BYTES: usize = 16 * 1024 * 1024;
 /// The thumbnails' width: enough to recognise the page from a desk.
 const THUMB_WIDTH: u32 = 480;
 
-/// A new screenshot when the last is older than this (seconds).
+/// While someone watches the 屏幕 page, a new screenshot when the last is
+/// older than this (seconds); nobody watching, none unless asked.
 const THUMB_EVERY: i64 = 300;
+
+/// Watching means a 屏幕 page loaded within this many seconds.
+const WATCHED_FOR: i64 = 600;
+
+/// The refresh period to ask screenshots at now.
+fn refresh(console: &Shared, now: i64) -> Option<i64> {
+    let viewed = console
+        .screens_viewed_at
+        .load(std::sync::atomic::Ordering::Relaxed);
+    (now - viewed < WATCHED_FOR).then_some(THUMB_EVERY)
+}
 
 fn plain(code: StatusCode, text: &str) -> Response {
     (
@@ -56,6 +68,25 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
         MAX_SCREENSHOT_BYTES
     } else {
         MAX_REPORT_BYTES
+    };
+    let is_png = content_type.starts_with("image/png");
+    // A screenshot is taken only when asked for, and read two at a time:
+    // a stolen token must not be able to fill the console's memory.
+    let _permit = if is_png {
+        let (owned, now) = (id.clone(), chrono::Utc::now().timestamp());
+        let every = refresh(&console, now);
+        if !db(&console, move |s| s.screenshot_due(&owned, now, every))
+            .await
+            .unwrap_or(false)
+        {
+            return plain(StatusCode::CONFLICT, "no screenshot was asked for");
+        }
+        match console.thumbnails.acquire().await {
+            Ok(p) => Some(p),
+            Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "the console is shutting down"),
+        }
+    } else {
+        None
     };
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -104,7 +135,9 @@ async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result
         }
         Ok(Some(_)) => "wrong_token",
     };
-    tracing::warn!(screen = ?crate::config::quoted(id), reason, "report refused");
+    if should_log(console, reason) {
+        tracing::warn!(screen = ?crate::config::quoted(id), reason, "report refused (logged at most once a minute per reason; the 屏幕 page counts them all)");
+    }
     let _ = db(console, move |s| s.count_rejected(reason)).await;
     let mut r = plain(StatusCode::UNAUTHORIZED, "unknown screen or wrong token");
     r.headers_mut().insert(
@@ -112,6 +145,22 @@ async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result
         header::HeaderValue::from_static("Bearer"),
     );
     Err(r)
+}
+
+/// Whether a refusal for `reason` may be logged now (once a minute each).
+fn should_log(console: &Shared, reason: &'static str) -> bool {
+    let mut logged = console
+        .refusals_logged
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let now = std::time::Instant::now();
+    let due = logged
+        .get(reason)
+        .is_none_or(|t| now.duration_since(*t) >= std::time::Duration::from_secs(60));
+    if due {
+        logged.insert(reason, now);
+    }
+    due
 }
 
 async fn too_large(console: &Shared, limit: usize) -> Response {
@@ -130,7 +179,8 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
     };
     let text = value.to_string();
     let now = chrono::Utc::now().timestamp();
-    match db(console, move |s| s.save_report(&id, &text, now, THUMB_EVERY)).await {
+    let every = refresh(console, now);
+    match db(console, move |s| s.save_report(&id, &text, now, every)).await {
         Ok(wanted) => axum::Json(serde_json::json!({ "screenshot": wanted })).into_response(),
         Err(e) => {
             tracing::error!("console report: {e}");
@@ -141,9 +191,6 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
 
 /// Keeps a screenshot as a thumbnail.
 async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
-    let Ok(_permit) = console.thumbnails.acquire().await else {
-        return plain(StatusCode::SERVICE_UNAVAILABLE, "the console is shutting down");
-    };
     let thumb = tokio::task::spawn_blocking(move || thumbnail(&png)).await;
     let Ok(Ok(thumb)) = thumb else {
         return plain(StatusCode::BAD_REQUEST, "the screenshot is not a PNG image");

@@ -12,6 +12,34 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
 
+/// The longest login name (as `console add-user` allows).
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Password checks at once: argon2 takes ~20 MiB and a core's tens of
+/// milliseconds each, so a burst of logins waits instead of taking memory.
+pub const PARALLEL_VERIFICATIONS: usize = 2;
+
+/// Whether a form post comes from the console's own pages: browsers send
+/// `Sec-Fetch-Site` (and `Origin`) with every form post; another site's
+/// page posting to the console (login CSRF) is refused.
+pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site.is_some_and(|s| s != "same-origin" && s != "none") {
+        return false;
+    }
+    let origin = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some("null"), _) => false,
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, h)| h == host),
+        _ => true,
+    }
+}
+
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "rankwall_session";
 
@@ -115,8 +143,11 @@ pub struct LoginLimiter {
 }
 
 impl LoginLimiter {
-    /// `None` when `user` from `peer` may try; else how long to wait.
-    pub fn check(&self, user: &str, peer: &str) -> Option<Duration> {
+    /// Takes an attempt for `user` from `peer`: `None` when it may go
+    /// ahead (it is counted now, as a failure until [`LoginLimiter::succeeded`]
+    /// says otherwise, so parallel guesses cannot slip past the limit); else
+    /// how long to wait.
+    pub fn attempt(&self, user: &str, peer: &str) -> Option<Duration> {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         map.retain(|_, (_, since)| now.duration_since(*since) < LOGIN_WINDOW);
@@ -125,23 +156,24 @@ impl LoginLimiter {
                 .filter(|(n, _)| *n >= max)
                 .map(|(_, since)| LOGIN_WINDOW.saturating_sub(now.duration_since(*since)))
         };
-        blocked(&format!("user:{user}"), MAX_FAILURES_PER_USER)
-            .or_else(|| blocked(&format!("peer:{peer}"), MAX_FAILURES_PER_PEER))
-    }
-
-    /// Counts a failed login.
-    pub fn failed(&self, user: &str, peer: &str) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        for key in [format!("user:{user}"), format!("peer:{peer}")] {
-            map.entry(key).or_insert((0, now)).0 += 1;
+        let wait = blocked(&format!("user:{user}"), MAX_FAILURES_PER_USER)
+            .or_else(|| blocked(&format!("peer:{peer}"), MAX_FAILURES_PER_PEER));
+        if wait.is_none() {
+            for key in [format!("user:{user}"), format!("peer:{peer}")] {
+                map.entry(key).or_insert((0, now)).0 += 1;
+            }
         }
+        wait
     }
 
-    /// Forgets a user's failures after a good login.
-    pub fn succeeded(&self, user: &str) {
+    /// A good login: the attempt taken for it is given back, and the name's
+    /// failures are forgotten.
+    pub fn succeeded(&self, user: &str, peer: &str) {
         let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         map.remove(&format!("user:{user}"));
+        if let Some((n, _)) = map.get_mut(&format!("peer:{peer}")) {
+            *n = n.saturating_sub(1);
+        }
     }
 }
 
@@ -163,12 +195,16 @@ mod tests {
     fn the_sixth_failure_for_a_name_is_held_off() {
         let limiter = LoginLimiter::default();
         for _ in 0..MAX_FAILURES_PER_USER {
-            assert!(limiter.check("admin", "1.2.3.4").is_none());
-            limiter.failed("admin", "1.2.3.4");
+            assert!(limiter.attempt("admin", "1.2.3.4").is_none());
         }
-        let wait = limiter.check("admin", "5.6.7.8").unwrap();
+        let wait = limiter.attempt("admin", "5.6.7.8").unwrap();
         assert!(wait > Duration::from_secs(290), "{wait:?}");
-        assert!(limiter.check("other", "5.6.7.8").is_none());
+        assert!(limiter.attempt("other", "5.6.7.8").is_none());
+        limiter.succeeded("other", "5.6.7.8");
+        assert!(
+            limiter.attempt("other", "5.6.7.8").is_none(),
+            "a good login gives its attempt back"
+        );
     }
 
     #[test]

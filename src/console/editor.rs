@@ -76,6 +76,14 @@ pub fn choices(feed: &Feed) -> Vec<Choice> {
 /// The form for `text`; `None` when the text does not parse as TOML.
 pub fn form_fields(text: &str, feed: &Feed) -> Option<FormFields> {
     let doc: DocumentMut = text.parse().ok()?;
+    // `playlist = [{…}, …]` is valid TOML the form cannot edit in place: the
+    // source editor only, rather than a form that would lose the items.
+    if doc
+        .get("playlist")
+        .is_some_and(|p| p.as_array_of_tables().is_none())
+    {
+        return None;
+    }
     let hours = doc.get("screen").and_then(|s| s.get("display_hours"));
     let items = doc
         .get("playlist")
@@ -117,7 +125,8 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
             .get("transition")
             .and_then(|x| x.get("kind"))
             .and_then(Item::as_str)
-            .unwrap_or("cut")
+            // An item without `transition` fades (the config's default).
+            .unwrap_or("fade")
             .to_string(),
         from: text("from"),
         until: text("until"),
@@ -167,6 +176,12 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| format!("the current text is not TOML, edit it in the source: {e}"))?;
+    if doc
+        .get("playlist")
+        .is_some_and(|p| p.as_array_of_tables().is_none())
+    {
+        return Err("the playlist is written as an inline array: edit it in the source".into());
+    }
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     apply_display_hours(&mut doc, field("display_from"), field("display_until"));
     let mut removed = Vec::new();
@@ -266,8 +281,12 @@ fn set_content(t: &mut Table, content: &str) {
 }
 
 fn set_transition(t: &mut Table, kind: &str) {
-    if kind == "cut" {
-        t.remove("transition");
+    let current = t
+        .get("transition")
+        .and_then(|x| x.get("kind"))
+        .and_then(Item::as_str)
+        .unwrap_or("fade");
+    if current == kind {
         return;
     }
     let duration = t
@@ -353,6 +372,21 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("select = { list = \"black\" }"), "{out}");
+        // No transition written means a fade: the form shows it, and "cut" is written out.
+        assert_eq!(
+            form_fields(TEXT, &crate::feed::demo().unwrap().0).unwrap().items[0].transition,
+            "fade"
+        );
+        let cut = apply_form(TEXT, &fields(&[("transition_0", "cut")])).unwrap();
+        assert!(cut.contains("kind = \"cut\""), "{cut}");
+        let same = apply_form(TEXT, &fields(&[("transition_0", "fade")])).unwrap();
+        assert!(
+            !same.contains("transition"),
+            "an unchanged default stays unwritten: {same}"
+        );
+        let inline = "playlist = [{ select = { list = \"red\" }, duration = 8 }]\n";
+        assert!(form_fields(inline, &crate::feed::demo().unwrap().0).is_none());
+        assert!(apply_form(inline, &fields(&[("add_content", "notices")])).is_err());
         let bad = apply_form(TEXT, &fields(&[("duration_0", "ten")])).unwrap();
         assert!(bad.contains("duration = \"ten\""), "{bad}");
     }

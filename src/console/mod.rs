@@ -103,6 +103,8 @@ pub(crate) struct Console {
     pub feed: feed::FeedHandle,
     pub templates: templates::Templates,
     pub logins: auth::LoginLimiter,
+    /// Password checks running at once (see [`auth::PARALLEL_VERIFICATIONS`]).
+    pub verifications: tokio::sync::Semaphore,
     /// One preview render at a time: each holds a GPU context and a page table.
     pub renders: tokio::sync::Semaphore,
     /// Thumbnails made at once: a fleet's first reports all bring
@@ -113,12 +115,20 @@ pub(crate) struct Console {
     pub secure: bool,
     /// The base address screens reach the console at.
     pub public_url: String,
+    /// When an operator last looked at the 屏幕 page (Unix seconds): while
+    /// someone watches, thumbnails are kept fresh; otherwise screens are
+    /// asked for one only when they have none or an operator asks.
+    pub screens_viewed_at: std::sync::atomic::AtomicI64,
+    /// When each refusal reason was last logged, so that a flood of bad
+    /// reports writes one line a minute, not one per request.
+    pub refusals_logged: std::sync::Mutex<std::collections::HashMap<&'static str, std::time::Instant>>,
     /// The 数据 page's slide pictures, for the feed with this SHA-256.
     pub slides: std::sync::Mutex<Option<SlidePictures>>,
 }
 
-/// Every page of one feed document as PNG, keyed by the document's SHA-256.
-pub(crate) type SlidePictures = (String, Arc<Vec<Vec<u8>>>);
+/// The first pages of one feed document as PNG and the number of pages in
+/// all, keyed by the document's SHA-256.
+pub(crate) type SlidePictures = (String, Arc<(Vec<Vec<u8>>, usize)>);
 
 /// The shared state as handlers receive it.
 pub(crate) type Shared = Arc<Console>;

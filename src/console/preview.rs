@@ -34,13 +34,18 @@ pub fn frame_png(
     encode(&image)
 }
 
-/// Every page of every slide of `feed` on a `size` screen at `at`, as PNGs
-/// (the pages `rankwall render` writes).
+/// The most slide pages the 数据 page draws: a feed cut at 10,000 entries a
+/// list makes thousands, which `rankwall render` is for.
+pub const MAX_SLIDES: usize = 60;
+
+/// The first [`MAX_SLIDES`] pages of every slide of `feed` on a `size`
+/// screen at `at`, as PNGs (the pages `rankwall render` writes), and how
+/// many pages there are in all.
 pub fn slide_pngs(
     feed: Feed,
     size: PanelSize,
     at: DateTime<FixedOffset>,
-) -> Result<Vec<Vec<u8>>, PreviewError> {
+) -> Result<(Vec<Vec<u8>>, usize), PreviewError> {
     let mut settings = Settings::default();
     settings.screen.size = ScreenSize::Fixed(size);
     let mut fonts = crate::text::Fonts::load(&crate::play::font_options(&settings.theme))
@@ -49,10 +54,12 @@ pub fn slide_pngs(
     settings.playlist = crate::play::every_slide(&mut fonts, &feed, &profile);
     let mut stage = Stage::with_fonts(settings, feed, fonts).map_err(PreviewError::from_any)?;
     let slots = stage.player().plan_at(at);
-    slots
+    let pictures = slots
         .iter()
+        .take(MAX_SLIDES)
         .map(|slot| encode(&stage.page_image(slot, at).map_err(PreviewError::from_any)?))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok((pictures, slots.len()))
 }
 
 /// PNG bytes, coded fast (previews are looked at once).

@@ -71,10 +71,13 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         feed,
         templates,
         logins: Default::default(),
+        verifications: tokio::sync::Semaphore::new(super::auth::PARALLEL_VERIFICATIONS),
         renders: tokio::sync::Semaphore::new(1),
         thumbnails: tokio::sync::Semaphore::new(2),
         public_url: public_url.clone(),
         slides: std::sync::Mutex::new(None),
+        screens_viewed_at: std::sync::atomic::AtomicI64::new(0),
+        refusals_logged: Default::default(),
     });
     let router = routes::router(console);
     tracing::info!(%addr, "console listening");

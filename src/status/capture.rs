@@ -28,6 +28,15 @@ pub enum CaptureError {
 pub async fn capture_png(
     ask: &(dyn Fn(ScreenshotRequest) -> bool + Send + Sync),
 ) -> Result<Vec<u8>, CaptureError> {
+    capture_png_within(ask, None).await
+}
+
+/// As [`capture_png`], scaled down to at most `max_width` pixels wide (the
+/// console's thumbnails: a 4G link need not carry a whole 4K frame).
+pub async fn capture_png_within(
+    ask: &(dyn Fn(ScreenshotRequest) -> bool + Send + Sync),
+    max_width: Option<u32>,
+) -> Result<Vec<u8>, CaptureError> {
     let (tx, rx) = oneshot::channel();
     if !ask(tx) {
         return Err(CaptureError::ShuttingDown);
@@ -39,6 +48,13 @@ pub async fn capture_png(
     };
     // PNG coding takes tens of milliseconds: off the async workers.
     let png = tokio::task::spawn_blocking(move || {
+        let image = match max_width {
+            Some(w) if image.width() > w => {
+                let h = (u64::from(image.height()) * u64::from(w) / u64::from(image.width())).max(1);
+                image::imageops::thumbnail(&image, w, u32::try_from(h).unwrap_or(1))
+            }
+            _ => image,
+        };
         let mut bytes = Vec::new();
         let encoder = image::codecs::png::PngEncoder::new(&mut bytes);
         image.write_with_encoder(encoder).map(|()| bytes)

@@ -15,7 +15,7 @@ mod routes;
 mod server;
 mod watchdog;
 
-pub use capture::{capture_png, CaptureError};
+pub use capture::{capture_png, capture_png_within, CaptureError};
 pub use health::health;
 pub use metrics::metrics_text;
 pub use playlog::{find_played, PlayEntry, PlayLog};

@@ -5,7 +5,7 @@
 //! frame on show as PNG to the same address. A console that is down or
 //! refuses costs the screen nothing but a log line per change of outcome.
 
-use super::{capture_png, status_document, ScreenStatus, ScreenshotRequest};
+use super::{capture_png_within, status_document, ScreenStatus, ScreenshotRequest};
 use crate::config::ReportSettings;
 use crate::source::HttpOptions;
 use chrono::Utc;
@@ -16,6 +16,10 @@ use tokio::sync::watch;
 /// The header naming the reporting screen, so the console checks the token
 /// against that screen's hash alone.
 pub const SCREEN_HEADER: &str = "x-rankwall-screen";
+
+/// The width screenshots are scaled to before they go to the console: its
+/// thumbnails are 480 px wide, and a 4G link need not carry a 4K frame.
+const SCREENSHOT_WIDTH: u32 = 640;
 
 /// The largest reply read from the console: a small JSON object.
 const MAX_REPLY_BYTES: usize = 16 * 1024;
@@ -104,7 +108,9 @@ impl Reporter {
         let bytes = read_reply(response).await?;
         let reply: Reply = serde_json::from_slice(&bytes).unwrap_or_default();
         if reply.screenshot {
-            let png = capture_png(self.ask.as_ref()).await.map_err(|e| e.to_string())?;
+            let png = capture_png_within(self.ask.as_ref(), Some(SCREENSHOT_WIDTH))
+                .await
+                .map_err(|e| e.to_string())?;
             let response = self.post(client, "image/png", png).await?;
             read_reply(response).await?;
         }

@@ -21,12 +21,12 @@ const SLIDE_SIZE: PanelSize = PanelSize {
 /// `GET /data`.
 pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operator>) -> Response {
     let feed = console.feed.current();
-    let (pages, error) = match slides(&console).await {
-        Ok(s) => (s.len(), None),
-        Err(e) => (0, Some(e)),
+    let (pages, total, error) = match slides(&console).await {
+        Ok(s) => (s.0.len(), s.1, None),
+        Err(e) => (0, 0, Some(e)),
     };
     let context = json!({
-        "title": "数据", "source": feed.source, "check": feed.check, "pages": pages,
+        "title": "数据", "source": feed.source, "check": feed.check, "pages": pages, "total": total,
         "sha": feed.sha256.chars().take(12).collect::<String>(), "error": error,
     });
     page(&console, &op, "data", "data.html", context)
@@ -39,7 +39,7 @@ pub async fn slide(State(console): State<Shared>, Path(file): Path<String>) -> R
         Ok(p) => p,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e).into_response(),
     };
-    match n.and_then(|n| pictures.get(n)) {
+    match n.and_then(|n| pictures.0.get(n)) {
         Some(png) => (
             [
                 (header::CONTENT_TYPE, "image/png"),
@@ -53,7 +53,7 @@ pub async fn slide(State(console): State<Shared>, Path(file): Path<String>) -> R
 }
 
 /// Every page of the current feed, drawn once per document.
-async fn slides(console: &Shared) -> Result<Arc<Vec<Vec<u8>>>, String> {
+async fn slides(console: &Shared) -> Result<Arc<(Vec<Vec<u8>>, usize)>, String> {
     let feed = console.feed.current();
     let cached = |c: &Shared| {
         let slot = c.slides.lock().unwrap_or_else(PoisonError::into_inner);

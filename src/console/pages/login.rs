@@ -36,11 +36,18 @@ fn refused(console: &Shared, code: StatusCode, username: &str, error: &str) -> R
 pub async fn login(
     State(console): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<Login>,
 ) -> Response {
+    if !auth::same_origin(&headers) {
+        return refused(&console, StatusCode::FORBIDDEN, "", "请从本控制台的登录页登录。");
+    }
     let user = form.username.trim().to_string();
+    if user.is_empty() || user.chars().count() > auth::MAX_NAME_CHARS {
+        return refused(&console, StatusCode::UNAUTHORIZED, "", "用户名或密码不对。");
+    }
     let peer_ip = peer.ip().to_string();
-    if let Some(wait) = console.logins.check(&user, &peer_ip) {
+    if let Some(wait) = console.logins.attempt(&user, &peer_ip) {
         let minutes = wait.as_secs().div_ceil(60);
         let mut r = refused(
             &console,
@@ -53,6 +60,14 @@ pub async fn login(
         }
         return r;
     }
+    let Ok(_permit) = console.verifications.acquire().await else {
+        return refused(
+            &console,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &user,
+            "控制台正在关闭。",
+        );
+    };
     let name = user.clone();
     let stored = db(&console, move |s| s.password_hash(&name)).await.ok().flatten();
     let password = form.password;
@@ -64,11 +79,10 @@ pub async fn login(
     .await
     .unwrap_or(false);
     if !ok {
-        console.logins.failed(&user, &peer_ip);
         audit(&console, &user, "login_failed", format!("from {peer_ip}")).await;
         return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
     }
-    console.logins.succeeded(&user);
+    console.logins.succeeded(&user, &peer_ip);
     let token = auth::random_token();
     let csrf = auth::random_token();
     let expires = chrono::Utc::now().timestamp() + console.options.session_ttl.as_secs() as i64;

@@ -75,6 +75,55 @@ pub(super) async fn group_names(console: &Shared) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The version a screen's report says it runs: the text it was served
+/// (`config.remote_sha256`, or `config.sha256` without a local override)
+/// matched against the group's versions, the published one first (two
+/// versions may have the same text after a roll back).
+pub(super) fn running_version(
+    report: &Value,
+    published: Option<i64>,
+    hashes: &[(i64, String)],
+) -> Option<i64> {
+    let shas = [
+        report["config"]["remote_sha256"].as_str(),
+        report["config"]["sha256"].as_str(),
+    ];
+    let matches = |(_, sha): &&(i64, String)| shas.contains(&Some(sha.as_str()));
+    hashes
+        .iter()
+        .filter(matches)
+        .find(|(n, _)| Some(*n) == published)
+        .or_else(|| hashes.iter().find(matches))
+        .map(|(n, _)| *n)
+}
+
+/// What the operator sees when a group name cannot be used.
+pub(super) const BAD_GROUP: &str =
+    "分组名不能为空，最多 64 个字，不能只有“.”，不能含 / \\ ? # % \" < > 或不可见字符。";
+
+/// Whether `name` can name a group: it becomes a path segment
+/// (`/c/<group>.toml`), so no separators, no dot segments, and nothing
+/// invisible that would make two names look alike.
+pub(super) fn group_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().count() <= 64
+        && !name.chars().all(|c| c == '.')
+        && !name.chars().any(|c| {
+            c.is_control()
+                || c.is_whitespace() && c != ' '
+                || crate::feed::is_invisible_format(c)
+                || "/\\?#%\"<>".contains(c)
+        })
+}
+
+/// Whether a free-text field (a name, a place) is one line of visible text.
+pub(super) fn one_line(text: &str, max: usize) -> bool {
+    text.chars().count() <= max
+        && !text
+            .chars()
+            .any(|c| c.is_control() || crate::feed::is_invisible_format(c))
+}
+
 /// `s` percent-encoded for a path segment or a query value. The form
 /// encoder writes a space as `+`, which a path keeps as a plus: it becomes
 /// `%20` (a literal plus is already `%2B`).
@@ -87,6 +136,17 @@ pub(super) fn encode_segment(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::encode_segment;
+
+    #[test]
+    fn group_names_that_break_paths_are_refused() {
+        use super::group_name_ok;
+        for good in ["towns", "乡镇 屏", "a.b"] {
+            assert!(group_name_ok(good), "{good}");
+        }
+        for bad in ["", ".", "..", "a/b", "a\u{200b}b", "a\u{a0}b", "a\nb", "a%b"] {
+            assert!(!group_name_ok(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn segments_are_encoded_for_paths() {

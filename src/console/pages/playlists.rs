@@ -54,16 +54,8 @@ pub async fn create(
     Form(f): Form<NewGroup>,
 ) -> Response {
     let group = f.group.trim().to_string();
-    if group.is_empty()
-        || group.chars().count() > 64
-        || group.chars().any(|c| c.is_control() || "/\\?#%\"<>".contains(c))
-    {
-        return error_page(
-            &console,
-            &op,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "分组名不能为空，最多 64 个字，不能含 / \\ ? # % \" < >。",
-        );
+    if !super::group_name_ok(&group) {
+        return error_page(&console, &op, StatusCode::UNPROCESSABLE_ENTITY, super::BAD_GROUP);
     }
     let (g, author) = (group.clone(), op.user.clone());
     let made = db(&console, move |s| {
@@ -171,13 +163,34 @@ pub async fn save(
             &format!("没有分组 {group}。"),
         );
     };
+    // The form applies to the text it was built from (a refused text
+    // included), and only while nobody saved a newer version meanwhile.
+    let base = field("base").and_then(|b| b.parse::<i64>().ok());
+    let base_text = field("base_text").map(|t| t.replace("\r\n", "\n"));
     let text = match field("source") {
         Some(source) => source.replace("\r\n", "\n"),
-        None => match editor::apply_form(&latest.text, &fields) {
+        None => match editor::apply_form(base_text.as_deref().unwrap_or(&latest.text), &fields) {
             Ok(t) => t,
             Err(e) => return error_page(&console, &op, StatusCode::UNPROCESSABLE_ENTITY, &e),
         },
     };
+    if base.is_some_and(|b| b != latest.number) {
+        let message = json!({"severity": "error", "text": format!(
+            "v{} was saved by {} meanwhile: nothing was saved. Your text is below; reload the page and apply your change again.",
+            latest.number, latest.author
+        )});
+        let mut context = editor_context(&console, &group, &text, vec![message], true);
+        context["published"] = json!(published.map(|v| v.number));
+        context["latest"] = json!(latest.number);
+        return page_with(
+            &console,
+            &op,
+            "playlists",
+            "playlist.html",
+            StatusCode::CONFLICT,
+            &mut context,
+        );
+    }
     let (errors, messages) = check(&console, &group, &text);
     if errors > 0 {
         audit(
@@ -219,8 +232,16 @@ pub async fn save(
     if changed {
         audit(&console, &op.user, "edit", format!("{group} v{number}")).await;
     }
-    if publish {
-        audit(&console, &op.user, "publish", format!("{group} v{number}")).await;
+    let was = published.as_ref().map(|v| v.number);
+    if publish && was != Some(number) {
+        let from = was.map_or("none".to_string(), |w| format!("v{w}"));
+        audit(
+            &console,
+            &op.user,
+            "publish",
+            format!("{group} v{number} (was {from})"),
+        )
+        .await;
     }
     Redirect::to(&format!(
         "/playlists/{}?saved={number}",

@@ -150,6 +150,14 @@ pub async fn show(
     .unwrap_or_default();
     let feed = console.feed.current().feed.as_ref().clone();
     let (settings, size, date) = (resolved.settings.clone(), resolved.size, resolved.at.date_naive());
+    // A timeline lays out the whole playlist: one at a time, like the frames.
+    let Ok(_permit) = console.renders.acquire().await else {
+        return db_failed(
+            &console,
+            &op,
+            &super::super::store::StoreError::Missing("the console".into()),
+        );
+    };
     let rows = tokio::task::spawn_blocking(move || {
         let fonts = crate::text::Fonts::load(&crate::play::font_options(&settings.theme)).ok()?;
         let player = crate::play::Player::new(fonts, settings.clone(), feed, size.pair()).ok()?;

@@ -49,34 +49,35 @@ pub async fn list(
     };
     let published = published.map(|v| v.number);
     // Which version each screen of the group reports running.
+    let hashes: Vec<(i64, String)> = versions.iter().map(|v| (v.number, v.sha256.clone())).collect();
+    // Which version each screen of the group reports running (-1: no report yet).
     let running: Vec<(String, Option<i64>)> = screens
         .iter()
         .filter(|s| s.group == group)
         .map(|s| {
-            let r: Value = s
+            match s
                 .report
                 .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or(Value::Null);
-            let shas = [
-                r["config"]["remote_sha256"].as_str(),
-                r["config"]["sha256"].as_str(),
-            ];
-            let v = versions
-                .iter()
-                .find(|v| shas.contains(&Some(v.sha256.as_str())))
-                .map(|v| v.number);
-            (
-                s.id.clone(),
-                v.or(if s.report.is_none() { Some(-1) } else { None }),
-            )
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+            {
+                Some(r) => (s.id.clone(), super::running_version(&r, published, &hashes)),
+                None => (s.id.clone(), Some(-1)),
+            }
         })
         .collect();
+    // Diffs of long texts take seconds: off the async workers.
+    let texts: Vec<String> = versions.iter().map(|v| v.text.clone()).collect();
+    let diffs = tokio::task::spawn_blocking(move || {
+        (0..texts.len())
+            .map(|i| diff(texts.get(i + 1).map_or("", String::as_str), &texts[i]))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
     let rows: Vec<Value> = versions
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            let before = versions.get(i + 1).map_or("", |p| p.text.as_str());
             let on: Vec<&str> = running
                 .iter()
                 .filter(|(_, n)| *n == Some(v.number))
@@ -86,7 +87,7 @@ pub async fn list(
                 "number": v.number, "author": v.author, "created_at": v.created_at,
                 "published": Some(v.number) == published,
                 "older": published.is_some_and(|p| v.number < p),
-                "screens": on, "diff": diff(before, &v.text),
+                "screens": on, "diff": diffs.get(i).cloned().unwrap_or_default(),
             })
         })
         .collect();
@@ -102,8 +103,14 @@ pub async fn list(
     page(&console, &op, "publish", "publish.html", context)
 }
 
+/// The longest pair of texts diffed (a diff is quadratic at worst).
+const MAX_DIFF_BYTES: usize = 128 * 1024;
+
 /// A unified diff of two versions' texts (two lines of context).
 fn diff(before: &str, after: &str) -> String {
+    if before.len() + after.len() > MAX_DIFF_BYTES {
+        return "（版本太长，不显示差异）".into();
+    }
     similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(2)

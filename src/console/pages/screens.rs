@@ -2,7 +2,7 @@
 //! shown once, the screen's config file written out), screenshots on demand.
 
 use super::super::routes::Operator;
-use super::super::store::{Enrolment, ScreenRow, StoreError, Version};
+use super::super::store::{Enrolment, ScreenRow, StoreError};
 use super::super::{auth, db, Shared};
 use super::{audit, db_failed, group_names, page, page_with};
 use axum::extract::{Path, Query, State};
@@ -33,7 +33,7 @@ pub async fn list(
         let screens = s.screens()?;
         let mut versions = HashMap::new();
         for g in s.groups()? {
-            versions.insert(g.name.clone(), (g.published, s.versions(&g.name)?));
+            versions.insert(g.name.clone(), (g.published, s.version_hashes(&g.name)?));
         }
         Ok::<_, StoreError>((screens, versions, s.rejected()?))
     })
@@ -44,6 +44,9 @@ pub async fn list(
     };
     let group = f.group.filter(|g| !g.is_empty());
     let now = chrono::Utc::now().timestamp();
+    console
+        .screens_viewed_at
+        .store(now, std::sync::atomic::Ordering::Relaxed);
     let rows: Vec<Value> = screens
         .iter()
         .filter(|s| group.as_ref().is_none_or(|g| &s.group == g))
@@ -72,7 +75,7 @@ pub async fn list(
 }
 
 /// One screen's row: state, data age, what it shows, the version it runs.
-fn describe(s: &ScreenRow, group: Option<&(Option<i64>, Vec<Version>)>, now: i64) -> Value {
+fn describe(s: &ScreenRow, group: Option<&(Option<i64>, Vec<(i64, String)>)>, now: i64) -> Value {
     let report: Option<Value> = s.report.as_deref().and_then(|r| serde_json::from_str(r).ok());
     let (state, class, why) = state_of(report.as_ref(), s.last_report_at, now);
     let r = report.unwrap_or(Value::Null);
@@ -81,7 +84,7 @@ fn describe(s: &ScreenRow, group: Option<&(Option<i64>, Vec<Version>)>, now: i64
         .map(duration_text)
         .unwrap_or_else(|| "—".into());
     let showing = showing_text(&r["showing"]);
-    let config = config_text(&r["config"], group);
+    let config = config_text(&r, group);
     json!({
         "id": s.id, "name": s.name, "group": s.group, "place": s.place,
         "state": state, "class": class, "why": why,
@@ -101,6 +104,15 @@ pub fn state_of(report: Option<&Value>, last: Option<i64>, now: i64) -> (&'stati
     if now - last > MISSED_REPORTS * interval + 30 {
         return ("离线", "offline", format!("no report for {} s", now - last));
     }
+    // Unhealthy first (a screen frozen in its off hours must not look
+    // fine), except for stale data, which fails /healthz by design.
+    if r["healthy"] == false && r["data"]["stale"] != true {
+        return (
+            "异常",
+            "bad",
+            "the screen reports itself unhealthy (see its /healthz)".into(),
+        );
+    }
     if r["showing"]["state"] == "off" {
         return ("关屏时段", "off", "outside its display hours".into());
     }
@@ -109,13 +121,6 @@ pub fn state_of(report: Option<&Value>, last: Option<i64>, now: i64) -> (&'stati
             "数据过期",
             "stale",
             "the data on show is older than its stale limit".into(),
-        );
-    }
-    if r["healthy"] == false {
-        return (
-            "异常",
-            "bad",
-            "the screen reports itself unhealthy (see its /healthz)".into(),
         );
     }
     ("正常", "ok", "reporting, fresh data, frames presented".into())
@@ -137,16 +142,14 @@ fn showing_text(s: &Value) -> String {
 }
 
 /// `v3`, `v3（最新）`, or `未知` for a config the console did not publish.
-fn config_text(config: &Value, group: Option<&(Option<i64>, Vec<Version>)>) -> String {
-    let shas = [config["remote_sha256"].as_str(), config["sha256"].as_str()];
-    let Some((published, versions)) = group else {
+fn config_text(report: &Value, group: Option<&(Option<i64>, Vec<(i64, String)>)>) -> String {
+    let Some((published, hashes)) = group else {
         return "未知".into();
     };
-    let found = versions.iter().find(|v| shas.contains(&Some(v.sha256.as_str())));
-    match found {
-        Some(v) if Some(v.number) == *published => format!("v{}（已发布）", v.number),
-        Some(v) => format!("v{}", v.number),
-        None if config.is_null() => "—".into(),
+    match super::running_version(report, *published, hashes) {
+        Some(n) if Some(n) == *published => format!("v{n}（已发布）"),
+        Some(n) => format!("v{n}"),
+        None if report["config"].is_null() => "—".into(),
         None => "未知（非控制台发布）".into(),
     }
 }
@@ -220,13 +223,7 @@ pub async fn enrol(
     let token = auth::random_token();
     let (hash, s, author) = (auth::token_hash(&token), screen.clone(), op.user.clone());
     let created = db(&console, move |store| {
-        let new_group = store.ensure_group(&s.group)?;
-        if new_group {
-            let n = store.add_version(&s.group, super::playlists::STARTER, &author)?;
-            store.publish(&s.group, n)?;
-        }
-        store.enrol(&s, &hash)?;
-        Ok(new_group)
+        store.enrol_in_group(&s, &hash, super::playlists::STARTER, &author)
     })
     .await;
     match created {
@@ -295,19 +292,13 @@ fn enrolment_problem(s: &Enrolment) -> Option<&'static str> {
     if !id_ok {
         return Some("编号只能用字母、数字、- 和 _，最多 64 个字符。");
     }
-    if s.name.is_empty() || s.name.chars().count() > 100 {
-        return Some("请填写名称（最多 100 个字）。");
+    if s.name.is_empty() || !super::one_line(&s.name, 100) {
+        return Some("请填写名称（一行，最多 100 个字）。");
     }
-    let group_ok = !s.group.is_empty()
-        && s.group.chars().count() <= 64
-        && !s
-            .group
-            .chars()
-            .any(|c| c.is_control() || "/\\?#%\"<>".contains(c));
-    if !group_ok {
-        return Some("分组名不能为空，最多 64 个字，不能含 / \\ ? # % \" < >。");
+    if !super::group_name_ok(&s.group) {
+        return Some(super::BAD_GROUP);
     }
-    (s.place.chars().count() > 200).then_some("位置最多 200 个字。")
+    (!super::one_line(&s.place, 200)).then_some("位置应为一行，最多 200 个字。")
 }
 
 /// `POST /screens/<id>/screenshot`: asks for one at the next report.

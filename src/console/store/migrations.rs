@@ -1,8 +1,8 @@
 //! The database schema as numbered migrations, applied in order and recorded
 //! in `schema_version`, so a console upgraded in place brings its data
-//! along. The SQL keeps to what SQLite and PostgreSQL both accept (TEXT,
-//! INTEGER, BLOB as BYTEA aside), so a PostgreSQL store can run the same
-//! statements.
+//! along. The SQL is plain SQLite; a PostgreSQL store would carry its own
+//! copy of these migrations with the few types spelled its way (BLOB as
+//! BYTEA, `INTEGER PRIMARY KEY AUTOINCREMENT` as an identity column).
 
 /// (version, SQL), oldest first. Never edit a released migration: add one.
 pub(super) const MIGRATIONS: &[(i64, &str)] = &[(

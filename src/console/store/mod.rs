@@ -132,13 +132,18 @@ impl Store {
         Ok(())
     }
 
-    /// Adds an operator, or sets a new password for one.
+    /// Adds an operator, or sets a new password for one and ends its
+    /// sessions (a password is reset because it may be known to someone else).
     pub fn set_user(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
-        self.lock().execute(
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO users (name, password_hash, created_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
             params![name, password_hash, now_text()],
         )?;
+        tx.execute("DELETE FROM sessions WHERE user_name = ?1", [name])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -258,6 +263,16 @@ impl Store {
              WHERE group_name = ?1 ORDER BY number DESC",
         )?;
         let rows = stmt.query_map([group], version_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// (number, SHA-256) of every version of `group`, newest first: what
+    /// telling which version a screen runs needs, without the texts.
+    pub fn version_hashes(&self, group: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare("SELECT number, sha256 FROM versions WHERE group_name = ?1 ORDER BY number DESC")?;
+        let rows = stmt.query_map([group], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

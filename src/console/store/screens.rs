@@ -53,6 +53,61 @@ impl Store {
         Ok(())
     }
 
+    /// Enrols a screen and, when its group is new, creates the group with
+    /// `starter` as version 1, published: all or nothing. Whether the group is new.
+    pub fn enrol_in_group(
+        &self,
+        screen: &Enrolment,
+        token_hash: &str,
+        starter: &str,
+        author: &str,
+    ) -> Result<bool, StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        let exists: Option<String> = tx
+            .query_row("SELECT id FROM screens WHERE id = ?1", [&screen.id], |r| r.get(0))
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::Exists(format!("screen {}", screen.id)));
+        }
+        let now = now_text();
+        let new_group = tx.execute(
+            "INSERT INTO groups (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![screen.group, now],
+        )? > 0;
+        if new_group {
+            tx.execute(
+                "INSERT INTO versions (group_name, number, text, sha256, author, created_at)
+                 VALUES (?1, 1, ?2, ?3, ?4, ?5)",
+                params![
+                    screen.group,
+                    starter,
+                    crate::digest::sha256_hex(starter.as_bytes()),
+                    author,
+                    now
+                ],
+            )?;
+            tx.execute(
+                "UPDATE groups SET published_version = 1 WHERE name = ?1",
+                [&screen.group],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO screens (id, name, group_name, place, token_hash, enrolled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                screen.id,
+                screen.name,
+                screen.group,
+                screen.place,
+                token_hash,
+                now
+            ],
+        )?;
+        tx.commit()?;
+        Ok(new_group)
+    }
+
     /// Gives an enrolled screen a new token (the old one stops working).
     pub fn replace_token(&self, id: &str, token_hash: &str) -> Result<(), StoreError> {
         self.lock().execute(
@@ -92,26 +147,35 @@ impl Store {
     }
 
     /// Keeps a screen's latest report; whether the console wants a
-    /// screenshot (asked for, none yet, or the last older than `thumb_every` seconds).
+    /// screenshot now (see [`Store::screenshot_due`]).
     pub fn save_report(
         &self,
         id: &str,
         report: &str,
         now: i64,
-        thumb_every: i64,
+        refresh: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let conn = self.lock();
-        conn.execute(
+        self.lock().execute(
             "UPDATE screens SET report = ?2, last_report_at = ?3 WHERE id = ?1",
             params![id, report, now],
         )?;
-        let wanted: bool = conn.query_row(
-            "SELECT screenshot_wanted <> 0 OR thumbnail_at IS NULL OR thumbnail_at < ?2
-             FROM screens WHERE id = ?1",
-            params![id, now - thumb_every],
-            |r| r.get(0),
-        )?;
-        Ok(wanted)
+        self.screenshot_due(id, now, refresh)
+    }
+
+    /// Whether a screenshot of screen `id` is wanted: an operator asked, it
+    /// has none yet, or (with `refresh`, while someone watches the 屏幕
+    /// page) its thumbnail is older than `refresh` seconds.
+    pub fn screenshot_due(&self, id: &str, now: i64, refresh: Option<i64>) -> Result<bool, StoreError> {
+        let due: Option<bool> = self
+            .lock()
+            .query_row(
+                "SELECT screenshot_wanted <> 0 OR thumbnail_at IS NULL OR (?3 AND thumbnail_at < ?2)
+                 FROM screens WHERE id = ?1",
+                params![id, now - refresh.unwrap_or(0), refresh.is_some()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(due.unwrap_or(false))
     }
 
     /// Keeps a screen's thumbnail (PNG) and clears its screenshot request.
