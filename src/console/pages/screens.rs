@@ -12,6 +12,9 @@ use axum::{Extension, Form};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
+/// A group's published version and (number, SHA-256) of each of its versions.
+type GroupVersions = (Option<i64>, Vec<(i64, String)>);
+
 /// Seconds between the page's refreshes.
 const REFRESH_SECS: u32 = 10;
 
@@ -75,7 +78,7 @@ pub async fn list(
 }
 
 /// One screen's row: state, data age, what it shows, the version it runs.
-fn describe(s: &ScreenRow, group: Option<&(Option<i64>, Vec<(i64, String)>)>, now: i64) -> Value {
+fn describe(s: &ScreenRow, group: Option<&GroupVersions>, now: i64) -> Value {
     let report: Option<Value> = s.report.as_deref().and_then(|r| serde_json::from_str(r).ok());
     let (state, class, why) = state_of(report.as_ref(), s.last_report_at, now);
     let r = report.unwrap_or(Value::Null);
@@ -142,7 +145,7 @@ fn showing_text(s: &Value) -> String {
 }
 
 /// `v3`, `v3（最新）`, or `未知` for a config the console did not publish.
-fn config_text(report: &Value, group: Option<&(Option<i64>, Vec<(i64, String)>)>) -> String {
+fn config_text(report: &Value, group: Option<&GroupVersions>) -> String {
     let Some((published, hashes)) = group else {
         return "未知".into();
     };
