@@ -21,6 +21,34 @@ impl Drop for Client {
     }
 }
 
+/// A headless demo screen whose systemd messages go to a socket bound at
+/// `dir/notify.sock`, with `env` added; the socket, the screen and its log.
+fn headless(dir: &std::path::Path, env: &[(&str, &str)]) -> (UnixDatagram, Client, std::path::PathBuf) {
+    let path = dir.join("notify.sock");
+    let socket = UnixDatagram::bind(&path).unwrap();
+    let log = dir.join("client.log");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rankwall"));
+    command
+        .args([
+            "run",
+            "--headless",
+            "--size",
+            "640x360",
+            "--status-addr",
+            "off",
+            "--cache-dir",
+        ])
+        .arg(dir.join("cache"))
+        .env("NOTIFY_SOCKET", &path)
+        .env_remove("WATCHDOG_PID")
+        .env("RUST_LOG", "rankwall=info")
+        .stderr(std::fs::File::create(&log).unwrap());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    (socket, Client(command.spawn().unwrap()), log)
+}
+
 /// Every message that arrives on `socket` within `window`.
 fn messages_within(socket: &UnixDatagram, window: Duration) -> Vec<String> {
     let end = Instant::now() + window;
@@ -49,29 +77,12 @@ fn messages_within(socket: &UnixDatagram, window: Duration) -> Vec<String> {
 #[test]
 fn ready_after_the_first_frame_then_pings_only_while_frames_are_presented() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notify.sock");
-    let socket = UnixDatagram::bind(&path).unwrap();
-    let log = dir.path().join("client.log");
-    let client = Client(
-        Command::new(env!("CARGO_BIN_EXE_rankwall"))
-            .args([
-                "run",
-                "--headless",
-                "--size",
-                "640x360",
-                "--status-addr",
-                "off",
-                "--cache-dir",
-            ])
-            .arg(dir.path().join("cache"))
-            .env("NOTIFY_SOCKET", &path)
-            .env("WATCHDOG_USEC", "1000000")
-            .env_remove("WATCHDOG_PID")
-            .env("RANKWALL_TEST_HOOKS", "freeze-on-sigusr2")
-            .env("RUST_LOG", "rankwall=info")
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
+    let (socket, client, log) = headless(
+        dir.path(),
+        &[
+            ("WATCHDOG_USEC", "1000000"),
+            ("RANKWALL_TEST_HOOKS", "freeze-on-sigusr2"),
+        ],
     );
     let shown = || std::fs::read_to_string(&log).unwrap_or_default();
     // The first message, within a minute (lavapipe's first frame is slow on 2 cores).
@@ -124,27 +135,7 @@ fn send_signal(pid: u32, signal: &str) -> i32 {
 #[test]
 fn sigterm_ends_a_headless_screen_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notify.sock");
-    let socket = UnixDatagram::bind(&path).unwrap();
-    let log = dir.path().join("client.log");
-    let mut client = Client(
-        Command::new(env!("CARGO_BIN_EXE_rankwall"))
-            .args([
-                "run",
-                "--headless",
-                "--size",
-                "640x360",
-                "--status-addr",
-                "off",
-                "--cache-dir",
-            ])
-            .arg(dir.path().join("cache"))
-            .env("NOTIFY_SOCKET", &path)
-            .env("RUST_LOG", "rankwall=info")
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap(),
-    );
+    let (socket, mut client, log) = headless(dir.path(), &[]);
     let shown = || std::fs::read_to_string(&log).unwrap_or_default();
     socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut buf = [0u8; 256];

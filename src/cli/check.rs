@@ -32,15 +32,7 @@ pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
             };
         }
     };
-    let _ = writeln!(
-        text,
-        "accepted {location}: {} boards, {} lists, {} notices, generated at {}, period {}",
-        feed.boards.len(),
-        feed.lists.len(),
-        feed.notices.len(),
-        feed.generated_at.to_rfc3339(),
-        feed.period.label
-    );
+    let _ = writeln!(text, "{}", feed::accepted_line(location, &feed));
     report_findings(&mut text, &feed, &report, &|c| fonts.covers(c));
     CheckOutcome { accepted: true, text }
 }

@@ -7,7 +7,6 @@ use super::ConsoleError;
 use crate::feed::{Feed, Report};
 use crate::source::{HttpFetcher, Poller, SourceConfig, SourceEvent};
 use crate::text::{FontOptions, Fonts};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
@@ -85,16 +84,8 @@ pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, Co
 
 /// The feed with its check text (fonts are loaded off the async workers).
 async fn describe(source: &str, feed: Arc<Feed>, report: &Report, sha256: &str) -> ConsoleFeed {
-    let mut check = String::new();
-    let _ = writeln!(
-        check,
-        "accepted {source}: {} boards, {} lists, {} notices, generated at {}, period {}",
-        feed.boards.len(),
-        feed.lists.len(),
-        feed.notices.len(),
-        feed.generated_at.to_rfc3339(),
-        feed.period.label
-    );
+    let mut check = crate::feed::accepted_line(source, &feed);
+    check.push('\n');
     let (f, r) = (feed.clone(), report.clone());
     let findings = tokio::task::spawn_blocking(move || {
         let mut text = String::new();

@@ -138,6 +138,18 @@ impl Report {
     }
 }
 
+/// The line `rankwall check --feed` starts an accepted document with.
+pub fn accepted_line(location: &str, feed: &super::Feed) -> String {
+    format!(
+        "accepted {location}: {} boards, {} lists, {} notices, generated at {}, period {}",
+        feed.boards.len(),
+        feed.lists.len(),
+        feed.notices.len(),
+        feed.generated_at.to_rfc3339(),
+        feed.period.label
+    )
+}
+
 /// What validation dropped and cleaned, and the characters no font covers.
 pub fn report_findings(
     text: &mut String,

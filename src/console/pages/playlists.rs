@@ -4,7 +4,7 @@
 //! with errors is neither saved nor published, and stays in the editor.
 
 use super::super::routes::Operator;
-use super::super::store::StoreError;
+use super::super::store::{StoreError, Version};
 use super::super::{db, editor, Shared};
 use super::{audit, db_failed, error_page, page, page_with};
 use crate::config::Severity;
@@ -84,12 +84,7 @@ pub async fn edit(
     Path(group): Path<String>,
     Query(q): Query<Saved>,
 ) -> Response {
-    let g = group.clone();
-    let loaded = db(&console, move |s| {
-        Ok::<_, StoreError>((s.versions(&g)?, s.published(&g)?))
-    })
-    .await;
-    let (versions, published) = match loaded {
+    let (versions, published) = match group_versions(&console, &group).await {
         Ok(l) => l,
         Err(e) => return db_failed(&console, &op, &e),
     };
@@ -107,6 +102,44 @@ pub async fn edit(
     context["latest"] = json!(latest.number);
     context["saved"] = json!(q.saved);
     page(&console, &op, "playlists", "playlist.html", context)
+}
+
+/// A group's versions (newest first) and the one it publishes.
+async fn group_versions(
+    console: &Shared,
+    group: &str,
+) -> Result<(Vec<Version>, Option<Version>), StoreError> {
+    let g = group.to_string();
+    db(console, move |s| Ok((s.versions(&g)?, s.published(&g)?))).await
+}
+
+/// A save that was refused: the text to keep in the editor and why.
+struct Refused<'a> {
+    text: &'a str,
+    messages: Vec<Value>,
+    code: StatusCode,
+}
+
+/// The editor again, with the refused text and its messages.
+fn refused_page(
+    console: &Shared,
+    op: &Operator,
+    group: &str,
+    refused: &Refused<'_>,
+    published: Option<&Version>,
+    latest: i64,
+) -> Response {
+    let mut context = editor_context(console, group, refused.text, refused.messages.clone(), true);
+    context["published"] = json!(published.map(|v| v.number));
+    context["latest"] = json!(latest);
+    page_with(
+        console,
+        op,
+        "playlists",
+        "playlist.html",
+        refused.code,
+        &mut context,
+    )
 }
 
 /// The editor's context for `text` with `messages`.
@@ -146,12 +179,7 @@ pub async fn save(
 ) -> Response {
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let publish = field("action").as_deref() == Some("publish");
-    let g = group.clone();
-    let loaded = db(&console, move |s| {
-        Ok::<_, StoreError>((s.versions(&g)?, s.published(&g)?))
-    })
-    .await;
-    let (versions, published) = match loaded {
+    let (versions, published) = match group_versions(&console, &group).await {
         Ok(l) => l,
         Err(e) => return db_failed(&console, &op, &e),
     };
@@ -179,17 +207,12 @@ pub async fn save(
             "v{} was saved by {} meanwhile: nothing was saved. Your text is below; reload the page and apply your change again.",
             latest.number, latest.author
         )});
-        let mut context = editor_context(&console, &group, &text, vec![message], true);
-        context["published"] = json!(published.map(|v| v.number));
-        context["latest"] = json!(latest.number);
-        return page_with(
-            &console,
-            &op,
-            "playlists",
-            "playlist.html",
-            StatusCode::CONFLICT,
-            &mut context,
-        );
+        let refused = Refused {
+            text: &text,
+            messages: vec![message],
+            code: StatusCode::CONFLICT,
+        };
+        return refused_page(&console, &op, &group, &refused, published.as_ref(), latest.number);
     }
     let (errors, messages) = check(&console, &group, &text);
     if errors > 0 {
@@ -200,17 +223,12 @@ pub async fn save(
             format!("{group}: {errors} error(s)"),
         )
         .await;
-        let mut context = editor_context(&console, &group, &text, messages, true);
-        context["published"] = json!(published.map(|v| v.number));
-        context["latest"] = json!(latest.number);
-        return page_with(
-            &console,
-            &op,
-            "playlists",
-            "playlist.html",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &mut context,
-        );
+        let refused = Refused {
+            text: &text,
+            messages,
+            code: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return refused_page(&console, &op, &group, &refused, published.as_ref(), latest.number);
     }
     let (g, author, changed) = (group.clone(), op.user.clone(), text != latest.text);
     let saved = db(&console, move |s| {

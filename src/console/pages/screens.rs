@@ -226,7 +226,7 @@ pub async fn enrol(
     let token = auth::random_token();
     let (hash, s, author) = (auth::token_hash(&token), screen.clone(), op.user.clone());
     let created = db(&console, move |store| {
-        store.enrol_in_group(&s, &hash, super::playlists::STARTER, &author)
+        store.enrol_in_group(&s, &hash, Some((super::playlists::STARTER, &author)))
     })
     .await;
     match created {

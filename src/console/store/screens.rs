@@ -29,38 +29,19 @@ pub struct ScreenRow {
 }
 
 impl Store {
-    /// Enrols a screen whose token hashes to `token_hash`.
+    /// Enrols a screen whose token hashes to `token_hash` in its group, which must exist.
     pub fn enrol(&self, screen: &Enrolment, token_hash: &str) -> Result<(), StoreError> {
-        let conn = self.lock();
-        let exists: Option<String> = conn
-            .query_row("SELECT id FROM screens WHERE id = ?1", [&screen.id], |r| r.get(0))
-            .optional()?;
-        if exists.is_some() {
-            return Err(StoreError::Exists(format!("screen {}", screen.id)));
-        }
-        conn.execute(
-            "INSERT INTO screens (id, name, group_name, place, token_hash, enrolled_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                screen.id,
-                screen.name,
-                screen.group,
-                screen.place,
-                token_hash,
-                now_text()
-            ],
-        )?;
-        Ok(())
+        self.enrol_in_group(screen, token_hash, None).map(|_| ())
     }
 
-    /// Enrols a screen and, when its group is new, creates the group with
-    /// `starter` as version 1, published: all or nothing. Whether the group is new.
+    /// Enrols a screen and, given `starter` (text, author), creates its
+    /// group when it is new with that text as version 1, published: all or
+    /// nothing. Whether the group is new.
     pub fn enrol_in_group(
         &self,
         screen: &Enrolment,
         token_hash: &str,
-        starter: &str,
-        author: &str,
+        starter: Option<(&str, &str)>,
     ) -> Result<bool, StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -71,11 +52,16 @@ impl Store {
             return Err(StoreError::Exists(format!("screen {}", screen.id)));
         }
         let now = now_text();
-        let new_group = tx.execute(
-            "INSERT INTO groups (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-            params![screen.group, now],
-        )? > 0;
-        if new_group {
+        let new_group = match starter {
+            Some(_) => {
+                tx.execute(
+                    "INSERT INTO groups (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                    params![screen.group, now],
+                )? > 0
+            }
+            None => false,
+        };
+        if let (true, Some((starter, author))) = (new_group, starter) {
             tx.execute(
                 "INSERT INTO versions (group_name, number, text, sha256, author, created_at)
                  VALUES (?1, 1, ?2, ?3, ?4, ?5)",
