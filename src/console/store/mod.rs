@@ -5,7 +5,7 @@
 //! Every statement lives in this module and the rest of the console calls
 //! typed methods, so a PostgreSQL store (for several console instances
 //! behind a load balancer) is another implementation of the same methods
-//! over the same schema ([`migrations`]); nothing else changes. SQLite runs
+//! over the same schema (`store/migrations.rs`); nothing else changes. SQLite runs
 //! in WAL mode with a busy timeout, one connection behind a mutex: the
 //! console's writes are a few small rows per second.
 
