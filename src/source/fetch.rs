@@ -407,3 +407,38 @@ fn content_type_warning(headers: &HeaderMap) -> Option<String> {
         Some(ct) => Some(format!("Content-Type is {ct:?}; expected application/json")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn with_retry_after(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_as_an_http_date() {
+        assert_eq!(
+            retry_after(&with_retry_after("120")),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&with_retry_after(" 7 ")),
+            Some(Duration::from_secs(7))
+        );
+        // The IMF-fixdate form RFC 9110 prefers, 90 s from now (a second of slack).
+        let at = (Utc::now() + chrono::Duration::seconds(90)).format("%a, %d %b %Y %H:%M:%S GMT");
+        let wait = retry_after(&with_retry_after(&at.to_string())).unwrap();
+        assert!((88..=90).contains(&wait.as_secs()), "{wait:?} for {at}");
+        // A date in the past asks for no wait; nonsense is ignored.
+        let past = (Utc::now() - chrono::Duration::seconds(30)).format("%a, %d %b %Y %H:%M:%S GMT");
+        assert_eq!(retry_after(&with_retry_after(&past.to_string())), None);
+        for bad in ["soon", "-5", "1.5", ""] {
+            assert_eq!(retry_after(&with_retry_after(bad)), None, "{bad:?}");
+        }
+        assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+}
