@@ -225,3 +225,50 @@ fn render_through_the_screen_path_matches_the_golden_images() {
     assert_eq!(compared, 8, "every golden page was compared");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// Issue 15: the same page at the same instant, fresh and stale, differs
+/// only in the footer, where the stale marker replaces the update line, on
+/// every screen shape; and it does differ there.
+#[test]
+fn fresh_and_stale_differ_only_in_the_markers_footer() {
+    use rankwall::layout::{body_rect, layout_page, Context, Theme};
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let mut fonts = Fonts::bundled();
+    let feed = rankwall::feed::demo().unwrap().0;
+    for size in common::SIZES {
+        let profile = ScreenProfile::parse(size).unwrap();
+        let page = all_pages(&mut fonts, &feed, &profile).remove(0).0;
+        let theme = Theme::default();
+        let draw = |fonts: &mut Fonts, gpu: &mut rankwall::render::ImageRenderer, stale: bool| {
+            let ctx = Context {
+                feed: &feed,
+                profile: &profile,
+                theme: &theme,
+                now: common::golden_instant(),
+                // The demo data is 5 s old at the golden instant: a 1 s
+                // limit makes it stale, no limit keeps it fresh.
+                stale_after: stale.then(|| chrono::Duration::seconds(1)),
+                mask_names: None,
+            };
+            let scene = layout_page(fonts, &ctx, &page);
+            gpu.render(fonts, &scene).unwrap()
+        };
+        let fresh = draw(&mut fonts, &mut gpu, false);
+        let stale = draw(&mut fonts, &mut gpu, true);
+        let changed_rows: Vec<u32> = fresh
+            .enumerate_pixels()
+            .filter(|(x, y, p)| *p != stale.get_pixel(*x, *y))
+            .map(|(_, y, _)| y)
+            .collect();
+        let footer_top = (body_rect(&profile).y + body_rect(&profile).h).floor() as u32;
+        assert!(
+            !changed_rows.is_empty(),
+            "{size}: the stale marker changed nothing"
+        );
+        let first = *changed_rows.iter().min().unwrap();
+        assert!(
+            first >= footer_top,
+            "{size}: stale and fresh differ at row {first}, above the footer (from row {footer_top})"
+        );
+    }
+}
