@@ -167,10 +167,8 @@ fn a_marquee_frame_redrawn_in_its_band_equals_a_full_redraw() {
     banded.fill(&gpu, &mut fonts, 1, None, &first).unwrap();
     banded.tag_family(1, 99);
     let later = moving(-150.0, &mut fonts);
-    // The band `paint` uses: the line box with a fifth of the size above and below.
-    let run = &later.texts[0];
-    let top = run.origin_y - 8.0;
-    let band = Rect::new(10.0, top, 380.0, run.line_height + 16.0).snapped();
+    // The very band `paint` redraws for this scene.
+    let band = rankwall::client::moving_band(&later).expect("a moving line has a band");
     assert!(band.h < 70.0, "the band is narrower than the clip");
     assert!(banded
         .refill_band(&gpu, &mut fonts, (99, 2), &later, band)

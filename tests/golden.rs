@@ -64,6 +64,10 @@ fn example_pages_match_golden_images() {
                 .to_rgb8();
             let tolerance = Tolerance::default();
             let cmp = compare(&actual, &golden, &tolerance).unwrap();
+            eprintln!(
+                "{size}/{name}: {} strong pixels, mean {:.4}",
+                cmp.strong, cmp.mean_delta
+            );
             compared += 1;
             if !cmp.passes(&tolerance) {
                 rankwall::png::save_png(&actual, &dir.join(format!("{name}-actual.png"))).unwrap();
@@ -271,4 +275,71 @@ fn fresh_and_stale_differ_only_in_the_markers_footer() {
             "{size}: stale and fresh differ at row {first}, above the footer (from row {footer_top})"
         );
     }
+}
+
+/// Issue 15: the footer's minute (数据更新于 … 10:00 → 10:08) and the page
+/// marker (第 1/3 页 → 第 2/3 页) each change one glyph; the golden
+/// comparison must catch either change at every screen size, so a wrong
+/// minute or page number on the wall cannot pass as anti-aliasing noise.
+#[test]
+fn a_changed_footer_minute_or_page_marker_fails_at_every_size() {
+    use rankwall::layout::{layout_page, Context, PageRef, Theme};
+    let Some(mut gpu) = gpu_or_skip() else { return };
+    let mut fonts = Fonts::bundled();
+    let feed = rankwall::feed::demo().unwrap().0;
+    let mut later = feed.clone();
+    later.generated_at += chrono::Duration::minutes(8);
+    let tolerance = Tolerance::default();
+    let mut caught = Vec::new();
+    let mut missed = Vec::new();
+    // The golden sizes and a small monitor, where a digit has fewest pixels.
+    let sizes: Vec<&str> = SIZES.iter().copied().chain(["640x360"]).collect();
+    for size in &sizes {
+        let profile = ScreenProfile::parse(size).unwrap();
+        let theme = Theme::default();
+        let page = all_pages(&mut fonts, &feed, &profile)
+            .into_iter()
+            .map(|(p, _)| p)
+            .find(|p| p.count > 1)
+            .unwrap_or_else(|| panic!("{size}: no slide with more than one page"));
+        let mut draw = |feed: &rankwall::feed::Feed, page: &PageRef| {
+            let ctx = Context {
+                feed,
+                profile: &profile,
+                theme: &theme,
+                now: common::golden_instant(),
+                stale_after: None,
+                mask_names: None,
+            };
+            let scene = layout_page(&mut fonts, &ctx, page);
+            half(&gpu.render(&mut fonts, &scene).unwrap())
+        };
+        let base = draw(&feed, &page);
+        let minute = draw(&later, &page);
+        // The same rows under the next page's number: only the marker differs.
+        let renumbered = PageRef {
+            index: page.index + 1,
+            ..page.clone()
+        };
+        let marker = draw(&feed, &renumbered);
+        for (what, changed) in [("footer minute", &minute), ("page marker", &marker)] {
+            let cmp = compare(changed, &base, &tolerance).unwrap();
+            let line = format!(
+                "{size} {what}: {} strong pixels, mean {:.4}",
+                cmp.strong, cmp.mean_delta
+            );
+            if cmp.passes(&tolerance) {
+                missed.push(line);
+            } else {
+                caught.push(line);
+            }
+        }
+    }
+    eprintln!("caught:\n{}", caught.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "changes the golden compare let through:\n{}",
+        missed.join("\n")
+    );
+    assert_eq!(caught.len(), 2 * sizes.len());
 }

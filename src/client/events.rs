@@ -25,6 +25,10 @@ pub enum ClientEvent {
     /// the screen thread stops for good, as if the GPU driver hung, so that
     /// a test can watch systemd's watchdog restart the service.
     FreezeForTest,
+    /// A test hook (`RANKWALL_TEST_HOOKS=lose-device-on-sigusr2` and
+    /// SIGUSR2): the window destroys its GPU device, as a driver reset or a
+    /// removed GPU would, so that a test can watch the screen recover.
+    LoseDeviceForTest,
 }
 
 /// Sends events to the screen thread and wakes it (an event-loop wake-up

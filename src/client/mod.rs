@@ -17,7 +17,7 @@ mod window;
 pub use driver::{Driver, Identity};
 pub use events::{ClientEvent, EventSender};
 pub use headless::run_headless;
-pub use paint::{composition, paint, OffscreenScreen};
+pub use paint::{composition, moving_band, paint, OffscreenScreen};
 pub use reporting::default_play_log;
 pub use stage::{rss_mib, save, Stage};
 pub use tasks::{source_config, supervise};

@@ -96,8 +96,9 @@ fn marquee_family(still: &Still) -> Option<u64> {
 }
 
 /// The strip of the screen a marquee's moving line covers (its line box with
-/// a margin for the ink, inside its clip).
-fn moving_band(scene: &Scene) -> Option<Rect> {
+/// a margin for the ink, inside its clip). Public so the compositor's test
+/// checks the very band `paint` redraws.
+pub fn moving_band(scene: &Scene) -> Option<Rect> {
     let run = scene.texts.iter().find(|t| t.shift_x != 0.0)?;
     let pad = (run.size * 0.2).ceil();
     let top = (run.origin_y - pad).max(run.clip.y);

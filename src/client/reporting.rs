@@ -82,7 +82,10 @@ impl Reporting {
                 return driver;
             }
         };
-        tracing::info!(%addr, "status server listening");
+        // The bound address, not the configured one: with port 0 the kernel
+        // picks a free port, and this line is how a test or a script finds it.
+        let bound = listener.local_addr().unwrap_or(addr);
+        tracing::info!(addr = %bound, "status server listening");
         let server = Arc::new(crate::status::StatusServer::new(status_rx, self.token, ask));
         runtime.spawn(crate::status::serve_status(listener, server));
         driver

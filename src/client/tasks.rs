@@ -169,23 +169,33 @@ fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
     }
 }
 
-/// The environment variable that enables test hooks, and the one hook.
+/// The environment variable that enables a test hook, and its values.
 const TEST_HOOKS: &str = "RANKWALL_TEST_HOOKS";
 const FREEZE_ON_SIGUSR2: &str = "freeze-on-sigusr2";
+const LOSE_DEVICE_ON_SIGUSR2: &str = "lose-device-on-sigusr2";
 
-/// With `RANKWALL_TEST_HOOKS=freeze-on-sigusr2` (tests only: see
-/// `assets/debian/systemd-vm.sh`), SIGUSR2 freezes the screen thread.
+/// With `RANKWALL_TEST_HOOKS` set (tests only), SIGUSR2 triggers a fault
+/// that cannot be caused from outside the process: `freeze-on-sigusr2`
+/// freezes the screen thread once (see `assets/debian/systemd-vm.sh`);
+/// `lose-device-on-sigusr2` destroys the window's GPU device, at every
+/// signal (see `tests/window.rs`).
 pub async fn test_hook_task(events: EventSender) {
-    if std::env::var(TEST_HOOKS).ok().as_deref() != Some(FREEZE_ON_SIGUSR2) {
-        return;
-    }
+    let hook = std::env::var(TEST_HOOKS).unwrap_or_default();
+    let (event, repeat): (fn() -> ClientEvent, bool) = match hook.as_str() {
+        FREEZE_ON_SIGUSR2 => (|| ClientEvent::FreezeForTest, false),
+        LOSE_DEVICE_ON_SIGUSR2 => (|| ClientEvent::LoseDeviceForTest, true),
+        _ => return,
+    };
     use tokio::signal::unix::{signal, SignalKind};
     let Ok(mut usr2) = signal(SignalKind::user_defined2()) else {
         return;
     };
-    tracing::warn!("{TEST_HOOKS}={FREEZE_ON_SIGUSR2}: SIGUSR2 will freeze the screen thread");
-    if usr2.recv().await.is_some() {
-        events.send(ClientEvent::FreezeForTest);
+    tracing::warn!("{TEST_HOOKS}={hook}: SIGUSR2 is a test hook");
+    while usr2.recv().await.is_some() {
+        events.send(event());
+        if !repeat {
+            return;
+        }
     }
 }
 

@@ -202,11 +202,29 @@ impl App {
 
     fn drain_messages(&mut self, event_loop: &ActiveEventLoop) {
         while let Ok(event) = self.rx.try_recv() {
+            if matches!(event, ClientEvent::LoseDeviceForTest) {
+                self.lose_device_for_test();
+                continue;
+            }
             self.driver.handle(event);
         }
         if self.driver.shutting_down() {
             event_loop.exit();
         }
+    }
+
+    /// The test hook: destroys the device, as a driver reset would. The next
+    /// frame then finds it gone (the surface refuses it, or the device-lost
+    /// callback has flagged it) and the redraw after rebuilds the device and
+    /// every GPU resource, the path a real loss takes.
+    fn lose_device_for_test(&mut self) {
+        let Some(screen) = self.screen.as_ref() else {
+            return;
+        };
+        tracing::warn!("test hook: destroying the GPU device (RANKWALL_TEST_HOOKS=lose-device-on-sigusr2)");
+        screen.gpu.device.destroy();
+        self.driver.invalidate();
+        screen.window.request_redraw();
     }
 
     fn fail(&mut self, event_loop: &ActiveEventLoop, error: anyhow::Error) {

@@ -15,10 +15,11 @@ pub use backoff::Backoff;
 pub use cache::{cache_dir, cache_dir_with, Cache, CacheError, CachedFeed, NoCacheDir};
 pub use clock::Clock;
 pub use fetch::{
-    build_client, FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, HttpOptions, Validators,
+    build_client, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched, Fetcher,
+    HttpFetcher, HttpOptions, Validators,
 };
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
 pub use redact::{redact_in, redact_url};
-pub use status::{FeedStatus, Outcome};
+pub use status::{CacheStatus, FeedStatus, Outcome};
 
 pub use crate::digest::sha256_hex;

@@ -6,7 +6,7 @@ use super::backoff::Backoff;
 use super::cache::{Cache, CacheMeta};
 use super::clock::Clock;
 use super::fetch::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
-use super::status::{FeedStatus, Outcome};
+use super::status::{CacheStatus, FeedStatus, Outcome};
 use crate::feed::{self, Feed, Report};
 use crate::signing::PublicKey;
 use chrono::Utc;
@@ -95,6 +95,11 @@ pub struct Poller<F: Fetcher> {
     logged: Option<String>,
     /// The signature file's validators and last text (conditional GET).
     signature: (Validators, Option<Vec<u8>>),
+    /// The last document fetched and accepted, as written to the cache: kept
+    /// so the cache can be written again at the next poll when the write
+    /// failed or the file has gone (a deleted folder), since a feed may not
+    /// change for weeks and a restart must still find it.
+    last_good: Option<(CacheMeta, Vec<u8>)>,
 }
 
 impl<F: Fetcher> Poller<F> {
@@ -105,12 +110,17 @@ impl<F: Fetcher> Poller<F> {
     /// A poller with a seeded random source (tests).
     pub fn with_rng(config: SourceConfig, fetcher: F, rng: fastrand::Rng) -> Self {
         let backoff = Backoff::new(config.interval, config.backoff_max, config.jitter, rng);
+        let cache = Cache::new(&config.cache_dir, &config.url);
         let status = FeedStatus {
             url: super::redact_url(&config.url),
+            cache: CacheStatus {
+                path: cache.path().display().to_string(),
+                ..CacheStatus::default()
+            },
             ..FeedStatus::default()
         };
         Poller {
-            cache: Cache::new(&config.cache_dir, &config.url),
+            cache,
             clock: Clock::new(config.clock_tolerance, config.trust_server_time),
             backoff,
             fetcher,
@@ -118,6 +128,7 @@ impl<F: Fetcher> Poller<F> {
             status,
             logged: None,
             signature: (Validators::default(), None),
+            last_good: None,
             config,
         }
     }
@@ -272,9 +283,7 @@ impl<F: Fetcher> Poller<F> {
                     validators: fetched.validators.clone(),
                     signature,
                 };
-                if let Err(e) = self.cache.store(&meta, &fetched.body) {
-                    tracing::warn!("{e}");
-                }
+                self.store_in_cache(meta, fetched.body);
                 self.validators = fetched.validators;
                 let accepted = self.take(Accepted {
                     feed: Arc::new(feed),
@@ -325,13 +334,45 @@ impl<F: Fetcher> Poller<F> {
         self.status.using_server_time = self.clock.using_server_time();
     }
 
+    /// Writes the accepted document to the disk cache, recording in the
+    /// status whether that worked and keeping it for a retry when not.
+    fn store_in_cache(&mut self, meta: CacheMeta, body: Vec<u8>) {
+        let stored = self.cache.store(&meta, &body).map_err(|e| e.to_string());
+        self.status.cache.record(stored, Utc::now());
+        self.last_good = Some((meta, body));
+    }
+
+    /// Writes the last good document again when its write failed or its
+    /// file has disappeared since.
+    fn repair_cache(&mut self) {
+        let Some((meta, body)) = self.last_good.take() else {
+            return;
+        };
+        if self.status.cache.ok && self.cache.path().exists() {
+            self.last_good = Some((meta, body));
+            return;
+        }
+        if self.status.cache.ok {
+            tracing::warn!(path = %self.status.cache.path, "the feed cache file has disappeared; writing it again");
+        }
+        self.store_in_cache(meta, body);
+    }
+
     fn finish(&mut self, outcome: Outcome, accepted: Option<Arc<Accepted>>, delay: Duration) -> PollResult {
+        if accepted.is_none() {
+            self.repair_cache();
+        }
         let now = self.clock.now(Utc::now());
         if !outcome.is_failure() {
             self.status.last_success_at = Some(now);
         }
         self.status.consecutive_failures = self.backoff.failures();
-        self.status.next_attempt_at = chrono::Duration::from_std(delay).ok().map(|d| now + d);
+        // A server's Retry-After can ask for millions of years, past the last
+        // date there is: the status then shows no next attempt rather than
+        // the addition panicking and taking the poller down.
+        self.status.next_attempt_at = chrono::Duration::from_std(delay)
+            .ok()
+            .and_then(|d| now.checked_add_signed(d));
         self.log_change(&outcome);
         self.status.last_outcome = Some(outcome.clone());
         PollResult {

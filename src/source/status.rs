@@ -57,6 +57,62 @@ pub struct FeedStatus {
     /// did not verify (only with `[feed] public_key`).
     #[serde(default)]
     pub signature_failures: u64,
+    /// Whether the last good document could be written to the disk cache.
+    pub cache: CacheStatus,
+}
+
+/// The disk cache's health, as `/status` shows it. A failing cache does not
+/// stop the screen (the document is on screen already); it means a restart
+/// would have nothing to show until the feed answers, so the fleet must know.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CacheStatus {
+    /// The cache file.
+    pub path: String,
+    /// False while writes fail.
+    pub ok: bool,
+    /// When the current run of failures began.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<DateTime<Utc>>,
+    /// The last write error, while failing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Default for CacheStatus {
+    /// Nothing has failed yet.
+    fn default() -> Self {
+        CacheStatus {
+            path: String::new(),
+            ok: true,
+            failing_since: None,
+            error: None,
+        }
+    }
+}
+
+impl CacheStatus {
+    /// Records the outcome of a write, logging only when the state changes:
+    /// a full disk must not add a warning at every poll.
+    pub fn record(&mut self, result: Result<(), String>, now: DateTime<Utc>) {
+        match (result, self.ok) {
+            (Ok(()), true) => {}
+            (Ok(()), false) => {
+                tracing::info!(path = %self.path, "the feed cache is written again");
+                *self = CacheStatus {
+                    path: std::mem::take(&mut self.path),
+                    ..CacheStatus::default()
+                };
+            }
+            (Err(e), was_ok) => {
+                if was_ok {
+                    tracing::warn!(path = %self.path, "cannot write the feed cache (said once until it works again): {e}");
+                    self.failing_since = Some(now);
+                }
+                self.ok = false;
+                self.error = Some(e);
+            }
+        }
+    }
 }
 
 impl FeedStatus {

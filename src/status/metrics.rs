@@ -94,6 +94,14 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
         "counter",
         signature_failures,
     );
+    let cache_ok = s.feed.as_ref().is_none_or(|f| f.cache.ok);
+    metric(
+        &mut out,
+        "rankwall_feed_cache_ok",
+        "1 while the last good feed is written to the disk cache.",
+        "gauge",
+        u8::from(cache_ok),
+    );
     metric(
         &mut out,
         "rankwall_dropped_items",

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod screen;
 pub mod tls;
+pub mod x11;
 
 use rankwall::feed::{self, Feed, Refusal, Report};
 use rankwall::render::ImageRenderer;

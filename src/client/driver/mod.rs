@@ -142,6 +142,11 @@ impl Driver {
                     std::thread::sleep(std::time::Duration::from_secs(3600));
                 }
             }
+            // The window takes this one before the driver sees it; headless
+            // runs have no device of their own to lose.
+            ClientEvent::LoseDeviceForTest => {
+                tracing::warn!("test hook: losing the GPU device is a window-only hook; ignored");
+            }
         }
     }
 
