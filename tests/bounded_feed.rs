@@ -138,14 +138,13 @@ fn the_screen_holds_the_huge_feed_within_300_mib() {
     let dir = common::temp_dir("bounded-run");
     let feed_path = dir.join("huge.json");
     std::fs::write(&feed_path, huge_feed("2026-11-28T10:00:00+08:00").0).unwrap();
-    let port = common::free_port();
     let config = dir.join("screen.toml");
     // On the strip the list is a marquee whose pass takes hours; max_time
     // = 10 ends its stretch every 10 s, the boundary where new data shows.
     std::fs::write(
         &config,
         format!(
-            "[feed]\nurl = \"{}\"\npoll_interval = 1\n\n[status]\naddr = \"127.0.0.1:{port}\"\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 5\nmax_time = 10\n\n[[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
+            "[feed]\nurl = \"{}\"\npoll_interval = 1\n\n[status]\naddr = \"127.0.0.1:0\"\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 5\nmax_time = 10\n\n[[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
             feed_path.display()
         ),
     )
@@ -155,9 +154,11 @@ fn the_screen_holds_the_huge_feed_within_300_mib() {
         .arg(&config)
         .arg("--cache-dir")
         .arg(dir.join("cache"))
+        .env("NO_COLOR", "1")
         .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
         .spawn()
         .unwrap();
+    let port = common::screen::bound_port(&dir.join("client.log"), &mut child);
     let outcome = std::panic::catch_unwind(|| {
         let first = wait_for_generated(port, "2026-11-28T10:00:00+08:00");
         std::fs::write(&feed_path, huge_feed("2026-11-28T11:00:00+08:00").0).unwrap();

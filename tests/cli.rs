@@ -332,18 +332,22 @@ fn render_from_the_demo_server_then_from_the_cache_when_it_is_gone() {
         return;
     }
     let cache = common::temp_dir("demo-cache");
-    let port = common::free_port();
-    let addr = format!("127.0.0.1:{port}");
+    // Port 0: the server binds a free port itself and prints its URL.
     let mut server = bin()
-        .args(["demo-server", "--addr", &addr, "--change-every", "0"])
+        .args(["demo-server", "--addr", "127.0.0.1:0", "--change-every", "0"])
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let url = format!("http://{addr}/feed.json");
-    let ready = (0..50).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        std::net::TcpStream::connect(&addr).is_ok()
-    });
-    assert!(ready, "demo server did not start");
+    let mut line = String::new();
+    // Kept open until the end: the server must not write into a closed pipe.
+    let mut printed = std::io::BufReader::new(server.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut printed, &mut line).unwrap();
+    let url = line
+        .split_whitespace()
+        .last()
+        .filter(|u| u.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("the demo server did not print its URL: {line:?}"))
+        .to_string();
     let render = |out: &Path| {
         bin()
             .args(["render", "--feed", &url, "--size", "1280x256", "--cache-dir"])

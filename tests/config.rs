@@ -2,6 +2,8 @@
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use rankwall::config::{self, Severity};
 
 fn messages(text: &str) -> Vec<String> {
@@ -123,8 +125,7 @@ windows = [{ from = "08:00", until = "12:00" }, { from = "11:00", until = "14:00
 
 #[test]
 fn check_config_prints_located_messages_and_fails() {
-    let dir = std::env::temp_dir().join(format!("rankwall-config-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("config");
     let path = dir.join("rankwall.toml");
     std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-10\"\ndurtion = 12\nwindows = [{ from = \"8:00\", until = \"18:00\" }]\n").unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
@@ -146,8 +147,7 @@ fn check_config_prints_located_messages_and_fails() {
 async fn hot_reload_applies_good_files_and_rejects_bad_ones() {
     use rankwall::config::{watch_config, ConfigEvent};
     use std::time::Duration;
-    let dir = std::env::temp_dir().join(format!("rankwall-watch-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("watch");
     let path = dir.join("rankwall.toml");
     std::fs::write(&path, "[[playlist]]\nboard = \"towns-2026-11\"\n").unwrap();
     let feed = std::sync::Arc::new(rankwall::feed::demo().unwrap().0);
@@ -302,8 +302,7 @@ fn messages_escape_and_shorten_what_the_file_says() {
 /// port: those keys come only from the screen's own files.
 #[test]
 fn a_remote_config_may_not_set_local_only_keys() {
-    let dir = std::env::temp_dir().join(format!("rankwall-local-only-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("local-only");
     let local = dir.join("screen.toml");
     std::fs::write(
         &local,
@@ -333,5 +332,4 @@ fn a_remote_config_may_not_set_local_only_keys() {
     let settings = remote.check(playlist, None).settings.unwrap();
     assert_eq!(settings.status.addr.map(|a| a.port()), Some(9470));
     assert_eq!(settings.status.token.as_deref(), Some("a-long-local-token"));
-    let _ = std::fs::remove_dir_all(&dir);
 }

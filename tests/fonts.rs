@@ -5,6 +5,8 @@
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -118,7 +120,8 @@ fn extra_font_files_are_loaded_or_refused_clearly() {
         .err()
         .expect("missing file refused");
     assert!(err.to_string().contains("/nonexistent/font.otf"), "{err}");
-    let not_font = std::env::temp_dir().join("rankwall-not-a-font.otf");
+    let dir = common::temp_dir("fonts");
+    let not_font = dir.join("not-a-font.otf");
     std::fs::write(&not_font, b"hello").unwrap();
     let opts = rankwall::text::FontOptions {
         extra_files: vec![not_font.clone()],

@@ -192,8 +192,7 @@ fn render_through_the_screen_path_matches_the_golden_images() {
     if gpu_or_skip().is_none() {
         return;
     }
-    let out = std::env::temp_dir().join(format!("rankwall-golden-render-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&out);
+    let out = common::temp_dir("golden-render");
     let mut compared = 0;
     for size in ["1920x1080", "1280x256"] {
         let opts = rankwall::cli::RenderOptions {
@@ -227,7 +226,6 @@ fn render_through_the_screen_path_matches_the_golden_images() {
         }
     }
     assert_eq!(compared, 8, "every golden page was compared");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Issue 15: the same page at the same instant, fresh and stale, differs

@@ -9,17 +9,13 @@ use rankwall::source::{
     Cache, FetchError, FetchOutcome, Fetched, Fetcher, HttpFetcher, Outcome, Poller, SourceConfig,
     SourceEvent, Validators,
 };
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-source-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+mod common;
+
+use common::temp_dir;
 
 fn body(version: u64) -> Vec<u8> {
     let t = chrono::DateTime::parse_from_rfc3339("2026-11-28T10:00:00+08:00").unwrap();
@@ -398,7 +394,7 @@ async fn backoff_grows_is_capped_and_resets_on_the_paused_clock() {
     plan.extend([false; 9]);
     plan.extend([true, true]);
     let calls = Arc::new(Mutex::new(Vec::new()));
-    let mut c = SourceConfig::new("scripted", dir);
+    let mut c = SourceConfig::new("scripted", dir.to_path_buf());
     c.interval = Duration::from_secs(10);
     c.backoff_max = Duration::from_secs(300);
     let poller = Poller::with_rng(

@@ -32,18 +32,23 @@ impl Drop for Client {
     }
 }
 
-fn start(config: &std::path::Path, dir: &std::path::Path, extra: &[&str]) -> Client {
-    let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+/// Starts a headless client whose config asks for status port 0; returns
+/// it with the port its status server bound.
+fn start(config: &std::path::Path, dir: &std::path::Path, extra: &[&str]) -> (Client, u16) {
+    let log = dir.join("client.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
         .args(["run", "--headless", "--size", SIZE, "--config"])
         .arg(config)
         .arg("--cache-dir")
         .arg(dir.join("cache"))
         .args(extra)
         .env("RUST_LOG", "rankwall=info")
-        .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
+        .env("NO_COLOR", "1")
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    Client(child)
+    let port = common::screen::bound_port(&log, &mut child);
+    (Client(child), port)
 }
 
 /// GET with an optional bearer token: (status, content type, body).
@@ -80,7 +85,7 @@ fn wait_until_up(port: u16) {
     panic!("the headless client never answered /healthz with 200");
 }
 
-fn config_text(url: &str, port: u16, log: &std::path::Path) -> String {
+fn config_text(url: &str, log: &std::path::Path) -> String {
     format!(
         r#"
 [screen]
@@ -92,7 +97,7 @@ poll_interval = 1
 backoff_max = 2
 
 [status]
-addr = "127.0.0.1:{port}"
+addr = "127.0.0.1:0"
 play_log = "{}"
 
 [[playlist]]
@@ -160,12 +165,11 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         }))
         .unwrap();
     let dir = common::temp_dir("status");
-    let port = common::free_port();
     let log = dir.join("played.jsonl");
-    let config = config_text(&server.url("/feed.json"), port, &log);
+    let config = config_text(&server.url("/feed.json"), &log);
     let config_path = dir.join("rankwall.toml");
     std::fs::write(&config_path, &config).unwrap();
-    let _client = start(&config_path, &dir, &[]);
+    let (_client, port) = start(&config_path, &dir, &[]);
     wait_until_up(port);
     let started = now();
 
@@ -295,10 +299,9 @@ fn off_loopback_the_status_server_requires_a_token() {
         return;
     }
     let dir = common::temp_dir("token");
-    let port = common::free_port();
     let open = "[[playlist]]\nselect = { list = \"red\" }\n";
     let no_token = dir.join("no-token.toml");
-    std::fs::write(&no_token, format!("[status]\naddr = \"0.0.0.0:{port}\"\n{open}")).unwrap();
+    std::fs::write(&no_token, format!("[status]\naddr = \"0.0.0.0:0\"\n{open}")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_rankwall"))
         .args(["run", "--headless", "--size", SIZE, "--config"])
         .arg(&no_token)
@@ -315,10 +318,10 @@ fn off_loopback_the_status_server_requires_a_token() {
     let with_token = dir.join("token.toml");
     std::fs::write(
         &with_token,
-        format!("[status]\naddr = \"0.0.0.0:{port}\"\ntoken = \"s3cret-s3cret-s3cret\"\n{open}"),
+        format!("[status]\naddr = \"0.0.0.0:0\"\ntoken = \"s3cret-s3cret-s3cret\"\n{open}"),
     )
     .unwrap();
-    let _client = start(&with_token, &dir, &[]);
+    let (_client, port) = start(&with_token, &dir, &[]);
     let mut answered = None;
     for _ in 0..200 {
         answered = get(port, "/healthz", Some("s3cret-s3cret-s3cret"));
@@ -357,7 +360,6 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = common::temp_dir("remote");
-    let port = common::free_port();
     let remote = |duration: u32| {
         format!("[screen]\nid = \"remote-id\"\n[feed]\npoll_interval = 1\n[status]\nplay_log_max_mb = 8\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = {duration}\n")
     };
@@ -371,12 +373,12 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     let url = server.url("/rankwall.toml");
     let local = dir.join("screen.toml");
     // The status address is the screen's own business: a URL may not set it.
-    let own = format!("[screen]\nid = \"hall-3\"\n[status]\naddr = \"127.0.0.1:{port}\"\n");
+    let own = "[screen]\nid = \"hall-3\"\n[status]\naddr = \"127.0.0.1:0\"\n";
     std::fs::write(&local, own).unwrap();
     // A plain-http test server: the operator's consent is explicit.
     let args = ["--screen-config", local.to_str().unwrap(), "--allow-http-config"];
     let spawn = |log: &str| {
-        let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
             .args([
                 "run",
                 "--headless",
@@ -388,12 +390,14 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
             ])
             .arg(dir.join("cache"))
             .args(args)
+            .env("NO_COLOR", "1")
             .stderr(std::fs::File::create(dir.join(log)).unwrap())
             .spawn()
             .unwrap();
-        Client(child)
+        let port = common::screen::bound_port(&dir.join(log), &mut child);
+        (Client(child), port)
     };
-    let client = spawn("client.log");
+    let (client, port) = spawn("client.log");
     wait_until_up(port);
     let first = status_of(port);
     assert_eq!(first["screen_id"], "hall-3", "the local [screen] wins");
@@ -427,7 +431,7 @@ fn a_remote_config_is_fetched_reloaded_refused_when_bad_and_kept_for_restarts() 
     // Without the server, a restart starts from the last good copy.
     drop(client);
     server.stop();
-    let again = spawn("client2.log");
+    let (again, port) = spawn("client2.log");
     wait_until_up(port);
     assert_eq!(status_of(port)["config"]["sha256"], second["config"]["sha256"]);
     drop(again);
@@ -439,13 +443,12 @@ fn a_local_config_file_is_reloaded_when_it_changes() {
         return;
     }
     let dir = common::temp_dir("reload");
-    let port = common::free_port();
     let text = |duration: &str| {
-        format!("[status]\naddr = \"127.0.0.1:{port}\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
+        format!("[status]\naddr = \"127.0.0.1:0\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
     };
     let path = dir.join("rankwall.toml");
     std::fs::write(&path, text("duration = 5")).unwrap();
-    let _client = start(&path, &dir, &[]);
+    let (_client, port) = start(&path, &dir, &[]);
     wait_until_up(port);
     let first = status_of(port);
     std::fs::write(&path, text("duration = 6")).unwrap();
@@ -484,13 +487,12 @@ fn credentials_in_the_feed_url_are_never_shown() {
         }))
         .unwrap();
     let dir = common::temp_dir("status-secrets");
-    let port = common::free_port();
     let url = server
         .url("/feed.json?api_key=SECRETKEY&month=11")
         .replace("http://", "http://feeduser:PA55WORD@");
     let config_path = dir.join("rankwall.toml");
-    std::fs::write(&config_path, config_text(&url, port, &dir.join("played.jsonl"))).unwrap();
-    let _client = start(&config_path, &dir, &[]);
+    std::fs::write(&config_path, config_text(&url, &dir.join("played.jsonl"))).unwrap();
+    let (_client, port) = start(&config_path, &dir, &[]);
     wait_until_up(port);
     wait_status(port, "the feed was accepted", |s| s["feed"]["sha256"].is_string());
     server.stop();

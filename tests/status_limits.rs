@@ -64,11 +64,11 @@ impl Drop for Client {
 
 /// A config with the embedded demo feed (no network) and one-second pages,
 /// so that frames keep being presented.
-fn config(dir: &Path, port: u16) -> PathBuf {
+fn config(dir: &Path) -> PathBuf {
     let text = format!(
         r#"
 [status]
-addr = "127.0.0.1:{port}"
+addr = "127.0.0.1:0"
 play_log = "{}"
 
 [[playlist]]
@@ -89,9 +89,10 @@ transition = {{ kind = "cut" }}
 }
 
 /// Starts the client with at most [`SERVER_FD_LIMIT`] descriptors.
-fn start_limited(dir: &Path, port: u16) -> Client {
-    let config = config(dir, port);
-    let child = Command::new("bash")
+/// Returns it with the port its status server bound.
+fn start_limited(dir: &Path) -> (Client, u16) {
+    let config = config(dir);
+    let mut child = Command::new("bash")
         .arg("-c")
         .arg(format!(r#"ulimit -n {SERVER_FD_LIMIT} && exec "$0" "$@""#))
         .arg(env!("CARGO_BIN_EXE_rankwall"))
@@ -104,10 +105,12 @@ fn start_limited(dir: &Path, port: u16) -> Client {
         .stderr(std::fs::File::create(dir.join("client.log")).unwrap())
         .spawn()
         .unwrap();
-    Client {
+    let port = common::screen::bound_port(&dir.join("client.log"), &mut child);
+    let client = Client {
         child,
         dir: dir.to_path_buf(),
-    }
+    };
+    (client, port)
 }
 
 fn addr(port: u16) -> SocketAddr {
@@ -246,8 +249,7 @@ fn healthz_answers_while_two_thousand_idle_connections_are_open() {
         "cannot raise our own fd limit: {ours}"
     );
     let dir = common::temp_dir("limits-flood");
-    let port = common::free_port();
-    let client = start_limited(&dir, port);
+    let (client, port) = start_limited(&dir);
     wait_until_up(&client, port);
     assert_fd_limit(&client);
     let quiet = healthz_in_time(&client, port, "before the flood");
@@ -354,8 +356,7 @@ fn an_oversized_header_and_a_trickling_request_are_cut_off() {
         return;
     }
     let dir = common::temp_dir("limits-slow");
-    let port = common::free_port();
-    let client = start_limited(&dir, port);
+    let (client, port) = start_limited(&dir);
     wait_until_up(&client, port);
 
     // A 1 MiB header: refused (431) or the connection closed, never served.

@@ -142,20 +142,35 @@ pub fn background_under(scene: &Scene, r: &Rect) -> rankwall::scene::Rgba {
         .map_or(scene.background, |q| q.color)
 }
 
-/// A fresh folder for one test, named after it and this process.
-pub fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("rankwall-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, named after it, removed when the test ends
+/// (also when it fails). It derefs to its path.
+pub fn temp_dir(name: &str) -> TestDir {
+    TestDir(
+        tempfile::Builder::new()
+            .prefix(&format!("rankwall-test-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
 }
 
-/// A free port on 127.0.0.1 (bound, then released: another process could
-/// take it in between, which a test then reports as a bind failure).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A test's temporary folder (see [`temp_dir`]).
+pub struct TestDir(tempfile::TempDir);
+
+impl std::ops::Deref for TestDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for TestDir {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TestDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
 }

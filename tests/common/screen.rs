@@ -3,7 +3,7 @@
 //! (`127.0.0.1:0`) and reports in its log, and waits that fail with what they
 //! saw when their deadline passes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -91,34 +91,7 @@ impl Screen {
     }
 
     fn wait_for_port(&mut self) -> u16 {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let log = self.log();
-            if let Some(port) = log
-                .lines()
-                .filter(|l| l.contains("status server listening"))
-                .find_map(|l| {
-                    l.split("addr=")
-                        .nth(1)?
-                        .split_whitespace()
-                        .next()?
-                        .rsplit(':')
-                        .next()?
-                        .parse()
-                        .ok()
-                })
-            {
-                return port;
-            }
-            if let Ok(Some(exit)) = self.child.try_wait() {
-                panic!("the client exited ({exit}) before its status server listened:\n{log}");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no `status server listening` line within 30 s:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        bound_port(&self.path("client.log"), &mut self.child)
     }
 
     /// GET `path` from the status server: (status, content type, body).
@@ -215,6 +188,40 @@ impl Drop for Screen {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The port a client's status server bound (configured as port 0), read
+/// from the `status server listening addr=…` line of its log at `log`
+/// (written with `NO_COLOR=1`); fails after 30 s or when the client exits.
+pub fn bound_port(log: &Path, child: &mut Child) -> u16 {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let text = strip_ansi(&std::fs::read_to_string(log).unwrap_or_default());
+        if let Some(port) = text
+            .lines()
+            .filter(|l| l.contains("status server listening"))
+            .find_map(|l| {
+                l.split("addr=")
+                    .nth(1)?
+                    .split_whitespace()
+                    .next()?
+                    .rsplit(':')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+        {
+            return port;
+        }
+        if let Ok(Some(exit)) = child.try_wait() {
+            panic!("the client exited ({exit}) before its status server listened:\n{text}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no `status server listening` line within 30 s:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
