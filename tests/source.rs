@@ -248,6 +248,11 @@ async fn the_cache_survives_a_restart_and_a_corrupt_one_is_set_aside() {
     let mut third = poller(&url, &dir);
     assert!(third.load_cache().is_none());
     assert!(!path.exists(), "the corrupt file is moved away");
+    let reported = third.status().cache.load_error.clone().unwrap_or_default();
+    assert!(
+        reported.contains("unreadable") && reported.contains("moved aside"),
+        "the status says why the cache was not used: {reported:?}"
+    );
     let aside: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -166,6 +166,7 @@ impl<F: Fetcher> Poller<F> {
             Ok(None) => None,
             Err(e) => {
                 tracing::warn!("{e}");
+                self.status.cache.load_error = Some(e.to_string());
                 None
             }
         }

@@ -76,6 +76,10 @@ pub struct CacheStatus {
     /// The last write error, while failing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why the cache found at start could not be used (a corrupt file is
+    /// moved aside and named here), so a screen that started blank says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_error: Option<String>,
 }
 
 impl Default for CacheStatus {
@@ -86,6 +90,7 @@ impl Default for CacheStatus {
             ok: true,
             failing_since: None,
             error: None,
+            load_error: None,
         }
     }
 }
@@ -98,10 +103,9 @@ impl CacheStatus {
             (Ok(()), true) => {}
             (Ok(()), false) => {
                 tracing::info!(path = %self.path, "the feed cache is written again");
-                *self = CacheStatus {
-                    path: std::mem::take(&mut self.path),
-                    ..CacheStatus::default()
-                };
+                self.ok = true;
+                self.failing_since = None;
+                self.error = None;
             }
             (Err(e), was_ok) => {
                 if was_ok {
