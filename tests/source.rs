@@ -109,6 +109,11 @@ fn fault_reply(mode: usize, req: &Request) -> Reply {
         },
         9 => Reply::json(vec![0xC1, 0xD9, 0xBD, 0xAD, 0xCA, 0xD0]),
         10 => Reply::json(Vec::new()),
+        // Too many requests, come back in an hour, said as an HTTP date.
+        11 => Reply::status(429).with_header(
+            "Retry-After",
+            &rankwall::demo::http::http_date(chrono::Utc::now() + chrono::Duration::hours(1)),
+        ),
         _ => good(req, 3),
     }
 }
@@ -138,6 +143,7 @@ async fn every_fault_keeps_the_last_good_document_and_reports_its_own_reason() {
         (8, "html_page"),
         (9, "not_utf8"),
         (10, "empty"),
+        (11, "retry_later"),
     ];
     let mut report = Vec::new();
     for (n, (case, code)) in cases.iter().enumerate() {
@@ -160,10 +166,18 @@ async fn every_fault_keeps_the_last_good_document_and_reports_its_own_reason() {
                 result.delay
             );
         }
+        if *case == 11 {
+            // Past the backoff's ceiling: only the header can ask for this.
+            assert!(
+                result.delay >= Duration::from_secs(3590) && result.delay <= Duration::from_secs(3600),
+                "a 429's Retry-After date honoured: {:?}",
+                result.delay
+            );
+        }
         report.push(format!("{code}: {:?}", result.outcome));
     }
     println!("{}", report.join("\n"));
-    mode.store(11, Ordering::SeqCst);
+    mode.store(12, Ordering::SeqCst);
     let recovered = p.poll_once().await;
     assert_eq!(recovered.outcome, Outcome::Updated);
     assert_ne!(p.status().sha256.as_deref(), Some(good_sha.as_str()));
