@@ -162,6 +162,18 @@ fn the_window_plays_the_schedule_shows_new_data_goes_stale_and_exits_cleanly() {
         .spawn()
         .unwrap();
 
+    // Shots start once the first frame is on screen; from then on every
+    // mismatch counts.
+    let log_path = dir.join("client.log");
+    let up = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&log_path)
+        .unwrap_or_default()
+        .contains("first frame presented")
+    {
+        assert!(std::time::Instant::now() < up, "no frame presented within 30 s");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
     // The playlist in order: consecutive pages, each the frame of its instant,
     // until both items have played.
     let mut old = stage(&config, &feed);
@@ -181,7 +193,7 @@ fn the_window_plays_the_schedule_shows_new_data_goes_stale_and_exits_cleanly() {
         let expected = old.frame_image(t).unwrap();
         if matches(&shot, &expected, &format!("page-{}", seen.len())) {
             seen.push(slot_of(&frame));
-        } else if !seen.is_empty() {
+        } else {
             // A loaded machine may draw a page late; a few misses are allowed,
             // a screen that shows the wrong pages is not.
             misses += 1;
