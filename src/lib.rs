@@ -32,6 +32,7 @@ pub mod slide;
 pub mod source;
 pub mod status;
 pub mod text;
+pub mod write_health;
 
 /// China Standard Time (UTC+8), the zone the feed and the screens use by default.
 pub fn china_standard_time() -> chrono::FixedOffset {

@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::screen::get;
+
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rankwall::cli::Stage;
 use rankwall::demo::{Reply, TestServer};
@@ -49,30 +51,6 @@ fn start(config: &std::path::Path, dir: &std::path::Path, extra: &[&str]) -> (Cl
         .unwrap();
     let port = common::screen::bound_port(&log, &mut child);
     (Client(child), port)
-}
-
-/// GET with an optional bearer token: (status, content type, body).
-fn get(port: u16, path: &str, token: Option<&str>) -> Option<(u16, String, Vec<u8>)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let client = reqwest::Client::new();
-        let mut request = client.get(format!("http://127.0.0.1:{port}{path}"));
-        if let Some(t) = token {
-            request = request.bearer_auth(t);
-        }
-        let response = request.send().await.ok()?;
-        let status = response.status().as_u16();
-        let kind = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        Some((status, kind, response.bytes().await.ok()?.to_vec()))
-    })
 }
 
 fn wait_until_up(port: u16) {

@@ -349,11 +349,11 @@ impl<F: Fetcher> Poller<F> {
         let Some((meta, body)) = self.last_good.take() else {
             return;
         };
-        if self.status.cache.ok && self.cache.path().exists() {
+        if self.status.cache.writes.ok && self.cache.path().exists() {
             self.last_good = Some((meta, body));
             return;
         }
-        if self.status.cache.ok {
+        if self.status.cache.writes.ok {
             tracing::warn!(path = %self.status.cache.path, "the feed cache file has disappeared; writing it again");
         }
         self.store_in_cache(meta, body);

@@ -1,6 +1,7 @@
 //! The feed status: a plain struct anyone can read (the status server, logs,
 //! the stale marker).
 
+use crate::write_health::{Change, WriteHealth};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::Serialize;
 
@@ -64,57 +65,29 @@ pub struct FeedStatus {
 /// The disk cache's health, as `/status` shows it. A failing cache does not
 /// stop the screen (the document is on screen already); it means a restart
 /// would have nothing to show until the feed answers, so the fleet must know.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CacheStatus {
     /// The cache file.
     pub path: String,
-    /// False while writes fail.
-    pub ok: bool,
-    /// When the current run of failures began.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failing_since: Option<DateTime<Utc>>,
-    /// The last write error, while failing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    /// Whether the last good document is written (`ok`, `failing_since`,
+    /// `error` in the JSON).
+    #[serde(flatten)]
+    pub writes: WriteHealth,
     /// Why the cache found at start could not be used (a corrupt file is
     /// moved aside and named here), so a screen that started blank says why.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub load_error: Option<String>,
 }
 
-impl Default for CacheStatus {
-    /// Nothing has failed yet.
-    fn default() -> Self {
-        CacheStatus {
-            path: String::new(),
-            ok: true,
-            failing_since: None,
-            error: None,
-            load_error: None,
-        }
-    }
-}
-
 impl CacheStatus {
-    /// Records the outcome of a write, logging only when the state changes:
-    /// a full disk must not add a warning at every poll.
+    /// Records the outcome of a write, logging only when the state changes.
     pub fn record(&mut self, result: Result<(), String>, now: DateTime<Utc>) {
-        match (result, self.ok) {
-            (Ok(()), true) => {}
-            (Ok(()), false) => {
-                tracing::info!(path = %self.path, "the feed cache is written again");
-                self.ok = true;
-                self.failing_since = None;
-                self.error = None;
+        match self.writes.record(result, now) {
+            Some(Change::Failing(e)) => {
+                tracing::warn!(path = %self.path, "cannot write the feed cache (said once until it works again): {e}")
             }
-            (Err(e), was_ok) => {
-                if was_ok {
-                    tracing::warn!(path = %self.path, "cannot write the feed cache (said once until it works again): {e}");
-                    self.failing_since = Some(now);
-                }
-                self.ok = false;
-                self.error = Some(e);
-            }
+            Some(Change::Recovered) => tracing::info!(path = %self.path, "the feed cache is written again"),
+            None => {}
         }
     }
 }

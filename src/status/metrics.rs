@@ -94,7 +94,7 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
         "counter",
         signature_failures,
     );
-    let cache_ok = s.feed.as_ref().is_none_or(|f| f.cache.ok);
+    let cache_ok = s.feed.as_ref().is_none_or(|f| f.cache.writes.ok);
     metric(
         &mut out,
         "rankwall_feed_cache_ok",
@@ -130,7 +130,7 @@ pub fn metrics_text(s: &ScreenStatus, now: DateTime<Utc>, rss: Option<u64>) -> S
             "rankwall_play_log_ok",
             "1 while the proof-of-play log is written.",
             "gauge",
-            u8::from(log.ok),
+            u8::from(log.writes.ok),
         );
         metric(
             &mut out,

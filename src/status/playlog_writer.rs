@@ -5,7 +5,8 @@
 //! works again, not once per page change.
 
 use super::playlog::{PlayEntry, PlayLog};
-use chrono::{DateTime, Utc};
+use crate::write_health::{Change, WriteHealth};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,14 +19,10 @@ const QUEUE: usize = 256;
 pub struct PlayLogStatus {
     /// The log file.
     pub path: String,
-    /// False while writes fail.
-    pub ok: bool,
-    /// When the current run of failures began.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub failing_since: Option<DateTime<Utc>>,
-    /// The last write error, while failing.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub error: Option<String>,
+    /// Whether the log is written (`ok`, `failing_since`, `error` in the
+    /// JSON).
+    #[serde(flatten)]
+    pub writes: WriteHealth,
     /// Entries lost since start: failed writes and entries dropped while the
     /// disk was too slow to keep up.
     pub lost_entries: u64,
@@ -42,7 +39,6 @@ impl PlayLogWriter {
     pub fn start(log: PlayLog) -> std::io::Result<Self> {
         let health = Arc::new(Mutex::new(PlayLogStatus {
             path: log.path().display().to_string(),
-            ok: true,
             ..PlayLogStatus::default()
         }));
         let (tx, rx) = mpsc::sync_channel(QUEUE);
@@ -74,25 +70,20 @@ fn lock(health: &Mutex<PlayLogStatus>) -> std::sync::MutexGuard<'_, PlayLogStatu
 /// drops its sender.
 fn write_all(mut log: PlayLog, rx: mpsc::Receiver<PlayEntry>, health: &Mutex<PlayLogStatus>) {
     for entry in rx {
-        let result = log.record(&entry);
+        let result = log.record(&entry).map_err(|e| e.to_string());
+        let failed = result.is_err();
         let mut h = lock(health);
-        match (result, h.ok) {
-            (Ok(()), true) => {}
-            (Ok(()), false) => {
-                tracing::info!(path = %h.path, "the proof-of-play log is written again");
-                h.ok = true;
-                h.failing_since = None;
-                h.error = None;
+        match h.writes.record(result, Utc::now()) {
+            Some(Change::Failing(e)) => {
+                tracing::warn!(path = %h.path, "cannot write the proof-of-play log (said once until it works again): {e}")
             }
-            (Err(e), was_ok) => {
-                if was_ok {
-                    tracing::warn!(path = %h.path, "cannot write the proof-of-play log (said once until it works again): {e}");
-                    h.failing_since = Some(Utc::now());
-                }
-                h.ok = false;
-                h.error = Some(e.to_string());
-                h.lost_entries += 1;
+            Some(Change::Recovered) => {
+                tracing::info!(path = %h.path, "the proof-of-play log is written again")
             }
+            None => {}
+        }
+        if failed {
+            h.lost_entries += 1;
         }
     }
 }
@@ -147,7 +138,10 @@ mod tests {
             w.send(entry(n));
         }
         let failing = wait_for(&w, "three lost entries", |s| s.lost_entries == 3);
-        assert!(!failing.ok && failing.failing_since.is_some(), "{failing:?}");
+        assert!(
+            !failing.writes.ok && failing.writes.failing_since.is_some(),
+            "{failing:?}"
+        );
         let status = crate::status::ScreenStatus {
             play_log: Some(failing.clone()),
             ..Default::default()
@@ -158,13 +152,13 @@ mod tests {
             metrics.contains("rankwall_play_log_lost_entries_total 3\n"),
             "{metrics}"
         );
-        assert!(failing.error.is_some());
+        assert!(failing.writes.error.is_some());
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         std::fs::remove_file(&path).unwrap();
         w.send(entry(4));
-        let back = wait_for(&w, "a good write", |s| s.ok);
+        let back = wait_for(&w, "a good write", |s| s.writes.ok);
         assert_eq!(
-            (back.error, back.failing_since, back.lost_entries),
+            (back.writes.error, back.writes.failing_since, back.lost_entries),
             (None, None, 3)
         );
         assert!(std::fs::read_to_string(&path).unwrap().contains("\"page\":4"));

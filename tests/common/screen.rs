@@ -96,26 +96,7 @@ impl Screen {
 
     /// GET `path` from the status server: (status, content type, body).
     pub fn get(&self, path: &str) -> Option<(u16, String, Vec<u8>)> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let url = format!("http://127.0.0.1:{}{path}", self.port);
-        runtime.block_on(async {
-            let client = reqwest::Client::builder()
-                .timeout(Duration::from_secs(20))
-                .build()
-                .unwrap();
-            let response = client.get(url).send().await.ok()?;
-            let status = response.status().as_u16();
-            let kind = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            Some((status, kind, response.bytes().await.ok()?.to_vec()))
-        })
+        get(self.port, path, None)
     }
 
     /// `/status` as JSON (`Null` while it does not answer).
@@ -189,6 +170,35 @@ impl Drop for Screen {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// GET `path` from the status server on `port`, with an optional bearer
+/// token: (status, content type, body), or `None` when it does not answer
+/// within 20 s.
+pub fn get(port: u16, path: &str, token: Option<&str>) -> Option<(u16, String, Vec<u8>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        let mut request = client.get(format!("http://127.0.0.1:{port}{path}"));
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let response = request.send().await.ok()?;
+        let status = response.status().as_u16();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        Some((status, kind, response.bytes().await.ok()?.to_vec()))
+    })
 }
 
 /// The port a client's status server bound (configured as port 0), read
