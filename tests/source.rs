@@ -427,9 +427,15 @@ async fn backoff_grows_is_capped_and_resets_on_the_paused_clock() {
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let task = tokio::spawn(poller.run(tx));
     let mut statuses = Vec::new();
+    // On the paused clock a virtual day is the deadline; a poller that
+    // stops closes the channel, which fails the test instead of spinning.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(86_400);
     while statuses.len() < 12 {
-        if let Some(SourceEvent::Status(s)) = rx.recv().await {
-            statuses.push(s);
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(SourceEvent::Status(s))) => statuses.push(s),
+            Ok(Some(_)) => {}
+            Ok(None) => panic!("the poller stopped after {} statuses", statuses.len()),
+            Err(_) => panic!("only {} statuses in a virtual day", statuses.len()),
         }
     }
     task.abort();
