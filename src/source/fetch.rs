@@ -213,7 +213,7 @@ impl HttpFetcher {
             return Ok(FetchOutcome::NotModified { server_date });
         }
         if status == 429 || status == 503 {
-            let retry_after = retry_after(response.headers());
+            let retry_after = retry_after(response.headers(), Utc::now());
             return Err(FetchError::RetryLater { status, retry_after });
         }
         if !(200..300).contains(&status) {
@@ -381,23 +381,33 @@ fn source_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+/// The value of header `name` as text, exactly as the server sent it. It is
+/// `None` when the header is absent or holds bytes outside visible ASCII, so
+/// a validator such as `ETag` or `Last-Modified` is only ever sent back
+/// unchanged. The first of repeated headers counts.
+pub fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     headers.get(name)?.to_str().ok().map(str::to_string)
 }
 
-fn header_date(headers: &HeaderMap, name: header::HeaderName) -> Option<DateTime<Utc>> {
+/// The value of header `name` read as an HTTP date (such as `Date`), in
+/// UTC. Any RFC 2822 date is accepted, which covers the IMF-fixdate form
+/// RFC 9110 asks servers for; anything else is `None`.
+pub fn header_date(headers: &HeaderMap, name: header::HeaderName) -> Option<DateTime<Utc>> {
     let text = header_text(headers, name)?;
     DateTime::parse_from_rfc2822(&text).ok().map(|d| d.to_utc())
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// How long `Retry-After` asks the client to wait, seen at `now`: either a
+/// whole number of seconds or an HTTP date (zero at that very instant). A
+/// date already past gives `None`, as does a missing or unreadable value, so
+/// the backoff's own schedule applies; a wait is only ever a lower bound.
+pub fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     let text = header_text(headers, header::RETRY_AFTER)?;
     if let Ok(secs) = text.trim().parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let at = DateTime::parse_from_rfc2822(text.trim()).ok()?.to_utc();
-    (at - Utc::now()).to_std().ok()
+    (at - now).to_std().ok()
 }
 
 fn content_type_warning(headers: &HeaderMap) -> Option<String> {
@@ -413,6 +423,10 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    fn retry_after_now(headers: &HeaderMap) -> Option<Duration> {
+        retry_after(headers, Utc::now())
+    }
+
     fn with_retry_after(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert(header::RETRY_AFTER, value.parse().unwrap());
@@ -422,23 +436,23 @@ mod tests {
     #[test]
     fn retry_after_is_read_as_seconds_or_as_an_http_date() {
         assert_eq!(
-            retry_after(&with_retry_after("120")),
+            retry_after_now(&with_retry_after("120")),
             Some(Duration::from_secs(120))
         );
         assert_eq!(
-            retry_after(&with_retry_after(" 7 ")),
+            retry_after_now(&with_retry_after(" 7 ")),
             Some(Duration::from_secs(7))
         );
         // The IMF-fixdate form RFC 9110 prefers, 90 s from now (a second of slack).
         let at = (Utc::now() + chrono::Duration::seconds(90)).format("%a, %d %b %Y %H:%M:%S GMT");
-        let wait = retry_after(&with_retry_after(&at.to_string())).unwrap();
+        let wait = retry_after_now(&with_retry_after(&at.to_string())).unwrap();
         assert!((88..=90).contains(&wait.as_secs()), "{wait:?} for {at}");
         // A date in the past asks for no wait; nonsense is ignored.
         let past = (Utc::now() - chrono::Duration::seconds(30)).format("%a, %d %b %Y %H:%M:%S GMT");
-        assert_eq!(retry_after(&with_retry_after(&past.to_string())), None);
+        assert_eq!(retry_after_now(&with_retry_after(&past.to_string())), None);
         for bad in ["soon", "-5", "1.5", ""] {
-            assert_eq!(retry_after(&with_retry_after(bad)), None, "{bad:?}");
+            assert_eq!(retry_after_now(&with_retry_after(bad)), None, "{bad:?}");
         }
-        assert_eq!(retry_after(&HeaderMap::new()), None);
+        assert_eq!(retry_after_now(&HeaderMap::new()), None);
     }
 }
