@@ -94,12 +94,10 @@ fn is_hidden(c: char) -> bool {
 /// Writes an accepted feed back as a document and validates it again: it
 /// must be accepted with nothing dropped, and, unless a string was cut
 /// (a cut adds "…", which a second pass would cut again), it must come back
-/// equal with nothing cleaned.
+/// the same with nothing cleaned.
 fn revalidate(parsed: &Feed, report: &Report) {
-    let mut doc = match serde_json::to_value(parsed) {
-        Ok(doc) => doc,
-        Err(e) => panic!("an accepted feed cannot be written back: {e}"),
-    };
+    let written = to_value(parsed);
+    let mut doc = written.clone();
     drop_nulls(&mut doc);
     if let Value::Object(root) = &mut doc {
         root.insert("schema_version".into(), Value::from(1));
@@ -113,7 +111,37 @@ fn revalidate(parsed: &Feed, report: &Report) {
     let cut = report.cleaned.iter().any(|f| f.message.contains("cut from"));
     if !cut {
         assert!(second.cleaned.is_empty(), "{:?}", second.cleaned);
-        assert_eq!(&again, parsed);
+        assert!(
+            same(&to_value(&again), &written),
+            "{again:?}\n  is not\n{parsed:?}"
+        );
+    }
+}
+
+fn to_value(parsed: &Feed) -> Value {
+    match serde_json::to_value(parsed) {
+        Ok(value) => value,
+        Err(e) => panic!("an accepted feed cannot be written as JSON: {e}"),
+    }
+}
+
+/// Equal documents, numbers within a few units in the last place: serde_json
+/// reads a long decimal (a 90-digit score) only to about the nearest double
+/// (its `float_roundtrip` feature is off), so the shortest form written back
+/// may be read one or two bits away. Everything else must match exactly.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) if x.is_f64() || y.is_f64() => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => x == y || (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()),
+            _ => false,
+        },
+        (Value::Array(xs), Value::Array(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
+        (Value::Object(xs), Value::Object(ys)) => {
+            xs.len() == ys.len() && xs.iter().all(|(k, x)| ys.get(k).is_some_and(|y| same(x, y)))
+        }
+        _ => a == b,
     }
 }
 
