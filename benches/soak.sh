@@ -10,16 +10,18 @@
 # Usage:
 #   cargo build --release --bin rankwall && benches/soak.sh MINUTES
 # Every 10 s it samples the client's resident memory (VmRSS), open
-# descriptors, threads and CPU ticks from /proc, and frames, feed outcome,
-# data age, config hash and play-log health from its GET /status, plus the
-# HTTP code of /healthz. The samples go to a CSV file that is kept: $SOAK_CSV,
-# else /tmp/rankwall-soak-<time>.csv, with the client's and the feed server's
-# logs beside it (.client.log, .feed.log). At the end it prints RSS at minute
-# 2 and at the end (growth in %), the range of descriptors and threads, mean
-# CPU, frames, the /healthz non-200 samples (during a feed outage or not),
-# the config reloads accepted and refused (from the client's log) and whether
-# the client was still alive. CPU and frame figures depend on what else the
-# machine runs (lavapipe renders on the CPU).
+# descriptors, threads, CPU ticks and the time its threads spent runnable but
+# waiting for a CPU (schedstat: how busy the machine was) from /proc; frames,
+# feed outcome, data age, config hash and play-log health from its GET
+# /status; and the HTTP code of /healthz. The samples go to a CSV file that is
+# kept: $SOAK_CSV, else /tmp/rankwall-soak-<time>.csv, with the client's and
+# the feed server's logs and the proof-of-play log beside it (.client.log,
+# .feed.log, .played.jsonl). At the end it prints RSS at minute 2 and at the
+# end (growth in %), the range of descriptors and threads, mean CPU, frames,
+# the /healthz non-200 samples (during a feed outage or not), the config
+# reloads accepted and refused (from the client's log) and whether the client
+# was still alive. CPU and frame figures depend on what else the machine runs
+# (lavapipe renders on the CPU).
 # Ports: $SOAK_FEED_PORT and $SOAK_STATUS_PORT, else free ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +59,7 @@ cleanup() {
   wait 2>/dev/null || true
   cp "$WORK/client.log" "${CSV%.csv}.client.log" 2>/dev/null || true
   cp "$WORK/feed.log" "${CSV%.csv}.feed.log" 2>/dev/null || true
+  cp "$WORK/played.jsonl" "${CSV%.csv}.played.jsonl" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -150,7 +153,7 @@ for _ in $(seq 120); do
 done
 echo "soak: $MINUTES min, client pid $CLIENT, feed on :$FEED_PORT, status on :$STATUS_PORT, samples in $CSV"
 
-echo "t_s,utc,feed_up,rss_kb,fds,threads,cpu_ticks,cpu_pct,frames,status_rss_kb,state,item,feed_outcome,feed_failures,data_stale,data_age_s,config_sha12,config_variant,play_log_ok,play_log_lost,healthy,healthz,healthz_reason" > "$CSV"
+echo "t_s,utc,feed_up,rss_kb,fds,threads,cpu_ticks,cpu_pct,runq_wait_ms,frames,status_rss_kb,state,item,feed_outcome,feed_failures,data_stale,data_age_s,config_sha12,config_variant,play_log_ok,play_log_lost,healthy,healthz,healthz_reason" > "$CSV"
 STATUS_JQ='[ .frames_presented, ((.rss_bytes // 0) / 1024 | floor), .showing.state, (.showing.item // ""),
   (.feed.last_outcome | if . == null then "" elif .code then .kind + ":" + .code else .kind end),
   (.feed.consecutive_failures // ""), .data.stale, (.data.age_secs // ""), (.config.sha256 // "" | .[0:12]),
@@ -182,6 +185,7 @@ while (( (k + 1) * SAMPLE <= TOTAL )); do
   read -r rss threads < <(awk '/^VmRSS:/ {r = $2} /^Threads:/ {t = $2} END {print r, t}' "/proc/$CLIENT/status")
   ticks=$(awk '{print $14 + $15}' "/proc/$CLIENT/stat")
   fds=$(ls "/proc/$CLIENT/fd" | wc -l)
+  waited=$(cat "/proc/$CLIENT"/task/*/schedstat 2>/dev/null | awk '{ w += $2 } END { printf "%.0f", w / 1e6 }')
   cpu=""
   [[ -n "$prev_ticks" ]] && cpu=$(awk -v d="$((ticks - prev_ticks))" -v hz="$TICKS" -v a="$prev_wall" -v b="$wall" 'BEGIN { printf "%.1f", 100 * d / hz / (b - a) }')
   prev_ticks=$ticks prev_wall=$wall
@@ -192,7 +196,7 @@ while (( (k + 1) * SAMPLE <= TOTAL )); do
   reason=""
   [[ "$code" == 200 ]] || reason=$(tr ',\n' '; ' < "$WORK/healthz" 2>/dev/null | cut -c1-160)
   IFS=, read -r frames srss state item outcome failures stale age _ plok lost healthy <<< "$doc"
-  echo "$t,$(date -u +%FT%TZ),$feed_up,$rss,$fds,$threads,$ticks,$cpu,$frames,$srss,$state,$item,$outcome,$failures,$stale,$age,$sha,$(variant_of "$sha"),$plok,$lost,$healthy,$code,$reason" >> "$CSV"
+  echo "$t,$(date -u +%FT%TZ),$feed_up,$rss,$fds,$threads,$ticks,$cpu,$waited,$frames,$srss,$state,$item,$outcome,$failures,$stale,$age,$sha,$(variant_of "$sha"),$plok,$lost,$healthy,$code,$reason" >> "$CSV"
 done
 # Give the last rewrite time to be read (two checks a second apart) before counting.
 sleep 3
@@ -202,11 +206,11 @@ echo
 echo "== soak summary: $MINUTES min asked, $(tail -n +2 "$CSV" | wc -l) samples every ${SAMPLE} s, 1280x720 headless, $(nproc) cores =="
 awk -F, -v hz="$TICKS" -v alive="$alive" '
   NR == 1 { next }
-  { n++; t[n] = $1; rss[n] = $4; fds = $5; th = $6; ticks[n] = $7; frames[n] = $9
+  { n++; t[n] = $1; rss[n] = $4; fds = $5; th = $6; ticks[n] = $7; waited[n] = $9; frames[n] = $10
     if (n == 1 || fds < fmin) fmin = fds; if (n == 1 || fds > fmax) fmax = fds
     if (n == 1 || th < tmin) tmin = th;   if (n == 1 || th > tmax) tmax = th
     if (rss2 == "" && $1 >= 120) { rss2 = $4; t2 = $1 }
-    if ($22 != "200") { if ($3 == "0") bad_down++; else { bad_up++; badlist = badlist sprintf("\n    t=%s s code=%s %s", $1, $22, $23) } }
+    if ($23 != "200") { if ($3 == "0") bad_down++; else { bad_up++; badlist = badlist sprintf("\n    t=%s s code=%s %s", $1, $23, $24) } }
   }
   END {
     if (n == 0) { print "no samples"; exit }
@@ -214,6 +218,7 @@ awk -F, -v hz="$TICKS" -v alive="$alive" '
     printf "RSS: %.1f MiB at t=%d s (minute 2), %.1f MiB at the end (t=%d s): %+.2f %%\n", rss2/1024, t2, rss[n]/1024, t[n], 100*(rss[n]-rss2)/rss2
     printf "open descriptors: min %d, max %d; threads: min %d, max %d\n", fmin, fmax, tmin, tmax
     if (n > 1) printf "CPU: mean %.1f %% of one core (t=%d..%d s); frames presented: %s (%.1f/s over that window)\n", 100*(ticks[n]-ticks[1])/hz/(t[n]-t[1]), t[1], t[n], frames[n], (frames[n]-frames[1])/(t[n]-t[1])
+    if (n > 1) printf "its threads waited for a CPU (runnable, not running) %.1f %% of one core (all threads; high: the machine was busy, CPU and frame figures are noisy)\n", 100*(waited[n]-waited[1])/1000/(t[n]-t[1])
     printf "/healthz non-200: %d of %d samples; %d while the feed server was down (stale by design), %d while it was up%s\n", bad_down + bad_up, n, bad_down, bad_up, badlist
     printf "client alive at the end: %s\n", alive ? "yes" : "NO"
   }' "$CSV"
@@ -225,7 +230,7 @@ accepted=$(grep -c 'config reloaded; applies' "$LOG" || true)
 refused=$(grep 'config change refused, keeping the old config' "$LOG" \
   | sed -nE 's/^([0-9-]+)T([0-9]+):([0-9]+):([0-9.]+).*/\1 \2 \3 \4/p' \
   | awk '{ split($1, d, "-"); s = d[3] * 86400 + $2 * 3600 + $3 * 60 + $4; if (NR == 1 || s - last > 5) c++; last = s } END { print c + 0 }')
-wrong=$(awk -F, 'NR > 1 && $18 != "" && $18 !~ /:valid$/' "$CSV" | wc -l)
+wrong=$(awk -F, 'NR > 1 && $19 != "" && $19 !~ /:valid$/' "$CSV" | wc -l)
 echo "config rewrites: $valid_written valid, $invalid_written invalid; client log: $accepted reloads accepted, $refused refused (keeping the old config)"
 echo "samples whose config in force was an invalid rewrite: $wrong"
 if [[ "$alive" == 1 ]]; then
@@ -233,5 +238,5 @@ if [[ "$alive" == 1 ]]; then
 else
   echo "client DIED; last lines of its log:"; tail -20 "$LOG"
 fi
-echo "samples: $CSV (client log: ${CSV%.csv}.client.log)"
+echo "samples: $CSV (beside it: .client.log, .feed.log, .played.jsonl)"
 [[ "$alive" == 1 ]]
