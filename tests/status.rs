@@ -244,11 +244,27 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         .filter(|e| e.state == rankwall::status::ScreenState::Page && e.start > started)
         .collect();
     assert!(pages.len() >= 5, "{} page lines", pages.len());
+    // Each page is drawn when its slot begins (not late in it), and none is
+    // skipped: each line's slot begins where the previous line's ended.
+    let mut previous_end = None;
     for e in pages {
         let at = e.start + Duration::milliseconds(1);
-        let Frame::Page { slot, .. } = stage.player().frame(at) else {
+        let Frame::Page {
+            slot, started, ends, ..
+        } = stage.player().frame(at)
+        else {
             panic!("no page at {}", e.start)
         };
+        let late = e.start - started;
+        assert!(
+            late < Duration::milliseconds(500),
+            "the page of {started} was drawn {} ms late",
+            late.num_milliseconds()
+        );
+        if let Some(end) = previous_end {
+            assert_eq!(started, end, "a page between {end} and {started} was never drawn");
+        }
+        previous_end = Some(ends);
         assert_eq!(
             (e.item, e.page),
             (Some(slot.item), Some(slot.page.index + 1)),

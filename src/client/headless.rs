@@ -24,6 +24,7 @@ pub fn run_headless(
     let mut last_frame = Instant::now();
     loop {
         let now = driver.now();
+        let read_at = Instant::now();
         match driver.due(now) {
             Some(view) => match screen.draw(driver.player_mut(), &view, now) {
                 Ok(()) => {
@@ -42,9 +43,12 @@ pub fn run_headless(
             };
             let _ = request.send(image);
         }
-        let wait = match driver.sleep(driver.now()) {
+        // The wait comes from the same clock reading that chose what to draw,
+        // less the time drawing took: a second reading taken just past a
+        // page boundary would sleep through the whole new page.
+        let wait = match driver.sleep(now) {
             None => FRAME_PERIOD.saturating_sub(last_frame.elapsed()),
-            Some(d) => d,
+            Some(d) => d.saturating_sub(read_at.elapsed()),
         };
         match rx.recv_timeout(wait) {
             Ok(event) => {

@@ -235,10 +235,9 @@ impl Driver {
         let cap = self.watchdog.max_sleep().map_or(MAX_SLEEP, |w| w.min(MAX_SLEEP));
         match self.player.next_wake(view, now) {
             Wake::EveryFrame => None,
-            Wake::At(at) => {
-                let millis = (at - now).num_milliseconds().max(0) as u64;
-                Some(Duration::from_millis(millis).min(cap))
-            }
+            // To the microsecond: a wait rounded down to whole milliseconds
+            // wakes just before the boundary, when the old page is still due.
+            Wake::At(at) => Some((at - now).to_std().unwrap_or(Duration::ZERO).min(cap)),
         }
     }
 
