@@ -56,7 +56,10 @@ impl Checked {
             .count()
     }
 
-    fn refused(diagnostics: Vec<Diagnostic>) -> Checked {
+    /// A config that cannot be read at all; its messages in file order,
+    /// as on every other path (the unknown keys come first otherwise).
+    fn refused(mut diagnostics: Vec<Diagnostic>) -> Checked {
+        diagnostics.sort_by_key(|d| (d.line, d.column));
         Checked {
             settings: None,
             diagnostics,
