@@ -204,6 +204,25 @@ fn idle_and_off_redraw_each_minute() {
     );
 }
 
+/// The embedded demo feed has no source to stop delivering: a screen playing
+/// it is never marked stale, whatever its data's date, even after a reload
+/// brings a stale limit (the console's browser test failed five days after
+/// the demo data's date when it was).
+#[test]
+fn a_screen_without_a_source_never_goes_stale() {
+    let feed = demo_feed();
+    let t = feed.generated_at + Duration::days(30);
+    let mut d = driver(TWO_LISTS, feed).without_source();
+    assert_eq!(d.player().stale_at(), None);
+    let first = draw(&mut d, t).unwrap();
+    assert!(matches!(first.still, Still::Page { stale: false, .. }), "{first:?}");
+    let limited = format!("{TWO_LISTS}\n[feed]\nstale_after_hours = 48\n");
+    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(&limited))));
+    let later = page_of(&d, 1, t).1 + Duration::seconds(1);
+    draw(&mut d, later);
+    assert_eq!(d.player().stale_at(), None, "a reloaded config brought a stale limit back");
+}
+
 #[test]
 fn the_stale_marker_appears_on_time_without_a_page_change() {
     let mut feed = demo_feed();

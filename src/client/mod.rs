@@ -118,6 +118,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         .as_deref()
         .map(|url| source_config(&settings, url, &cache_dir));
     let reporting = Reporting::new(&settings, &origin, &cache_dir);
+    let has_source = source.is_some();
     let size = settings.screen.size.fixed().map(|s| s.pair());
     let player = Player::new(fonts, settings, feed, size.unwrap_or((1920, 1080)))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -135,7 +136,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         let physical =
             size.context("run --headless needs a size: give --size WIDTHxHEIGHT or set screen.size")?;
         let events = EventSender::new(tx, Arc::new(|| {}));
-        let driver = reporting.start(&runtime, Driver::new(player), &events);
+        let driver = reporting.start(&runtime, driver_for(player, has_source), &events);
         background.start(&runtime, &events);
         return run_headless(driver, rx, physical);
     }
@@ -149,10 +150,21 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         }
     });
     let events = EventSender::new(tx, wake);
-    let driver = reporting.start(&runtime, Driver::new(player), &events);
+    let driver = reporting.start(&runtime, driver_for(player, has_source), &events);
     background.start(&runtime, &events);
     let explicit = opts.size.and(size);
     window::App::new(driver, rx, explicit).run(event_loop)
+}
+
+/// The screen thread's driver; without a feed source the screen plays the
+/// embedded demo, which cannot go stale.
+fn driver_for(player: Player, has_source: bool) -> Driver {
+    let driver = Driver::new(player);
+    if has_source {
+        driver
+    } else {
+        driver.without_source()
+    }
 }
 
 /// The background tasks a screen runs beside the screen thread.

@@ -58,6 +58,10 @@ pub struct Driver {
     /// Frames that failed in a row, and the last error logged.
     failures: u32,
     last_failure: Option<String>,
+    /// False when the screen plays the embedded demo feed, which no source
+    /// updates: a stale limit measures a source that stopped delivering, so
+    /// none applies to it (see [`Driver::without_source`]).
+    has_source: bool,
 }
 
 /// What a proof-of-play line is about: a new line when this changes.
@@ -90,7 +94,21 @@ impl Driver {
             watchdog: Watchdog::new(None),
             failures: 0,
             last_failure: None,
+            has_source: true,
         }
+    }
+
+    /// The screen plays a feed that nothing updates (the embedded demo):
+    /// the data cannot go stale, so the stale limit of this config and of
+    /// every config reloaded later is cleared. Otherwise the demo would be
+    /// marked stale, and fail `/healthz`, two days after its data's date.
+    pub fn without_source(mut self) -> Self {
+        self.has_source = false;
+        let mut settings = self.player.settings().clone();
+        if settings.feed.stale_after.take().is_some() {
+            self.player.offer_settings(settings);
+        }
+        self
     }
 
     /// Publishes the status to `tx`, logs what plays to `log`, and talks to
@@ -162,6 +180,10 @@ impl Driver {
             result.push_str(&format!("; {keys} apply after restart"));
         }
         self.config_result = Some(result);
+        let mut settings = settings;
+        if !self.has_source {
+            settings.feed.stale_after = None;
+        }
         self.player.offer_settings(settings);
     }
 
