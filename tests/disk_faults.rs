@@ -118,10 +118,12 @@ fn a_full_a_read_only_and_a_deleted_cache_folder_are_reported_and_recovered() {
     let changing = Arc::new(AtomicBool::new(true));
     let served = Arc::new(AtomicU64::new(0));
     let (c, n) = (changing.clone(), served.clone());
+    // Fresh data, so that /healthz answers 200 whatever today's date.
+    let fresh = common::fresh_example();
     let server = runtime
         .block_on(TestServer::start("127.0.0.1:0", move |_| {
             let count = n.fetch_add(1, Ordering::SeqCst);
-            let mut feed = common::example();
+            let mut feed = fresh.clone();
             if c.load(Ordering::SeqCst) {
                 feed["lists"][0]["entries"][0]["name"] = format!("测试{count}").into();
             }

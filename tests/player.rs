@@ -204,6 +204,27 @@ fn idle_and_off_redraw_each_minute() {
     );
 }
 
+/// The loop sleeps exactly until the next page, to the microsecond: a wait
+/// rounded down to whole milliseconds woke just before the boundary, saw the
+/// old page still due, and slept through the new one (the soak found pages
+/// drawn a page late or never).
+#[test]
+fn the_sleep_ends_at_the_boundary_to_the_microsecond() {
+    let (_, ends) = page_of(
+        &driver(TWO_LISTS, demo_feed()),
+        0,
+        at("2026-11-28T10:00:00+08:00"),
+    );
+    let mut d = driver(TWO_LISTS, demo_feed());
+    let t = ends - Duration::microseconds(300);
+    draw(&mut d, t).expect("the first frame");
+    assert_eq!(
+        d.sleep(t),
+        Some(std::time::Duration::from_micros(300)),
+        "the wait to the page boundary 300 µs away"
+    );
+}
+
 /// The embedded demo feed has no source to stop delivering: a screen playing
 /// it is never marked stale, whatever its data's date, even after a reload
 /// brings a stale limit (the console's browser test failed five days after
@@ -215,12 +236,21 @@ fn a_screen_without_a_source_never_goes_stale() {
     let mut d = driver(TWO_LISTS, feed).without_source();
     assert_eq!(d.player().stale_at(), None);
     let first = draw(&mut d, t).unwrap();
-    assert!(matches!(first.still, Still::Page { stale: false, .. }), "{first:?}");
+    assert!(
+        matches!(first.still, Still::Page { stale: false, .. }),
+        "{first:?}"
+    );
     let limited = format!("{TWO_LISTS}\n[feed]\nstale_after_hours = 48\n");
-    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(&limited))));
+    d.handle(rankwall::client::ClientEvent::Settings(Box::new(config(
+        &limited,
+    ))));
     let later = page_of(&d, 1, t).1 + Duration::seconds(1);
     draw(&mut d, later);
-    assert_eq!(d.player().stale_at(), None, "a reloaded config brought a stale limit back");
+    assert_eq!(
+        d.player().stale_at(),
+        None,
+        "a reloaded config brought a stale limit back"
+    );
 }
 
 #[test]

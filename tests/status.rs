@@ -244,8 +244,11 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         .filter(|e| e.state == rankwall::status::ScreenState::Page && e.start > started)
         .collect();
     assert!(pages.len() >= 5, "{} page lines", pages.len());
-    // Each page is drawn when its slot begins (not late in it), and none is
-    // skipped: each line's slot begins where the previous line's ended.
+    // Each page is drawn in the first half of its 2 s slot, and none is
+    // skipped: each line's slot begins where the previous line's ended. The
+    // fault this guards slept through a whole page (drawn a page late, or
+    // never); half a page leaves room for a busy 2-core CI machine, where
+    // five screens share the cores with lavapipe.
     let mut previous_end = None;
     for e in pages {
         let at = e.start + Duration::milliseconds(1);
@@ -257,12 +260,15 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         };
         let late = e.start - started;
         assert!(
-            late < Duration::milliseconds(500),
-            "the page of {started} was drawn {} ms late",
+            late < Duration::milliseconds(1000),
+            "the page of {started} was drawn {} ms late; the log:\n{text}",
             late.num_milliseconds()
         );
         if let Some(end) = previous_end {
-            assert_eq!(started, end, "a page between {end} and {started} was never drawn");
+            assert_eq!(
+                started, end,
+                "a page between {end} and {started} was never drawn; the log:\n{text}"
+            );
         }
         previous_end = Some(ends);
         assert_eq!(
@@ -474,7 +480,7 @@ fn credentials_in_the_feed_url_are_never_shown() {
         return;
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let body = serde_json::to_vec(&common::example()).unwrap();
+    let body = serde_json::to_vec(&common::fresh_example()).unwrap();
     let server = runtime
         .block_on(TestServer::start("127.0.0.1:0", move |_| {
             Reply::json(body.clone())

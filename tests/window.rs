@@ -65,6 +65,10 @@ fn stage(config: &str, feed: &serde_json::Value) -> Stage {
         width: SIZE.0,
         height: SIZE.1,
     });
+    if config.feed.url.is_none() {
+        // Such a screen plays the embedded demo, which never goes stale.
+        config.feed.stale_after = None;
+    }
     let feed = common::parse(feed).unwrap().0;
     Stage::new(config, feed).unwrap()
 }

@@ -32,6 +32,8 @@ fn expected(size: (u32, u32)) -> RgbaImage {
         width: size.0,
         height: size.1,
     });
+    // The screen plays the embedded demo feed, which never goes stale.
+    settings.feed.stale_after = None;
     let feed = rankwall::feed::demo().unwrap().0;
     let mut stage = rankwall::cli::Stage::new(settings, feed).unwrap();
     let now = chrono::Utc::now().with_timezone(&rankwall::china_standard_time());
@@ -143,4 +145,45 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
         "the test cannot tell a relayout from a crop"
     );
     screen.assert_running();
+}
+
+/// The window meets a surface that is out of date and then lost (the
+/// answers a driver gives after a mode change or a compositor restart; a
+/// test hook gives them in place of lavapipe's, which cannot be made to from
+/// outside): it configures the surface, makes a new one, and the same
+/// picture comes back in newly presented frames without a restart.
+#[test]
+fn the_window_recovers_an_outdated_and_a_lost_surface() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let Some(x) = start_xvfb(SIZE) else { return };
+    let dir = temp_dir();
+    let xdg = dir.path().join("xdg");
+    std::fs::create_dir_all(&xdg).unwrap();
+    let xdg = xdg.to_str().unwrap().to_string();
+    let env = [
+        ("DISPLAY", x.display.as_str()),
+        ("XDG_RUNTIME_DIR", xdg.as_str()),
+        ("RANKWALL_TEST_HOOKS", "lose-surface-on-sigusr2"),
+    ];
+    let mut screen = Screen::launch(dir, &static_config(), &[], &env);
+    let within = Duration::from_secs(30);
+    screen.wait_log("first frame presented", within);
+    let shown = expected(SIZE);
+    let presented = frames(&screen);
+    screen.signal("-USR2");
+    screen.wait_log("test hook: the surface will be out of date, then lost", within);
+    screen.wait_log("surface out of date; configuring it again", within);
+    screen.wait_log("surface lost; creating it again", within);
+    screen.wait_status("a frame presented after the surface came back", within, |s| {
+        s["frames_presented"].as_u64().unwrap_or(0) > presented
+    });
+    screen.assert_running();
+    let after = screenshot(&x.display);
+    let (ok, strong) = matches(&after, &shown);
+    assert!(
+        ok,
+        "after the surface faults the picture differs ({strong} strong pixels)"
+    );
 }

@@ -40,7 +40,12 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
         cache_dir: opts.cache_dir.clone(),
         ..Overrides::default()
     };
-    let settings = overrides.apply(settings).map_err(anyhow::Error::msg)?;
+    let mut settings = overrides.apply(settings).map_err(anyhow::Error::msg)?;
+    if location.is_none() {
+        // A screen with no feed source plays the embedded demo, which never
+        // goes stale (`client::Driver::without_source`): draw what it shows.
+        settings.feed.stale_after = None;
+    }
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "config and feed read");
     let mut stage = Stage::new(settings, loaded.feed)?;

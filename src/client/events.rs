@@ -29,6 +29,11 @@ pub enum ClientEvent {
     /// SIGUSR2): the window destroys its GPU device, as a driver reset or a
     /// removed GPU would, so that a test can watch the screen recover.
     LoseDeviceForTest,
+    /// A test hook (`RANKWALL_TEST_HOOKS=lose-surface-on-sigusr2` and
+    /// SIGUSR2): the window's next two frames get the answers a driver gives
+    /// for a surface that is out of date and then lost, so that a test can
+    /// watch the window configure and recreate its surface and draw again.
+    SurfaceFaultsForTest,
 }
 
 /// Sends events to the screen thread and wakes it (an event-loop wake-up

@@ -173,17 +173,20 @@ fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
 const TEST_HOOKS: &str = "RANKWALL_TEST_HOOKS";
 const FREEZE_ON_SIGUSR2: &str = "freeze-on-sigusr2";
 const LOSE_DEVICE_ON_SIGUSR2: &str = "lose-device-on-sigusr2";
+const LOSE_SURFACE_ON_SIGUSR2: &str = "lose-surface-on-sigusr2";
 
 /// With `RANKWALL_TEST_HOOKS` set (tests only), SIGUSR2 triggers a fault
 /// that cannot be caused from outside the process: `freeze-on-sigusr2`
 /// freezes the screen thread once (see `assets/debian/systemd-vm.sh`);
-/// `lose-device-on-sigusr2` destroys the window's GPU device, at every
-/// signal (see `tests/window.rs`).
+/// `lose-device-on-sigusr2` destroys the window's GPU device, and
+/// `lose-surface-on-sigusr2` makes its surface report itself out of date and
+/// then lost, at every signal (see `tests/window_recovery.rs`).
 pub async fn test_hook_task(events: EventSender) {
     let hook = std::env::var(TEST_HOOKS).unwrap_or_default();
     let (event, repeat): (fn() -> ClientEvent, bool) = match hook.as_str() {
         FREEZE_ON_SIGUSR2 => (|| ClientEvent::FreezeForTest, false),
         LOSE_DEVICE_ON_SIGUSR2 => (|| ClientEvent::LoseDeviceForTest, true),
+        LOSE_SURFACE_ON_SIGUSR2 => (|| ClientEvent::SurfaceFaultsForTest, true),
         _ => return,
     };
     use tokio::signal::unix::{signal, SignalKind};

@@ -9,6 +9,7 @@ use super::driver::Driver;
 use super::events::ClientEvent;
 use super::paint::paint;
 use crate::render::{FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -44,7 +45,17 @@ pub struct App {
     /// to start, so the time a present blocks is not added to the period.
     last_frame: Instant,
     frame_period: Duration,
+    /// Answers that stand in for the surface's own at the next frames (the
+    /// `lose-surface-on-sigusr2` test hook).
+    surface_faults: VecDeque<SurfaceFault>,
     pub error: Option<anyhow::Error>,
+}
+
+/// A surface failure the test hook makes the window meet.
+#[derive(Clone, Copy, Debug)]
+enum SurfaceFault {
+    Outdated,
+    Lost,
 }
 
 impl App {
@@ -56,6 +67,7 @@ impl App {
             size,
             last_frame: Instant::now(),
             frame_period: Duration::from_micros(16_667),
+            surface_faults: VecDeque::new(),
             error: None,
         }
     }
@@ -131,7 +143,12 @@ impl App {
         self.last_frame = Instant::now();
         let now = self.driver.now();
         let view = self.driver.player_mut().view_at(now);
-        let frame = match screen.surface.get_current_texture() {
+        let acquired = match self.surface_faults.pop_front() {
+            Some(SurfaceFault::Outdated) => wgpu::CurrentSurfaceTexture::Outdated,
+            Some(SurfaceFault::Lost) => wgpu::CurrentSurfaceTexture::Lost,
+            None => screen.surface.get_current_texture(),
+        };
+        let frame = match acquired {
             wgpu::CurrentSurfaceTexture::Success(f) => f,
             wgpu::CurrentSurfaceTexture::Suboptimal(f) => {
                 screen.reconfigure_later = true;
@@ -139,6 +156,7 @@ impl App {
             }
             wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => return Ok(()),
             wgpu::CurrentSurfaceTexture::Outdated => {
+                tracing::info!("surface out of date; configuring it again");
                 screen.configure();
                 screen.window.request_redraw();
                 return Ok(());
@@ -202,11 +220,11 @@ impl App {
 
     fn drain_messages(&mut self, event_loop: &ActiveEventLoop) {
         while let Ok(event) = self.rx.try_recv() {
-            if matches!(event, ClientEvent::LoseDeviceForTest) {
-                self.lose_device_for_test();
-                continue;
+            match event {
+                ClientEvent::LoseDeviceForTest => self.lose_device_for_test(),
+                ClientEvent::SurfaceFaultsForTest => self.surface_faults_for_test(),
+                event => self.driver.handle(event),
             }
-            self.driver.handle(event);
         }
         if self.driver.shutting_down() {
             event_loop.exit();
@@ -224,6 +242,22 @@ impl App {
         tracing::warn!("test hook: destroying the GPU device (RANKWALL_TEST_HOOKS=lose-device-on-sigusr2)");
         screen.gpu.device.destroy();
         self.driver.invalidate();
+        screen.window.request_redraw();
+    }
+
+    /// The test hook: the next frame finds the surface out of date and the
+    /// one after finds it lost, as a driver says after a mode change or a
+    /// compositor restart; the window must act on each and draw again.
+    fn surface_faults_for_test(&mut self) {
+        let Some(screen) = self.screen.as_ref() else {
+            return;
+        };
+        tracing::warn!("test hook: the surface will be out of date, then lost (RANKWALL_TEST_HOOKS=lose-surface-on-sigusr2)");
+        self.surface_faults
+            .extend([SurfaceFault::Outdated, SurfaceFault::Lost]);
+        // The view on screen stays current (no invalidate), as it does when
+        // a compositor loses a surface under a static page: only the
+        // window's own handling asks for the frames that bring it back.
         screen.window.request_redraw();
     }
 

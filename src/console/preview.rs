@@ -29,6 +29,11 @@ pub fn frame_png(
     at: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>, PreviewError> {
     settings.screen.size = ScreenSize::Fixed(size);
+    if settings.feed.url.is_none() {
+        // Screens with this config play the embedded demo, which never goes
+        // stale (`client::Driver::without_source`): draw what they show.
+        settings.feed.stale_after = None;
+    }
     let mut stage = Stage::new(settings, feed).map_err(PreviewError::from_any)?;
     let image = stage.frame_image(at).map_err(PreviewError::from_any)?;
     encode(&image)

@@ -16,6 +16,15 @@ pub fn example() -> Value {
     serde_json::from_str(feed::DEMO_FEED).expect("demo feed is JSON")
 }
 
+/// The demo feed generated now: fresh for 48 h, so that a test whose screen
+/// must be healthy passes whatever today's date (the example's own date
+/// turns it stale two days after it was written).
+pub fn fresh_example() -> Value {
+    let mut feed = example();
+    feed["generated_at"] = chrono::Utc::now().to_rfc3339().into();
+    feed
+}
+
 /// Serialises `v` and runs the real parser on the bytes.
 pub fn parse(v: &Value) -> Result<(Feed, Report), Refusal> {
     feed::parse(serde_json::to_string(v).expect("serialise").as_bytes())

@@ -162,8 +162,8 @@ impl Driver {
             }
             // The window takes this one before the driver sees it; headless
             // runs have no device of their own to lose.
-            ClientEvent::LoseDeviceForTest => {
-                tracing::warn!("test hook: losing the GPU device is a window-only hook; ignored");
+            ClientEvent::LoseDeviceForTest | ClientEvent::SurfaceFaultsForTest => {
+                tracing::warn!("test hook: losing the GPU device or surface is a window-only hook; ignored");
             }
         }
     }
