@@ -52,12 +52,12 @@ fn frames(screen: &Screen) -> u64 {
     screen.status()["frames_presented"].as_u64().unwrap_or(0)
 }
 
-#[test]
-fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
-    if common::gpu_or_skip().is_none() {
-        return;
-    }
-    let Some(x) = start_xvfb(SIZE) else { return };
+/// The static page in a window filling a new Xvfb screen, with the test
+/// hook `hook` (`RANKWALL_TEST_HOOKS`); `None` only where the GPU tests are
+/// skipped on purpose.
+fn launch(hook: &str) -> Option<(common::x11::Xvfb, Screen)> {
+    common::gpu_or_skip()?;
+    let x = start_xvfb(SIZE)?;
     let dir = temp_dir();
     let xdg = dir.path().join("xdg");
     std::fs::create_dir_all(&xdg).unwrap();
@@ -65,9 +65,17 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
     let env = [
         ("DISPLAY", x.display.as_str()),
         ("XDG_RUNTIME_DIR", xdg.as_str()),
-        ("RANKWALL_TEST_HOOKS", "lose-device-on-sigusr2"),
+        ("RANKWALL_TEST_HOOKS", hook),
     ];
-    let mut screen = Screen::launch(dir, &static_config(), &[], &env);
+    let screen = Screen::launch(dir, &static_config(), &[], &env);
+    Some((x, screen))
+}
+
+#[test]
+fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
+    let Some((x, mut screen)) = launch("lose-device-on-sigusr2") else {
+        return;
+    };
     let within = Duration::from_secs(30);
     let opened = screen.wait_log("window open", within);
     assert!(
@@ -154,20 +162,9 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
 /// picture comes back in newly presented frames without a restart.
 #[test]
 fn the_window_recovers_an_outdated_and_a_lost_surface() {
-    if common::gpu_or_skip().is_none() {
+    let Some((x, mut screen)) = launch("lose-surface-on-sigusr2") else {
         return;
-    }
-    let Some(x) = start_xvfb(SIZE) else { return };
-    let dir = temp_dir();
-    let xdg = dir.path().join("xdg");
-    std::fs::create_dir_all(&xdg).unwrap();
-    let xdg = xdg.to_str().unwrap().to_string();
-    let env = [
-        ("DISPLAY", x.display.as_str()),
-        ("XDG_RUNTIME_DIR", xdg.as_str()),
-        ("RANKWALL_TEST_HOOKS", "lose-surface-on-sigusr2"),
-    ];
-    let mut screen = Screen::launch(dir, &static_config(), &[], &env);
+    };
     let within = Duration::from_secs(30);
     screen.wait_log("first frame presented", within);
     let shown = expected(SIZE);

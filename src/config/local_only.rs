@@ -42,13 +42,10 @@ fn set_in(table: &DeTable) -> Vec<(&'static str, &'static str, std::ops::Range<u
     found
 }
 
-/// An error for every local-only key a remote `text` sets, and for a feed
-/// URL that is not `http(s)://` (the text is read once for both).
-pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
-    let Ok(table) = DeTable::parse(text) else {
-        return Vec::new();
-    };
-    let mut refused: Vec<Diagnostic> = set_in(table.get_ref())
+/// An error for every local-only key a remote config's `table` sets, and
+/// for a feed URL that is not `http(s)://`.
+pub(super) fn refuse_local_only(loc: &Locator, table: &DeTable) -> Vec<Diagnostic> {
+    let mut refused: Vec<Diagnostic> = set_in(table)
         .into_iter()
         .map(|(section, key, span)| {
             loc.at(
@@ -59,7 +56,7 @@ pub(super) fn refuse_local_only(loc: &Locator, text: &str) -> Vec<Diagnostic> {
             )
         })
         .collect();
-    refused.extend(refuse_local_feed(loc, table.get_ref()));
+    refused.extend(refuse_local_feed(loc, table));
     refused
 }
 

@@ -70,6 +70,18 @@ impl Checked {
 /// Reads `text` (named `file` in messages). With `feed`, items whose content
 /// the feed does not have are reported as warnings.
 pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
+    parse_with(file, text, feed, |_, _| Vec::new())
+}
+
+/// Reads `text` as [`parse`] does and reads the document once: the same
+/// table serves the unknown-key check, the typed values and `more`, which
+/// adds errors of its own (a remote config's refused keys).
+fn parse_with(
+    file: &str,
+    text: &str,
+    feed: Option<&Feed>,
+    more: impl FnOnce(&Locator, &toml::de::DeTable) -> Vec<Diagnostic>,
+) -> Checked {
     let loc = Locator { file, text };
     let mut diagnostics = Vec::new();
     let table = match toml::de::DeTable::parse(text) {
@@ -81,12 +93,15 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
         }
     };
     keys::unknown_keys(&loc, table.get_ref(), "", &mut diagnostics);
-    let raw: raw::RawConfig = match toml::from_str(text) {
+    let refused = more(&loc, table.get_ref());
+    let raw = serde::Deserialize::deserialize(toml::de::Deserializer::from(table));
+    let raw: raw::RawConfig = match raw {
         Ok(c) => c,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let hint = Some("check the value's type against docs/configuration.md".to_string());
             diagnostics.push(loc.at(Severity::Error, span, e.message().trim().to_string(), hint));
+            diagnostics.extend(refused);
             return Checked::refused(diagnostics);
         }
     };
@@ -94,6 +109,7 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
     if let Some(feed) = feed {
         resolve::against_feed(&loc, &raw, &settings, feed, &mut diagnostics);
     }
+    diagnostics.extend(refused);
     diagnostics.sort_by_key(|d| (d.line, d.column));
     let ok = !diagnostics.iter().any(|d| d.severity == Severity::Error);
     Checked {
@@ -106,15 +122,7 @@ pub fn parse(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
 /// screen's own files may set (the status address and token, the play log,
 /// the cache folder, fonts, a CA file) is an error where it stands.
 pub fn parse_remote(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
-    let mut checked = parse(file, text, feed);
-    let loc = Locator { file, text };
-    let refused = local_only::refuse_local_only(&loc, text);
-    if !refused.is_empty() {
-        checked.settings = None;
-        checked.diagnostics.extend(refused);
-        checked.diagnostics.sort_by_key(|d| (d.line, d.column));
-    }
-    checked
+    parse_with(file, text, feed, local_only::refuse_local_only)
 }
 
 /// The keys set in the `[screen]` table of `text` (for a local override).
