@@ -67,7 +67,7 @@ fn stage(config: &str, feed: &serde_json::Value) -> Stage {
     });
     if config.feed.url.is_none() {
         // Such a screen plays the embedded demo, which never goes stale.
-        config.feed.stale_after = None;
+        config.feed.for_embedded_demo();
     }
     let feed = common::parse(feed).unwrap().0;
     Stage::new(config, feed).unwrap()

@@ -33,7 +33,7 @@ fn expected(size: (u32, u32)) -> RgbaImage {
         height: size.1,
     });
     // The screen plays the embedded demo feed, which never goes stale.
-    settings.feed.stale_after = None;
+    settings.feed.for_embedded_demo();
     let feed = rankwall::feed::demo().unwrap().0;
     let mut stage = rankwall::cli::Stage::new(settings, feed).unwrap();
     let now = chrono::Utc::now().with_timezone(&rankwall::china_standard_time());

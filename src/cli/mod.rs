@@ -37,6 +37,7 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
             feed,
             report,
             clock_correction: None,
+            embedded_demo: true,
         });
     };
     if !location.contains("://") {
@@ -46,6 +47,7 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
             feed,
             report,
             clock_correction: None,
+            embedded_demo: false,
         });
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -77,6 +79,9 @@ pub struct LoadedFeed {
     pub feed: Feed,
     pub report: Report,
     pub clock_correction: Option<chrono::Duration>,
+    /// No location was given: this is the embedded demo feed, drawn as a
+    /// screen plays it (never stale).
+    pub embedded_demo: bool,
 }
 
 async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<LoadedFeed> {
@@ -110,6 +115,7 @@ async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<Loade
         feed: std::sync::Arc::unwrap_or_clone(accepted.feed),
         report: accepted.report,
         clock_correction,
+        embedded_demo: false,
     })
 }
 

@@ -24,12 +24,15 @@ pub struct RenderOptions {
 /// Renders every page and returns the files written.
 pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     let loaded = super::load_feed(opts.feed.as_deref(), opts.cache_dir.as_deref())?;
-    let (feed, report) = (loaded.feed, loaded.report);
+    let (feed, report, loaded_demo) = (loaded.feed, loaded.report, loaded.embedded_demo);
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
     report.log();
     let mut settings = Settings::default();
     settings.screen.size = ScreenSize::Fixed(opts.size);
     settings.theme = opts.theme.clone();
+    if loaded_demo {
+        settings.feed.for_embedded_demo();
+    }
     let mut fonts = Fonts::load(&font_options(&settings.theme))?;
     crate::feed::uncovered_chars(&feed, &|c| fonts.covers(c)).log();
     let profile = profile_for(&settings, opts.size.pair())?;

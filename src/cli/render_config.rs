@@ -41,10 +41,8 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
         ..Overrides::default()
     };
     let mut settings = overrides.apply(settings).map_err(anyhow::Error::msg)?;
-    if location.is_none() {
-        // A screen with no feed source plays the embedded demo, which never
-        // goes stale (`client::Driver::without_source`): draw what it shows.
-        settings.feed.stale_after = None;
+    if loaded.embedded_demo {
+        settings.feed.for_embedded_demo();
     }
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "config and feed read");

@@ -20,6 +20,9 @@ pub struct ConsoleFeed {
     pub check: String,
     /// SHA-256 of the document, to key cached previews.
     pub sha256: String,
+    /// The embedded demo feed (no `--feed`): drawn as a screen plays it,
+    /// never stale.
+    pub embedded_demo: bool,
 }
 
 /// The latest feed, shared by the handlers.
@@ -37,7 +40,8 @@ impl FeedHandle {
 pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, ConsoleError> {
     let Some(location) = location else {
         let (feed, report) = crate::feed::demo().map_err(|e| ConsoleError::Feed(e.to_string()))?;
-        let first = describe("(embedded demo feed)", Arc::new(feed), &report, "demo").await;
+        let mut first = describe("(embedded demo feed)", Arc::new(feed), &report, "demo").await;
+        first.embedded_demo = true;
         return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
     };
     if !location.contains("://") {
@@ -64,6 +68,7 @@ pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, Co
             source: shown.clone(),
             check: format!("no document from {shown} yet; the console keeps trying\n"),
             sha256: String::new(),
+            embedded_demo: false,
         },
     };
     let (tx, rx) = watch::channel(Arc::new(first));
@@ -103,5 +108,6 @@ async fn describe(source: &str, feed: Arc<Feed>, report: &Report, sha256: &str) 
         source: source.to_string(),
         check,
         sha256: sha256.to_string(),
+        embedded_demo: false,
     }
 }

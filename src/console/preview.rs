@@ -29,11 +29,6 @@ pub fn frame_png(
     at: DateTime<FixedOffset>,
 ) -> Result<Vec<u8>, PreviewError> {
     settings.screen.size = ScreenSize::Fixed(size);
-    if settings.feed.url.is_none() {
-        // Screens with this config play the embedded demo, which never goes
-        // stale (`client::Driver::without_source`): draw what they show.
-        settings.feed.stale_after = None;
-    }
     let mut stage = Stage::new(settings, feed).map_err(PreviewError::from_any)?;
     let image = stage.frame_image(at).map_err(PreviewError::from_any)?;
     encode(&image)
@@ -44,15 +39,19 @@ pub fn frame_png(
 pub const MAX_SLIDES: usize = 60;
 
 /// The first [`MAX_SLIDES`] pages of every slide of `feed` on a `size`
-/// screen at `at`, as PNGs (the pages `rankwall render` writes), and how
-/// many pages there are in all.
+/// screen at `at`, as PNGs (the pages `rankwall render` writes, never stale
+/// for the `embedded_demo`), and how many pages there are in all.
 pub fn slide_pngs(
     feed: Feed,
+    embedded_demo: bool,
     size: PanelSize,
     at: DateTime<FixedOffset>,
 ) -> Result<(Vec<Vec<u8>>, usize), PreviewError> {
     let mut settings = Settings::default();
     settings.screen.size = ScreenSize::Fixed(size);
+    if embedded_demo {
+        settings.feed.for_embedded_demo();
+    }
     let mut fonts = crate::text::Fonts::load(&crate::play::font_options(&settings.theme))
         .map_err(PreviewError::from_any)?;
     let profile = crate::play::profile_for(&settings, size.pair()).map_err(PreviewError::from_any)?;

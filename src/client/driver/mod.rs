@@ -98,14 +98,14 @@ impl Driver {
         }
     }
 
-    /// The screen plays a feed that nothing updates (the embedded demo):
-    /// the data cannot go stale, so the stale limit of this config and of
-    /// every config reloaded later is cleared. Otherwise the demo would be
-    /// marked stale, and fail `/healthz`, two days after its data's date.
+    /// The screen plays the embedded demo feed, which nothing updates: the
+    /// stale limit of this config and of every config reloaded later is
+    /// cleared ([`crate::config::FeedSettings::for_embedded_demo`]).
     pub fn without_source(mut self) -> Self {
         self.has_source = false;
         let mut settings = self.player.settings().clone();
-        if settings.feed.stale_after.take().is_some() {
+        if settings.feed.stale_after.is_some() {
+            settings.feed.for_embedded_demo();
             self.player.offer_settings(settings);
         }
         self
@@ -182,7 +182,7 @@ impl Driver {
         self.config_result = Some(result);
         let mut settings = settings;
         if !self.has_source {
-            settings.feed.stale_after = None;
+            settings.feed.for_embedded_demo();
         }
         self.player.offer_settings(settings);
     }

@@ -68,11 +68,12 @@ async fn slides(console: &Shared) -> Result<Arc<(Vec<Vec<u8>>, usize)>, String> 
     if let Some(p) = cached(console) {
         return Ok(p);
     }
-    let (f, at) = (
+    let (f, demo, at) = (
         feed.feed.as_ref().clone(),
+        feed.embedded_demo,
         chrono::Utc::now().with_timezone(&crate::china_standard_time()),
     );
-    let drawn = tokio::task::spawn_blocking(move || preview::slide_pngs(f, SLIDE_SIZE, at))
+    let drawn = tokio::task::spawn_blocking(move || preview::slide_pngs(f, demo, SLIDE_SIZE, at))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;

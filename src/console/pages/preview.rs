@@ -186,11 +186,15 @@ pub async fn frame(State(console): State<Shared>, Query(ask): Query<Ask>) -> Res
     let Ok(_permit) = console.renders.acquire().await else {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     };
-    let feed = console.feed.current().feed.as_ref().clone();
-    let drawn = tokio::task::spawn_blocking(move || {
-        preview::frame_png(resolved.settings, feed, resolved.size, resolved.at)
-    })
-    .await;
+    let current = console.feed.current();
+    let feed = current.feed.as_ref().clone();
+    let mut settings = resolved.settings;
+    if current.embedded_demo {
+        settings.feed.for_embedded_demo();
+    }
+    let drawn =
+        tokio::task::spawn_blocking(move || preview::frame_png(settings, feed, resolved.size, resolved.at))
+            .await;
     match drawn {
         Ok(Ok(png)) => (
             [
