@@ -71,6 +71,24 @@ fn launch(hook: &str) -> Option<(common::x11::Xvfb, Screen)> {
     Some((x, screen))
 }
 
+/// Sends the test hook's SIGUSR2, waits for each line of `said` in the log
+/// and for a newly presented frame, and checks the screen still shows
+/// `shown` after `fault`.
+fn fault_and_recover(screen: &mut Screen, display: &str, shown: &RgbaImage, said: &[&str], fault: &str) {
+    let within = Duration::from_secs(30);
+    let presented = frames(screen);
+    screen.signal("-USR2");
+    for line in said {
+        screen.wait_log(line, within);
+    }
+    screen.wait_status(&format!("a frame presented after {fault}"), within, |s| {
+        s["frames_presented"].as_u64().unwrap_or(0) > presented
+    });
+    screen.assert_running();
+    let (ok, strong) = matches(&screenshot(display), shown);
+    assert!(ok, "after {fault} the picture differs ({strong} strong pixels)");
+}
+
 #[test]
 fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
     let Some((x, mut screen)) = launch("lose-device-on-sigusr2") else {
@@ -94,20 +112,11 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
     // The device goes: the next frame notices (lavapipe's surface refuses
     // the destroyed device), the redraw rebuilds it, and the same picture
     // comes back in newly presented frames.
-    let presented = frames(&screen);
-    screen.signal("-USR2");
-    screen.wait_log("test hook: destroying the GPU device", within);
-    screen.wait_log("creating a new device and every GPU resource", within);
-    screen.wait_status("frames presented after the loss", within, |s| {
-        s["frames_presented"].as_u64().unwrap_or(0) > presented
-    });
-    screen.assert_running();
-    let after = screenshot(&x.display);
-    let (ok, strong) = matches(&after, &shown);
-    assert!(
-        ok,
-        "after the device loss the picture differs ({strong} strong pixels)"
-    );
+    let said = [
+        "test hook: destroying the GPU device",
+        "creating a new device and every GPU resource",
+    ];
+    fault_and_recover(&mut screen, &x.display, &shown, &said, "the device loss");
 
     // Another X client shrinks the window: it is laid out for the new size.
     let found = Command::new("xdotool")
@@ -168,19 +177,10 @@ fn the_window_recovers_an_outdated_and_a_lost_surface() {
     let within = Duration::from_secs(30);
     screen.wait_log("first frame presented", within);
     let shown = expected(SIZE);
-    let presented = frames(&screen);
-    screen.signal("-USR2");
-    screen.wait_log("test hook: the surface will be out of date, then lost", within);
-    screen.wait_log("surface out of date; configuring it again", within);
-    screen.wait_log("surface lost; creating it again", within);
-    screen.wait_status("a frame presented after the surface came back", within, |s| {
-        s["frames_presented"].as_u64().unwrap_or(0) > presented
-    });
-    screen.assert_running();
-    let after = screenshot(&x.display);
-    let (ok, strong) = matches(&after, &shown);
-    assert!(
-        ok,
-        "after the surface faults the picture differs ({strong} strong pixels)"
-    );
+    let said = [
+        "test hook: the surface will be out of date, then lost",
+        "surface out of date; configuring it again",
+        "surface lost; creating it again",
+    ];
+    fault_and_recover(&mut screen, &x.display, &shown, &said, "the surface faults");
 }
