@@ -17,6 +17,8 @@ use std::time::Duration;
 
 const SIZE: (u32, u32) = (1280, 720);
 const SMALLER: (u32, u32) = (1024, 576);
+/// How long each wait of these tests may take before it fails with what it saw.
+const WITHIN: Duration = Duration::from_secs(30);
 
 /// One board page that stays: nothing moves unless the test moves it.
 fn static_config() -> String {
@@ -75,13 +77,12 @@ fn launch(hook: &str) -> Option<(common::x11::Xvfb, Screen)> {
 /// and for a newly presented frame, and checks the screen still shows
 /// `shown` after `fault`.
 fn fault_and_recover(screen: &mut Screen, display: &str, shown: &RgbaImage, said: &[&str], fault: &str) {
-    let within = Duration::from_secs(30);
     let presented = frames(screen);
     screen.signal("-USR2");
     for line in said {
-        screen.wait_log(line, within);
+        screen.wait_log(line, WITHIN);
     }
-    screen.wait_status(&format!("a frame presented after {fault}"), within, |s| {
+    screen.wait_status(&format!("a frame presented after {fault}"), WITHIN, |s| {
         s["frames_presented"].as_u64().unwrap_or(0) > presented
     });
     screen.assert_running();
@@ -94,13 +95,12 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
     let Some((x, mut screen)) = launch("lose-device-on-sigusr2") else {
         return;
     };
-    let within = Duration::from_secs(30);
-    let opened = screen.wait_log("window open", within);
+    let opened = screen.wait_log("window open", WITHIN);
     assert!(
         opened.contains(&format!("width={}", SIZE.0)) && opened.contains(&format!("height={}", SIZE.1)),
         "the window does not fill the {SIZE:?} screen: {opened}"
     );
-    screen.wait_log("first frame presented", within);
+    screen.wait_log("first frame presented", WITHIN);
     let shown = expected(SIZE);
     let before = screenshot(&x.display);
     let (ok, strong) = matches(&before, &shown);
@@ -137,13 +137,13 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
         .status()
         .unwrap();
     assert!(resized.success(), "xdotool windowsize failed");
-    let line = screen.wait_log("screen resized; laying out again", within);
+    let line = screen.wait_log("screen resized; laying out again", WITHIN);
     assert!(
         line.contains(&format!("width={w}")) && line.contains(&format!("height={h}")),
         "{line}"
     );
     let relaid = expected(SMALLER);
-    let deadline = std::time::Instant::now() + within;
+    let deadline = std::time::Instant::now() + WITHIN;
     let mut last = (false, usize::MAX);
     while std::time::Instant::now() < deadline && !last.0 {
         let shot = screenshot(&x.display);
@@ -174,8 +174,7 @@ fn the_window_recovers_an_outdated_and_a_lost_surface() {
     let Some((x, mut screen)) = launch("lose-surface-on-sigusr2") else {
         return;
     };
-    let within = Duration::from_secs(30);
-    screen.wait_log("first frame presented", within);
+    screen.wait_log("first frame presented", WITHIN);
     let shown = expected(SIZE);
     let said = [
         "test hook: the surface will be out of date, then lost",
