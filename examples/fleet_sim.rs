@@ -11,9 +11,8 @@
 // A measurement tool: a failed setup ends it with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rankwall::source::{
-    FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Outcome, Poller, SourceConfig, Validators,
-};
+use rankwall::net::{FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
+use rankwall::source::{Outcome, Poller, SourceConfig};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

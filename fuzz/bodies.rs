@@ -1,16 +1,14 @@
 //! The bodies of the fuzz targets. The cargo-fuzz targets in
 //! `fuzz/fuzz_targets/` run them under libFuzzer and a sanitizer (nightly);
-//! `tests/fuzz_corpus.rs` runs every committed corpus file through them as
+//! `tests/it/fuzz_corpus.rs` runs every committed corpus file through them as
 //! an ordinary test (stable, in CI). A body panics only on a bug: a panic
 //! inside the library, or one of the invariants checked here broken.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rankwall::config::{self, Checked, Severity};
 use rankwall::feed::{self, Feed, Report};
-use rankwall::source::{
-    header_date, header_text, retry_after, FetchError, FetchOutcome, Fetcher, Poller, SourceConfig,
-    Validators,
-};
+use rankwall::net::{header_date, header_text, retry_after, FetchError, FetchOutcome, Fetcher, Validators};
+use rankwall::source::{Poller, SourceConfig};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, DATE, ETAG, LAST_MODIFIED, RETRY_AFTER};
 use serde_json::Value;
 use std::collections::HashSet;

@@ -20,6 +20,8 @@ pub mod feed;
 pub mod golden;
 pub mod layout;
 pub mod limited_read;
+pub mod net;
+pub mod offscreen;
 pub mod panel;
 pub mod play;
 pub mod png;

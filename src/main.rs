@@ -15,8 +15,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to journald when systemd runs us (it sets JOURNAL_STREAM), else to stderr.
+/// Logs to journald when systemd runs us (it sets JOURNAL_STREAM), else to
+/// stderr: coloured on a terminal, plain lines when stderr is a file or a
+/// pipe (escape codes in a log file are noise to whoever reads it later).
 fn init_logging() {
+    use std::io::IsTerminal as _;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     let filter = || {
@@ -35,5 +38,6 @@ fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(filter())
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

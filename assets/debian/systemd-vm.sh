@@ -10,7 +10,9 @@
 #
 #   cargo deb && sudo assets/debian/systemd-vm.sh target/debian/rankwall_*.deb
 #
-# Needs root, debootstrap, qemu-system-x86, e2fsprogs and the Debian mirror;
+# Needs root, debootstrap, qemu-system-x86, e2fsprogs and a Debian mirror:
+# RANKWALL_VM_MIRROR when set, else the first Debian mirror in this machine's
+# own apt sources (a host written here would be wrong wherever it is blocked);
 # the root (about 1 GB) is kept in $RANKWALL_VM_DIR (default
 # /var/tmp/rankwall-vm) and reused. Exit status 0 when every check passed.
 set -euo pipefail
@@ -18,10 +20,22 @@ DEB="$(realpath "${1:?give the .deb built by cargo deb}")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VM="${RANKWALL_VM_DIR:-/var/tmp/rankwall-vm}"; ROOT="$VM/root"; IMG="$VM/disk.img"
 mkdir -p "$VM"
+# The mirror: the variable, else the machine's apt sources (one-line or deb822).
+mirror() {
+  if [ -n "${RANKWALL_VM_MIRROR:-}" ]; then echo "$RANKWALL_VM_MIRROR"; return; fi
+  local found
+  found="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { print $i; exit } }')"
+  [ -n "$found" ] || found="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
+    | awk '$1 == "URIs:" && $2 ~ /debian\/?$/ { print $2; exit }')"
+  [ -n "$found" ] || { echo "no Debian mirror in /etc/apt: set RANKWALL_VM_MIRROR=http://…/debian" >&2; exit 1; }
+  echo "$found"
+}
 if [ ! -e "$ROOT/etc/debian_version" ]; then
+  MIRROR="$(mirror)"
   debootstrap --variant=minbase \
     --include=systemd,systemd-sysv,udev,dbus,linux-image-amd64,initramfs-tools,mesa-vulkan-drivers,libvulkan1,adduser,curl,ca-certificates,iproute2,procps \
-    bookworm "$ROOT" http://deb.debian.org/debian
+    bookworm "$ROOT" "$MIRROR"
 fi
 # The package, as `dpkg -i` installs it on a screen.
 cp "$DEB" "$ROOT/tmp/rankwall.deb"

@@ -1,5 +1,5 @@
 //! Fuzz target `feed`: its body is in `fuzz/bodies.rs`, shared with
-//! `tests/fuzz_corpus.rs`, which runs the committed corpus on stable.
+//! `tests/it/fuzz_corpus.rs`, which runs the committed corpus on stable.
 
 #![no_main]
 

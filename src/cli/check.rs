@@ -16,7 +16,7 @@ pub struct CheckOutcome {
 pub fn check(location: &str, fonts: &FontOptions) -> anyhow::Result<CheckOutcome> {
     let fonts = Fonts::load(fonts)?;
     let body = super::read_body(location)?;
-    Ok(check_body(&crate::source::redact_url(location), &body, &fonts))
+    Ok(check_body(&crate::net::redact_url(location), &body, &fonts))
 }
 
 /// Checks a body already read; the text says everything validation found.

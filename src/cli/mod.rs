@@ -12,7 +12,7 @@ mod render;
 mod render_config;
 mod signing;
 
-pub use crate::client::Stage;
+pub use crate::offscreen::Stage;
 pub use args::{Cli, Command, FeedCommand, FontArgs, RenderArgs};
 pub use check::{check, check_body, refusal_code, CheckOutcome};
 pub use check_config::check_config;
@@ -23,6 +23,7 @@ pub use render::{render, RenderOptions};
 pub use render_config::{render_config, ConfigRender};
 
 use crate::feed::{self, Feed, Report};
+use crate::net::Location;
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset};
 use std::path::Path;
@@ -40,27 +41,29 @@ pub fn load_feed(location: Option<&str>, cache_dir: Option<&Path>) -> anyhow::Re
             embedded_demo: true,
         });
     };
-    if !location.contains("://") {
-        let body = read_body(location)?;
-        let (feed, report) = feed::parse(&body).with_context(|| format!("feed {location} refused"))?;
-        return Ok(LoadedFeed {
-            feed,
-            report,
-            clock_correction: None,
-            embedded_demo: false,
-        });
-    }
+    let location = Location::parse(location);
+    let cache_dir = match &location {
+        Location::Url(_) => crate::source::cache_dir(cache_dir)?,
+        Location::File(_) => std::path::PathBuf::new(),
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(fetch_once(location, cache_dir))
+    let loaded = runtime.block_on(crate::source::load_feed(&location, &cache_dir))?;
+    let accepted = std::sync::Arc::unwrap_or_clone(loaded.accepted);
+    Ok(LoadedFeed {
+        feed: std::sync::Arc::unwrap_or_clone(accepted.feed),
+        report: accepted.report,
+        clock_correction: loaded.clock_correction,
+        embedded_demo: false,
+    })
 }
 
 /// Reads one body from a path or URL with the feed source's fetcher (same
 /// timeouts and size limit as a screen). An oversized body is returned as
 /// `MAX_BODY_BYTES + 1` bytes so validation refuses it with its own reason.
 pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
-    use crate::source::{FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
+    use crate::net::{FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
     let fetcher = HttpFetcher::new(location, &HttpOptions::default())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -69,7 +72,7 @@ pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
         Ok(FetchOutcome::Body(fetched)) => Ok(fetched.body),
         Ok(FetchOutcome::NotModified { .. }) => anyhow::bail!("{location} answered 304 to a plain request"),
         Err(FetchError::TooLarge) => Ok(vec![b' '; feed::MAX_BODY_BYTES + 1]),
-        Err(e) => Err(anyhow::anyhow!("{}: {e}", crate::source::redact_url(location))),
+        Err(e) => Err(anyhow::anyhow!("{}: {e}", Location::parse(location))),
     }
 }
 
@@ -82,50 +85,6 @@ pub struct LoadedFeed {
     /// No location was given: this is the embedded demo feed, drawn as a
     /// screen plays it (never stale).
     pub embedded_demo: bool,
-}
-
-async fn fetch_once(url: &str, cache_dir: Option<&Path>) -> anyhow::Result<LoadedFeed> {
-    let config = crate::source::SourceConfig::new(url, crate::source::cache_dir(cache_dir)?);
-    let fetcher = crate::source::HttpFetcher::new(url, &config.http)?;
-    let mut poller = crate::source::Poller::new(config, fetcher);
-    let cached = poller.load_cache();
-    let result = poller.poll_once().await;
-    let accepted = match (result.accepted, cached) {
-        (Some(fresh), _) => fresh,
-        (None, Some(cached)) => {
-            if result.outcome.is_failure() {
-                tracing::warn!(cache = %poller.cache().path().display(), "using the last good feed from the cache");
-            }
-            cached
-        }
-        (None, None) => anyhow::bail!(
-            "feed {}: {} and there is no cached copy in {}",
-            crate::source::redact_url(url),
-            outcome_text(&result.outcome),
-            poller.cache().path().display()
-        ),
-    };
-    let clock_correction = poller
-        .clock()
-        .using_server_time()
-        .then(|| poller.clock().skew())
-        .flatten();
-    let accepted = std::sync::Arc::try_unwrap(accepted).map_err(|_| anyhow::anyhow!("feed still shared"))?;
-    Ok(LoadedFeed {
-        feed: std::sync::Arc::unwrap_or_clone(accepted.feed),
-        report: accepted.report,
-        clock_correction,
-        embedded_demo: false,
-    })
-}
-
-fn outcome_text(outcome: &crate::source::Outcome) -> String {
-    match outcome {
-        crate::source::Outcome::Failed { message, .. } | crate::source::Outcome::Refused { message, .. } => {
-            message.clone()
-        }
-        other => other.code().to_string(),
-    }
 }
 
 /// Parses `--at`, an RFC 3339 instant; `None` means now (corrected by

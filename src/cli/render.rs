@@ -2,8 +2,8 @@
 //! through the same player, compositor and paint as a screen (a playlist of
 //! every slide, default settings at the asked size).
 
-use crate::client::Stage;
 use crate::config::{PanelSize, ScreenSize, Settings, ThemeSettings};
+use crate::offscreen::Stage;
 use crate::play::{every_slide, font_options, profile_for};
 use crate::text::Fonts;
 use anyhow::Context as _;
@@ -43,5 +43,5 @@ pub fn render(opts: &RenderOptions) -> anyhow::Result<Vec<PathBuf>> {
     let slots = stage.player().plan_at(now);
     let named =
         |n: usize, slot: &crate::schedule::Slot| format!("{:03}-{}.png", n + 1, slot.page.file_stem());
-    stage.render_pages(&slots, now, &opts.out, named)
+    Ok(stage.render_pages(&slots, now, &opts.out, named)?)
 }

@@ -3,8 +3,8 @@
 //! rotation and burn-in shift included), drawn by the same player and
 //! compositor as the window, or every page of the cycle.
 
-use crate::client::{rss_mib, Stage};
 use crate::config::{self, Overrides, ScreenSize};
+use crate::offscreen::{rss_mib, Stage};
 use anyhow::{bail, Context as _};
 use std::path::PathBuf;
 
@@ -54,14 +54,14 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
             format!("{:03}-item{}-{}.png", n + 1, slot.item + 1, slot.page.file_stem())
         };
         let slots = stage.player().cycle(now);
-        return stage.render_pages(&slots, now, &opts.out, named);
+        return Ok(stage.render_pages(&slots, now, &opts.out, named)?);
     }
     let image = stage.frame_image(now)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "frame read back");
     let path = opts
         .out
         .join(format!("frame-{}.png", now.format("%Y%m%dT%H%M%S%.3f%z")));
-    crate::client::save(&image, &path)?;
+    crate::offscreen::save(&image, &path)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "PNG written");
     Ok(vec![path])
 }

@@ -4,7 +4,7 @@
 
 use super::driver::Driver;
 use super::events::ClientEvent;
-use super::paint::OffscreenScreen;
+use crate::offscreen::OffscreenScreen;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 

@@ -8,22 +8,19 @@ mod blanking;
 mod driver;
 mod events;
 mod headless;
-mod paint;
 mod reporting;
-mod stage;
 mod tasks;
 mod window;
 
 pub use driver::{Driver, Identity};
 pub use events::{ClientEvent, EventSender};
 pub use headless::run_headless;
-pub use paint::{composition, moving_band, paint, OffscreenScreen};
 pub use reporting::default_play_log;
-pub use stage::{rss_mib, save, Stage};
 pub use tasks::{source_config, supervise};
 
-use crate::config::{self, ConfigOrigin, Overrides, ScreenSize, Settings};
+use crate::config::{self, Overrides, ScreenSize, Settings};
 use crate::play::Player;
+use crate::source::config::{self as config_source, ConfigOrigin};
 use crate::source::SourceConfig;
 use crate::text::Fonts;
 use anyhow::Context as _;
@@ -78,8 +75,8 @@ impl RunOptions {
     }
 
     /// How a config URL may be fetched.
-    pub fn transport(&self) -> config::ConfigTransport {
-        config::ConfigTransport {
+    pub fn transport(&self) -> config_source::ConfigTransport {
+        config_source::ConfigTransport {
             allow_http: self.allow_http_config,
             ca_file: self.ca_file.clone(),
         }
@@ -89,7 +86,7 @@ impl RunOptions {
 /// The settings the client starts with (overrides applied) and their origin.
 pub fn initial_settings(opts: &RunOptions) -> anyhow::Result<(Settings, ConfigOrigin)> {
     let cache = crate::source::cache_dir(opts.cache_dir.as_deref())?;
-    let (settings, origin) = config::initial(
+    let (settings, origin) = config_source::initial(
         opts.config.as_deref(),
         opts.screen_config.as_deref(),
         &cache,

@@ -4,7 +4,8 @@
 
 use super::driver::Driver;
 use super::events::{ClientEvent, EventSender};
-use crate::config::{ConfigOrigin, Settings};
+use crate::config::Settings;
+use crate::source::config::ConfigOrigin;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +17,7 @@ pub(super) struct Reporting {
     log: crate::status::PlayLog,
     source: String,
     /// The console to report to, with the screen's id and HTTP trust.
-    console: Option<(crate::config::ReportSettings, String, crate::source::HttpOptions)>,
+    console: Option<(crate::config::ReportSettings, String, crate::net::HttpOptions)>,
 }
 
 impl Reporting {
@@ -34,10 +35,10 @@ impl Reporting {
             log: crate::status::PlayLog::new(log_path, status.play_log_max_bytes),
             source: origin.describe(),
             console: settings.report.clone().map(|r| {
-                let http = crate::source::HttpOptions {
+                let http = crate::net::HttpOptions {
                     screen_id: settings.screen.id.clone(),
                     ca_file: settings.feed.ca_file.clone(),
-                    ..crate::source::HttpOptions::default()
+                    ..crate::net::HttpOptions::default()
                 };
                 (r, settings.screen.id.clone(), http)
             }),

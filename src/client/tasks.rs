@@ -4,9 +4,11 @@
 //! started again after a pause; it never takes the screen down.
 
 use super::events::{ClientEvent, EventSender};
-use crate::config::{watch_config, ConfigEvent, ConfigOrigin, Overrides, Settings};
+use crate::config::{Overrides, Settings};
 use crate::feed::Feed;
-use crate::source::{HttpFetcher, HttpOptions, Poller, SourceConfig, SourceEvent};
+use crate::net::{HttpFetcher, HttpOptions};
+use crate::source::config::{watch_config, ConfigEvent, ConfigOrigin};
+use crate::source::{Poller, SourceConfig, SourceEvent};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -180,7 +182,7 @@ const LOSE_SURFACE_ON_SIGUSR2: &str = "lose-surface-on-sigusr2";
 /// freezes the screen thread once (see `assets/debian/systemd-vm.sh`);
 /// `lose-device-on-sigusr2` destroys the window's GPU device, and
 /// `lose-surface-on-sigusr2` makes its surface report itself out of date and
-/// then lost, at every signal (see `tests/window_recovery.rs`).
+/// then lost, at every signal (see `tests/it/window_recovery.rs`).
 pub async fn test_hook_task(events: EventSender) {
     let hook = std::env::var(TEST_HOOKS).unwrap_or_default();
     let (event, repeat): (fn() -> ClientEvent, bool) = match hook.as_str() {

@@ -7,7 +7,7 @@
 
 use super::driver::Driver;
 use super::events::ClientEvent;
-use super::paint::paint;
+use crate::offscreen::paint;
 use crate::render::{FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -178,7 +178,7 @@ impl App {
             format: Some(screen.view_format),
             ..Default::default()
         });
-        let into = (&target, Some(&frame.texture));
+        let into = crate::render::FrameTarget::new(&target, Some(&frame.texture));
         paint(
             &mut screen.frames,
             &screen.gpu,
@@ -431,15 +431,7 @@ impl Screen {
         let Some((frames, target)) = self.capture.as_mut() else {
             return Err("no capture target".into());
         };
-        paint(
-            frames,
-            &self.gpu,
-            player,
-            view,
-            now,
-            (&target.raw_view, Some(&target.texture)),
-        )
-        .map_err(|e| e.to_string())?;
+        paint(frames, &self.gpu, player, view, now, target.frame_target()).map_err(|e| e.to_string())?;
         target.read(&self.gpu).map_err(|e| e.to_string())
     }
 

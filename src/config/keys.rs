@@ -1,13 +1,14 @@
 //! Unknown keys: every key a table may not hold is reported where it stands,
-//! with the known key it most resembles.
+//! with the known key it most resembles. The known keys are the serde types'
+//! own fields ([`super::schema`]).
 
 use super::diagnostic::{suggestion, Diagnostic, Locator, Severity};
-use super::raw::known_keys;
+use super::schema;
 use toml::de::{DeTable, DeValue};
 
 /// Reports every key not in the known set of its table, with a suggestion.
 pub(super) fn unknown_keys(loc: &Locator, table: &DeTable, path: &str, out: &mut Vec<Diagnostic>) {
-    let known = known_keys(path);
+    let known = schema::keys(path);
     for (key, value) in table.iter() {
         let name = key.get_ref().as_ref();
         if !known.contains(&name) {

@@ -11,31 +11,31 @@ mod convert;
 mod diagnostic;
 mod items;
 mod keys;
-mod load;
 mod local_only;
+mod overlay;
 mod overrides;
 mod paths;
 mod raw;
-mod remote;
 mod resolve;
+pub mod schema;
 mod settings;
 mod start_only;
 mod time;
-mod watch;
 
 pub use crate::panel::PanelSize;
 pub use convert::check_bind;
 pub use diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
-pub use load::{initial, ConfigOrigin, ConfigTransport, LoadError, DEMO_CONFIG};
+pub use overlay::overlay_local;
 pub use overrides::{parse_status_addr, Overrides, StatusAddr};
-pub use remote::RemoteConfig;
 pub use resolve::{resolve, Resolved};
 pub use settings::*;
 pub use start_only::start_only_changes;
 pub use time::{parse_zone, DailySpan, MinuteOfDay, Weekdays};
-pub use watch::{watch_config, ConfigEvent};
 
 use crate::feed::Feed;
+
+/// The demo config `rankwall` plays with no arguments.
+pub const DEMO_CONFIG: &str = include_str!("../../assets/demo/demo.toml");
 
 /// The result of reading a config: the settings when there are no errors,
 /// and every error and warning found.
@@ -126,7 +126,7 @@ pub fn parse_remote(file: &str, text: &str, feed: Option<&Feed>) -> Checked {
 }
 
 /// The keys set in the `[screen]` table of `text` (for a local override).
-fn screen_keys(text: &str) -> Vec<String> {
+pub(crate) fn screen_keys(text: &str) -> Vec<String> {
     text.parse::<toml::Table>()
         .ok()
         .and_then(|t| {

@@ -1,7 +1,10 @@
 //! The operator's file (`rankwall.toml`) as serde reads it: strings and
 //! numbers with their source spans, for located messages only. Private to
 //! `config`: [`super::convert`] turns it into [`super::Settings`] once.
+//! These types are the schema: [`super::schema`] reads the keys each table
+//! may hold from their serde derives.
 
+use super::schema::defaults;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -81,9 +84,9 @@ pub(super) struct FeedSection {
     pub(super) stale_after_hours: u64,
     pub(super) cache_dir: Option<Spanned<String>>,
     /// An extra CA certificate (PEM) for the feed's HTTPS.
+    pub(super) ca_file: Option<Spanned<String>>,
     /// The base64 Ed25519 public key the feed's `.sig` must verify with.
     pub(super) public_key: Option<Spanned<String>>,
-    pub(super) ca_file: Option<Spanned<String>>,
 }
 
 impl Default for FeedSection {
@@ -188,6 +191,7 @@ pub(super) struct Item {
     /// The most seconds the item plays per cycle; a longer one continues
     /// where it stopped at its next turn.
     pub(super) max_time: Spanned<f64>,
+    pub(super) volume: Option<u32>,
 }
 
 impl Default for Item {
@@ -197,7 +201,7 @@ impl Default for Item {
             list: None,
             notice: None,
             select: None,
-            duration: Spanned::new(0..0, 10.0),
+            duration: Spanned::new(0..0, defaults::ITEM_DURATION),
             rows: None,
             transition: Transition::default(),
             windows: Vec::new(),
@@ -206,6 +210,7 @@ impl Default for Item {
             scroll: None,
             scroll_speed: Spanned::new(0..0, 120),
             max_time: Spanned::new(0..0, 300.0),
+            volume: None,
         }
     }
 }
@@ -244,8 +249,8 @@ pub(super) struct Transition {
 impl Default for Transition {
     fn default() -> Self {
         Transition {
-            kind: Spanned::new(0..0, "fade".into()),
-            duration: 0.6,
+            kind: Spanned::new(0..0, defaults::TRANSITION_KIND.into()),
+            duration: defaults::TRANSITION_DURATION,
         }
     }
 }
@@ -261,56 +266,4 @@ pub(super) struct Window {
     /// Dates `YYYY-MM-DD`, inclusive.
     pub(super) start_date: Option<Spanned<String>>,
     pub(super) end_date: Option<Spanned<String>>,
-}
-
-/// The keys each table may hold, for unknown-key reports.
-pub(crate) fn known_keys(table: &str) -> &'static [&'static str] {
-    match table {
-        "" => &["screen", "feed", "theme", "status", "report", "playlist"],
-        "status" => &["addr", "token", "play_log", "play_log_max_mb"],
-        "report" => &["url", "token", "interval"],
-        "screen" => &[
-            "id",
-            "size",
-            "monitor",
-            "rotation",
-            "margin",
-            "min_text",
-            "time_zone",
-            "display_hours",
-            "pixel_shift",
-            "pixel_shift_minutes",
-        ],
-        "screen.display_hours" => &["from", "until"],
-        "feed" => &[
-            "url",
-            "poll_interval",
-            "timeout",
-            "backoff_max",
-            "stale_after_hours",
-            "cache_dir",
-            "ca_file",
-            "public_key",
-        ],
-        "theme" => &["fonts", "system_fonts"],
-        "playlist" => &[
-            "board",
-            "list",
-            "notice",
-            "select",
-            "duration",
-            "rows",
-            "transition",
-            "windows",
-            "mask_names",
-            "priority",
-            "scroll",
-            "scroll_speed",
-            "max_time",
-        ],
-        "playlist.select" => &["level", "group", "list", "notices"],
-        "playlist.transition" => &["kind", "duration"],
-        "playlist.windows" => &["days", "from", "until", "start_date", "end_date"],
-        _ => &[],
-    }
 }

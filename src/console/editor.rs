@@ -3,8 +3,12 @@
 //! and everything the form does not show survive an edit. What an operator
 //! types goes into the text as typed (a duration that is not a number
 //! becomes a string): the config parser then reports it at its line and
-//! column, exactly as `rankwall check --config` would.
+//! column, exactly as `rankwall check --config` would. The keys it reads
+//! and writes, and the defaults it shows, are the config module's own
+//! ([`crate::config::schema`]).
 
+use crate::config::schema::{self, defaults, item, ITEM_CONTENT};
+use crate::config::MinuteOfDay;
 use crate::feed::Feed;
 use serde::Serialize;
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, Value};
@@ -42,16 +46,17 @@ pub struct FormFields {
 /// What an item may show, from the feed: every board, list and notice, and
 /// the selectors for all of a kind.
 pub fn choices(feed: &Feed) -> Vec<Choice> {
+    let level = |l: &str| format!("{}:{l}", schema::select::LEVEL);
     let mut out: Vec<Choice> = [
-        ("level:township", "所有乡镇（街道）榜"),
-        ("level:village", "所有村榜"),
-        ("red", "所有红榜"),
-        ("black", "所有黑榜"),
-        ("notices", "所有公告"),
+        (level("township"), "所有乡镇（街道）榜"),
+        (level("village"), "所有村榜"),
+        ("red".into(), "所有红榜"),
+        ("black".into(), "所有黑榜"),
+        (NOTICES.into(), "所有公告"),
     ]
     .into_iter()
-    .map(|(v, l)| Choice {
-        value: v.into(),
+    .map(|(value, l)| Choice {
+        value,
         label: l.into(),
     })
     .collect();
@@ -62,13 +67,17 @@ pub fn choices(feed: &Feed) -> Vec<Choice> {
     out.extend(
         feed.boards
             .iter()
-            .map(|b| named("board", "榜单", &b.id, &b.title)),
+            .map(|b| named(item::BOARD, "榜单", &b.id, &b.title)),
     );
-    out.extend(feed.lists.iter().map(|l| named("list", "名单", &l.id, &l.title)));
+    out.extend(
+        feed.lists
+            .iter()
+            .map(|l| named(item::LIST, "名单", &l.id, &l.title)),
+    );
     out.extend(
         feed.notices
             .iter()
-            .map(|n| named("notice", "公告", &n.id, &n.title)),
+            .map(|n| named(item::NOTICE, "公告", &n.id, &n.title)),
     );
     out
 }
@@ -79,20 +88,22 @@ pub fn form_fields(text: &str, feed: &Feed) -> Option<FormFields> {
     // `playlist = [{…}, …]` is valid TOML the form cannot edit in place: the
     // source editor only, rather than a form that would lose the items.
     if doc
-        .get("playlist")
+        .get(schema::top::PLAYLIST)
         .is_some_and(|p| p.as_array_of_tables().is_none())
     {
         return None;
     }
-    let hours = doc.get("screen").and_then(|s| s.get("display_hours"));
+    let display = doc
+        .get(schema::top::SCREEN)
+        .and_then(|s| s.get(schema::screen::DISPLAY_HOURS));
     let items = doc
-        .get("playlist")
+        .get(schema::top::PLAYLIST)
         .and_then(Item::as_array_of_tables)
         .map(|a| a.iter().enumerate().map(|(i, t)| item_fields(i, t)).collect())
         .unwrap_or_default();
     Some(FormFields {
-        display_from: string_at(hours, "from"),
-        display_until: string_at(hours, "until"),
+        display_from: string_at(display, schema::hours::FROM),
+        display_until: string_at(display, schema::hours::UNTIL),
         items,
         choices: choices(feed),
     })
@@ -107,9 +118,9 @@ fn string_at(table: Option<&Item>, key: &str) -> String {
 }
 
 fn item_fields(index: usize, t: &Table) -> ItemFields {
-    let windows = t.get("windows").and_then(Item::as_array);
+    let windows = t.get(item::WINDOWS).and_then(Item::as_array);
     let first = windows.and_then(|w| w.get(0)).and_then(Value::as_inline_table);
-    let plain = first.is_none_or(|w| w.iter().all(|(k, _)| matches!(k, "from" | "until" | "days")));
+    let plain = first.is_none_or(|w| w.iter().all(|(k, _)| WINDOW_KEYS.contains(&k)));
     let text = |key: &str| {
         first
             .and_then(|w| w.get(key))
@@ -120,17 +131,38 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
     ItemFields {
         index,
         content: content_of(t),
-        duration: t.get("duration").map(number_text).unwrap_or_else(|| "10".into()),
-        transition: t
-            .get("transition")
-            .and_then(|x| x.get("kind"))
-            .and_then(Item::as_str)
-            // An item without `transition` fades (the config's default).
-            .unwrap_or("fade")
-            .to_string(),
-        from: text("from"),
-        until: text("until"),
+        duration: t
+            .get(item::DURATION)
+            .map(number_text)
+            .unwrap_or_else(|| defaults::ITEM_DURATION.to_string()),
+        transition: transition_kind(t).to_string(),
+        from: text(schema::window::FROM),
+        until: text(schema::window::UNTIL),
         window_editable: windows.is_none_or(|w| w.len() <= 1) && plain,
+    }
+}
+
+/// The keys of a window the form shows or keeps through an edit; a window
+/// with any other (dates) is edited in the source.
+const WINDOW_KEYS: [&str; 3] = [schema::window::FROM, schema::window::UNTIL, schema::window::DAYS];
+
+/// The form's value for `select = { notices = true }`.
+const NOTICES: &str = schema::select::NOTICES;
+
+/// An item's transition kind; one without `transition` has the config's default.
+fn transition_kind(t: &Table) -> &str {
+    t.get(item::TRANSITION)
+        .and_then(|x| x.get(schema::transition::KIND))
+        .and_then(Item::as_str)
+        .unwrap_or(defaults::TRANSITION_KIND)
+}
+
+/// A number as an operator writes it: `10`, not `10.0`.
+fn number(n: f64) -> Item {
+    if n.fract() == 0.0 && n.abs() < 1e9 {
+        value(n as i64)
+    } else {
+        value(n)
     }
 }
 
@@ -145,12 +177,12 @@ fn number_text(item: &Item) -> String {
 
 /// The choice an item's content matches, or `custom`.
 fn content_of(t: &Table) -> String {
-    for key in ["board", "list", "notice"] {
+    for key in [item::BOARD, item::LIST, item::NOTICE] {
         if let Some(id) = t.get(key).and_then(Item::as_str) {
             return format!("{key}:{id}");
         }
     }
-    let Some(select) = t.get("select") else {
+    let Some(select) = t.get(item::SELECT) else {
         return "custom".into();
     };
     let keys: Vec<&str> = match select.as_inline_table() {
@@ -162,11 +194,11 @@ fn content_of(t: &Table) -> String {
     };
     let get = |k: &str| select.get(k);
     match keys.as_slice() {
-        ["level"] => get("level")
+        [key @ schema::select::LEVEL] => get(key)
             .and_then(Item::as_str)
-            .map_or("custom".into(), |l| format!("level:{l}")),
-        ["list"] => get("list").and_then(Item::as_str).unwrap_or("custom").to_string(),
-        ["notices"] if get("notices").and_then(Item::as_bool) == Some(true) => "notices".into(),
+            .map_or("custom".into(), |l| format!("{key}:{l}")),
+        [key @ schema::select::LIST] => get(key).and_then(Item::as_str).unwrap_or("custom").to_string(),
+        [key @ schema::select::NOTICES] if get(key).and_then(Item::as_bool) == Some(true) => NOTICES.into(),
         _ => "custom".into(),
     }
 }
@@ -177,7 +209,7 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
         .parse()
         .map_err(|e| format!("the current text is not TOML, edit it in the source: {e}"))?;
     if doc
-        .get("playlist")
+        .get(schema::top::PLAYLIST)
         .is_some_and(|p| p.as_array_of_tables().is_none())
     {
         return Err("the playlist is written as an inline array: edit it in the source".into());
@@ -185,7 +217,10 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     apply_display_hours(&mut doc, field("display_from"), field("display_until"));
     let mut removed = Vec::new();
-    if let Some(items) = doc.get_mut("playlist").and_then(Item::as_array_of_tables_mut) {
+    if let Some(items) = doc
+        .get_mut(schema::top::PLAYLIST)
+        .and_then(Item::as_array_of_tables_mut)
+    {
         for (i, t) in items.iter_mut().enumerate() {
             if field(&format!("remove_{i}")) == Some("on") {
                 removed.push(i);
@@ -200,13 +235,16 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
     if let Some(content) = field("add_content").filter(|c| !c.is_empty() && *c != "custom") {
         let mut t = Table::new();
         set_content(&mut t, content);
-        t.insert("duration", value(10));
-        match doc.get_mut("playlist").and_then(Item::as_array_of_tables_mut) {
+        t.insert(item::DURATION, number(defaults::ITEM_DURATION));
+        match doc
+            .get_mut(schema::top::PLAYLIST)
+            .and_then(Item::as_array_of_tables_mut)
+        {
             Some(items) => items.push(t),
             None => {
                 let mut items = toml_edit::ArrayOfTables::new();
                 items.push(t);
-                doc.insert("playlist", Item::ArrayOfTables(items));
+                doc.insert(schema::top::PLAYLIST, Item::ArrayOfTables(items));
             }
         }
     }
@@ -217,18 +255,20 @@ fn apply_display_hours(doc: &mut DocumentMut, from: Option<&str>, until: Option<
     let (Some(from), Some(until)) = (from, until) else {
         return;
     };
-    let screen = doc.entry("screen").or_insert(Item::Table(Table::new()));
+    let screen = doc
+        .entry(schema::top::SCREEN)
+        .or_insert(Item::Table(Table::new()));
     let Some(screen) = screen.as_table_like_mut() else {
         return;
     };
     if from.is_empty() && until.is_empty() {
-        screen.remove("display_hours");
+        screen.remove(schema::screen::DISPLAY_HOURS);
         return;
     }
     let mut hours = InlineTable::new();
-    hours.insert("from", from.into());
-    hours.insert("until", until.into());
-    screen.insert("display_hours", value(hours));
+    hours.insert(schema::hours::FROM, from.into());
+    hours.insert(schema::hours::UNTIL, until.into());
+    screen.insert(schema::screen::DISPLAY_HOURS, value(hours));
 }
 
 /// The fields named `<name>_<i>` written into item `t`.
@@ -243,9 +283,8 @@ fn apply_item(t: &mut Table, fields: &[(String, String)], i: usize) {
     }
     if let Some(d) = field("duration") {
         match d.parse::<f64>() {
-            Ok(n) if n.fract() == 0.0 && n.abs() < 1e9 => t.insert("duration", value(n as i64)),
-            Ok(n) => t.insert("duration", value(n)),
-            Err(_) => t.insert("duration", value(d)),
+            Ok(n) => t.insert(item::DURATION, number(n)),
+            Err(_) => t.insert(item::DURATION, value(d)),
         };
     }
     if let Some(kind) = field("transition") {
@@ -257,71 +296,73 @@ fn apply_item(t: &mut Table, fields: &[(String, String)], i: usize) {
 }
 
 fn set_content(t: &mut Table, content: &str) {
-    for key in ["board", "list", "notice", "select"] {
+    // Every content key goes: an item shows exactly one.
+    for key in ITEM_CONTENT {
         t.remove(key);
     }
     let mut select = InlineTable::new();
     match content.split_once(':') {
-        Some(("board" | "list" | "notice", id)) => {
-            let key = content.split(':').next().unwrap_or("board");
+        Some((key @ (item::BOARD | item::LIST | item::NOTICE), id)) => {
             t.insert(key, value(id));
             return;
         }
-        Some(("level", level)) => {
-            select.insert("level", level.into());
+        Some((key @ schema::select::LEVEL, level)) => {
+            select.insert(key, level.into());
         }
-        _ if content == "notices" => {
-            select.insert("notices", true.into());
+        _ if content == NOTICES => {
+            select.insert(schema::select::NOTICES, true.into());
         }
         _ => {
-            select.insert("list", content.into());
+            select.insert(schema::select::LIST, content.into());
         }
     }
-    t.insert("select", value(select));
+    t.insert(item::SELECT, value(select));
 }
 
 fn set_transition(t: &mut Table, kind: &str) {
-    let current = t
-        .get("transition")
-        .and_then(|x| x.get("kind"))
-        .and_then(Item::as_str)
-        .unwrap_or("fade");
-    if current == kind {
+    if transition_kind(t) == kind {
         return;
     }
     let duration = t
-        .get("transition")
-        .and_then(|x| x.get("duration"))
+        .get(item::TRANSITION)
+        .and_then(|x| x.get(schema::transition::DURATION))
         .and_then(Item::as_value)
         .cloned()
-        .unwrap_or_else(|| 0.6.into());
+        .unwrap_or_else(|| defaults::TRANSITION_DURATION.into());
     let mut transition = InlineTable::new();
-    transition.insert("kind", kind.into());
-    transition.insert("duration", duration);
-    t.insert("transition", value(transition));
+    transition.insert(schema::transition::KIND, kind.into());
+    transition.insert(schema::transition::DURATION, duration);
+    t.insert(item::TRANSITION, value(transition));
 }
 
 fn set_window(t: &mut Table, from: &str, until: &str) {
+    use schema::window::{DAYS, FROM, UNTIL};
     let days = t
-        .get("windows")
+        .get(item::WINDOWS)
         .and_then(Item::as_array)
         .and_then(|w| w.get(0))
         .and_then(Value::as_inline_table)
-        .and_then(|w| w.get("days"))
+        .and_then(|w| w.get(DAYS))
         .cloned();
     if from.is_empty() && until.is_empty() && days.is_none() {
-        t.remove("windows");
+        t.remove(item::WINDOWS);
         return;
     }
     let mut window = InlineTable::new();
     if let Some(days) = days {
-        window.insert("days", days);
+        window.insert(DAYS, days);
     }
-    window.insert("from", if from.is_empty() { "00:00" } else { from }.into());
-    window.insert("until", if until.is_empty() { "24:00" } else { until }.into());
+    // An empty end is the config's own: a window without `from` starts at
+    // midnight, one without `until` runs to the end of the day.
+    let or = |given: &str, default: MinuteOfDay| match given {
+        "" => default.to_string(),
+        given => given.to_string(),
+    };
+    window.insert(FROM, or(from, MinuteOfDay::START).into());
+    window.insert(UNTIL, or(until, MinuteOfDay::END).into());
     let mut windows = Array::new();
     windows.push(window);
-    t.insert("windows", value(windows));
+    t.insert(item::WINDOWS, value(windows));
 }
 
 #[cfg(test)]
@@ -389,6 +430,113 @@ mod tests {
         assert!(apply_form(inline, &fields(&[("add_content", "notices")])).is_err());
         let bad = apply_form(TEXT, &fields(&[("duration_0", "ten")])).unwrap();
         assert!(bad.contains("duration = \"ten\""), "{bad}");
+    }
+
+    use crate::config::schema::{hours, screen, select, top, transition, window};
+
+    /// What the form does with every key of the tables it writes into: the
+    /// keys it shows and writes (the config's names the code above uses), and
+    /// the keys it keeps as written, each checked to survive an edit. A table
+    /// under a kept key (`[feed]`) is kept whole.
+    const FORM: &[(&str, &[&str], &[&str])] = &[
+        (
+            "",
+            &[top::SCREEN, top::PLAYLIST],
+            &["feed", "theme", "status", "report"],
+        ),
+        (
+            "screen",
+            &[screen::DISPLAY_HOURS],
+            &[
+                "id",
+                "size",
+                "monitor",
+                "rotation",
+                "margin",
+                "min_text",
+                "time_zone",
+                "pixel_shift",
+                "pixel_shift_minutes",
+            ],
+        ),
+        ("screen.display_hours", &[hours::FROM, hours::UNTIL], &[]),
+        (
+            "playlist",
+            &[
+                item::BOARD,
+                item::LIST,
+                item::NOTICE,
+                item::SELECT,
+                item::DURATION,
+                item::TRANSITION,
+                item::WINDOWS,
+            ],
+            &[
+                "rows",
+                "mask_names",
+                "priority",
+                "scroll",
+                "scroll_speed",
+                "max_time",
+            ],
+        ),
+        // A `group` makes the content `custom`: the form leaves it be.
+        (
+            "playlist.select",
+            &[select::LEVEL, select::LIST, select::NOTICES],
+            &["group"],
+        ),
+        (
+            "playlist.transition",
+            &[transition::KIND, transition::DURATION],
+            &[],
+        ),
+        // Dates make the window source-only (`window_editable`).
+        (
+            "playlist.windows",
+            &[window::DAYS, window::FROM, window::UNTIL],
+            &["start_date", "end_date"],
+        ),
+    ];
+
+    fn kept_whole(path: &str) -> bool {
+        FORM.iter().any(|(table, _, kept)| {
+            kept.iter().any(|key| {
+                let under = if table.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{table}.{key}")
+                };
+                path == under || path.starts_with(&format!("{under}."))
+            })
+        })
+    }
+
+    #[test]
+    fn every_config_key_is_known_to_the_form() {
+        for (table, keys) in schema::tables().filter(|(t, _)| !kept_whole(t)) {
+            let Some((_, shown, kept)) = FORM.iter().find(|(t, _, _)| *t == table) else {
+                panic!("the config has a table [{table}] the form writes into but does not know");
+            };
+            for key in keys {
+                assert!(
+                    shown.contains(key) || kept.contains(key),
+                    "`{key}` in [{table}] is a config key the form does not know: show it in \
+                     the form, or check that an edit keeps it and add it to the kept keys of FORM"
+                );
+            }
+        }
+        for (table, shown, kept) in FORM {
+            for key in shown.iter().chain(kept.iter()) {
+                assert!(
+                    schema::keys(table).contains(key),
+                    "the form knows `{key}` in [{table}], which the config no longer has"
+                );
+            }
+        }
+        for key in ITEM_CONTENT {
+            assert!(FORM[3].1.contains(&key), "the form shows content `{key}`");
+        }
     }
 
     #[test]

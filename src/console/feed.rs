@@ -5,7 +5,8 @@
 
 use super::ConsoleError;
 use crate::feed::{Feed, Report};
-use crate::source::{HttpFetcher, Poller, SourceConfig, SourceEvent};
+use crate::net::Location;
+use crate::source::{FeedLoadError, SourceEvent};
 use crate::text::{FontOptions, Fonts};
 use std::path::Path;
 use std::sync::Arc;
@@ -44,32 +45,32 @@ pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, Co
         first.embedded_demo = true;
         return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
     };
-    if !location.contains("://") {
-        let body = crate::limited_read::read_regular(Path::new(location), crate::feed::MAX_BODY_BYTES as u64)
-            .map_err(|e| ConsoleError::Feed(format!("cannot read {location}: {e}")))?;
-        let (feed, report) =
-            crate::feed::parse(&body).map_err(|e| ConsoleError::Feed(format!("{location} refused: {e}")))?;
-        let sha = crate::digest::sha256_hex(&body);
-        let first = describe(location, Arc::new(feed), &report, &sha).await;
-        return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
-    }
-    let shown = crate::source::redact_url(location);
-    let config = SourceConfig::new(location, data.join("feed-cache"));
-    let fetcher = HttpFetcher::retrying(location, &config.http);
-    let mut poller = Poller::new(config, fetcher);
-    let first = match poller.load_cache() {
-        Some(accepted) => Some(accepted),
-        None => poller.poll_once().await.accepted,
+    let location = Location::parse(location);
+    let shown = location.to_string();
+    let cache_dir = data.join("feed-cache");
+    let (first, poller) = match crate::source::load_feed(&location, &cache_dir).await {
+        Ok(loaded) => {
+            let a = &loaded.accepted;
+            (
+                describe(&shown, a.feed.clone(), &a.report, &a.sha256).await,
+                loaded.poller,
+            )
+        }
+        Err(FeedLoadError::Nothing { why, .. }) => {
+            let waiting = ConsoleFeed {
+                feed: Arc::new(crate::feed::empty(chrono::Utc::now())),
+                source: shown.clone(),
+                check: format!("no document from {shown} yet ({why}); the console keeps trying\n"),
+                sha256: String::new(),
+                embedded_demo: false,
+            };
+            let url = location.url().unwrap_or_default();
+            (waiting, Some(crate::source::url_poller(url, &cache_dir)))
+        }
+        Err(e) => return Err(ConsoleError::Feed(e.to_string())),
     };
-    let first = match first {
-        Some(a) => describe(&shown, a.feed.clone(), &a.report, &a.sha256).await,
-        None => ConsoleFeed {
-            feed: Arc::new(crate::feed::empty(chrono::Utc::now())),
-            source: shown.clone(),
-            check: format!("no document from {shown} yet; the console keeps trying\n"),
-            sha256: String::new(),
-            embedded_demo: false,
-        },
+    let Some(poller) = poller else {
+        return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
     };
     let (tx, rx) = watch::channel(Arc::new(first));
     let (events_tx, mut events) = mpsc::channel(4);

@@ -9,7 +9,7 @@
 //! in SQLite ([`store`]); previews are drawn by the same [`Stage`] as
 //! `render --config`, so the console shows the frame a screen shows.
 //!
-//! [`Stage`]: crate::client::Stage
+//! [`Stage`]: crate::offscreen::Stage
 
 mod api;
 mod auth;

@@ -4,9 +4,9 @@
 //! blocking work (a GPU context, shaping); callers run it on the blocking
 //! pool, one at a time.
 
-use crate::client::Stage;
 use crate::config::{PanelSize, ScreenSize, Settings};
 use crate::feed::Feed;
+use crate::offscreen::Stage;
 use chrono::{DateTime, FixedOffset};
 use image::RgbaImage;
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// also how long an idle keep-alive connection stays open: longer than the
 /// shortest report interval (10 s), so a screen reporting that often keeps
 /// one connection instead of racing the console's close.
-const LIMITS: crate::status::listener::Limits = crate::status::listener::Limits {
+const LIMITS: crate::net::listener::Limits = crate::net::listener::Limits {
     max_connections: 900,
     header_read_timeout: std::time::Duration::from_secs(30),
     max_buf_size: 64 * 1024,
@@ -81,7 +81,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
     });
     let router = routes::router(console);
     tracing::info!(%addr, "console listening");
-    let task = tokio::spawn(crate::status::listener::serve_with(listener, router, LIMITS, tls));
+    let task = tokio::spawn(crate::net::listener::serve_with(listener, router, LIMITS, tls));
     Ok(Running {
         addr,
         url: public_url,

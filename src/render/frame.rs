@@ -19,6 +19,27 @@ struct Layer {
     filled: u64,
 }
 
+/// Where a frame goes: a view to draw into, and the texture behind it when
+/// copies into it are allowed (a plain frame or a marquee is then a copy).
+/// The window makes one from its surface, an offscreen target from itself.
+#[derive(Clone, Copy)]
+pub struct FrameTarget<'a> {
+    view: &'a wgpu::TextureView,
+    texture: Option<&'a wgpu::Texture>,
+}
+
+impl<'a> FrameTarget<'a> {
+    /// `view`, and `texture` when frames may be copied into it.
+    pub fn new(view: &'a wgpu::TextureView, texture: Option<&'a wgpu::Texture>) -> Self {
+        FrameTarget { view, texture }
+    }
+
+    /// Whether the target has a texture to copy into.
+    pub fn takes_copies(&self) -> bool {
+        self.texture.is_some()
+    }
+}
+
 /// Page layers and the compositor for one target format.
 pub struct FrameRenderer {
     renderer: Renderer,
@@ -181,8 +202,11 @@ impl FrameRenderer {
         gpu: &Gpu,
         fonts: &mut Fonts,
         (family, scroll_px): (u64, i64),
-        texture: &wgpu::Texture,
+        target: FrameTarget<'_>,
     ) -> Result<bool, RenderError> {
+        let Some(texture) = target.texture else {
+            return Ok(false);
+        };
         if let Some(strip) = self.marquee.as_mut().filter(|m| m.family == family) {
             strip.prepare(gpu, &mut self.renderer, fonts, scroll_px)?;
         }
@@ -221,7 +245,7 @@ impl FrameRenderer {
         to: u64,
         from: Option<u64>,
         how: &Composition,
-        target: (&wgpu::TextureView, Option<&wgpu::Texture>),
+        target: FrameTarget<'_>,
     ) -> bool {
         let Some(to_layer) = self.layer(to) else {
             return false;
@@ -238,7 +262,7 @@ impl FrameRenderer {
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("rankwall compose"),
             });
-        match target.1.filter(|t| self.can_copy(to_layer, t, &how)) {
+        match target.texture.filter(|t| self.can_copy(to_layer, t, &how)) {
             Some(texture) => encoder.copy_texture_to_texture(
                 to_layer.texture.as_image_copy(),
                 texture.as_image_copy(),
@@ -250,7 +274,7 @@ impl FrameRenderer {
                 (&from_layer.unwrap_or(to_layer).raw_view, &to_layer.raw_view),
                 (to_layer.width, to_layer.height),
                 &how,
-                target.0,
+                target.view,
             ),
         }
         gpu.queue.submit(Some(encoder.finish()));
@@ -259,7 +283,11 @@ impl FrameRenderer {
 
     /// Whether frames can be copied into `texture` (its format and usage
     /// allow it): where not, every frame is a composition pass.
-    pub fn takes_copies(&self, texture: &wgpu::Texture) -> bool {
+    pub fn takes_copies(&self, target: FrameTarget<'_>) -> bool {
+        target.texture.is_some_and(|t| self.copies_into(t))
+    }
+
+    fn copies_into(&self, texture: &wgpu::Texture) -> bool {
         texture.format().add_srgb_suffix() == self.layer_format
             && texture.usage().contains(wgpu::TextureUsages::COPY_DST)
     }
@@ -273,7 +301,7 @@ impl FrameRenderer {
     /// Whether `layer` fills `texture` and the texture takes its bytes as they are.
     fn copies_whole(&self, layer: &OffscreenTarget, texture: &wgpu::Texture) -> bool {
         let size = texture.size();
-        (size.width, size.height) == (layer.width, layer.height) && self.takes_copies(texture)
+        (size.width, size.height) == (layer.width, layer.height) && self.copies_into(texture)
     }
 }
 

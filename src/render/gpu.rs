@@ -83,6 +83,11 @@ impl Gpu {
         format!("{} ({:?})", info.name, info.backend)
     }
 
+    /// Frees the resources of finished work without waiting for the rest.
+    pub fn poll_freed(&self) {
+        let _ = self.device.poll(wgpu::PollType::Poll);
+    }
+
     /// Waits for submitted work and frees dropped resources.
     pub fn poll_wait(&self) {
         let _ = self.device.poll(wgpu::PollType::wait_indefinitely());

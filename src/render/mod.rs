@@ -18,7 +18,7 @@ mod scene_image;
 mod text;
 
 pub use compose::Composition;
-pub use frame::FrameRenderer;
+pub use frame::{FrameRenderer, FrameTarget};
 pub use gpu::{Gpu, GpuError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};
 pub use scene_image::{ImageRenderer, ImageRendererError};

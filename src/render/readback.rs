@@ -40,6 +40,11 @@ pub const RAW_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
 pub const OFFSCREEN_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
 impl OffscreenTarget {
+    /// This target as a frame target: its raw view, and its texture for copies.
+    pub fn frame_target(&self) -> super::FrameTarget<'_> {
+        super::FrameTarget::new(&self.raw_view, Some(&self.texture))
+    }
+
     /// A target of [`OFFSCREEN_FORMAT`] (RGBA, sRGB).
     pub fn new(gpu: &Gpu, width: u32, height: u32) -> Self {
         Self::with_format(gpu, width, height, OFFSCREEN_FORMAT)

@@ -1,6 +1,6 @@
 //! Scenes to images: a GPU, the scene renderer and an offscreen target, for
 //! tests and benchmarks that check one scene's pixels. Screens and `render`
-//! draw through the player and `client::paint` instead.
+//! draw through the player and `offscreen::paint` instead.
 
 use super::{Gpu, GpuError, OffscreenTarget, ReadbackError, RenderError, Renderer, OFFSCREEN_FORMAT};
 use crate::scene::Scene;

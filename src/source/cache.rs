@@ -3,8 +3,8 @@
 //! with its validators and fetch time, and loaded at start before the first
 //! fetch. A corrupt file is moved aside and reported, never fatal.
 
-use super::fetch::Validators;
 use crate::feed::{self, Feed, Report};
+use crate::net::Validators;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -6,20 +6,16 @@
 mod backoff;
 mod cache;
 mod clock;
-mod fetch;
+pub mod config;
+mod load;
 mod poller;
-mod redact;
 mod status;
 
 pub use backoff::Backoff;
 pub use cache::{cache_dir, cache_dir_with, Cache, CacheError, CachedFeed, NoCacheDir};
 pub use clock::Clock;
-pub use fetch::{
-    build_client, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched, Fetcher,
-    HttpFetcher, HttpOptions, Validators,
-};
+pub use load::{load as load_feed, url_poller, LoadError as FeedLoadError, Loaded};
 pub use poller::{Accepted, PollResult, Poller, SourceConfig, SourceEvent};
-pub use redact::{redact_in, redact_url};
 pub use status::{CacheStatus, FeedStatus, Outcome};
 
 pub use crate::digest::sha256_hex;

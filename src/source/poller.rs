@@ -5,9 +5,9 @@
 use super::backoff::Backoff;
 use super::cache::{Cache, CacheMeta};
 use super::clock::Clock;
-use super::fetch::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
 use super::status::{CacheStatus, FeedStatus, Outcome};
 use crate::feed::{self, Feed, Report};
+use crate::net::{FetchOutcome, Fetched, Fetcher, HttpOptions, Validators};
 use crate::signing::PublicKey;
 use chrono::Utc;
 use std::path::PathBuf;
@@ -60,7 +60,7 @@ impl SourceConfig {
 }
 
 /// An accepted document.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Accepted {
     /// Shared by the screen, the config checker and the status: never copied.
     pub feed: Arc<Feed>,
@@ -112,7 +112,7 @@ impl<F: Fetcher> Poller<F> {
         let backoff = Backoff::new(config.interval, config.backoff_max, config.jitter, rng);
         let cache = Cache::new(&config.cache_dir, &config.url);
         let status = FeedStatus {
-            url: super::redact_url(&config.url),
+            url: crate::net::redact_url(&config.url),
             cache: CacheStatus {
                 path: cache.path().display().to_string(),
                 ..CacheStatus::default()
@@ -391,7 +391,7 @@ impl<F: Fetcher> Poller<F> {
         }
         match outcome {
             Outcome::Updated => {
-                tracing::info!(url = %self.status.url, sha256 = ?self.status.sha256, "feed updated")
+                tracing::info!(url = %self.status.url, sha256 = self.status.sha256.as_deref().unwrap_or("-"), "feed updated")
             }
             Outcome::Unchanged => tracing::info!(url = %self.status.url, "feed reachable, unchanged"),
             Outcome::Failed { message, .. } | Outcome::Refused { message, .. } => tracing::warn!(

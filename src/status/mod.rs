@@ -6,7 +6,6 @@
 
 mod capture;
 mod health;
-pub(crate) mod listener;
 mod metrics;
 mod playlog;
 mod playlog_writer;

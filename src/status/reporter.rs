@@ -7,7 +7,7 @@
 
 use super::{capture_png_within, status_document, ScreenStatus, ScreenshotRequest};
 use crate::config::ReportSettings;
-use crate::source::HttpOptions;
+use crate::net::HttpOptions;
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -71,8 +71,8 @@ impl Reporter {
     /// Reports for ever. The first report goes out within a few seconds
     /// (a random part of them, so a fleet that boots together spreads out).
     pub async fn run(self) {
-        let url = crate::source::redact_url(&self.settings.url);
-        let client = match crate::source::build_client(&self.http) {
+        let url = crate::net::redact_url(&self.settings.url);
+        let client = match crate::net::build_client(&self.http) {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(%url, "cannot report to the console: {e}");
@@ -139,7 +139,7 @@ impl Reporter {
             Err(e) if !e.is_timeout() && !e.is_connect() => send(body).await,
             other => other,
         };
-        result.map_err(|e| crate::source::redact_in(&e.to_string(), &self.settings.url))
+        result.map_err(|e| crate::net::redact_in(&e.to_string(), &self.settings.url))
     }
 }
 

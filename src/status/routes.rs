@@ -1,7 +1,7 @@
 //! The status endpoints as an axum [`Router`]: the bearer token is checked
 //! first (every path, every method), then only GET and HEAD pass, then the
 //! four paths; anything else is a 404 with a hint. The bodies, codes and
-//! headers are the ones fleet tools (and `tests/status.rs`) already rely on.
+//! headers are the ones fleet tools (and `tests/it/status.rs`) already rely on.
 
 use super::server::StatusServer;
 use super::{health, metrics_text, rss_bytes, ScreenStatus};
@@ -194,8 +194,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_token_then_the_method_then_the_path_as_before() {
-        use super::super::listener::tests::{exchange, request, start};
-        use super::super::listener::LIMITS;
+        use crate::net::listener::tests::{exchange, request, start};
+        use crate::net::listener::LIMITS;
         let (_tx, rx) = tokio::sync::watch::channel(Arc::new(ScreenStatus::default()));
         let server = StatusServer::new(rx, Some("s3cret".into()), Arc::new(|_| false));
         let addr = start(router(Arc::new(server)), LIMITS).await;

@@ -4,9 +4,10 @@
 //! start without one.
 //!
 //! The endpoints are an axum router ([`super::routes`]); connections are
-//! accepted, capped and timed out by [`super::listener`] and served by hyper.
+//! accepted, capped and timed out by [`crate::net::listener`] and served by hyper.
 
-use super::{listener, routes, ScreenStatus};
+use super::{routes, ScreenStatus};
+use crate::net::listener;
 use image::RgbaImage;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;

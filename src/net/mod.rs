@@ -1,0 +1,19 @@
+//! The crate's one HTTP stack, both ways: the client every fetch goes
+//! through (the feed, its signature, a config URL, the reports to a console;
+//! same timeouts, size limits, trust and redirects), the listener that both
+//! servers stand on (the screen's status server and the console: connection
+//! cap, timeouts, size limits, TLS), credentials hidden in what is logged,
+//! and [`Location`], the one place that decides whether a place is a file or
+//! a URL.
+
+mod fetch;
+pub(crate) mod listener;
+mod location;
+mod redact;
+
+pub use fetch::{
+    build_client, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched, Fetcher,
+    HttpFetcher, HttpOptions, Validators,
+};
+pub use location::Location;
+pub use redact::{redact_in, redact_url};

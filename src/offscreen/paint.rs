@@ -1,0 +1,161 @@
+//! Drawing a [`View`]: its still pictures into layers (only those not
+//! already there), then one composition into the target.
+
+use crate::play::{Blend, Player, Still, View};
+use crate::render::{Composition, FrameRenderer, FrameTarget, Gpu, OffscreenTarget, RenderError, RAW_FORMAT};
+use crate::scene::{Rect, Scene};
+use chrono::{DateTime, FixedOffset};
+use image::RgbaImage;
+
+/// Draws `view` into `target` (a view, and the texture when copies into it
+/// are allowed) with `frames`.
+pub fn paint(
+    frames: &mut FrameRenderer,
+    gpu: &Gpu,
+    player: &mut Player,
+    view: &View,
+    now: DateTime<FixedOffset>,
+    target: FrameTarget<'_>,
+) -> Result<(), RenderError> {
+    if target.takes_copies() && paint_marquee(frames, gpu, player, view, now, target)? {
+        return Ok(());
+    }
+    let to = view.still.key();
+    let from = view.previous.as_ref().map(|p| p.key());
+    if let (Some(previous), Some(key)) = (&view.previous, from) {
+        if !frames.holds(key) {
+            let scene = player.scene(previous, now);
+            frames.fill(gpu, player.fonts_mut(), key, Some(to), &scene)?;
+        }
+    }
+    if !frames.holds(to) {
+        let scene = player.scene(&view.still, now);
+        let family = marquee_family(&view.still);
+        let band = family.and(moving_band(&scene));
+        let moved = match (family, band) {
+            (Some(f), Some(b)) => frames.refill_band(gpu, player.fonts_mut(), (f, to), &scene, b)?,
+            _ => false,
+        };
+        if !moved {
+            frames.fill(gpu, player.fonts_mut(), to, from, &scene)?;
+        }
+        if let Some(f) = family {
+            frames.tag_family(to, f);
+        }
+    }
+    frames.compose(gpu, to, from, &composition(view), target);
+    Ok(())
+}
+
+/// A marquee frame with nothing else moving, as two copies: the page from
+/// its layer and the moving line from its strip (both made on the first
+/// such frame). False when the frame is not one (a transition, a shift or a
+/// rotation runs, or the texture takes no copies): it is then drawn in full.
+fn paint_marquee(
+    frames: &mut FrameRenderer,
+    gpu: &Gpu,
+    player: &mut Player,
+    view: &View,
+    now: DateTime<FixedOffset>,
+    target: FrameTarget<'_>,
+) -> Result<bool, RenderError> {
+    let (Some(family), Still::Page { scroll_px, .. }) = (marquee_family(&view.still), &view.still) else {
+        return Ok(false);
+    };
+    let moving_only = view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0;
+    if !moving_only || !frames.takes_copies(target) {
+        return Ok(false);
+    }
+    if !frames.holds_marquee(family) {
+        let scene = player.scene(&view.still, now);
+        let Some(band) = moving_band(&scene) else {
+            return Ok(false);
+        };
+        if !frames.fill_marquee(gpu, player.fonts_mut(), (family, *scroll_px), &scene, band)? {
+            return Ok(false);
+        }
+    }
+    frames.compose_marquee(gpu, player.fonts_mut(), (family, *scroll_px), target)
+}
+
+/// For a marquee frame, the key of its picture without the scroll offset:
+/// frames of one family differ only in the moving line.
+fn marquee_family(still: &Still) -> Option<u64> {
+    match still {
+        Still::Page { scroll_px, .. } if *scroll_px > 0 => {
+            let mut base = still.clone();
+            if let Still::Page { scroll_px, .. } = &mut base {
+                *scroll_px = 0;
+            }
+            Some(base.key())
+        }
+        _ => None,
+    }
+}
+
+/// The strip of the screen a marquee's moving line covers (its line box with
+/// a margin for the ink, inside its clip). Public so the compositor's test
+/// checks the very band `paint` redraws.
+pub fn moving_band(scene: &Scene) -> Option<Rect> {
+    let run = scene.texts.iter().find(|t| t.shift_x != 0.0)?;
+    let pad = (run.size * 0.2).ceil();
+    let top = (run.origin_y - pad).max(run.clip.y);
+    let bottom = (run.origin_y + run.line_height + pad).min(run.clip.bottom());
+    (bottom > top).then(|| Rect::new(run.clip.x, top, run.clip.w, bottom - top).snapped())
+}
+
+/// The compositor's settings for a view.
+pub fn composition(view: &View) -> Composition {
+    Composition {
+        blend: match view.blend {
+            Blend::Cut => 0,
+            Blend::Fade => 1,
+            Blend::Slide => 2,
+        },
+        progress: view.progress,
+        shift: view.shift,
+        rotation: view.rotation,
+    }
+}
+
+/// An offscreen screen: what `run --headless` draws into and what
+/// `render --config` reads back, through the same [`paint`] as a window.
+pub struct OffscreenScreen {
+    pub gpu: Gpu,
+    frames: FrameRenderer,
+    target: OffscreenTarget,
+}
+
+impl OffscreenScreen {
+    pub fn new(physical: (u32, u32)) -> Result<Self, crate::render::GpuError> {
+        let started = std::time::Instant::now();
+        let gpu = Gpu::offscreen()?;
+        let device_ready = started.elapsed();
+        let frames = FrameRenderer::new(&gpu, RAW_FORMAT);
+        let target = OffscreenTarget::new(&gpu, physical.0, physical.1);
+        tracing::debug!(?device_ready, pipelines = ?(started.elapsed() - device_ready), "offscreen screen ready");
+        Ok(OffscreenScreen { gpu, frames, target })
+    }
+
+    /// Draws `view`, then polls the device so freed resources go.
+    pub fn draw(
+        &mut self,
+        player: &mut Player,
+        view: &View,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), RenderError> {
+        let physical = player.physical();
+        if (self.target.width, self.target.height) != physical {
+            self.target = OffscreenTarget::new(&self.gpu, physical.0, physical.1);
+        }
+        let target = self.target.frame_target();
+        paint(&mut self.frames, &self.gpu, player, view, now, target)?;
+        self.gpu.poll_freed();
+        Ok(())
+    }
+
+    /// The pixels last drawn.
+    pub fn read(&self) -> Result<RgbaImage, crate::render::ReadbackError> {
+        self.target.read(&self.gpu)
+    }
+}
