@@ -26,15 +26,28 @@ pub fn parse_pair(text: &str) -> Option<(u32, u32)> {
     Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
 }
 
+/// Why a text is not a panel size.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PanelSizeError {
+    /// The text is not two numbers around an `x`.
+    #[error("screen size {0:?} is not WIDTHxHEIGHT (e.g. 1920x1080)")]
+    NotAPair(String),
+    /// Two numbers, outside the sizes rankwall lays out for.
+    #[error("screen size {width}x{height} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}")]
+    OutOfRange {
+        /// The width given.
+        width: u32,
+        /// The height given.
+        height: u32,
+    },
+}
+
 impl PanelSize {
     /// Parses `WIDTHxHEIGHT` (also `X` or `×`) and checks the range.
-    pub fn parse(text: &str) -> Result<PanelSize, String> {
-        let (width, height) = parse_pair(text)
-            .ok_or_else(|| format!("screen size {text:?} is not WIDTHxHEIGHT (e.g. 1920x1080)"))?;
+    pub fn parse(text: &str) -> Result<PanelSize, PanelSizeError> {
+        let (width, height) = parse_pair(text).ok_or_else(|| PanelSizeError::NotAPair(text.to_string()))?;
         if !(MIN_WIDTH..=MAX_SIDE).contains(&width) || !(MIN_HEIGHT..=MAX_SIDE).contains(&height) {
-            return Err(format!(
-                "screen size {width}x{height} is outside {MIN_WIDTH}x{MIN_HEIGHT} … {MAX_SIDE}x{MAX_SIDE}"
-            ));
+            return Err(PanelSizeError::OutOfRange { width, height });
         }
         Ok(PanelSize { width, height })
     }

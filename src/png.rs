@@ -48,3 +48,42 @@ where
         P::COLOR_TYPE,
     )
 }
+
+/// A PNG written row by row as the rows arrive (RGBA, 8 bits), so a frame
+/// read back from the GPU in bands is never held whole on the CPU.
+pub struct RowsPng {
+    writer: png::StreamWriter<'static, std::io::BufWriter<std::fs::File>>,
+}
+
+impl RowsPng {
+    /// Starts `path` for an image of `width` × `height` at `effort`.
+    pub fn create(
+        path: &std::path::Path,
+        width: u32,
+        height: u32,
+        effort: Effort,
+    ) -> Result<Self, png::EncodingError> {
+        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut encoder = png::Encoder::new(file, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(match effort {
+            Effort::Smallest => png::Compression::High,
+            Effort::Fast => png::Compression::Fast,
+        });
+        encoder.set_filter(png::Filter::Adaptive);
+        let writer = encoder.write_header()?.into_stream_writer()?;
+        Ok(RowsPng { writer })
+    }
+
+    /// Appends rows of pixels (a whole number of rows, top to bottom).
+    pub fn write_rows(&mut self, rows: &[u8]) -> Result<(), png::EncodingError> {
+        use std::io::Write as _;
+        self.writer.write_all(rows).map_err(png::EncodingError::from)
+    }
+
+    /// Ends the image (all rows written) and flushes the file.
+    pub fn finish(self) -> Result<(), png::EncodingError> {
+        self.writer.finish()
+    }
+}

@@ -56,12 +56,10 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
         let slots = stage.player().cycle(now);
         return Ok(stage.render_pages(&slots, now, &opts.out, named)?);
     }
-    let image = stage.frame_image(now)?;
-    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "frame read back");
     let path = opts
         .out
         .join(format!("frame-{}.png", now.format("%Y%m%dT%H%M%S%.3f%z")));
-    crate::offscreen::save(&image, &path)?;
-    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "PNG written");
+    stage.save_frame(now, &path)?;
+    tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "frame drawn, read back and written");
     Ok(vec![path])
 }

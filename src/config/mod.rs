@@ -22,7 +22,7 @@ mod settings;
 mod start_only;
 mod time;
 
-pub use crate::panel::PanelSize;
+pub use crate::panel::{PanelSize, PanelSizeError};
 pub use convert::check_bind;
 pub use diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
 pub use overlay::overlay_local;

@@ -191,7 +191,6 @@ pub(super) struct Item {
     /// The most seconds the item plays per cycle; a longer one continues
     /// where it stopped at its next turn.
     pub(super) max_time: Spanned<f64>,
-    pub(super) volume: Option<u32>,
 }
 
 impl Default for Item {
@@ -210,7 +209,6 @@ impl Default for Item {
             scroll: None,
             scroll_speed: Spanned::new(0..0, 120),
             max_time: Spanned::new(0..0, 300.0),
-            volume: None,
         }
     }
 }

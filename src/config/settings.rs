@@ -55,7 +55,7 @@ pub enum ScreenSize {
 
 impl ScreenSize {
     /// Parses `monitor` or `WIDTHxHEIGHT`.
-    pub fn parse(text: &str) -> Result<ScreenSize, String> {
+    pub fn parse(text: &str) -> Result<ScreenSize, crate::panel::PanelSizeError> {
         if text == "monitor" {
             return Ok(ScreenSize::Monitor);
         }

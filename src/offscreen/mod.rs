@@ -35,6 +35,14 @@ pub enum OffscreenError {
     /// Reading the frame back from the GPU failed.
     #[error(transparent)]
     Readback(#[from] crate::render::ReadbackError),
+    /// The PNG could not be encoded or written as its rows were read back.
+    #[error("cannot write {}: {source}", path.display())]
+    Encode {
+        /// The file that was being written.
+        path: PathBuf,
+        /// Why it failed.
+        source: png::EncodingError,
+    },
     /// The PNG could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Save {

@@ -144,18 +144,62 @@ impl OffscreenScreen {
         view: &View,
         now: DateTime<FixedOffset>,
     ) -> Result<(), RenderError> {
-        let physical = player.physical();
-        if (self.target.width, self.target.height) != physical {
-            self.target = OffscreenTarget::new(&self.gpu, physical.0, physical.1);
-        }
+        self.fit(player.physical());
         let target = self.target.frame_target();
         paint(&mut self.frames, &self.gpu, player, view, now, target)?;
         self.gpu.poll_freed();
         Ok(())
     }
 
+    /// Draws `view` once, as [`draw`](Self::draw) does, but a still
+    /// picture (no transition, shift or rotation) goes straight into the
+    /// target: a one-shot picture needs no layer to compose from, and keeps
+    /// none (a cold `render --config` held four full frames where it now
+    /// holds the target and one band).
+    pub fn draw_once(
+        &mut self,
+        player: &mut Player,
+        view: &View,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), RenderError> {
+        if view.previous.is_some() || view.shift != (0, 0) || view.rotation != 0 {
+            return self.draw(player, view, now);
+        }
+        self.fit(player.physical());
+        let scene = player.scene(&view.still, now);
+        self.frames
+            .draw_into(&self.gpu, player.fonts_mut(), &scene, &self.target)?;
+        self.gpu.poll_freed();
+        Ok(())
+    }
+
+    /// A new target when the player's size changed.
+    fn fit(&mut self, physical: (u32, u32)) {
+        if (self.target.width, self.target.height) != physical {
+            self.target = OffscreenTarget::new(&self.gpu, physical.0, physical.1);
+        }
+    }
+
     /// The pixels last drawn.
     pub fn read(&self) -> Result<RgbaImage, crate::render::ReadbackError> {
         self.target.read(&self.gpu)
+    }
+
+    /// Writes the pixels last drawn to `path` as a PNG, encoding each band
+    /// of rows as it is read back: the frame is never whole on the CPU.
+    pub fn write_png(
+        &self,
+        path: &std::path::Path,
+        effort: crate::png::Effort,
+    ) -> Result<(), super::OffscreenError> {
+        let saving = |source: png::EncodingError| super::OffscreenError::Encode {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut png = crate::png::RowsPng::create(path, self.target.width, self.target.height, effort)
+            .map_err(saving)?;
+        self.target
+            .read_bands(&self.gpu, |rows| png.write_rows(rows).map_err(saving))?;
+        png.finish().map_err(saving)
     }
 }

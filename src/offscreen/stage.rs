@@ -50,8 +50,16 @@ impl Stage {
     /// The frame a screen shows at `now`.
     pub fn frame_image(&mut self, now: DateTime<FixedOffset>) -> Result<RgbaImage, OffscreenError> {
         let view = self.player.view_at(now);
-        self.screen.draw(&mut self.player, &view, now)?;
+        self.screen.draw_once(&mut self.player, &view, now)?;
         Ok(self.screen.read()?)
+    }
+
+    /// The frame a screen shows at `now`, written to `path` as a PNG as it
+    /// is read back (never whole in memory).
+    pub fn save_frame(&mut self, now: DateTime<FixedOffset>, path: &Path) -> Result<(), OffscreenError> {
+        let view = self.player.view_at(now);
+        self.screen.draw_once(&mut self.player, &view, now)?;
+        self.screen.write_png(path, crate::png::Effort::Fast)
     }
 
     /// One slot on its own (no transition, a marquee at its start).
@@ -61,7 +69,7 @@ impl Stage {
         now: DateTime<FixedOffset>,
     ) -> Result<RgbaImage, OffscreenError> {
         let view = self.player.page_view(slot, now);
-        self.screen.draw(&mut self.player, &view, now)?;
+        self.screen.draw_once(&mut self.player, &view, now)?;
         Ok(self.screen.read()?)
     }
 
@@ -76,9 +84,10 @@ impl Stage {
     ) -> Result<Vec<PathBuf>, OffscreenError> {
         let mut written = Vec::new();
         for (n, slot) in slots.iter().enumerate() {
-            let image = self.page_image(slot, now)?;
+            let view = self.player.page_view(slot, now);
+            self.screen.draw_once(&mut self.player, &view, now)?;
             let path = out.join(name(n, slot));
-            save(&image, &path)?;
+            self.screen.write_png(&path, crate::png::Effort::Fast)?;
             written.push(path);
         }
         Ok(written)

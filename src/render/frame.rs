@@ -115,6 +115,19 @@ impl FrameRenderer {
         Ok(())
     }
 
+    /// Draws `scene` straight into `target`, with no layer: a one-shot frame
+    /// of one still picture (a render, a preview) needs no second
+    /// full-frame texture to compose from.
+    pub fn draw_into(
+        &mut self,
+        gpu: &Gpu,
+        fonts: &mut Fonts,
+        scene: &Scene,
+        target: &OffscreenTarget,
+    ) -> Result<(), RenderError> {
+        self.renderer.draw(gpu, fonts, scene, &target.view)
+    }
+
     /// Marks the layer holding `key` as a frame of the marquee `family`.
     pub fn tag_family(&mut self, key: u64, family: u64) {
         if let Some(layer) = self.layers.iter_mut().find(|l| l.key == Some(key)) {
