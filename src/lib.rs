@@ -17,6 +17,7 @@ pub mod console;
 pub mod demo;
 pub mod digest;
 pub mod feed;
+#[cfg(feature = "test-hooks")]
 pub mod golden;
 pub mod layout;
 pub mod limited_read;

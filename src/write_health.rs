@@ -40,9 +40,14 @@ pub enum Change {
 }
 
 impl WriteHealth {
-    /// Records the outcome of a write at `now`; returns the change of state,
-    /// if any, for the caller to log in its own words.
-    pub fn record(&mut self, result: Result<(), String>, now: DateTime<Utc>) -> Option<Change> {
+    /// Records the outcome of a write at `now` (a failure is kept as its
+    /// message, as `/status` shows it); returns the change of state, if any,
+    /// for the caller to log in its own words.
+    pub fn record<E: std::fmt::Display>(
+        &mut self,
+        result: Result<(), E>,
+        now: DateTime<Utc>,
+    ) -> Option<Change> {
         match (result, self.ok) {
             (Ok(()), true) => None,
             (Ok(()), false) => {
@@ -50,6 +55,7 @@ impl WriteHealth {
                 Some(Change::Recovered)
             }
             (Err(e), was_ok) => {
+                let e = e.to_string();
                 self.ok = false;
                 self.error = Some(e.clone());
                 was_ok.then(|| {
@@ -69,17 +75,14 @@ mod tests {
     fn a_failure_is_a_state_said_once_until_it_ends() {
         let mut h = WriteHealth::default();
         let t = Utc::now();
-        assert_eq!(h.record(Ok(()), t), None);
-        assert_eq!(
-            h.record(Err("full".into()), t),
-            Some(Change::Failing("full".into()))
-        );
-        assert_eq!(h.record(Err("still full".into()), t), None);
+        assert_eq!(h.record(Ok::<(), &str>(()), t), None);
+        assert_eq!(h.record(Err("full"), t), Some(Change::Failing("full".into())));
+        assert_eq!(h.record(Err("still full"), t), None);
         assert_eq!(
             (h.ok, h.failing_since, h.error.as_deref()),
             (false, Some(t), Some("still full"))
         );
-        assert_eq!(h.record(Ok(()), t), Some(Change::Recovered));
+        assert_eq!(h.record(Ok::<(), &str>(()), t), Some(Change::Recovered));
         assert_eq!(h, WriteHealth::default());
     }
 }

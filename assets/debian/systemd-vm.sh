@@ -8,7 +8,9 @@
 # restart (Restart=always), and that a stop is clean. CI machines have no
 # systemd as PID 1 (containers), so this is a script run by hand:
 #
-#   cargo deb && sudo assets/debian/systemd-vm.sh target/debian/rankwall_*.deb
+#   cargo deb -- --features test-hooks && sudo assets/debian/systemd-vm.sh target/debian/rankwall_*.deb
+#
+# (the freeze hook it uses is compiled only with the `test-hooks` feature)
 #
 # Needs root, debootstrap, qemu-system-x86, e2fsprogs and a Debian mirror:
 # RANKWALL_VM_MIRROR when set, else the first Debian mirror in this machine's

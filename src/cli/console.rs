@@ -170,7 +170,7 @@ fn add_user(folder: &Path, name: &str) -> anyhow::Result<()> {
 /// starter playlist published, screen `demo-screen` enrolled and its file written.
 fn try_setup(folder: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     let store = open_store(folder)?;
-    let password = crate::console::random_password();
+    let password = crate::console::random_password()?;
     store.set_user("admin", &crate::console::hash_password(&password)?)?;
     let screen_file = folder.join("demo-screen.toml");
     if store.screen_token_hash("demo-screen")?.is_none() || !screen_file.exists() {

@@ -5,6 +5,7 @@
 use super::driver::Driver;
 use super::events::ClientEvent;
 use crate::offscreen::OffscreenScreen;
+use crate::status::ScreenshotError;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -38,8 +39,8 @@ pub fn run_headless(
         }
         for request in driver.take_screenshot_requests() {
             let image = match driver.drawn() {
-                Some(_) => screen.read().map_err(|e| e.to_string()),
-                None => Err("no frame presented yet".into()),
+                Some(_) => screen.read().map_err(|e| ScreenshotError::Draw(e.to_string())),
+                None => Err(ScreenshotError::NoFrame),
             };
             let _ = request.send(image);
         }

@@ -184,6 +184,7 @@ impl Background {
             latest_rx,
         ));
         runtime.spawn(tasks::signal_task(events.clone()));
+        #[cfg(feature = "test-hooks")]
         runtime.spawn(tasks::test_hook_task(events.clone()));
     }
 }

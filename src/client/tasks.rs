@@ -162,9 +162,9 @@ fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
     match event {
         ConfigEvent::Applied(settings) => match overrides.apply(*settings) {
             Ok(settings) => ClientEvent::Settings(Box::new(settings)),
-            Err(message) => {
-                tracing::warn!("config change refused, keeping the old config: {message}");
-                ClientEvent::ConfigRejected(vec![message])
+            Err(exposed) => {
+                tracing::warn!("config change refused, keeping the old config: {exposed}");
+                ClientEvent::ConfigRejected(vec![exposed.to_string()])
             }
         },
         ConfigEvent::Rejected(lines) => ClientEvent::ConfigRejected(lines),
@@ -172,9 +172,13 @@ fn forward(event: ConfigEvent, overrides: &Overrides) -> ClientEvent {
 }
 
 /// The environment variable that enables a test hook, and its values.
+#[cfg(feature = "test-hooks")]
 const TEST_HOOKS: &str = "RANKWALL_TEST_HOOKS";
+#[cfg(feature = "test-hooks")]
 const FREEZE_ON_SIGUSR2: &str = "freeze-on-sigusr2";
+#[cfg(feature = "test-hooks")]
 const LOSE_DEVICE_ON_SIGUSR2: &str = "lose-device-on-sigusr2";
+#[cfg(feature = "test-hooks")]
 const LOSE_SURFACE_ON_SIGUSR2: &str = "lose-surface-on-sigusr2";
 
 /// With `RANKWALL_TEST_HOOKS` set (tests only), SIGUSR2 triggers a fault
@@ -183,6 +187,9 @@ const LOSE_SURFACE_ON_SIGUSR2: &str = "lose-surface-on-sigusr2";
 /// `lose-device-on-sigusr2` destroys the window's GPU device, and
 /// `lose-surface-on-sigusr2` makes its surface report itself out of date and
 /// then lost, at every signal (see `tests/it/window_recovery.rs`).
+/// Compiled only with the `test-hooks` feature (the tests turn it on): a
+/// shipped screen has no way to be frozen or faulted from outside.
+#[cfg(feature = "test-hooks")]
 pub async fn test_hook_task(events: EventSender) {
     let hook = std::env::var(TEST_HOOKS).unwrap_or_default();
     let (event, repeat): (fn() -> ClientEvent, bool) = match hook.as_str() {

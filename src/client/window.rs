@@ -9,6 +9,7 @@ use super::driver::Driver;
 use super::events::ClientEvent;
 use crate::offscreen::paint;
 use crate::render::{FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
+use crate::status::ScreenshotError;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -207,7 +208,7 @@ impl App {
         }
         let (Some(screen), Some(view)) = (self.screen.as_mut(), self.driver.drawn().cloned()) else {
             for r in requests {
-                let _ = r.send(Err("no frame presented yet".into()));
+                let _ = r.send(Err(ScreenshotError::NoFrame));
             }
             return;
         };
@@ -418,7 +419,7 @@ impl Screen {
         player: &mut crate::play::Player,
         view: &crate::play::View,
         now: chrono::DateTime<chrono::FixedOffset>,
-    ) -> Result<image::RgbaImage, String> {
+    ) -> Result<image::RgbaImage, ScreenshotError> {
         let (w, h) = (self.config.width, self.config.height);
         let fits = self
             .capture
@@ -429,10 +430,13 @@ impl Screen {
             self.capture = Some((frames, OffscreenTarget::new(&self.gpu, w, h)));
         }
         let Some((frames, target)) = self.capture.as_mut() else {
-            return Err("no capture target".into());
+            return Err(ScreenshotError::NoTarget);
         };
-        paint(frames, &self.gpu, player, view, now, target.frame_target()).map_err(|e| e.to_string())?;
-        target.read(&self.gpu).map_err(|e| e.to_string())
+        paint(frames, &self.gpu, player, view, now, target.frame_target())
+            .map_err(|e| ScreenshotError::Draw(e.to_string()))?;
+        target
+            .read(&self.gpu)
+            .map_err(|e| ScreenshotError::Draw(e.to_string()))
     }
 
     fn configure(&self) {

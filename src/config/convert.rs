@@ -2,40 +2,18 @@
 //! whose validity serde cannot see is checked here, once; a bad value is
 //! reported where it stands and the result is thrown away by the caller.
 
-use super::diagnostic::{quoted, Diagnostic, Locator, Severity};
+use super::diagnostic::{error, quoted, Diagnostic, Locator, Severity};
 use super::items::item;
 use super::raw::{FeedSection, RawConfig, ReportSection, Screen, StatusSection, ThemeSection};
 use super::settings::{
     FeedSettings, ReportSettings, Rotation, ScreenSettings, ScreenSize, Settings, StatusSettings,
     ThemeSettings,
 };
-use super::time::{parse_zone, DailySpan, MinuteOfDay};
+use super::time::{clock_time, parse_zone, DailySpan};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use toml::Spanned;
-
-pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String, hint: &str) -> Diagnostic {
-    loc.at(Severity::Error, span, message, Some(hint.to_string()))
-}
-
-/// A time of day, or an error at its place.
-pub(super) fn clock_time(
-    loc: &Locator,
-    t: &Spanned<String>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<MinuteOfDay> {
-    let minutes = MinuteOfDay::parse(t.get_ref());
-    if minutes.is_none() {
-        out.push(error(
-            loc,
-            t.span(),
-            format!("`{}` is not a time of day", quoted(t.get_ref())),
-            "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
-        ));
-    }
-    minutes
-}
 
 /// The whole config; `source_sha256` names the text it came from.
 pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>) -> Settings {
@@ -197,11 +175,11 @@ fn status(loc: &Locator, s: &StatusSection, out: &mut Vec<Diagnostic>) -> Status
                 None
             }
             Ok(a) => {
-                if let Err(message) = check_bind(&a, token.as_deref()) {
+                if let Err(exposed) = check_bind(&a, token.as_deref()) {
                     out.push(error(
                         loc,
                         s.addr.span(),
-                        message,
+                        exposed.to_string(),
                         "add token = \"…\" to [status]",
                     ));
                 }
@@ -313,15 +291,23 @@ fn status_token(loc: &Locator, token: &Spanned<String>, out: &mut Vec<Diagnostic
     Some(text.to_string())
 }
 
+/// A status server that would listen beyond this machine without a token.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the status server would listen on {addr}, beyond this machine, without a token: \
+     set [status] token = \"…\" in the config, or listen on 127.0.0.1"
+)]
+pub struct ExposedWithoutToken {
+    /// The address it would listen on.
+    pub addr: SocketAddr,
+}
+
 /// Whether the status server may listen on `addr` with `token`: beyond
 /// this machine only with a token.
-pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), String> {
+pub fn check_bind(addr: &SocketAddr, token: Option<&str>) -> Result<(), ExposedWithoutToken> {
     if addr.ip().is_loopback() || token.is_some_and(|t| !t.trim().is_empty()) {
         Ok(())
     } else {
-        Err(format!(
-            "the status server would listen on {addr}, beyond this machine, without a token: \
-             set [status] token = \"…\" in the config, or listen on 127.0.0.1"
-        ))
+        Err(ExposedWithoutToken { addr: *addr })
     }
 }

@@ -158,3 +158,8 @@ mod tests {
         assert_eq!(suggestion("colour", &["duration", "rows"]), None);
     }
 }
+
+/// An error at `span` with a hint.
+pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String, hint: &str) -> Diagnostic {
+    loc.at(Severity::Error, span, message, Some(hint.to_string()))
+}

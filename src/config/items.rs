@@ -1,10 +1,9 @@
 //! Playlist items and their windows, from the raw file into typed values.
 
-use super::convert::{clock_time, error};
-use super::diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
+use super::diagnostic::{error, quoted, suggestion, Diagnostic, Locator, Severity};
 use super::raw::{self, Rows};
 use super::settings::{Content, Item, Selector, Transition, TransitionKind, Window};
-use super::time::{DailySpan, MinuteOfDay, Weekdays};
+use super::time::{clock_time, DailySpan, MinuteOfDay, Weekdays};
 use crate::feed::{Level, ListKind};
 use std::time::Duration;
 use toml::Spanned;

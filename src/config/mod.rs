@@ -23,10 +23,10 @@ mod start_only;
 mod time;
 
 pub use crate::panel::{PanelSize, PanelSizeError};
-pub use convert::check_bind;
+pub use convert::{check_bind, ExposedWithoutToken};
 pub use diagnostic::{quoted, suggestion, Diagnostic, Locator, Severity};
 pub use overlay::overlay_local;
-pub use overrides::{parse_status_addr, Overrides, StatusAddr};
+pub use overrides::{parse_status_addr, BadStatusAddr, Overrides, StatusAddr};
 pub use resolve::{resolve, Resolved};
 pub use settings::*;
 pub use start_only::start_only_changes;

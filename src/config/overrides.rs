@@ -3,7 +3,7 @@
 //! [`Overrides::apply`], to the config at start and to every reload, so a
 //! reload never undoes what the command line asked for.
 
-use super::convert::check_bind;
+use super::convert::{check_bind, ExposedWithoutToken};
 use super::settings::{ScreenSize, Settings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ pub struct Overrides {
 impl Overrides {
     /// `settings` with these overrides in force. Fails when the result may
     /// not be run: a status server beyond this machine without a token.
-    pub fn apply(&self, mut settings: Settings) -> Result<Settings, String> {
+    pub fn apply(&self, mut settings: Settings) -> Result<Settings, ExposedWithoutToken> {
         if let Some(size) = self.size {
             settings.screen.size = size;
         }
@@ -53,17 +53,19 @@ impl Overrides {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatusAddr(pub Option<SocketAddr>);
 
+/// A status address on the command line that is neither `HOST:PORT` nor `off`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("status address `{}` is not HOST:PORT or `off`", super::diagnostic::quoted(.0))]
+pub struct BadStatusAddr(pub String);
+
 /// Parses a status address as the command line gives it: `HOST:PORT` or `off`.
-pub fn parse_status_addr(text: &str) -> Result<StatusAddr, String> {
+pub fn parse_status_addr(text: &str) -> Result<StatusAddr, BadStatusAddr> {
     if text == "off" {
         return Ok(StatusAddr(None));
     }
-    text.parse().map(|a| StatusAddr(Some(a))).map_err(|_| {
-        format!(
-            "status address `{}` is not HOST:PORT or `off`",
-            super::diagnostic::quoted(text)
-        )
-    })
+    text.parse()
+        .map(|a| StatusAddr(Some(a)))
+        .map_err(|_| BadStatusAddr(text.to_string()))
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 //! a located error in `check --config` and on reload (the old config keeps
 //! playing), never a screen that cannot start after a restart.
 
-use super::convert::error;
-use super::diagnostic::{Diagnostic, Locator};
+use super::diagnostic::{error, Diagnostic, Locator};
 use super::raw::RawConfig;
 use crate::limited_read::MAX_NAMED_FILE;
 use std::path::Path;

@@ -1,7 +1,9 @@
 //! Times in a config: minutes of the day, daily spans, sets of weekdays and
 //! time zones, each parsed once from the operator's text.
 
+use super::diagnostic::{error, quoted, Diagnostic, Locator};
 use chrono::FixedOffset;
+use toml::Spanned;
 
 /// Minutes after midnight, 0 to 1440 (`24:00` ends a day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -170,4 +172,22 @@ mod tests {
         );
         assert_eq!(parse_zone("Mars/Olympus"), None);
     }
+}
+
+/// A time of day, or an error at its place.
+pub(super) fn clock_time(
+    loc: &Locator,
+    t: &Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<MinuteOfDay> {
+    let minutes = MinuteOfDay::parse(t.get_ref());
+    if minutes.is_none() {
+        out.push(error(
+            loc,
+            t.span(),
+            format!("`{}` is not a time of day", quoted(t.get_ref())),
+            "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
+        ));
+    }
+    minutes
 }

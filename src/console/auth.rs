@@ -77,14 +77,26 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("rankwall decoy password").unwrap_or_default())
 }
 
-/// 32 random bytes, URL-safe base64: session ids, CSRF tokens, screen tokens.
-pub fn random_token() -> String {
+/// The system's random source failed, so no secret can be made. Nothing
+/// predictable is handed out in its place: the caller refuses the request
+/// (a 500, or the command fails) and logs this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the system's random source failed: no session, CSRF or screen token can be made")]
+pub struct NoRandomness;
+
+/// 32 random bytes from the system's source, URL-safe base64: session ids,
+/// CSRF tokens, screen tokens. Fails closed when the source fails.
+pub fn random_token() -> Result<String, NoRandomness> {
+    token_from(aws_lc_rs::rand::fill)
+}
+
+/// A token of the 32 bytes `fill` writes; no token when it fails.
+fn token_from(
+    fill: impl FnOnce(&mut [u8]) -> Result<(), aws_lc_rs::error::Unspecified>,
+) -> Result<String, NoRandomness> {
     let mut bytes = [0u8; 32];
-    // The system's random source failing is not something to serve on.
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-        bytes = std::array::from_fn(|_| fastrand::u8(..));
-    }
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    fill(&mut bytes).map_err(|_| NoRandomness)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// What the store keeps of a token: its SHA-256.
@@ -189,6 +201,15 @@ mod tests {
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct horsf", &hash));
         assert!(!verify_password("anything", decoy_hash()));
+    }
+
+    #[test]
+    fn a_failing_random_source_gives_no_token() {
+        let failed = token_from(|_| Err(aws_lc_rs::error::Unspecified));
+        assert_eq!(failed, Err(NoRandomness));
+        let token = random_token().unwrap();
+        assert_eq!(token.len(), 43, "32 bytes, URL-safe base64 without padding");
+        assert_ne!(token, random_token().unwrap());
     }
 
     #[test]

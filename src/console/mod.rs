@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod editor;
 mod feed;
+mod operator;
 mod pages;
 mod preview;
 mod routes;
@@ -24,7 +25,7 @@ mod templates;
 mod timeline;
 
 pub use api::{MAX_REPORT_BYTES, MAX_SCREENSHOT_BYTES};
-pub use auth::hash_password;
+pub use auth::{hash_password, NoRandomness};
 pub use serve::{start, Running};
 
 use std::net::SocketAddr;
@@ -76,7 +77,7 @@ impl ConsoleOptions {
 /// The console's port unless told otherwise.
 pub const DEFAULT_PORT: u16 = 9480;
 
-/// Why the console cannot start.
+/// Why the console cannot start (or `console try` cannot set up its demo).
 #[derive(Debug, thiserror::Error)]
 pub enum ConsoleError {
     #[error(
@@ -92,6 +93,12 @@ pub enum ConsoleError {
     Bind(SocketAddr, std::io::Error),
     #[error("TLS: {0}")]
     Tls(String),
+    /// The built-in page templates do not load (a build fault, not a setting).
+    #[error("the console's page templates: {0}")]
+    Templates(#[from] minijinja::Error),
+    /// No secret could be made: the system's random source failed.
+    #[error("{0}")]
+    Randomness(#[from] auth::NoRandomness),
     #[error("the feed: {0}")]
     Feed(String),
 }
@@ -147,19 +154,19 @@ where
 }
 
 /// A random password for `console try` (16 URL-safe characters).
-pub fn random_password() -> String {
-    auth::random_token().chars().take(16).collect()
+pub fn random_password() -> Result<String, auth::NoRandomness> {
+    Ok(auth::random_token()?.chars().take(16).collect())
 }
 
 /// Enrols the demo screen `id` in the group `demo` (created with the starter
 /// playlist, polled every 10 s, published); the screen's token.
-pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, store::StoreError> {
+pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, ConsoleError> {
     if store.ensure_group("demo")? {
         let text = pages::playlists::STARTER.replace("poll_interval = 60", "poll_interval = 10");
         let n = store.add_version("demo", &text, "(console try)")?;
         store.publish("demo", n)?;
     }
-    let token = auth::random_token();
+    let token = auth::random_token()?;
     let screen = store::Enrolment {
         id: id.to_string(),
         name: "演示屏".into(),

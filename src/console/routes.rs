@@ -3,6 +3,7 @@
 //! every POST from a page must carry the session's CSRF token. Both are
 //! checked in one middleware, so a new page cannot forget them.
 
+use super::operator::Operator;
 use super::{api, auth, db, pages, templates, Shared};
 use axum::body::{to_bytes, Body};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -14,13 +15,6 @@ use axum::Router;
 
 /// The largest form a page may post (a playlist's TOML is a few KiB).
 pub const FORM_LIMIT: usize = 1024 * 1024;
-
-/// Who is logged in, for the handlers behind [`require_operator`].
-#[derive(Clone, Debug)]
-pub struct Operator {
-    pub user: String,
-    pub csrf: String,
-}
 
 /// The whole router.
 pub fn router(console: Shared) -> Router {

@@ -63,7 +63,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         .unwrap_or_else(|| format!("{scheme}://{addr}"))
         .trim_end_matches('/')
         .to_string();
-    let templates = templates::Templates::new().map_err(|e| ConsoleError::Tls(format!("templates: {e}")))?;
+    let templates = templates::Templates::new()?;
     let console = Arc::new(Console {
         store,
         secure: tls.is_some(),

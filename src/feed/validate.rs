@@ -10,6 +10,7 @@ use super::MAX_BODY_BYTES;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
+use thiserror::Error;
 
 /// The most entries of one board or list: more is not a ranking a passer-by
 /// reads, and it would take the screen's memory and the playlist's time.
@@ -96,6 +97,55 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
+/// Why a board, list, notice or entry is dropped (or the period refused):
+/// its text is the finding's reason, naming the field at fault.
+#[derive(Debug, Error)]
+enum Dropped {
+    /// A required field is absent or null.
+    #[error("`{0}` is missing")]
+    Missing(&'static str),
+    /// A required string field is empty once cleaned.
+    #[error("`{0}` is empty")]
+    Empty(&'static str),
+    /// A field that must be a string is something else.
+    #[error("`{key}` must be a string, found {found}")]
+    NotAString {
+        /// The field.
+        key: &'static str,
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// The item is not a JSON object.
+    #[error("expected an object, found {0}")]
+    NotAnObject(&'static str),
+    /// An `id` outside `[a-z0-9_-]{1,64}`.
+    #[error("`id` {0:?} does not match [a-z0-9_-]{{1,64}}")]
+    BadId(String),
+    /// An `id` seen before in the document.
+    #[error("`id` {0:?} is a duplicate; the first item with it is kept")]
+    DuplicateId(String),
+    /// A board's `level` outside the three known.
+    #[error("`level` must be \"township\", \"village\" or \"household\"")]
+    BadLevel,
+    /// A list's `kind` other than red or black.
+    #[error("`kind` must be \"red\" or \"black\"")]
+    BadListKind,
+    /// The period's `kind` outside the three known.
+    #[error("`kind` must be \"month\", \"quarter\" or \"year\"")]
+    BadPeriodKind,
+    /// A rank that is not a positive integer (the value as shown).
+    #[error("`rank` must be an integer ≥ 1, found {0}")]
+    BadRank(String),
+    /// A notice's window bound that is not a time with an offset.
+    #[error("`{key}` is {found}, not an RFC 3339 time with an offset")]
+    BadTime {
+        /// `from` or `until`.
+        key: &'static str,
+        /// The value as shown.
+        found: String,
+    },
+}
+
 #[derive(Default)]
 struct Validator {
     report: Report,
@@ -128,17 +178,20 @@ impl Validator {
     fn required_string(
         &mut self,
         obj: &Map<String, Value>,
-        key: &str,
+        key: &'static str,
         path: &str,
         newlines: bool,
-    ) -> Result<String, String> {
+    ) -> Result<String, Dropped> {
         let field = format!("{path}.{key}");
         match obj.get(key) {
             Some(Value::String(_)) => self
                 .optional_string(obj.get(key), &field, newlines)
-                .ok_or_else(|| format!("`{key}` is empty")),
-            None | Some(Value::Null) => Err(format!("`{key}` is missing")),
-            Some(other) => Err(format!("`{key}` must be a string, found {}", kind_of(other))),
+                .ok_or(Dropped::Empty(key)),
+            None | Some(Value::Null) => Err(Dropped::Missing(key)),
+            Some(other) => Err(Dropped::NotAString {
+                key,
+                found: kind_of(other),
+            }),
         }
     }
 
@@ -152,7 +205,9 @@ impl Validator {
                 })
             }
         };
-        let bad = |reason: String| Refusal::BadPeriod { reason };
+        let bad = |reason: Dropped| Refusal::BadPeriod {
+            reason: reason.to_string(),
+        };
         let id = self.required_string(obj, "id", "$.period", false).map_err(bad)?;
         let label = self
             .required_string(obj, "label", "$.period", false)
@@ -161,37 +216,40 @@ impl Validator {
             Some("month") => PeriodKind::Month,
             Some("quarter") => PeriodKind::Quarter,
             Some("year") => PeriodKind::Year,
-            _ => return Err(bad("`kind` must be \"month\", \"quarter\" or \"year\"".into())),
+            _ => return Err(bad(Dropped::BadPeriodKind)),
         };
         Ok(Period { id, label, kind })
     }
 
     /// The `id` of a board, list or notice: valid and not seen before.
-    fn item_id(&mut self, obj: &Map<String, Value>) -> Result<String, String> {
+    fn item_id(&mut self, obj: &Map<String, Value>) -> Result<String, Dropped> {
         let id = match obj.get("id") {
             Some(Value::String(s)) => s.clone(),
-            None | Some(Value::Null) => return Err("`id` is missing".into()),
-            Some(other) => return Err(format!("`id` must be a string, found {}", kind_of(other))),
+            None | Some(Value::Null) => return Err(Dropped::Missing("id")),
+            Some(other) => {
+                return Err(Dropped::NotAString {
+                    key: "id",
+                    found: kind_of(other),
+                })
+            }
         };
         if !valid_id(&id) {
-            return Err(format!("`id` {id:?} does not match [a-z0-9_-]{{1,64}}"));
+            return Err(Dropped::BadId(id));
         }
         if !self.ids.insert(id.clone()) {
-            return Err(format!(
-                "`id` {id:?} is a duplicate; the first item with it is kept"
-            ));
+            return Err(Dropped::DuplicateId(id));
         }
         Ok(id)
     }
 
-    fn board(&mut self, value: &Value, path: &str) -> Result<Board, String> {
+    fn board(&mut self, value: &Value, path: &str) -> Result<Board, Dropped> {
         let obj = as_object(value)?;
         let title = self.required_string(obj, "title", path, false)?;
         let level = match obj.get("level").and_then(Value::as_str) {
             Some("township") => Level::Township,
             Some("village") => Level::Village,
             Some("household") => Level::Household,
-            _ => return Err("`level` must be \"township\", \"village\" or \"household\"".into()),
+            _ => return Err(Dropped::BadLevel),
         };
         let id = self.item_id(obj)?;
         let group = self.optional_string(obj.get("group"), &format!("{path}.group"), false);
@@ -216,7 +274,7 @@ impl Validator {
         obj: &Map<String, Value>,
         (key, limit): (&str, usize),
         path: &str,
-        item: fn(&mut Self, &Value, &str) -> Result<T, String>,
+        item: fn(&mut Self, &Value, &str) -> Result<T, Dropped>,
     ) -> Vec<T> {
         let items = match obj.get(key) {
             None | Some(Value::Null) => return Vec::new(),
@@ -241,27 +299,25 @@ impl Validator {
             let item_path = format!("{path}.{key}[{i}]");
             match item(self, value, &item_path) {
                 Ok(t) => out.push(t),
-                Err(reason) => self.report.drop(item_path, reason),
+                Err(reason) => self.report.drop(item_path, reason.to_string()),
             }
         }
         out
     }
 
-    fn column(&mut self, value: &Value, path: &str) -> Result<Column, String> {
+    fn column(&mut self, value: &Value, path: &str) -> Result<Column, Dropped> {
         let obj = as_object(value)?;
         let key = self.required_string(obj, "key", path, false)?;
         let label = self.required_string(obj, "label", path, false)?;
         Ok(Column { key, label })
     }
 
-    fn board_entry(&mut self, value: &Value, path: &str) -> Result<BoardEntry, String> {
+    fn board_entry(&mut self, value: &Value, path: &str) -> Result<BoardEntry, Dropped> {
         let obj = as_object(value)?;
         let name = self.required_string(obj, "name", path, false)?;
         let rank = match obj.get("rank") {
-            None | Some(Value::Null) => return Err("`rank` is missing".into()),
-            Some(v) => {
-                positive_int(v).ok_or_else(|| format!("`rank` must be an integer ≥ 1, found {}", shown(v)))?
-            }
+            None | Some(Value::Null) => return Err(Dropped::Missing("rank")),
+            Some(v) => positive_int(v).ok_or_else(|| Dropped::BadRank(shown(v)))?,
         };
         let previous_rank = match obj.get("previous_rank") {
             None | Some(Value::Null) => None,
@@ -325,13 +381,13 @@ impl Validator {
         out
     }
 
-    fn list(&mut self, value: &Value, path: &str) -> Result<RankList, String> {
+    fn list(&mut self, value: &Value, path: &str) -> Result<RankList, Dropped> {
         let obj = as_object(value)?;
         let title = self.required_string(obj, "title", path, false)?;
         let kind = match obj.get("kind").and_then(Value::as_str) {
             Some("red") => ListKind::Red,
             Some("black") => ListKind::Black,
-            _ => return Err("`kind` must be \"red\" or \"black\"".into()),
+            _ => return Err(Dropped::BadListKind),
         };
         let id = self.item_id(obj)?;
         let entries = self.nested(obj, ("entries", MAX_ENTRIES), path, Self::list_entry);
@@ -343,7 +399,7 @@ impl Validator {
         })
     }
 
-    fn list_entry(&mut self, value: &Value, path: &str) -> Result<ListEntry, String> {
+    fn list_entry(&mut self, value: &Value, path: &str) -> Result<ListEntry, Dropped> {
         let obj = as_object(value)?;
         Ok(ListEntry {
             name: self.required_string(obj, "name", path, false)?,
@@ -352,7 +408,7 @@ impl Validator {
         })
     }
 
-    fn notice(&mut self, value: &Value, path: &str) -> Result<Notice, String> {
+    fn notice(&mut self, value: &Value, path: &str) -> Result<Notice, Dropped> {
         let obj = as_object(value)?;
         let title = self.required_string(obj, "title", path, false)?;
         let body = self.required_string(obj, "body", path, true)?;
@@ -371,19 +427,22 @@ impl Validator {
 
 /// An optional window bound of a notice; a malformed one drops the notice,
 /// since showing it at the wrong time is worse than not showing it.
-fn window_time(obj: &Map<String, Value>, key: &str) -> Result<Option<DateTime<FixedOffset>>, String> {
+fn window_time(
+    obj: &Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<DateTime<FixedOffset>>, Dropped> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => parse_time(v)
             .map(Some)
-            .ok_or_else(|| format!("`{key}` is {}, not an RFC 3339 time with an offset", shown(v))),
+            .ok_or_else(|| Dropped::BadTime { key, found: shown(v) }),
     }
 }
 
-fn as_object(value: &Value) -> Result<&Map<String, Value>, String> {
+fn as_object(value: &Value) -> Result<&Map<String, Value>, Dropped> {
     value
         .as_object()
-        .ok_or_else(|| format!("expected an object, found {}", kind_of(value)))
+        .ok_or_else(|| Dropped::NotAnObject(kind_of(value)))
 }
 
 fn positive_int(value: &Value) -> Option<u32> {

@@ -1,11 +1,11 @@
 //! The parts every slide shares: background, header, footer, page marker.
 
-use super::pages::PageRef;
 use super::painter::Painter;
 use super::profile::{Metrics, ScreenProfile, Shape};
 use super::theme::Palette;
 use super::Context;
 use crate::scene::{Align, Rect, Weight};
+use crate::slide::PageRef;
 
 /// What the header says.
 pub(crate) struct Heading<'a> {

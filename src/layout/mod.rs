@@ -12,6 +12,7 @@ mod notice;
 mod pages;
 mod painter;
 pub mod profile;
+mod split;
 pub mod theme;
 mod ticker;
 

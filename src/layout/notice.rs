@@ -2,12 +2,13 @@
 //! at a legible size (a long notice on an LED strip takes several pages).
 
 use super::chrome::{self, Heading};
-use super::pages::{split, PageRef};
 use super::painter::Painter;
 use super::profile::{Metrics, ScreenProfile, Shape};
+use super::split::split;
 use super::Context;
 use crate::feed::Notice;
 use crate::scene::{Rect, Weight};
+use crate::slide::PageRef;
 use crate::text::{Fonts, PARAGRAPH_FACTOR};
 use std::ops::Range;
 

@@ -108,9 +108,9 @@ pub fn moving_band(scene: &Scene) -> Option<Rect> {
 pub fn composition(view: &View) -> Composition {
     Composition {
         blend: match view.blend {
-            Blend::Cut => 0,
-            Blend::Fade => 1,
-            Blend::Slide => 2,
+            Blend::Cut => crate::render::Blend::Cut,
+            Blend::Fade => crate::render::Blend::Fade,
+            Blend::Slide => crate::render::Blend::Slide,
         },
         progress: view.progress,
         shift: view.shift,

@@ -5,11 +5,37 @@
 use super::Gpu;
 use bytemuck::{Pod, Zeroable};
 
+/// How the compositor combines the old layer (`from`) and the new one (`to`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Blend {
+    /// The new layer alone, as it is.
+    #[default]
+    Cut,
+    /// The old layer fades into the new one: a mix of their sRGB values by
+    /// the progress.
+    Fade,
+    /// The new layer pushes in from the right while the old one leaves to
+    /// the left, by the (eased) progress.
+    Slide,
+}
+
+impl Blend {
+    /// The shader's `kind` for this blend (`compose.wgsl`): the one place
+    /// that knows the numbers.
+    fn kind(self) -> u32 {
+        match self {
+            Blend::Cut => 0,
+            Blend::Fade => 1,
+            Blend::Slide => 2,
+        }
+    }
+}
+
 /// How the layers are combined in one frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Composition {
-    /// 0 cut, 1 fade, 2 slide.
-    pub blend: u32,
+    /// Cut, fade or slide.
+    pub blend: Blend,
     /// 0 to 1 (eased for a slide).
     pub progress: f32,
     /// Burn-in shift in target pixels.
@@ -21,7 +47,7 @@ pub struct Composition {
 impl Composition {
     /// One layer, as it is.
     pub const PLAIN: Composition = Composition {
-        blend: 0,
+        blend: Blend::Cut,
         progress: 1.0,
         shift: (0, 0),
         rotation: 0,
@@ -33,7 +59,8 @@ impl Composition {
 struct Params {
     logical: [i32; 2],
     shift: [i32; 2],
-    blend: u32,
+    /// [`Blend::kind`].
+    kind: u32,
     progress: f32,
     rotation: u32,
     decode: u32,
@@ -106,7 +133,7 @@ impl Compositor {
         let params = Params {
             logical: [logical.0 as i32, logical.1 as i32],
             shift: [how.shift.0, how.shift.1],
-            blend: how.blend,
+            kind: how.blend.kind(),
             progress: how.progress,
             rotation: how.rotation,
             decode: u32::from(self.decode),
@@ -189,4 +216,19 @@ fn pipeline(
         cache: None,
         multiview_mask: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Blend;
+
+    #[test]
+    fn each_blend_has_the_shaders_kind() {
+        // compose.wgsl: 0 cut (show `to`), 1 fade, 2 slide.
+        assert_eq!(Blend::default(), Blend::Cut);
+        assert_eq!(
+            [Blend::Cut, Blend::Fade, Blend::Slide].map(Blend::kind),
+            [0, 1, 2]
+        );
+    }
 }

@@ -10,7 +10,7 @@ struct Params {
     logical: vec2<i32>,
     // The burn-in shift of the whole frame, in target pixels.
     shift: vec2<i32>,
-    // 0 cut (show `to`), 1 fade, 2 slide.
+    // 0 cut (show `to`), 1 fade, 2 slide: `Blend::kind` in compose.rs.
     kind: u32,
     // 0 to 1; slide progress is already eased.
     progress: f32,

@@ -4,7 +4,7 @@
 //! therefore costs one full-screen pass, not a new layout; a static slide
 //! costs nothing because nothing is drawn.
 
-use super::compose::{Composition, Compositor};
+use super::compose::{Blend, Composition, Compositor};
 use super::marquee::MarqueeStrip;
 use super::{Gpu, OffscreenTarget, RenderError, Renderer};
 use crate::scene::{Rect, Rgba, Scene};
@@ -268,7 +268,10 @@ impl FrameRenderer {
             .filter(|f| (f.width, f.height) == (to_layer.width, to_layer.height));
         let how = match from_layer {
             Some(_) => *how,
-            None => Composition { blend: 0, ..*how },
+            None => Composition {
+                blend: Blend::Cut,
+                ..*how
+            },
         };
         let mut encoder = gpu
             .device
@@ -307,7 +310,7 @@ impl FrameRenderer {
 
     /// Whether `layer` can simply be copied into `texture` for `how`.
     fn can_copy(&self, layer: &OffscreenTarget, texture: &wgpu::Texture, how: &Composition) -> bool {
-        let plain = how.blend == 0 && how.shift == (0, 0) && how.rotation == 0;
+        let plain = how.blend == Blend::Cut && how.shift == (0, 0) && how.rotation == 0;
         plain && self.copies_whole(layer, texture)
     }
 

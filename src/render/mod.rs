@@ -17,7 +17,7 @@ mod readback;
 mod scene_image;
 mod text;
 
-pub use compose::Composition;
+pub use compose::{Blend, Composition};
 pub use frame::{FrameRenderer, FrameTarget};
 pub use gpu::{Gpu, GpuError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};

@@ -126,7 +126,7 @@ impl Cache {
         };
         match decode(&bytes) {
             Ok(cached) => Ok(Some(cached)),
-            Err(reason) => Err(self.move_aside(reason)),
+            Err(reason) => Err(self.move_aside(reason.to_string())),
         }
     }
 
@@ -174,15 +174,35 @@ impl Cache {
     }
 }
 
+/// Why a cache file's bytes are no usable document (the file is then moved aside).
+#[derive(Debug, Error)]
+enum Undecodable {
+    /// No newline ends the metadata.
+    #[error("no metadata line")]
+    NoMetadataLine,
+    /// The metadata line is not the expected JSON.
+    #[error("metadata: {0}")]
+    Metadata(serde_json::Error),
+    /// The document is not the one the metadata describes.
+    #[error("checksum mismatch")]
+    Checksum,
+    /// The document no longer passes validation.
+    #[error("document refused: {0}")]
+    Refused(feed::Refusal),
+}
+
 /// The file is one line of metadata JSON, a newline, then the document.
-fn decode(bytes: &[u8]) -> Result<CachedFeed, String> {
-    let split = bytes.iter().position(|&b| b == b'\n').ok_or("no metadata line")?;
-    let meta: CacheMeta = serde_json::from_slice(&bytes[..split]).map_err(|e| format!("metadata: {e}"))?;
+fn decode(bytes: &[u8]) -> Result<CachedFeed, Undecodable> {
+    let split = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or(Undecodable::NoMetadataLine)?;
+    let meta: CacheMeta = serde_json::from_slice(&bytes[..split]).map_err(Undecodable::Metadata)?;
     let body = bytes[split + 1..].to_vec();
     if super::sha256_hex(&body) != meta.sha256 {
-        return Err("checksum mismatch".into());
+        return Err(Undecodable::Checksum);
     }
-    let (feed, report) = feed::parse(&body).map_err(|r| format!("document refused: {r}"))?;
+    let (feed, report) = feed::parse(&body).map_err(Undecodable::Refused)?;
     Ok(CachedFeed {
         meta,
         feed,

@@ -338,7 +338,7 @@ impl<F: Fetcher> Poller<F> {
     /// Writes the accepted document to the disk cache, recording in the
     /// status whether that worked and keeping it for a retry when not.
     fn store_in_cache(&mut self, meta: CacheMeta, body: Vec<u8>) {
-        let stored = self.cache.store(&meta, &body).map_err(|e| e.to_string());
+        let stored = self.cache.store(&meta, &body);
         self.status.cache.record(stored, Utc::now());
         self.last_good = Some((meta, body));
     }

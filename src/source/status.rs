@@ -81,7 +81,7 @@ pub struct CacheStatus {
 
 impl CacheStatus {
     /// Records the outcome of a write, logging only when the state changes.
-    pub fn record(&mut self, result: Result<(), String>, now: DateTime<Utc>) {
+    pub fn record<E: std::fmt::Display>(&mut self, result: Result<(), E>, now: DateTime<Utc>) {
         match self.writes.record(result, now) {
             Some(Change::Failing(e)) => {
                 tracing::warn!(path = %self.path, "cannot write the feed cache (said once until it works again): {e}")

@@ -3,7 +3,7 @@
 //! the console reporter both take their pictures here, so the console's
 //! thumbnail is the same frame the status server would give.
 
-use super::ScreenshotRequest;
+use super::{ScreenshotError, ScreenshotRequest};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -16,7 +16,7 @@ pub enum CaptureError {
     #[error("the screen is shutting down")]
     ShuttingDown,
     #[error("no screenshot: {0}")]
-    Refused(String),
+    Refused(ScreenshotError),
     #[error("the screen did not answer")]
     NoAnswer,
     #[error("cannot encode the screenshot")]

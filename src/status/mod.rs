@@ -15,12 +15,12 @@ mod server;
 mod watchdog;
 
 pub use capture::{capture_png, capture_png_within, CaptureError};
-pub use health::health;
+pub use health::{health, Unhealthy};
 pub use metrics::metrics_text;
 pub use playlog::{find_played, PlayEntry, PlayLog};
 pub use playlog_writer::{PlayLogStatus, PlayLogWriter};
 pub use reporter::Reporter;
-pub use server::{check_bind, serve_status, ScreenshotRequest, StatusServer};
+pub use server::{check_bind, serve_status, ScreenshotError, ScreenshotRequest, StatusServer};
 pub use watchdog::Watchdog;
 
 use crate::source::FeedStatus;

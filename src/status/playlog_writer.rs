@@ -70,7 +70,7 @@ fn lock(health: &Mutex<PlayLogStatus>) -> std::sync::MutexGuard<'_, PlayLogStatu
 /// drops its sender.
 fn write_all(mut log: PlayLog, rx: mpsc::Receiver<PlayEntry>, health: &Mutex<PlayLogStatus>) {
     for entry in rx {
-        let result = log.record(&entry).map_err(|e| e.to_string());
+        let result = log.record(&entry);
         let failed = result.is_err();
         let mut h = lock(health);
         match h.writes.record(result, Utc::now()) {

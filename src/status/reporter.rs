@@ -5,7 +5,7 @@
 //! frame on show as PNG to the same address. A console that is down or
 //! refuses costs the screen nothing but a log line per change of outcome.
 
-use super::{capture_png_within, status_document, ScreenStatus, ScreenshotRequest};
+use super::{capture_png_within, status_document, CaptureError, ScreenStatus, ScreenshotRequest};
 use crate::config::ReportSettings;
 use crate::net::HttpOptions;
 use chrono::Utc;
@@ -37,6 +37,35 @@ struct Reply {
 enum Outcome {
     Delivered,
     Failed(String),
+}
+
+/// Why one report did not get through; logged once per change.
+#[derive(Debug, thiserror::Error)]
+enum ReportError {
+    /// The status document could not be written as JSON.
+    #[error("{0}")]
+    Encode(serde_json::Error),
+    /// The request failed; the message has the URL's credentials hidden.
+    #[error("{0}")]
+    Send(String),
+    /// The console does not know this screen or its token.
+    #[error(
+        "the console refused this screen's id or token (401); \
+         check [screen] id and [report] token against the console's enrolment"
+    )]
+    Unauthorized,
+    /// The console answered with another failure.
+    #[error("the console answered {0}")]
+    Status(reqwest::StatusCode),
+    /// The reply's body could not be read.
+    #[error("{0}")]
+    Read(reqwest::Error),
+    /// The reply is larger than [`MAX_REPLY_BYTES`].
+    #[error("the console's reply is too large")]
+    TooLarge,
+    /// The screenshot asked for could not be taken.
+    #[error("{0}")]
+    Screenshot(CaptureError),
 }
 
 /// A screen's reporter: its settings, its identity and where its status and
@@ -85,7 +114,7 @@ impl Reporter {
         loop {
             let outcome = match self.report_once(&client).await {
                 Ok(()) => Outcome::Delivered,
-                Err(e) => Outcome::Failed(e),
+                Err(e) => Outcome::Failed(e.to_string()),
             };
             if last.as_ref() != Some(&outcome) {
                 match &outcome {
@@ -99,18 +128,18 @@ impl Reporter {
     }
 
     /// One report, and the screenshot if the reply asks for one.
-    async fn report_once(&self, client: &reqwest::Client) -> Result<(), String> {
+    async fn report_once(&self, client: &reqwest::Client) -> Result<(), ReportError> {
         let status = self.status.borrow().clone();
         let mut document = status_document(&status, Utc::now());
         document["report_interval_secs"] = self.settings.interval.as_secs().into();
-        let body = serde_json::to_vec(&document).map_err(|e| e.to_string())?;
+        let body = serde_json::to_vec(&document).map_err(ReportError::Encode)?;
         let response = self.post(client, "application/json", body).await?;
         let bytes = read_reply(response).await?;
         let reply: Reply = serde_json::from_slice(&bytes).unwrap_or_default();
         if reply.screenshot {
             let png = capture_png_within(self.ask.as_ref(), Some(SCREENSHOT_WIDTH))
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(ReportError::Screenshot)?;
             let response = self.post(client, "image/png", png).await?;
             read_reply(response).await?;
         }
@@ -125,7 +154,7 @@ impl Reporter {
         client: &reqwest::Client,
         content_type: &str,
         body: Vec<u8>,
-    ) -> Result<reqwest::Response, String> {
+    ) -> Result<reqwest::Response, ReportError> {
         let send = |body: Vec<u8>| {
             client
                 .post(&self.settings.url)
@@ -139,26 +168,24 @@ impl Reporter {
             Err(e) if !e.is_timeout() && !e.is_connect() => send(body).await,
             other => other,
         };
-        result.map_err(|e| crate::net::redact_in(&e.to_string(), &self.settings.url))
+        result.map_err(|e| ReportError::Send(crate::net::redact_in(&e.to_string(), &self.settings.url)))
     }
 }
 
 /// The reply's body (at most [`MAX_REPLY_BYTES`]) when the console accepted
 /// the report; an error naming the status and what to do otherwise.
-async fn read_reply(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+async fn read_reply(mut response: reqwest::Response) -> Result<Vec<u8>, ReportError> {
     let code = response.status();
     if code == reqwest::StatusCode::UNAUTHORIZED {
-        return Err("the console refused this screen's id or token (401); \
-                    check [screen] id and [report] token against the console's enrolment"
-            .into());
+        return Err(ReportError::Unauthorized);
     }
     if !code.is_success() {
-        return Err(format!("the console answered {code}"));
+        return Err(ReportError::Status(code));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+    while let Some(chunk) = response.chunk().await.map_err(ReportError::Read)? {
         if body.len() + chunk.len() > MAX_REPLY_BYTES {
-            return Err("the console's reply is too large".into());
+            return Err(ReportError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }

@@ -5,6 +5,7 @@
 
 use super::server::StatusServer;
 use super::{health, metrics_text, rss_bytes, ScreenStatus};
+use aws_lc_rs::digest::{digest, SHA256};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -12,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use subtle::ConstantTimeEq;
@@ -65,9 +65,9 @@ pub(super) fn token_matches(token: &str, authorization: Option<&HeaderValue>) ->
     if !scheme.eq_ignore_ascii_case(b"Bearer") {
         return false;
     }
-    let given = Sha256::digest(credentials.trim_ascii_start());
-    let expected = Sha256::digest(token.as_bytes());
-    given.as_slice().ct_eq(expected.as_slice()).into()
+    let given = digest(&SHA256, credentials.trim_ascii_start());
+    let expected = digest(&SHA256, token.as_bytes());
+    given.as_ref().ct_eq(expected.as_ref()).into()
 }
 
 async fn require_token(State(server): State<Arc<StatusServer>>, request: Request, next: Next) -> Response {

@@ -19,7 +19,22 @@ use tokio::sync::{oneshot, watch};
 pub use crate::config::check_bind;
 
 /// A screenshot asked of the screen thread: it answers with the frame last presented.
-pub type ScreenshotRequest = oneshot::Sender<Result<RgbaImage, String>>;
+pub type ScreenshotRequest = oneshot::Sender<Result<RgbaImage, ScreenshotError>>;
+
+/// Why the screen thread has no screenshot to give. One answer goes to
+/// every request waiting, so it is cloned and carries the failure's message.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScreenshotError {
+    /// Nothing has been drawn yet.
+    #[error("no frame presented yet")]
+    NoFrame,
+    /// No offscreen target could be had to draw the frame again into.
+    #[error("no capture target")]
+    NoTarget,
+    /// Drawing the frame again, or reading it back, failed.
+    #[error("{0}")]
+    Draw(String),
+}
 
 /// What the server reads and whom it asks for screenshots.
 pub struct StatusServer {

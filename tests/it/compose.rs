@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use rankwall::render::{Composition, FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
+use rankwall::render::{Blend, Composition, FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
 use rankwall::scene::{Rect, Rgba, Scene};
 use rankwall::text::Fonts;
 
@@ -51,7 +51,7 @@ fn a_plain_copy_is_exact_and_a_fade_lies_between() {
     assert_eq!(copy.get_pixel(5, 5).0, [255, 255, 255, 255]);
     let half = composed(
         Composition {
-            blend: 1,
+            blend: Blend::Fade,
             progress: 0.5,
             ..plain()
         },
@@ -71,7 +71,7 @@ fn a_slide_moves_the_old_page_out_to_the_left() {
     }
     let img = composed(
         Composition {
-            blend: 2,
+            blend: Blend::Slide,
             progress: 0.25,
             ..plain()
         },

@@ -203,7 +203,9 @@ async fn a_missing_ca_file_still_loads_the_cache_reports_and_recovers() {
         feed: Some(p.status().clone()),
         ..Default::default()
     };
-    let health = rankwall::status::health(&status, chrono::Utc::now()).unwrap_err();
+    let health = rankwall::status::health(&status, chrono::Utc::now())
+        .unwrap_err()
+        .to_string();
     assert!(health.contains("city-ca.pem"), "{health}");
     let metrics = rankwall::status::metrics_text(&status, chrono::Utc::now(), None);
     assert!(

@@ -1,6 +1,6 @@
 //! 审计: every login, enrolment, edit, publish and roll back, newest first.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::{db, Shared};
 use super::{db_failed, page};
 use axum::extract::State;

@@ -1,7 +1,7 @@
 //! Logging in and out. Failed attempts are rate-limited per name and per
 //! address and audited; a good one gets a fresh session and CSRF token.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::{auth, db, Shared};
 use super::audit;
 use axum::extract::{ConnectInfo, State};
@@ -83,8 +83,18 @@ pub async fn login(
         return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
     }
     console.logins.succeeded(&user, &peer_ip);
-    let token = auth::random_token();
-    let csrf = auth::random_token();
+    let (token, csrf) = match (auth::random_token(), auth::random_token()) {
+        (Ok(token), Ok(csrf)) => (token, csrf),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(user = %user, "console login refused: {e}");
+            return refused(
+                &console,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &user,
+                super::NO_RANDOMNESS,
+            );
+        }
+    };
     let expires = chrono::Utc::now().timestamp() + console.options.session_ttl.as_secs() as i64;
     let (hash, name) = (auth::token_hash(&token), user.clone());
     if let Err(e) = db(&console, move |s| s.add_session(&hash, &name, &csrf, expires)).await {

@@ -10,7 +10,7 @@ pub mod preview;
 pub mod publish;
 pub mod screens;
 
-use super::routes::Operator;
+use super::operator::Operator;
 use super::{db, Shared};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -46,6 +46,26 @@ pub(super) fn page_with(
 pub(super) fn error_page(console: &Shared, operator: &Operator, code: StatusCode, message: &str) -> Response {
     let mut context = json!({ "title": "出错了", "message": message });
     page_with(console, operator, "", "error.html", code, &mut context)
+}
+
+/// What an operator is told when no secret could be made (the system's
+/// random source failed): nothing is done, and someone must look at the server.
+pub(super) const NO_RANDOMNESS: &str = "系统随机数源出错，无法生成安全令牌；请联系管理员检查服务器。";
+
+/// The page for a request refused because the system's random source
+/// failed: a 500, logged, with nothing done.
+pub(super) fn no_randomness(
+    console: &Shared,
+    operator: &Operator,
+    e: &super::auth::NoRandomness,
+) -> Response {
+    tracing::error!("console: {e}; request refused");
+    error_page(
+        console,
+        operator,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        NO_RANDOMNESS,
+    )
 }
 
 /// The page for a failed database call.

@@ -3,7 +3,7 @@
 //! config from a URL (located messages, local-only keys refused); a text
 //! with errors is neither saved nor published, and stays in the editor.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::store::{StoreError, Version};
 use super::super::{db, editor, Shared};
 use super::{audit, db_failed, error_page, page, page_with};

@@ -2,11 +2,11 @@
 //! screen size (drawn by the code that draws the screens), and the day's
 //! timeline.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::store::{StoreError, Version};
 use super::super::{db, preview, timeline, Shared};
 use super::{db_failed, encode_segment, group_names, page};
-use crate::config::{PanelSize, Settings};
+use crate::config::{PanelSize, PanelSizeError, Settings};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -39,15 +39,44 @@ struct Resolved {
     at: DateTime<FixedOffset>,
 }
 
+/// Why a preview cannot be drawn: a message for the operator (in their words).
+#[derive(Debug, thiserror::Error)]
+enum Unresolved {
+    /// There is no group to preview.
+    #[error("还没有分组。")]
+    NoGroups,
+    /// The store failed.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The group has no such version (or none at all).
+    #[error("{0} 没有这个版本。")]
+    NoVersion(String),
+    /// The version's config has errors.
+    #[error("v{0} 有错误，无法预览。")]
+    Invalid(i64),
+    /// The screen chosen for its size has not reported one.
+    #[error("这块屏幕还没有报告尺寸。")]
+    NoScreenSize,
+    /// The size is not one rankwall lays out for.
+    #[error("{0}")]
+    Size(#[from] PanelSizeError),
+    /// The instant is not `YYYY-MM-DDTHH:MM[:SS]`.
+    #[error("时刻 {0} 的格式不对，应为 2026-11-29T10:00")]
+    BadInstant(String),
+    /// The instant does not exist in the zone (a skipped hour).
+    #[error("时刻 {0} 不存在")]
+    NoSuchInstant(String),
+}
+
 /// Resolves `ask` against the store and the feed; a message for the operator otherwise.
-async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, String> {
+async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, Unresolved> {
     let groups = group_names(console).await;
     let group = ask
         .group
         .clone()
         .filter(|g| !g.is_empty())
         .or_else(|| groups.first().cloned())
-        .ok_or("还没有分组。")?;
+        .ok_or(Unresolved::NoGroups)?;
     let number = ask
         .version
         .as_deref()
@@ -59,14 +88,11 @@ async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, String> {
         Some(Err(_)) => Ok(None),
         None => Ok(s.published(&g)?.or(s.versions(&g)?.into_iter().next())),
     })
-    .await
-    .map_err(|e: StoreError| e.to_string())?
-    .ok_or(format!("{group} 没有这个版本。"))?;
+    .await?
+    .ok_or_else(|| Unresolved::NoVersion(group.clone()))?;
     let feed = console.feed.current();
     let checked = crate::config::parse_remote(&format!("{group}.toml"), &version.text, Some(&feed.feed));
-    let settings = checked
-        .settings
-        .ok_or(format!("v{} 有错误，无法预览。", version.number))?;
+    let settings = checked.settings.ok_or(Unresolved::Invalid(version.number))?;
     let size = size_of(console, ask.size.as_deref()).await?;
     let at = instant(ask.at.as_deref(), settings.screen.time_zone)?;
     Ok(Resolved {
@@ -79,37 +105,37 @@ async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, String> {
 }
 
 /// `WIDTHxHEIGHT`, or `screen:<id>` for the size a screen last reported.
-async fn size_of(console: &Shared, size: Option<&str>) -> Result<PanelSize, String> {
+async fn size_of(console: &Shared, size: Option<&str>) -> Result<PanelSize, Unresolved> {
     let size = size.filter(|s| !s.is_empty()).unwrap_or("1920x1080");
     if let Some(id) = size.strip_prefix("screen:") {
         let id = id.to_string();
-        let screens = db(console, |s| s.screens()).await.map_err(|e| e.to_string())?;
+        let screens = db(console, |s| s.screens()).await?;
         let report: Value = screens
             .into_iter()
             .find(|s| s.id == id)
             .and_then(|s| s.report)
             .and_then(|r| serde_json::from_str(&r).ok())
-            .ok_or("这块屏幕还没有报告尺寸。")?;
+            .ok_or(Unresolved::NoScreenSize)?;
         let (w, h) = (
             report["width"].as_u64().unwrap_or(0),
             report["height"].as_u64().unwrap_or(0),
         );
-        return PanelSize::parse(&format!("{w}x{h}")).map_err(|e| e.to_string());
+        return Ok(PanelSize::parse(&format!("{w}x{h}"))?);
     }
-    PanelSize::parse(size).map_err(|e| e.to_string())
+    Ok(PanelSize::parse(size)?)
 }
 
 /// A `datetime-local` value in `zone`, or now.
-fn instant(at: Option<&str>, zone: FixedOffset) -> Result<DateTime<FixedOffset>, String> {
+fn instant(at: Option<&str>, zone: FixedOffset) -> Result<DateTime<FixedOffset>, Unresolved> {
     let Some(at) = at.filter(|a| !a.is_empty()) else {
         return Ok(chrono::Utc::now().with_timezone(&zone));
     };
     let local = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| format!("时刻 {at} 的格式不对，应为 2026-11-29T10:00"))?;
+        .map_err(|_| Unresolved::BadInstant(at.to_string()))?;
     zone.from_local_datetime(&local)
         .single()
-        .ok_or(format!("时刻 {at} 不存在"))
+        .ok_or_else(|| Unresolved::NoSuchInstant(at.to_string()))
 }
 
 /// `GET /preview`.
@@ -136,7 +162,7 @@ pub async fn show(
     let resolved = match resolve(&console, &ask).await {
         Ok(r) => r,
         Err(message) => {
-            context["error"] = json!(message);
+            context["error"] = json!(message.to_string());
             return page(&console, &op, "preview", "preview.html", context);
         }
     };
@@ -181,7 +207,7 @@ pub async fn show(
 pub async fn frame(State(console): State<Shared>, Query(ask): Query<Ask>) -> Response {
     let resolved = match resolve(&console, &ask).await {
         Ok(r) => r,
-        Err(message) => return (StatusCode::UNPROCESSABLE_ENTITY, message).into_response(),
+        Err(message) => return (StatusCode::UNPROCESSABLE_ENTITY, message.to_string()).into_response(),
     };
     let Ok(_permit) = console.renders.acquire().await else {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();

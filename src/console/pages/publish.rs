@@ -3,7 +3,7 @@
 //! older than the one published). Screens fetch `/c/<group>.toml` and have
 //! it within their poll interval.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::store::StoreError;
 use super::super::{db, Shared};
 use super::{audit, db_failed, encode_segment, error_page, group_names, page};

@@ -1,7 +1,7 @@
 //! 屏幕: every screen's state from its latest report, enrolment (the token
 //! shown once, the screen's config file written out), screenshots on demand.
 
-use super::super::routes::Operator;
+use super::super::operator::Operator;
 use super::super::store::{Enrolment, ScreenRow, StoreError};
 use super::super::{auth, db, Shared};
 use super::{audit, db_failed, group_names, page, page_with};
@@ -223,7 +223,10 @@ pub async fn enrol(
             &mut context,
         );
     }
-    let token = auth::random_token();
+    let token = match auth::random_token() {
+        Ok(token) => token,
+        Err(e) => return super::no_randomness(&console, &op, &e),
+    };
     let (hash, s, author) = (auth::token_hash(&token), screen.clone(), op.user.clone());
     let created = db(&console, move |store| {
         store.enrol_in_group(&s, &hash, Some((super::playlists::STARTER, &author)))

@@ -136,7 +136,7 @@ fn remote_initial(remote: &RemoteConfig) -> Result<Settings, LoadError> {
             let mut validators = crate::net::Validators::default();
             runtime.block_on(remote.fetch(&fetcher, &mut validators))
         }
-        Err(e) => Err(format!("{}: {e}", remote.shown_url())),
+        Err(e) => Err(remote.failed(e)),
     };
     match &fetched {
         Ok(Some(text)) => {

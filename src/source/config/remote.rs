@@ -8,12 +8,32 @@
 use super::watch::{rejected, ConfigEvent};
 use crate::config::{parse, parse_remote, Checked, Settings};
 use crate::feed::Feed;
-use crate::net::{FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
+use crate::net::{FetchError, FetchOutcome, Fetcher, HttpFetcher, HttpOptions, Validators};
 use crate::source::Backoff;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+
+/// Why a remote config could not be fetched; the message names the URL
+/// (credentials hidden).
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteFetchError {
+    /// The body is not UTF-8, so it is no TOML.
+    #[error("{url} is not UTF-8 text")]
+    NotText {
+        /// The URL as shown.
+        url: String,
+    },
+    /// The fetch itself failed.
+    #[error("{url}: {error}")]
+    Fetch {
+        /// The URL as shown.
+        url: String,
+        /// What went wrong.
+        error: FetchError,
+    },
+}
 
 /// Where a remote config comes from and where its last good copy goes.
 #[derive(Clone, Debug)]
@@ -88,16 +108,26 @@ impl RemoteConfig {
         &self,
         fetcher: &HttpFetcher,
         validators: &mut Validators,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Option<String>, RemoteFetchError> {
         match fetcher.fetch(validators).await {
             Ok(FetchOutcome::Body(fetched)) => {
                 *validators = fetched.validators;
                 String::from_utf8(fetched.body)
                     .map(Some)
-                    .map_err(|_| format!("{} is not UTF-8 text", self.shown_url()))
+                    .map_err(|_| RemoteFetchError::NotText {
+                        url: self.shown_url(),
+                    })
             }
             Ok(FetchOutcome::NotModified { .. }) => Ok(None),
-            Err(e) => Err(format!("{}: {e}", self.shown_url())),
+            Err(error) => Err(self.failed(error)),
+        }
+    }
+
+    /// A failed fetch of this config, named by its shown URL.
+    pub fn failed(&self, error: FetchError) -> RemoteFetchError {
+        RemoteFetchError::Fetch {
+            url: self.shown_url(),
+            error,
         }
     }
 
