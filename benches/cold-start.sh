@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Cold start of one offscreen frame: `rankwall render --config <one board>
-# --at T` at 1920x1080, run N times (lavapipe here). Not a test: a
+# --at T` at 1920x1080 (or SIZE), run N times (lavapipe here). Not a test: a
 # measurement to rerun and compare. Usage:
-#   cargo build --release && benches/cold-start.sh [runs]
+#   cargo build --release && benches/cold-start.sh [runs] [size]
+#   e.g. benches/cold-start.sh 15 3840x2160
 # Prints every run's wall time and peak RSS (GNU time), then the median of
 # each, and one run's phases (RUST_LOG=rankwall=debug: fonts, page table,
 # device, pipelines, frame, PNG).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-15}"
+SIZE="${2:-1920x1080}"
 BIN="${RANKWALL_BIN:-target/release/rankwall}"
 WORK="$(mktemp -d /tmp/rankwall-cold.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 export XDG_RUNTIME_DIR="$WORK/xdg"; mkdir -m 0700 "$XDG_RUNTIME_DIR"
-cat > "$WORK/board.toml" <<'TOML'
+cat > "$WORK/board.toml" <<TOML
 [screen]
-size = "1920x1080"
+size = "$SIZE"
 [status]
 addr = "off"
 [[playlist]]

@@ -32,10 +32,13 @@ impl Default for Tolerance {
     }
 }
 
+/// The two images cannot be compared: their sizes differ.
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error("image sizes differ: actual {actual:?}, golden {golden:?}")]
 pub struct SizeMismatch {
+    /// The rendered image's width and height.
     pub actual: (u32, u32),
+    /// The golden image's width and height.
     pub golden: (u32, u32),
 }
 
@@ -43,13 +46,18 @@ pub struct SizeMismatch {
 /// dimmed copy of the golden image).
 #[derive(Debug)]
 pub struct Comparison {
+    /// Pixels with a channel off by more than [`Tolerance::delta`].
     pub strong: usize,
+    /// The largest channel difference of any pixel.
     pub max_delta: u8,
+    /// The mean absolute channel difference over the image (0–255).
     pub mean_delta: f64,
+    /// Strong pixels in red on the golden image dimmed to a quarter.
     pub diff: RgbImage,
 }
 
 impl Comparison {
+    /// Whether the differences are within `tolerance` (strong pixels and mean).
     pub fn passes(&self, tolerance: &Tolerance) -> bool {
         self.strong <= tolerance.max_strong && self.mean_delta <= tolerance.max_mean
     }

@@ -38,21 +38,28 @@ impl Rgba {
 /// An axis-aligned rectangle in pixels; `x`, `y` is the top-left corner.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Rect {
+    /// The left edge, in pixels from the scene's left.
     pub x: f32,
+    /// The top edge, in pixels from the scene's top.
     pub y: f32,
+    /// The width in pixels.
     pub w: f32,
+    /// The height in pixels.
     pub h: f32,
 }
 
 impl Rect {
+    /// The rectangle with its top-left corner at `x`, `y`, `w` by `h` pixels.
     pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
         Rect { x, y, w, h }
     }
 
+    /// The right edge, `x + w`.
     pub fn right(&self) -> f32 {
         self.x + self.w
     }
 
+    /// The bottom edge, `y + h`.
     pub fn bottom(&self) -> f32 {
         self.y + self.h
     }
@@ -85,23 +92,31 @@ impl Rect {
 /// A filled rectangle, optionally with rounded corners.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Quad {
+    /// Where it is filled; [`Scene::fill`] snaps it to whole pixels.
     pub rect: Rect,
+    /// The fill colour, alpha included.
     pub color: Rgba,
+    /// The corner radius in pixels (0: square corners; at most half the shorter side).
     pub radius: f32,
 }
 
 /// The weight of a text run; the bundled fonts provide exactly these two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Weight {
+    /// The bundled Noto Sans CJK SC Regular.
     Regular,
+    /// The bundled Noto Sans CJK SC Bold.
     Bold,
 }
 
 /// Horizontal alignment of a text run inside its box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Align {
+    /// Flush with the box's left edge.
     Left,
+    /// Centred in the box.
     Center,
+    /// Flush with the box's right edge.
     Right,
 }
 
@@ -111,15 +126,21 @@ pub enum Align {
 /// horizontally inside `clip`, and every pixel outside `clip` is discarded.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TextRun {
+    /// The characters to draw, already cut to fit.
     pub text: String,
     /// The box the text belongs to; nothing is drawn outside it.
     pub clip: Rect,
     /// The top of the first line box, a whole pixel.
     pub origin_y: f32,
+    /// The font size in pixels.
     pub size: f32,
+    /// The height of one line box in pixels (the step between wrapped lines).
     pub line_height: f32,
+    /// Which of the two bundled faces.
     pub weight: Weight,
+    /// Where the text sits horizontally in `clip`.
     pub align: Align,
+    /// The glyphs' colour.
     pub color: Rgba,
     /// Whether the text wraps at the box width (notice bodies).
     pub wrap: bool,
@@ -131,14 +152,20 @@ pub struct TextRun {
 /// A whole frame: background, rectangles in painting order, then text on top.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scene {
+    /// The frame's width in pixels.
     pub width: u32,
+    /// The frame's height in pixels.
     pub height: u32,
+    /// The colour the frame is cleared to, under everything.
     pub background: Rgba,
+    /// Filled rectangles in painting order (a later one covers an earlier one).
     pub quads: Vec<Quad>,
+    /// Text runs, drawn over every quad.
     pub texts: Vec<TextRun>,
 }
 
 impl Scene {
+    /// An empty `width` × `height` frame of `background`.
     pub fn new(width: u32, height: u32, background: Rgba) -> Self {
         Scene {
             width,
@@ -154,6 +181,7 @@ impl Scene {
         Rect::new(0.0, 0.0, self.width as f32, self.height as f32)
     }
 
+    /// Adds a quad over the ones before it, `rect` snapped to whole pixels.
     pub fn fill(&mut self, rect: Rect, color: Rgba, radius: f32) {
         self.quads.push(Quad {
             rect: rect.snapped(),

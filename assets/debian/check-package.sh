@@ -2,11 +2,23 @@
 # Builds the Debian package and exercises it on this machine (run by .ci/run
 # as root): install, run, check the config and the unit, remove, purge.
 # Usage: bash assets/debian/check-package.sh   (needs root and dpkg)
+#
+# RANKWALL_DEB_PROFILE=dev packages the binary `cargo test` already built
+# (target/debug/rankwall) instead of building a release one: CI checks the
+# packaging (files, unit, user, folders, conffile, purge), not the compiler,
+# and a third compile of the whole tree was its slowest step. Unset, the
+# package is the release build, as shipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-deb >/dev/null || cargo install cargo-deb --locked --version "^3"
-cargo deb --locked
+# --no-strip: the release profile already leaves out debug info and keeps the
+# symbol table, so a panic's backtrace in the journal names its functions.
+case "${RANKWALL_DEB_PROFILE:-release}" in
+  release) cargo deb --locked --no-strip ;;
+  *) test -x "target/debug/rankwall" || { echo "no target/debug/rankwall: run cargo test (or cargo build) first" >&2; exit 1; }
+     cargo deb --locked --no-build --profile "$RANKWALL_DEB_PROFILE" --fast ;;
+esac
 deb="$(ls -t target/debian/rankwall_*.deb | head -n 1)"
 echo "package: $deb ($(stat -c %s "$deb") bytes)"
 dpkg-deb --contents "$deb"

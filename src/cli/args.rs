@@ -32,6 +32,8 @@ pub enum Command {
         /// The log (default: played.jsonl in the cache folder).
         #[arg(long)]
         log: Option<PathBuf>,
+        /// The cache folder whose played.jsonl is read when --log is absent
+        /// (default: $RANKWALL_CACHE_DIR, else $XDG_CACHE_HOME/rankwall, else ~/.cache/rankwall).
         #[arg(long)]
         cache_dir: Option<PathBuf>,
     },
@@ -49,6 +51,7 @@ pub enum Command {
         /// A config file (rankwall.toml) to check.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Fonts besides the bundled ones, for the coverage report.
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -91,6 +94,7 @@ pub struct RenderArgs {
     /// The instant to render (RFC 3339); decides which notices are active.
     #[arg(long)]
     pub at: Option<String>,
+    /// Fonts besides the bundled ones.
     #[command(flatten)]
     pub fonts: FontArgs,
     /// Folder for the last good copy of a feed URL (default: $RANKWALL_CACHE_DIR,

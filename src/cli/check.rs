@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 /// The result of a check: the text to print and whether the feed is accepted.
 pub struct CheckOutcome {
+    /// The feed parsed and would be shown (it may still have dropped parts).
     pub accepted: bool,
+    /// The report: the accepted or refused line, then every finding.
     pub text: String,
 }
 

@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct ConsoleArgs {
+    /// What to do; serving the console when absent.
     #[command(subcommand)]
     pub command: Option<ConsoleCommand>,
+    /// The serving options, read when no command is given.
     #[command(flatten)]
     pub serve: ServeArgs,
 }
@@ -30,6 +32,7 @@ pub struct DataArg {
 /// Serving the console.
 #[derive(Args)]
 pub struct ServeArgs {
+    /// The data folder to serve from.
     #[command(flatten)]
     pub data: DataArg,
     /// Address to listen on.
@@ -58,6 +61,7 @@ pub struct ServeArgs {
 pub enum ConsoleCommand {
     /// Add an operator (or set a new password): the password is read from the first line of stdin.
     AddUser {
+        /// The data folder whose store gets the operator.
         #[command(flatten)]
         data: DataArg,
         /// The operator's login name.
@@ -66,8 +70,10 @@ pub enum ConsoleCommand {
     /// Set up a demo (an operator, a group, an enrolled screen) and serve; prints the
     /// command that starts a headless screen reporting to it.
     Try {
+        /// The data folder the demo is set up in.
         #[command(flatten)]
         data: DataArg,
+        /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:9480")]
         addr: SocketAddr,
     },

@@ -79,8 +79,12 @@ pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
 /// A feed ready to show, with the correction to apply to the local clock when
 /// the feed server's `Date` says the local clock is wrong.
 pub struct LoadedFeed {
+    /// The validated feed, what was refused in it already dropped.
     pub feed: Feed,
+    /// What validation dropped or cleaned, to log.
     pub report: Report,
+    /// What to add to the local clock, when the feed server's `Date` says it
+    /// is wrong; `None` for a file or the demo feed.
     pub clock_correction: Option<chrono::Duration>,
     /// No location was given: this is the embedded demo feed, drawn as a
     /// screen plays it (never stale).

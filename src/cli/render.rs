@@ -11,9 +11,13 @@ use std::path::PathBuf;
 
 /// What `rankwall render` was asked for.
 pub struct RenderOptions {
+    /// Feed file or URL; the embedded demo feed when absent.
     pub feed: Option<String>,
+    /// The screen size every page is drawn at.
     pub size: PanelSize,
+    /// The folder the PNG files are written to (made when missing).
     pub out: PathBuf,
+    /// The instant to render (RFC 3339), which decides the active notices; now when absent.
     pub at: Option<String>,
     /// Fonts besides the bundled ones.
     pub theme: ThemeSettings,

@@ -10,12 +10,19 @@ use std::path::PathBuf;
 
 /// What `rankwall render --config` was asked for.
 pub struct ConfigRender {
+    /// The screen's config file (rankwall.toml).
     pub config: PathBuf,
+    /// Feed file or URL instead of the config's feed URL.
     pub feed: Option<String>,
+    /// A size instead of the config's screen size.
     pub size: Option<ScreenSize>,
+    /// The instant to render (RFC 3339); now when absent.
     pub at: Option<String>,
+    /// Every page of the cycle at `at` instead of the one frame.
     pub all: bool,
+    /// The folder the PNG files are written to (made when missing).
     pub out: PathBuf,
+    /// Where the last good copy of a feed URL is kept.
     pub cache_dir: Option<PathBuf>,
 }
 

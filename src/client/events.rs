@@ -45,6 +45,8 @@ pub struct EventSender {
 }
 
 impl EventSender {
+    /// A sender on `tx` that calls `wake` after every event (a no-op where
+    /// the receiver blocks on the channel).
     pub fn new(tx: mpsc::Sender<ClientEvent>, wake: Arc<dyn Fn() + Send + Sync>) -> Self {
         EventSender { tx, wake }
     }

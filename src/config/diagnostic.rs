@@ -134,6 +134,11 @@ fn printable(text: &str) -> String {
     out
 }
 
+/// An error at `span` with a hint.
+pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String, hint: &str) -> Diagnostic {
+    loc.at(Severity::Error, span, message, Some(hint.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,9 +162,4 @@ mod tests {
         );
         assert_eq!(suggestion("colour", &["duration", "rows"]), None);
     }
-}
-
-/// An error at `span` with a hint.
-pub(super) fn error(loc: &Locator, span: std::ops::Range<usize>, message: String, hint: &str) -> Diagnostic {
-    loc.at(Severity::Error, span, message, Some(hint.to_string()))
 }

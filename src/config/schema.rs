@@ -4,8 +4,8 @@
 //! is no second list of keys to keep by hand: a field added to a raw struct
 //! is a known key at once.
 //!
-//! The keys come from a walk: a [`Probe`] deserializer feeds
-//! [`RawConfig`]'s `Deserialize` a document holding every field, and notes
+//! The keys come from a walk: a `Probe` deserializer feeds
+//! `RawConfig`'s `Deserialize` a document holding every field, and notes
 //! the field list serde's derive hands to `deserialize_struct` at each
 //! table. What the walk cannot see inside (an untagged enum, a map, a
 //! flattened struct) it notes as opaque; a test keeps that list to the one

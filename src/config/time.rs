@@ -136,6 +136,24 @@ pub fn parse_zone(name: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * minutes as i32 * 60)
 }
 
+/// A time of day, or an error at its place.
+pub(super) fn clock_time(
+    loc: &Locator,
+    t: &Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<MinuteOfDay> {
+    let minutes = MinuteOfDay::parse(t.get_ref());
+    if minutes.is_none() {
+        out.push(error(
+            loc,
+            t.span(),
+            format!("`{}` is not a time of day", quoted(t.get_ref())),
+            "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
+        ));
+    }
+    minutes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,22 +190,4 @@ mod tests {
         );
         assert_eq!(parse_zone("Mars/Olympus"), None);
     }
-}
-
-/// A time of day, or an error at its place.
-pub(super) fn clock_time(
-    loc: &Locator,
-    t: &Spanned<String>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<MinuteOfDay> {
-    let minutes = MinuteOfDay::parse(t.get_ref());
-    if minutes.is_none() {
-        out.push(error(
-            loc,
-            t.span(),
-            format!("`{}` is not a time of day", quoted(t.get_ref())),
-            "write 24-hour HH:MM, e.g. \"08:00\" or \"17:30\"",
-        ));
-    }
-    minutes
 }

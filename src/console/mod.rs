@@ -80,17 +80,22 @@ pub const DEFAULT_PORT: u16 = 9480;
 /// Why the console cannot start (or `console try` cannot set up its demo).
 #[derive(Debug, thiserror::Error)]
 pub enum ConsoleError {
+    /// Asked to listen beyond loopback in plain HTTP without `--insecure-listen`.
     #[error(
         "the console would listen on {0} without TLS: give --tls-cert and --tls-key, \
          listen on 127.0.0.1 (behind a reverse proxy with TLS), or pass --insecure-listen"
     )]
     Exposed(SocketAddr),
+    /// The data folder cannot be made (or made private).
     #[error("cannot create the data folder {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
+    /// The SQLite store cannot be opened or set up.
     #[error("{0}")]
     Store(#[from] store::StoreError),
+    /// The address is taken or not ours to listen on.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    /// The certificate or key cannot be read, or do not make a TLS config.
     #[error("TLS: {0}")]
     Tls(String),
     /// The built-in page templates do not load (a build fault, not a setting).
@@ -99,6 +104,7 @@ pub enum ConsoleError {
     /// No secret could be made: the system's random source failed.
     #[error("{0}")]
     Randomness(#[from] auth::NoRandomness),
+    /// The feed to check and preview with cannot be loaded.
     #[error("the feed: {0}")]
     Feed(String),
 }

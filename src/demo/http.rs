@@ -10,8 +10,11 @@ use tokio::net::{TcpListener, TcpStream};
 /// A request as the server saw it.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
+    /// `GET`, `HEAD`, …, as sent.
     pub method: String,
+    /// The request target, query included (`/feed.json?x=1`).
     pub path: String,
+    /// Every header line, name and value trimmed, in the order sent.
     pub headers: Vec<(String, String)>,
 }
 
@@ -28,13 +31,22 @@ impl Request {
 /// What to answer.
 #[derive(Clone, Debug)]
 pub enum Reply {
+    /// A complete answer; `Content-Length` is added, and `Date` unless given.
     Full {
+        /// The HTTP status code.
         status: u16,
+        /// Headers to send, in this order.
         headers: Vec<(String, String)>,
+        /// The whole body.
         body: Vec<u8>,
     },
     /// Declares `declared` bytes, sends `body`, then closes.
-    Truncated { declared: usize, body: Vec<u8> },
+    Truncated {
+        /// The `Content-Length` announced.
+        declared: usize,
+        /// What is actually sent, shorter than `declared`.
+        body: Vec<u8>,
+    },
     /// A 200 whose body never ends (until the client hangs up).
     Endless,
     /// Reads the request and never answers.
@@ -44,6 +56,7 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// A 200 with `body` as `application/json`.
     pub fn json(body: impl Into<Vec<u8>>) -> Reply {
         Reply::Full {
             status: 200,
@@ -52,6 +65,7 @@ impl Reply {
         }
     }
 
+    /// A bare `status` whose body just names it.
     pub fn status(status: u16) -> Reply {
         Reply::Full {
             status,
@@ -60,6 +74,7 @@ impl Reply {
         }
     }
 
+    /// This reply with one more header; only a [`Reply::Full`] carries it.
     pub fn with_header(self, name: &str, value: &str) -> Reply {
         match self {
             Reply::Full {
@@ -83,6 +98,7 @@ type Handler = Arc<dyn Fn(&Request) -> Reply + Send + Sync>;
 
 /// A server on 127.0.0.1 that records the requests it receives.
 pub struct TestServer {
+    /// The address it listens on, with the port picked.
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<Request>>>,
     task: tokio::task::JoinHandle<()>,

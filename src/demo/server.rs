@@ -27,10 +27,13 @@ pub enum Fault {
     Oversized,
 }
 
+/// What `rankwall demo-server` was asked for.
 pub struct DemoOptions {
+    /// The address to listen on, e.g. `127.0.0.1:8080`.
     pub addr: String,
     /// Seconds between score changes (0: never change).
     pub change_every: u64,
+    /// How to misbehave on every request; well-behaved when `None`.
     pub fault: Option<Fault>,
 }
 

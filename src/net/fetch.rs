@@ -14,14 +14,18 @@ use thiserror::Error;
 /// The validators of the last good response, sent back on the next poll.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
+    /// The `ETag`, sent back as `If-None-Match`.
     pub etag: Option<String>,
+    /// The `Last-Modified`, sent back as `If-Modified-Since`.
     pub last_modified: Option<String>,
 }
 
 /// A body that arrived whole.
 #[derive(Debug)]
 pub struct Fetched {
+    /// The body, at most the limit asked for.
     pub body: Vec<u8>,
+    /// What to send back on the next fetch; empty for a file.
     pub validators: Validators,
     /// The server's `Date` header.
     pub server_date: Option<DateTime<Utc>>,
@@ -29,32 +33,57 @@ pub struct Fetched {
     pub content_type_warning: Option<String>,
 }
 
+/// What a fetch that did not fail brought.
 #[derive(Debug)]
 pub enum FetchOutcome {
+    /// A new body (a 2xx, or a file read).
     Body(Fetched),
-    NotModified { server_date: Option<DateTime<Utc>> },
+    /// A 304: the copy the validators name is still current.
+    NotModified {
+        /// The server's `Date` header.
+        server_date: Option<DateTime<Utc>>,
+    },
 }
 
 /// Why a fetch failed. Each kind has its own code.
 #[derive(Debug, Error)]
 pub enum FetchError {
+    /// No connection: DNS, refused, unreachable, or the TLS handshake failed.
     #[error("cannot connect: {0}")]
     Connect(String),
+    /// The connect, a read or the whole request took longer than
+    /// [`HttpOptions`] allows.
     #[error("no answer within the timeout")]
     Timeout,
+    /// An answer other than 2xx, 304, 429 or 503.
     #[error("HTTP {status}")]
-    Status { status: u16 },
+    Status {
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// A 429 or 503: the server asks to be left alone for a while.
     #[error("HTTP {status}, retry after {retry_after:?}")]
     RetryLater {
+        /// 429 or 503.
         status: u16,
+        /// The server's `Retry-After`, when it sent one that parses.
         retry_after: Option<Duration>,
     },
+    /// The body (or the file) passed the limit; reading stopped there.
     #[error("the body is larger than {MAX_BODY_BYTES} bytes; stopped reading at the limit")]
     TooLarge,
+    /// The connection broke while the body was read.
     #[error("the body was cut off: {0}")]
     Truncated(String),
+    /// A local file cannot be read (or is not a regular file).
     #[error("cannot read {path}: {message}; check the path and its permissions")]
-    File { path: PathBuf, message: String },
+    File {
+        /// The file asked for.
+        path: PathBuf,
+        /// The system's reason.
+        message: String,
+    },
+    /// Any other failure of the request, e.g. a bad URL or too many redirects.
     #[error("HTTP client error: {0}")]
     Client(String),
     /// The HTTP client cannot be built (a missing or bad CA file): a local
@@ -68,6 +97,8 @@ pub enum FetchError {
 }
 
 impl FetchError {
+    /// A short stable name of the kind (`timeout`, `http_status`, …), for
+    /// the status and the logs.
     pub fn code(&self) -> &'static str {
         match self {
             FetchError::Connect(_) => "connect",
@@ -95,6 +126,7 @@ impl FetchError {
 /// Something that can fetch the feed; the poller is generic over it so its
 /// timing can be tested with a fake on tokio's paused clock.
 pub trait Fetcher: Send + Sync {
+    /// Fetches the document, conditionally on `validators`.
     fn fetch(&self, validators: &Validators)
         -> impl Future<Output = Result<FetchOutcome, FetchError>> + Send;
     /// The detached signature published beside the document, at
@@ -113,8 +145,11 @@ pub trait Fetcher: Send + Sync {
 /// Timeouts, identity and trust for HTTP fetches.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
+    /// The longest wait for a connection (TLS included); 10 s by default.
     pub connect_timeout: Duration,
+    /// The longest silence between two reads of the answer; 20 s by default.
     pub read_timeout: Duration,
+    /// The longest a whole request may take, body included; 60 s by default.
     pub total_timeout: Duration,
     /// Goes into `User-Agent: rankwall/<version> (<screen id>)`.
     pub screen_id: String,

@@ -121,12 +121,14 @@ pub fn composition(view: &View) -> Composition {
 /// An offscreen screen: what `run --headless` draws into and what
 /// `render --config` reads back, through the same [`paint`] as a window.
 pub struct OffscreenScreen {
+    /// The headless device it draws with; its adapter goes into the status.
     pub gpu: Gpu,
     frames: FrameRenderer,
     target: OffscreenTarget,
 }
 
 impl OffscreenScreen {
+    /// A screen of `physical` pixels (width, height) on a headless device.
     pub fn new(physical: (u32, u32)) -> Result<Self, crate::render::GpuError> {
         let started = std::time::Instant::now();
         let gpu = Gpu::offscreen()?;

@@ -59,6 +59,7 @@ impl Stage {
     pub fn save_frame(&mut self, now: DateTime<FixedOffset>, path: &Path) -> Result<(), OffscreenError> {
         let view = self.player.view_at(now);
         self.screen.draw_once(&mut self.player, &view, now)?;
+        tracing::debug!(rss_mib = rss_mib(), "frame drawn");
         self.screen.write_png(path, crate::png::Effort::Fast)
     }
 

@@ -25,6 +25,7 @@ impl Backoff {
         }
     }
 
+    /// Failures since the last success.
     pub fn failures(&self) -> u32 {
         self.failures
     }

@@ -10,20 +10,37 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// Why the last-good cache cannot be read or written.
 #[derive(Debug, Error)]
 pub enum CacheError {
+    /// Storing a document failed; the one before stays in place.
     #[error(
         "cannot write the feed cache {path}: {source}; check the cache folder's permissions and free space"
     )]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        /// The cache file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The file holds no usable document; it was moved aside (or removed).
     #[error("the feed cache {path} is unreadable ({reason}); moved aside to {aside}")]
     Corrupt {
+        /// The cache file.
         path: PathBuf,
+        /// What is wrong with it.
         reason: String,
+        /// Where it now is, `<name>.corrupt-<unix seconds>`.
         aside: PathBuf,
     },
+    /// The file is there but cannot be read (e.g. permissions).
     #[error("cannot read the feed cache {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The cache file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
 }
 
 /// The largest cache file read: a whole document and its metadata line.
@@ -32,9 +49,13 @@ const MAX_CACHE_BYTES: u64 = crate::feed::MAX_BODY_BYTES as u64 + 64 * 1024;
 /// What is stored beside the document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CacheMeta {
+    /// The feed URL the document came from, redacted as the status shows it.
     pub url: String,
+    /// When it was fetched.
     pub fetched_at: DateTime<Utc>,
+    /// The document's SHA-256 (hex); a body that does not match is corrupt.
     pub sha256: String,
+    /// The response's validators, so the first poll after a restart can be conditional.
     #[serde(default)]
     pub validators: Validators,
     /// The document's verified signature (base64), when the screen checks them.
@@ -45,9 +66,13 @@ pub struct CacheMeta {
 /// A document loaded from the cache, validated again.
 #[derive(Debug)]
 pub struct CachedFeed {
+    /// What was stored beside it.
     pub meta: CacheMeta,
+    /// The document, validated as if just fetched.
     pub feed: Feed,
+    /// What validation dropped or cleaned.
     pub report: Report,
+    /// The document's bytes as fetched.
     pub body: Vec<u8>,
 }
 
@@ -96,6 +121,7 @@ impl Cache {
         }
     }
 
+    /// The cache file, `feed-<hash of the URL>.cache`, for logs and the status.
     pub fn path(&self) -> &Path {
         &self.path
     }

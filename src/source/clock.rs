@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+/// How far the local clock is off the feed server's, and whether the
+/// server's time is to be used meanwhile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Clock {
     tolerance: Duration,
@@ -14,6 +16,9 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// A clock that trusts the local time until a server `Date` differs from
+    /// it by more than `tolerance`; `trust_server` says whether the server's
+    /// time is then used or only reported.
     pub fn new(tolerance: std::time::Duration, trust_server: bool) -> Self {
         Clock {
             tolerance: Duration::from_std(tolerance).unwrap_or(Duration::MAX),

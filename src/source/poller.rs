@@ -18,16 +18,22 @@ use tokio::sync::mpsc;
 /// Everything the poller needs to know.
 #[derive(Clone)]
 pub struct SourceConfig {
+    /// The feed's URL: what is fetched, and the key of its cache file.
     pub url: String,
+    /// The time between polls while they succeed.
     pub interval: Duration,
     /// Spread of the interval, as a fraction (0.1 = ±10 %).
     pub jitter: f64,
     /// The longest wait between retries after failures.
     pub backoff_max: Duration,
+    /// Timeouts, identity and trust for the fetches.
     pub http: HttpOptions,
+    /// The folder of the last good copy (one file per URL).
     pub cache_dir: PathBuf,
     /// Data older than this is shown with the stale marker.
     pub stale_after: Duration,
+    /// How far the server's `Date` may be off the local clock before the
+    /// local clock counts as wrong.
     pub clock_tolerance: Duration,
     /// Use the server's time for the schedule while the local clock is off.
     pub trust_server_time: bool,
@@ -64,26 +70,36 @@ impl SourceConfig {
 pub struct Accepted {
     /// Shared by the screen, the config checker and the status: never copied.
     pub feed: Arc<Feed>,
+    /// What validation dropped or cleaned.
     pub report: Report,
+    /// The document's SHA-256 (hex): the same bytes again are not parsed again.
     pub sha256: String,
+    /// Loaded from the last good copy on disk, not fetched.
     pub from_cache: bool,
 }
 
 /// What the poller tells the rest of the program.
 #[derive(Debug)]
 pub enum SourceEvent {
+    /// A document to show (from the cache at start, then each new one fetched).
     Data(Arc<Accepted>),
+    /// The status after every attempt, changed or not.
     Status(Box<FeedStatus>),
 }
 
 /// The result of one attempt.
 #[derive(Debug)]
 pub struct PollResult {
+    /// What the attempt did, as the status shows it.
     pub outcome: Outcome,
+    /// A new document, when one was accepted.
     pub accepted: Option<Arc<Accepted>>,
+    /// How long to wait before the next attempt (interval or backoff, with jitter).
     pub delay: Duration,
 }
 
+/// One feed's source: its fetcher, last good cache, backoff, clock check and
+/// status. [`Poller::run`] polls for ever; tests call [`Poller::poll_once`].
 pub struct Poller<F: Fetcher> {
     config: SourceConfig,
     fetcher: F,
@@ -103,6 +119,7 @@ pub struct Poller<F: Fetcher> {
 }
 
 impl<F: Fetcher> Poller<F> {
+    /// A poller for `config` fetching with `fetcher`; nothing is read or fetched yet.
     pub fn new(config: SourceConfig, fetcher: F) -> Self {
         Self::with_rng(config, fetcher, fastrand::Rng::new())
     }
@@ -133,14 +150,17 @@ impl<F: Fetcher> Poller<F> {
         }
     }
 
+    /// The feed's status as of the last attempt.
     pub fn status(&self) -> &FeedStatus {
         &self.status
     }
 
+    /// The clock check, fed by every answer's `Date`.
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
 
+    /// The last good copy on disk.
     pub fn cache(&self) -> &Cache {
         &self.cache
     }

@@ -14,9 +14,19 @@ pub enum Outcome {
     /// `304 Not Modified`, or the same bytes again.
     Unchanged,
     /// The transfer failed (connection, timeout, HTTP status, size, body).
-    Failed { code: String, message: String },
+    Failed {
+        /// The fetch error's code (`timeout`, `http_status`, …).
+        code: String,
+        /// What went wrong, in words.
+        message: String,
+    },
     /// The document arrived but the contract refuses it.
-    Refused { code: String, message: String },
+    Refused {
+        /// The refusal's code, or `signature`.
+        code: String,
+        /// Why, in words.
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -29,30 +39,44 @@ impl Outcome {
         }
     }
 
+    /// Whether the attempt failed or was refused (and counts for the backoff).
     pub fn is_failure(&self) -> bool {
         matches!(self, Outcome::Failed { .. } | Outcome::Refused { .. })
     }
 }
 
+/// Where a feed URL's polling stands: what `/status` shows under `feed`,
+/// and what the screen reads for the stale marker. Times are the screen's
+/// (the server's while the local clock is off).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FeedStatus {
+    /// The feed URL, credentials redacted.
     pub url: String,
+    /// When the last fetch started.
     pub last_attempt_at: Option<DateTime<Utc>>,
+    /// What the last fetch did.
     pub last_outcome: Option<Outcome>,
+    /// When a fetch last succeeded (new or unchanged).
     pub last_success_at: Option<DateTime<Utc>>,
+    /// Failed or refused attempts since the last success.
     pub consecutive_failures: u32,
+    /// When the next fetch is due; `None` when it is beyond any date.
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// `generated_at` of the document on screen.
     pub generated_at: Option<DateTime<FixedOffset>>,
     /// SHA-256 of the document on screen.
     pub sha256: Option<String>,
+    /// The server's `ETag` for it, sent back as `If-None-Match`.
     pub etag: Option<String>,
     /// Whether the document on screen came from the disk cache.
     pub from_cache: bool,
+    /// Items validation dropped from the document on screen.
     pub dropped_items: usize,
+    /// Distinct characters of the document that no loaded font covers.
     pub uncovered_chars: usize,
     /// Server time minus local time in seconds, when beyond the tolerance.
     pub clock_skew_secs: Option<i64>,
+    /// Whether the schedule runs on the server's time because of that skew.
     pub using_server_time: bool,
     /// Documents refused since start because their signature was missing or
     /// did not verify (only with `[feed] public_key`).

@@ -13,12 +13,16 @@ const SCREENSHOT_WAIT: Duration = Duration::from_secs(10);
 /// Why no screenshot came.
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
+    /// The screen thread is gone: the request could not be passed on.
     #[error("the screen is shutting down")]
     ShuttingDown,
+    /// The screen thread answered that it has no frame to give.
     #[error("no screenshot: {0}")]
     Refused(ScreenshotError),
+    /// No answer within 10 seconds, or the request was dropped.
     #[error("the screen did not answer")]
     NoAnswer,
+    /// Coding the PNG failed.
     #[error("cannot encode the screenshot")]
     Encode,
 }

@@ -20,7 +20,8 @@ pub use metrics::metrics_text;
 pub use playlog::{find_played, PlayEntry, PlayLog};
 pub use playlog_writer::{PlayLogStatus, PlayLogWriter};
 pub use reporter::Reporter;
-pub use server::{check_bind, serve_status, ScreenshotError, ScreenshotRequest, StatusServer};
+pub use routes::serve_status;
+pub use server::{check_bind, ScreenshotError, ScreenshotRequest, StatusServer};
 pub use watchdog::Watchdog;
 
 use crate::source::FeedStatus;
@@ -57,12 +58,15 @@ impl ScreenState {
 /// What is on screen.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Showing {
+    /// A page, the idle slide, black, or nothing yet; the rest is set only for a page.
     pub state: ScreenState,
     /// The playlist item (0-based) and the slide's id.
     pub item: Option<usize>,
+    /// The id of that item's slide.
     pub slide: Option<String>,
     /// The page (1-based) and the slide's page count.
     pub page: Option<usize>,
+    /// How many pages the slide has with the data on show.
     pub pages: Option<usize>,
     /// When the schedule started this page.
     pub since: Option<DateTime<FixedOffset>>,
@@ -71,14 +75,19 @@ pub struct Showing {
 /// The data on show.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DataStatus {
+    /// The `generated_at` of the document on show.
     pub generated_at: Option<DateTime<FixedOffset>>,
+    /// How old that document is at publication, in seconds.
     pub age_secs: Option<i64>,
     /// SHA-256 of the document as served (from the feed source).
     pub sha256: Option<String>,
+    /// The server's `ETag` for the document (from the feed source).
     pub etag: Option<String>,
     /// SHA-256 of the data as shown (normalised), as in the proof-of-play log.
     pub content_sha256: String,
+    /// Whether the data is past the stale limit (the screen shows the stale marker).
     pub stale: bool,
+    /// The stale limit in whole hours (0: none).
     pub stale_after_hours: u64,
 }
 
@@ -87,6 +96,8 @@ pub struct DataStatus {
 pub struct ConfigStatus {
     /// A file path, a URL, or `embedded demo`.
     pub source: String,
+    /// SHA-256 of the config text in force (with a local override, of both
+    /// texts), as proof of play records it.
     pub sha256: String,
     /// For a config from a URL: SHA-256 of the served text alone (what the
     /// console published), without the local override.
@@ -103,21 +114,35 @@ pub struct ConfigStatus {
 /// Everything the status endpoints report, as of `published_at`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ScreenStatus {
+    /// The config's `screen.id`.
     pub screen_id: String,
+    /// The rankwall version running (`CARGO_PKG_VERSION`).
     pub version: String,
+    /// When the process started.
     pub started_at: DateTime<Utc>,
+    /// When the screen thread made this status.
     pub published_at: DateTime<Utc>,
+    /// The graphics adapter's name and backend.
     pub adapter: String,
+    /// The output's width in physical pixels.
     pub width: u32,
+    /// The output's height in physical pixels.
     pub height: u32,
+    /// What is on screen.
     pub showing: Showing,
+    /// The data on show.
     pub data: DataStatus,
     /// The feed source (absent with the embedded demo feed).
     pub feed: Option<FeedStatus>,
+    /// The config in force.
     pub config: ConfigStatus,
+    /// Items validation dropped from the document on show.
     pub dropped_items: usize,
+    /// Distinct characters of the document that no loaded font covers.
     pub uncovered_chars: usize,
+    /// Frames presented since start.
     pub frames_presented: u64,
+    /// When the last frame was presented.
     pub last_frame_at: Option<DateTime<Utc>>,
     /// The last time the screen thread found the screen up to date (nothing
     /// due, or the due frame presented). A frozen loop stops moving it.

@@ -16,17 +16,23 @@ const KEEP: usize = 4;
 pub struct PlayEntry {
     /// When the picture appeared on screen.
     pub start: DateTime<FixedOffset>,
+    /// A page, the idle slide or black; the fields below are set for a page.
     pub state: super::ScreenState,
+    /// The playlist item (0-based).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub item: Option<usize>,
+    /// The id of that item's slide.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub slide: Option<String>,
     /// 1-based page and the slide's page count.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub page: Option<usize>,
+    /// How many pages the slide had with the data on show.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub pages: Option<usize>,
+    /// SHA-256 of the data as shown (normalised), as the status's `content_sha256`.
     pub data_sha256: String,
+    /// SHA-256 of the config text in force, as the status's `config.sha256`.
     pub config_sha256: String,
 }
 
@@ -37,10 +43,12 @@ pub struct PlayLog {
 }
 
 impl PlayLog {
+    /// The log at `path`, rotated once it reaches `max_bytes`.
     pub fn new(path: PathBuf, max_bytes: u64) -> Self {
         PlayLog { path, max_bytes }
     }
 
+    /// The current file (`played.jsonl`); the rotated ones are beside it.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -150,6 +150,13 @@ async fn screenshot(State(server): State<Arc<StatusServer>>) -> Response {
     }
 }
 
+/// Serves on `listener` for ever: accept errors are retried, never fatal.
+/// Connections are accepted, capped and timed out by `crate::net::listener`
+/// and served by hyper.
+pub async fn serve_status(listener: tokio::net::TcpListener, server: Arc<StatusServer>) {
+    crate::net::listener::serve(listener, router(server), crate::net::listener::LIMITS).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

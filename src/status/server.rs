@@ -1,17 +1,13 @@
-//! The status server: `/healthz`, `/status`, `/metrics` and
-//! `/screenshot.png` over HTTP/1.1 on the tokio side. Bound to 127.0.0.1 by
+//! The status server's state: what it reads (the latest [`ScreenStatus`]),
+//! its token, and whom it asks for screenshots. Bound to 127.0.0.1 by
 //! default; on any other address it requires a bearer token and refuses to
-//! start without one.
-//!
-//! The endpoints are an axum router ([`super::routes`]); connections are
-//! accepted, capped and timed out by [`crate::net::listener`] and served by hyper.
+//! start without one. The endpoints and the serving loop are in
+//! [`super::routes`], which stands on this file (never the reverse).
 
-use super::{routes, ScreenStatus};
-use crate::net::listener;
+use super::ScreenStatus;
 use image::RgbaImage;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 
 /// Whether the server may listen on `addr` with `token` (a config rule,
@@ -38,7 +34,9 @@ pub enum ScreenshotError {
 
 /// What the server reads and whom it asks for screenshots.
 pub struct StatusServer {
+    /// The latest status the screen thread published.
     pub status: watch::Receiver<Arc<ScreenStatus>>,
+    /// The bearer token every request must carry; none asked when `None`.
     pub token: Option<String>,
     /// Passes a screenshot request to the screen thread; false when it is gone.
     pub ask_screenshot: Arc<dyn Fn(ScreenshotRequest) -> bool + Send + Sync>,
@@ -47,6 +45,7 @@ pub struct StatusServer {
 }
 
 impl StatusServer {
+    /// A server reading `status`, guarded by `token`, asking for screenshots with `ask_screenshot`.
     pub fn new(
         status: watch::Receiver<Arc<ScreenStatus>>,
         token: Option<String>,
@@ -59,9 +58,4 @@ impl StatusServer {
             last_shot: Mutex::new(None),
         }
     }
-}
-
-/// Serves on `listener` for ever: accept errors are retried, never fatal.
-pub async fn serve_status(listener: TcpListener, server: Arc<StatusServer>) {
-    listener::serve(listener, routes::router(server), listener::LIMITS).await
 }

@@ -5,6 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+/// Whether systemd is owed `READY=1` or a ping, decided from the screen
+/// thread's checks.
 pub struct Watchdog {
     /// Half of `WatchdogSec`, when systemd asked for pings.
     every: Option<Duration>,

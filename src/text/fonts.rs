@@ -28,12 +28,23 @@ pub struct FontOptions {
     pub system_fallback: bool,
 }
 
+/// Why an extra font file cannot be used.
 #[derive(Debug, Error)]
 pub enum FontError {
+    /// The file cannot be read (missing, not a regular file, too large).
     #[error("cannot read font file {path}: {source}; fix the path in the theme's font list")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The font file named in the theme.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The file was read but holds no face fontdb recognises.
     #[error("{path} is not a font file fontdb can read; use an OTF, TTF or TTC file")]
-    NotAFont { path: PathBuf },
+    NotAFont {
+        /// The font file named in the theme.
+        path: PathBuf,
+    },
 }
 
 /// The loaded fonts, the code points they cover, and measurement caches.

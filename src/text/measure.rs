@@ -16,19 +16,29 @@ const IDEO_BOTTOM: f32 = 0.12;
 /// A single line of text fitted to a width.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FittedLine {
+    /// What to draw: uncovered characters as 〓, ended with "…" when cut
+    /// (empty when not even "…" fits).
     pub text: String,
+    /// The font size chosen, whole pixels, between the minimum and the size asked.
     pub size: f32,
+    /// The width `text` takes at `size`, in pixels.
     pub width: f32,
+    /// Whether the text had to be cut.
     pub truncated: bool,
 }
 
 /// A wrapped paragraph fitted to a box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FittedParagraph {
+    /// What to draw: uncovered characters as 〓, ended with "…" when cut.
     pub text: String,
+    /// The font size chosen, whole pixels, between the minimum and the size asked.
     pub size: f32,
+    /// The step between lines at that size ([`PARAGRAPH_FACTOR`] × size, rounded).
     pub line_height: f32,
+    /// How many lines `text` wraps into.
     pub lines: usize,
+    /// Whether the end of the text had to be dropped.
     pub truncated: bool,
 }
 

@@ -23,7 +23,9 @@ const MAX_SLEEP: Duration = Duration::from_secs(5);
 /// Who this screen is, for the status.
 #[derive(Clone, Debug, Default)]
 pub struct Identity {
+    /// The graphics adapter's name and backend, e.g. "llvmpipe (Vulkan)".
     pub adapter: String,
+    /// Where the config comes from: a file path, a URL, or `embedded demo`.
     pub config_source: String,
 }
 

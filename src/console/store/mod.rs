@@ -22,10 +22,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 /// What the store can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite failed: the file cannot be opened, a statement failed.
     #[error("the console database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// Adding something whose key is taken (a screen's id).
     #[error("{0} already exists")]
     Exists(String),
+    /// Asking for something that is not there (a version of a group).
     #[error("{0} does not exist")]
     Missing(String),
 }
@@ -33,33 +36,46 @@ pub enum StoreError {
 /// A playlist version of a group.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Version {
+    /// 1, 2, 3… within the group, in the order they were saved.
     pub number: i64,
+    /// The playlist, a config TOML text as the screens fetch it.
     pub text: String,
+    /// The text's SHA-256, lower-case hex: what a screen reports it runs.
     pub sha256: String,
+    /// The operator who saved it.
     pub author: String,
+    /// When it was saved, in China Standard Time (see [`time_text`]).
     pub created_at: String,
 }
 
 /// A group of screens and the version it publishes.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Group {
+    /// The group's name, as in its config URL (`/c/<name>.toml`).
     pub name: String,
+    /// The number of the version its screens fetch; `None` until one is published.
     pub published: Option<i64>,
 }
 
 /// One line of the audit trail.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditRow {
+    /// When, in China Standard Time (see [`time_text`]).
     pub at: String,
+    /// The operator (or `(console try)`) who did it.
     pub actor: String,
+    /// What kind of thing was done: `edit`, `edit_refused`, `publish`, `enrol`.
     pub action: String,
+    /// What it was done to, in words: the group and version, the screen.
     pub detail: String,
 }
 
 /// A logged-in operator's session.
 #[derive(Clone, Debug)]
 pub struct Session {
+    /// The operator's login name.
     pub user: String,
+    /// The token every form of this session must send back.
     pub csrf: String,
 }
 

@@ -7,18 +7,26 @@ use rusqlite::{params, OptionalExtension};
 /// A screen an operator enrols.
 #[derive(Clone, Debug)]
 pub struct Enrolment {
+    /// The screen's id as the console knows it (its config's `screen.id`).
     pub id: String,
+    /// A name for people, e.g. "镇政府大厅".
     pub name: String,
+    /// The group whose playlist it plays.
     pub group: String,
+    /// Where it stands, in words; may be empty.
     pub place: String,
 }
 
 /// A screen as the 屏幕 page lists it.
 #[derive(Clone, Debug)]
 pub struct ScreenRow {
+    /// The screen's id as the console knows it (its config's `screen.id`).
     pub id: String,
+    /// A name for people.
     pub name: String,
+    /// The group whose playlist it plays.
     pub group: String,
+    /// Where it stands, in words; may be empty.
     pub place: String,
     /// Unix seconds of the last accepted report.
     pub last_report_at: Option<i64>,
