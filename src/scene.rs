@@ -189,4 +189,82 @@ impl Scene {
             radius,
         });
     }
+
+    /// Rows `top..top + rows` of this scene as a scene of their own: the
+    /// quads and text runs that reach into them, moved up by `top` (whole
+    /// pixels, so every edge and glyph lands on the same pixel grid). Drawn
+    /// band after band, a frame needs a target of one band, not of its
+    /// whole height; rows below the frame's bottom stay background.
+    pub fn band(&self, top: u32, rows: u32) -> Scene {
+        let (from, to) = (top as f32, top.saturating_add(rows) as f32);
+        let up = |r: &Rect| Rect::new(r.x, r.y - from, r.w, r.h);
+        let reaches = |r: &Rect| r.bottom() > from && r.y < to;
+        Scene {
+            width: self.width,
+            height: rows,
+            background: self.background,
+            quads: (self.quads.iter())
+                .filter(|q| reaches(&q.rect))
+                .map(|q| Quad {
+                    rect: up(&q.rect),
+                    ..q.clone()
+                })
+                .collect(),
+            texts: (self.texts.iter())
+                .filter(|t| reaches(&t.clip))
+                .map(|t| TextRun {
+                    clip: up(&t.clip),
+                    origin_y: t.origin_y - from,
+                    ..t.clone()
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(clip: Rect, origin_y: f32) -> TextRun {
+        TextRun {
+            text: "排名".into(),
+            clip,
+            origin_y,
+            size: 40.0,
+            line_height: 48.0,
+            weight: Weight::Regular,
+            align: Align::Left,
+            color: Rgba::hex(0xffffff),
+            wrap: false,
+            shift_x: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_band_keeps_what_reaches_into_it_moved_up_by_whole_rows() {
+        let mut scene = Scene::new(100, 300, Rgba::hex(0));
+        scene.fill(Rect::new(0.0, 0.0, 100.0, 50.0), Rgba::hex(1), 0.0); // rows 0..50
+        scene.fill(Rect::new(0.0, 90.0, 100.0, 120.0), Rgba::hex(2), 4.0); // rows 90..210
+        scene.fill(Rect::new(0.0, 250.0, 100.0, 50.0), Rgba::hex(3), 0.0); // rows 250..300
+        scene.texts.push(run(Rect::new(0.0, 120.0, 100.0, 48.0), 124.5));
+        scene.texts.push(run(Rect::new(0.0, 0.0, 100.0, 48.0), 2.0));
+        let band = scene.band(100, 100);
+        assert_eq!(
+            (band.width, band.height, band.background),
+            (100, 100, scene.background)
+        );
+        assert_eq!(band.quads.len(), 1, "{:?}", band.quads);
+        assert_eq!(band.quads[0].rect, Rect::new(0.0, -10.0, 100.0, 120.0));
+        assert_eq!(band.quads[0].radius, 4.0);
+        assert_eq!(band.texts.len(), 1);
+        assert_eq!(band.texts[0].clip, Rect::new(0.0, 20.0, 100.0, 48.0));
+        assert_eq!(band.texts[0].origin_y, 24.5);
+        // The last band may reach past the bottom: only what is there comes along.
+        let last = scene.band(280, 100);
+        assert_eq!(last.quads.len(), 1);
+        assert_eq!(last.quads[0].rect.y, -30.0);
+        // Edges are exclusive: a quad ending where the band starts is not in it.
+        assert!(scene.band(50, 40).quads.is_empty());
+    }
 }

@@ -4,7 +4,7 @@
 //! a 304). A report is authenticated before its body is read: the screen
 //! names itself in `X-Rankwall-Screen` and proves it with its bearer token.
 
-use super::{auth, db, Shared};
+use super::{auth, db, shot, Shared};
 use crate::status::reporter::SCREEN_HEADER;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Path, State};
@@ -16,9 +16,6 @@ pub const MAX_REPORT_BYTES: usize = 256 * 1024;
 
 /// The largest screenshot (a 4K frame as PNG is ~2–6 MiB).
 pub const MAX_SCREENSHOT_BYTES: usize = 16 * 1024 * 1024;
-
-/// The thumbnails' width: enough to recognise the page from a desk.
-const THUMB_WIDTH: u32 = 480;
 
 /// While someone watches the 屏幕 page, a new screenshot when the last is
 /// older than this (seconds); nobody watching, none unless asked.
@@ -70,23 +67,33 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
         MAX_REPORT_BYTES
     };
     let is_png = content_type.starts_with("image/png");
-    // A screenshot is taken only when asked for, and read two at a time:
-    // a stolen token must not be able to fill the console's memory.
-    let _permit = if is_png {
-        let (owned, now) = (id.clone(), chrono::Utc::now().timestamp());
-        let every = refresh(&console, now);
-        if !db(&console, move |s| s.screenshot_due(&owned, now, every))
-            .await
-            .unwrap_or(false)
-        {
+    // A screenshot is taken only when asked for, one per screen at a time
+    // (claimed before the check, so parallel uploads cannot all pass it),
+    // and read two at a time: a stolen token must not be able to fill the
+    // console's memory.
+    let (_receiving, _permit) = if is_png {
+        let Some(receiving) = console.uploads.claim(&id) else {
+            return plain(
+                StatusCode::CONFLICT,
+                "a screenshot from this screen is already being received",
+            );
+        };
+        let now = chrono::Utc::now().timestamp();
+        let due = db(&console, {
+            let (owned, every) = (id.clone(), refresh(&console, now));
+            move |s| s.screenshot_due(&owned, now, every)
+        })
+        .await
+        .unwrap_or(false);
+        if !(due && shot_allowed(&console, &id, now).await) {
             return plain(StatusCode::CONFLICT, "no screenshot was asked for");
         }
         match console.thumbnails.acquire().await {
-            Ok(p) => Some(p),
+            Ok(p) => (Some(receiving), Some(p)),
             Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "the console is shutting down"),
         }
     } else {
-        None
+        (None, None)
     };
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -180,8 +187,12 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
     let text = value.to_string();
     let now = chrono::Utc::now().timestamp();
     let every = refresh(console, now);
-    match db(console, move |s| s.save_report(&id, &text, now, every)).await {
-        Ok(wanted) => axum::Json(serde_json::json!({ "screenshot": wanted })).into_response(),
+    let owned = id.clone();
+    match db(console, move |s| s.save_report(&owned, &text, now, every)).await {
+        Ok(due) => {
+            let wanted = due && shot_allowed(console, &id, now).await;
+            axum::Json(serde_json::json!({ "screenshot": wanted })).into_response()
+        }
         Err(e) => {
             tracing::error!("console report: {e}");
             plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
@@ -189,13 +200,29 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
     }
 }
 
-/// Keeps a screenshot as a thumbnail.
+/// Whether a screen whose screenshot is due may send it: not when its last
+/// upload failed within the refresh period, unless an operator asked since.
+async fn shot_allowed(console: &Shared, id: &str, now: i64) -> bool {
+    if !console.uploads.failed_recently(id, now, THUMB_EVERY) {
+        return true;
+    }
+    let owned = id.to_string();
+    db(console, move |s| s.screenshot_asked(&owned))
+        .await
+        .unwrap_or(false)
+}
+
+/// Keeps a screenshot as a thumbnail. A screenshot that cannot be one
+/// clears the request, so the screen does not send it again at every report.
 async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
-    let thumb = tokio::task::spawn_blocking(move || thumbnail(&png)).await;
-    let Ok(Ok(thumb)) = thumb else {
-        return plain(StatusCode::BAD_REQUEST, "the screenshot is not a PNG image");
-    };
+    let thumb = tokio::task::spawn_blocking(move || shot::thumbnail(&png)).await;
     let now = chrono::Utc::now().timestamp();
+    let thumb = match thumb {
+        Ok(Ok(thumb)) => thumb,
+        Ok(Err(e)) => return shot_refused(console, &id, now, &e.to_string()).await,
+        Err(e) => return shot_refused(console, &id, now, &format!("the thumbnail task failed: {e}")).await,
+    };
+    console.uploads.succeeded(&id);
     match db(console, move |s| s.save_thumbnail(&id, &thumb, now)).await {
         Ok(()) => axum::Json(serde_json::json!({ "screenshot": false })).into_response(),
         Err(e) => {
@@ -205,21 +232,16 @@ async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
     }
 }
 
-/// A PNG scaled to [`THUMB_WIDTH`], refusing images beyond 8K on a side.
-fn thumbnail(png: &[u8]) -> Result<Vec<u8>, image::ImageError> {
-    let mut reader = image::ImageReader::with_format(std::io::Cursor::new(png), image::ImageFormat::Png);
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(8192);
-    limits.max_image_height = Some(8192);
-    limits.max_alloc = Some(300 * 1024 * 1024);
-    reader.limits(limits);
-    let image = reader.decode()?.to_rgba8();
-    let height =
-        (u64::from(image.height()) * u64::from(THUMB_WIDTH) / u64::from(image.width().max(1))).max(1);
-    let small = image::imageops::thumbnail(&image, THUMB_WIDTH, u32::try_from(height).unwrap_or(1));
-    let mut out = Vec::new();
-    small.write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))?;
-    Ok(out)
+/// Refuses a screenshot (400, the reason said) and clears its request.
+async fn shot_refused(console: &Shared, id: &str, now: i64, why: &str) -> Response {
+    console.uploads.failed(id, now);
+    let owned = id.to_string();
+    let _ = db(console, move |s| s.clear_screenshot_request(&owned)).await;
+    let _ = db(console, |s| s.count_rejected("bad_screenshot")).await;
+    if should_log(console, "bad_screenshot") {
+        tracing::warn!(screen = ?crate::config::quoted(id), "screenshot refused (logged at most once a minute): {why}");
+    }
+    plain(StatusCode::BAD_REQUEST, why)
 }
 
 /// `GET /c/<group>.toml`: the published version, or 304 when the screen has it.

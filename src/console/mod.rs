@@ -20,6 +20,7 @@ mod pages;
 mod preview;
 mod routes;
 mod serve;
+mod shot;
 pub mod store;
 mod templates;
 mod timeline;
@@ -124,6 +125,8 @@ pub(crate) struct Console {
     /// screenshots, and decoding hundreds together would take the memory
     /// and both cores the reports need.
     pub thumbnails: tokio::sync::Semaphore,
+    /// Screenshots being received (one per screen) and failed uploads.
+    pub uploads: shot::Uploads,
     /// Cookies get `Secure` when the console serves TLS.
     pub secure: bool,
     /// The base address screens reach the console at.

@@ -1,7 +1,7 @@
 //! Starting the console: the data folder, the database, the feed, the
 //! listener (TLS when configured) on the status server's well-kept stack.
 
-use super::{feed, routes, templates, Console, ConsoleError, ConsoleOptions};
+use super::{feed, routes, shot, templates, Console, ConsoleError, ConsoleOptions};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -74,6 +74,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         verifications: tokio::sync::Semaphore::new(super::auth::PARALLEL_VERIFICATIONS),
         renders: tokio::sync::Semaphore::new(1),
         thumbnails: tokio::sync::Semaphore::new(2),
+        uploads: shot::Uploads::default(),
         public_url: public_url.clone(),
         slides: std::sync::Mutex::new(None),
         screens_viewed_at: std::sync::atomic::AtomicI64::new(0),

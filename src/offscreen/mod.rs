@@ -5,6 +5,7 @@
 //! console's previews all draw here, so what a PNG shows is what a screen
 //! shows; none of them needs the display loop for it.
 
+mod banded;
 mod paint;
 mod stage;
 

@@ -118,13 +118,22 @@ pub fn composition(view: &View) -> Composition {
     }
 }
 
+/// Whether `view` is one still picture as it is: no transition, burn-in
+/// shift or rotation, so its scene is the frame.
+pub(super) fn plain_still(view: &View) -> bool {
+    view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0
+}
+
 /// An offscreen screen: what `run --headless` draws into and what
 /// `render --config` reads back, through the same [`paint`] as a window.
 pub struct OffscreenScreen {
     /// The headless device it draws with; its adapter goes into the status.
     pub gpu: Gpu,
-    frames: FrameRenderer,
+    pub(super) frames: FrameRenderer,
     target: OffscreenTarget,
+    /// A target of one band's rows, for stills written band by band
+    /// (`banded.rs`); made on first use.
+    pub(super) band: Option<OffscreenTarget>,
 }
 
 impl OffscreenScreen {
@@ -136,7 +145,12 @@ impl OffscreenScreen {
         let frames = FrameRenderer::new(&gpu, RAW_FORMAT);
         let target = OffscreenTarget::new(&gpu, physical.0, physical.1);
         tracing::debug!(?device_ready, pipelines = ?(started.elapsed() - device_ready), "offscreen screen ready");
-        Ok(OffscreenScreen { gpu, frames, target })
+        Ok(OffscreenScreen {
+            gpu,
+            frames,
+            target,
+            band: None,
+        })
     }
 
     /// Draws `view`, then polls the device so freed resources go.
@@ -164,7 +178,7 @@ impl OffscreenScreen {
         view: &View,
         now: DateTime<FixedOffset>,
     ) -> Result<(), RenderError> {
-        if view.previous.is_some() || view.shift != (0, 0) || view.rotation != 0 {
+        if !plain_still(view) {
             return self.draw(player, view, now);
         }
         self.fit(player.physical());

@@ -58,9 +58,8 @@ impl Stage {
     /// is read back (never whole in memory).
     pub fn save_frame(&mut self, now: DateTime<FixedOffset>, path: &Path) -> Result<(), OffscreenError> {
         let view = self.player.view_at(now);
-        self.screen.draw_once(&mut self.player, &view, now)?;
-        tracing::debug!(rss_mib = rss_mib(), "frame drawn");
-        self.screen.write_png(path, crate::png::Effort::Fast)
+        self.screen
+            .write_view_png(&mut self.player, &view, now, path, crate::png::Effort::Fast)
     }
 
     /// One slot on its own (no transition, a marquee at its start).
@@ -86,9 +85,9 @@ impl Stage {
         let mut written = Vec::new();
         for (n, slot) in slots.iter().enumerate() {
             let view = self.player.page_view(slot, now);
-            self.screen.draw_once(&mut self.player, &view, now)?;
             let path = out.join(name(n, slot));
-            self.screen.write_png(&path, crate::png::Effort::Fast)?;
+            self.screen
+                .write_view_png(&mut self.player, &view, now, &path, crate::png::Effort::Fast)?;
             written.push(path);
         }
         Ok(written)

@@ -102,12 +102,23 @@ impl OffscreenTarget {
     pub fn read_bands<E: From<ReadbackError>>(
         &self,
         gpu: &Gpu,
+        rows: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.read_rows(gpu, self.height, rows)
+    }
+
+    /// As [`read_bands`](Self::read_bands), but only the first `count` rows.
+    pub fn read_rows<E: From<ReadbackError>>(
+        &self,
+        gpu: &Gpu,
+        count: u32,
         mut rows: impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
+        let count = count.min(self.height);
         let unpadded = self.width * 4;
         let align = wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
         let padded = unpadded.div_ceil(align) * align;
-        let band_rows = BAND_ROWS.min(self.height.max(1));
+        let band_rows = BAND_ROWS.min(count.max(1));
         let buffer = gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback band"),
             size: u64::from(padded) * u64::from(band_rows),
@@ -116,8 +127,8 @@ impl OffscreenTarget {
         });
         let mut compact = Vec::new();
         let mut top = 0;
-        while top < self.height {
-            let height = band_rows.min(self.height - top);
+        while top < count {
+            let height = band_rows.min(count - top);
             self.copy_band(gpu, &buffer, (top, height), padded);
             let size = u64::from(padded) * u64::from(height);
             map_wait(gpu, &buffer, size)?;

@@ -181,6 +181,27 @@ impl Store {
         Ok(())
     }
 
+    /// Whether an operator asked for a screenshot of screen `id` that has not come yet.
+    pub fn screenshot_asked(&self, id: &str) -> Result<bool, StoreError> {
+        let asked: Option<bool> = self
+            .lock()
+            .query_row(
+                "SELECT screenshot_wanted <> 0 FROM screens WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(asked.unwrap_or(false))
+    }
+
+    /// Drops the request for a screenshot of screen `id` (its upload failed:
+    /// it is not asked again until an operator asks or the next refresh).
+    pub fn clear_screenshot_request(&self, id: &str) -> Result<(), StoreError> {
+        self.lock()
+            .execute("UPDATE screens SET screenshot_wanted = 0 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// A screen's thumbnail, if it has one.
     pub fn thumbnail(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
