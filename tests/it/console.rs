@@ -657,3 +657,50 @@ async fn a_stale_form_is_refused_and_a_new_password_ends_old_sessions() {
         "a reset password ends the sessions it had"
     );
 }
+
+/// Issue 28, finding 7: a preview of 8192×8192 took 1.2 GB and 2.2 s, and a
+/// screen reporting that size put it in everyone's list of sizes. Previews
+/// stay within the screens the console supports, and so does the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previews_and_the_listed_screen_sizes_stay_within_supported_screens() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, _) = c.session().await;
+    let r = c
+        .report(
+            "s1",
+            TOKEN,
+            "application/json",
+            br#"{"width":8192,"height":8192}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for size in ["8192x8192", "3841x2160", "screen:s1"] {
+        let page = c.get(&format!("/preview?group=towns&size={size}"), &cookie).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        assert!(
+            page.contains("超出控制台支持的屏幕"),
+            "{size}: no refusal in the page"
+        );
+        assert!(!page.contains("<img"), "{size}: a preview was drawn");
+    }
+    let page = c.get("/preview?group=towns", &cookie).await.text().await.unwrap();
+    assert!(
+        !page.contains("screen:s1"),
+        "a screen of 8192x8192 is offered as a size"
+    );
+    let r = c
+        .report(
+            "s1",
+            TOKEN,
+            "application/json",
+            br#"{"width":1280,"height":256}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = c.get("/preview?group=towns", &cookie).await.text().await.unwrap();
+    assert!(
+        page.contains("screen:s1"),
+        "a strip of 1280x256 is offered as a size"
+    );
+}

@@ -4,7 +4,7 @@
 
 use super::super::operator::Operator;
 use super::super::store::{StoreError, Version};
-use super::super::{db, preview, timeline, Shared};
+use super::super::{db, preview, shot, timeline, Shared};
 use super::{db_failed, encode_segment, group_names, page};
 use crate::config::{PanelSize, PanelSizeError, Settings};
 use axum::extract::{Query, State};
@@ -60,6 +60,10 @@ enum Unresolved {
     /// The size is not one rankwall lays out for.
     #[error("{0}")]
     Size(#[from] PanelSizeError),
+    /// A size no screen the console supports has (a preview of it would
+    /// take seconds and a gigabyte).
+    #[error("预览尺寸 {0}×{1} 超出控制台支持的屏幕：长边至多 3840 像素，长宽比至多 8:1。")]
+    Unsupported(u32, u32),
     /// The instant is not `YYYY-MM-DDTHH:MM[:SS]`.
     #[error("时刻 {0} 的格式不对，应为 2026-11-29T10:00")]
     BadInstant(String),
@@ -104,8 +108,25 @@ async fn resolve(console: &Shared, ask: &Ask) -> Result<Resolved, Unresolved> {
     })
 }
 
-/// `WIDTHxHEIGHT`, or `screen:<id>` for the size a screen last reported.
+/// `WIDTHxHEIGHT`, or `screen:<id>` for the size a screen last reported,
+/// within the screens the console supports.
 async fn size_of(console: &Shared, size: Option<&str>) -> Result<PanelSize, Unresolved> {
+    let size = any_size_of(console, size).await?;
+    if !shot::size_supported(size.width, size.height) {
+        return Err(Unresolved::Unsupported(size.width, size.height));
+    }
+    Ok(size)
+}
+
+/// The size a screen last reported, when it is one the console supports.
+fn reported_size(report: Option<&str>) -> Option<(u32, u32)> {
+    let report: Value = serde_json::from_str(report?).ok()?;
+    let side = |key: &str| report[key].as_u64().and_then(|n| u32::try_from(n).ok());
+    let (w, h) = (side("width")?, side("height")?);
+    shot::size_supported(w, h).then_some((w, h))
+}
+
+async fn any_size_of(console: &Shared, size: Option<&str>) -> Result<PanelSize, Unresolved> {
     let size = size.filter(|s| !s.is_empty()).unwrap_or("1920x1080");
     if let Some(id) = size.strip_prefix("screen:") {
         let id = id.to_string();
@@ -152,7 +173,9 @@ pub async fn show(
         .iter()
         .map(|(v, l)| json!({"value": v, "label": l}))
         .collect();
-    sizes.extend(screens.iter().map(
+    // A screen is offered for its size only when that size is one the
+    // console previews (a screen reporting 8192×8192 is not listed).
+    sizes.extend(screens.iter().filter(|s| reported_size(s.report.as_deref()).is_some()).map(
         |s| json!({"value": format!("screen:{}", s.id), "label": format!("屏幕 {}（{}）", s.name, s.id)}),
     ));
     let mut context = json!({
