@@ -16,8 +16,9 @@ command -v cargo-deb >/dev/null || cargo install cargo-deb --locked --version "^
 # symbol table, so a panic's backtrace in the journal names its functions.
 case "${RANKWALL_DEB_PROFILE:-release}" in
   release) cargo deb --locked --no-strip ;;
-  *) test -x "target/debug/rankwall" || { echo "no target/debug/rankwall: run cargo test (or cargo build) first" >&2; exit 1; }
-     cargo deb --locked --no-build --profile "$RANKWALL_DEB_PROFILE" --fast ;;
+  dev) test -x "target/debug/rankwall" || { echo "no target/debug/rankwall: run cargo test (or cargo build) first" >&2; exit 1; }
+       cargo deb --locked --no-build --profile dev --fast ;;
+  *) echo "RANKWALL_DEB_PROFILE is release (the default) or dev, not $RANKWALL_DEB_PROFILE" >&2; exit 2 ;;
 esac
 deb="$(ls -t target/debian/rankwall_*.deb | head -n 1)"
 echo "package: $deb ($(stat -c %s "$deb") bytes)"

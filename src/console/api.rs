@@ -61,12 +61,12 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let limit = if content_type.starts_with("image/png") {
+    let is_png = content_type.starts_with("image/png");
+    let limit = if is_png {
         MAX_SCREENSHOT_BYTES
     } else {
         MAX_REPORT_BYTES
     };
-    let is_png = content_type.starts_with("image/png");
     // A screenshot is taken only when asked for, one per screen at a time
     // (claimed before the check, so parallel uploads cannot all pass it),
     // and read two at a time: a stolen token must not be able to fill the
@@ -100,12 +100,12 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return too_large(&console, limit).await;
+        return too_large(&console, &id, is_png, limit).await;
     }
     let Ok(bytes) = to_bytes(body, limit).await else {
-        return too_large(&console, limit).await;
+        return too_large(&console, &id, is_png, limit).await;
     };
-    if content_type.starts_with("image/png") {
+    if is_png {
         return screenshot(&console, id, bytes.to_vec()).await;
     }
     if !content_type.starts_with("application/json") {
@@ -170,7 +170,14 @@ fn should_log(console: &Shared, reason: &'static str) -> bool {
     due
 }
 
-async fn too_large(console: &Shared, limit: usize) -> Response {
+/// Refuses a report over `limit` (413); an oversized screenshot also clears
+/// its request, so the screen does not send it again at every report.
+async fn too_large(console: &Shared, id: &str, is_png: bool, limit: usize) -> Response {
+    if is_png {
+        console.uploads.failed(id, chrono::Utc::now().timestamp());
+        let owned = id.to_string();
+        let _ = db(console, move |s| s.clear_screenshot_request(&owned)).await;
+    }
     let _ = db(console, |s| s.count_rejected("too_large")).await;
     plain(
         StatusCode::PAYLOAD_TOO_LARGE,

@@ -43,9 +43,16 @@ pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "rankwall_session";
 
-/// Failed logins allowed per user name, and per client address, within [`LOGIN_WINDOW`].
-const MAX_FAILURES_PER_USER: u32 = 5;
-const MAX_FAILURES_PER_PEER: u32 = 20;
+/// Failed logins for one name from one address before each further attempt
+/// from there waits (1 s, then 2, 4, … up to [`LOGIN_WINDOW`]).
+const FREE_PER_PAIR: u32 = 5;
+/// Failed logins from one address, for any names, before it waits likewise.
+const FREE_PER_PEER: u32 = 20;
+/// Failed logins for one name, from all addresses, before addresses that
+/// have failed themselves wait likewise; an address without failures never
+/// does, so nobody can lock an operator out from elsewhere.
+const FREE_PER_USER: u32 = 5;
+/// How long failures are remembered after the last one, and the longest wait.
 const LOGIN_WINDOW: Duration = Duration::from_secs(300);
 
 /// Why a password could not be hashed.
@@ -147,11 +154,38 @@ pub fn session_from(headers: &axum::http::HeaderMap) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
-/// Failed logins per user name and per client address, forgotten after
-/// [`LOGIN_WINDOW`]; a guesser is held off for the rest of the window.
+/// Failed logins per name and address, per address and per name, each
+/// forgotten [`LOGIN_WINDOW`] after its last failure. Beyond its free
+/// failures a counter makes the next attempt wait, twice as long each time.
+/// An address that has not failed is never held off: an operator logging in
+/// from their own desk is not locked out by someone guessing elsewhere.
 #[derive(Default)]
 pub struct LoginLimiter {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+/// The address a login counts against: an IPv4 address as it is, an IPv6
+/// address by its /64 (one host holds a whole /64, so counting single IPv6
+/// addresses would give a guesser billions of fresh ones).
+pub fn peer_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// How long an attempt waits after `count` failures, `free` of them free.
+fn backoff(count: u32, free: u32) -> Duration {
+    if count < free {
+        return Duration::ZERO;
+    }
+    Duration::from_secs(1u64 << (count - free).min(9)).min(LOGIN_WINDOW)
 }
 
 impl LoginLimiter {
@@ -162,29 +196,43 @@ impl LoginLimiter {
     pub fn attempt(&self, user: &str, peer: &str) -> Option<Duration> {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        map.retain(|_, (_, since)| now.duration_since(*since) < LOGIN_WINDOW);
-        let blocked = |key: &str, max: u32| {
-            map.get(key)
-                .filter(|(n, _)| *n >= max)
-                .map(|(_, since)| LOGIN_WINDOW.saturating_sub(now.duration_since(*since)))
+        map.retain(|_, (_, last)| now.duration_since(*last) < LOGIN_WINDOW);
+        let keys = [
+            format!("pair:{user}\n{peer}"),
+            format!("peer:{peer}"),
+            format!("user:{user}"),
+        ];
+        let wait_for = |key: &str, free: u32| {
+            map.get(key).map_or(Duration::ZERO, |(count, last)| {
+                backoff(*count, free).saturating_sub(now.duration_since(*last))
+            })
         };
-        let wait = blocked(&format!("user:{user}"), MAX_FAILURES_PER_USER)
-            .or_else(|| blocked(&format!("peer:{peer}"), MAX_FAILURES_PER_PEER));
-        if wait.is_none() {
-            for key in [format!("user:{user}"), format!("peer:{peer}")] {
-                map.entry(key).or_insert((0, now)).0 += 1;
-            }
+        let mut wait = wait_for(&keys[0], FREE_PER_PAIR).max(wait_for(&keys[1], FREE_PER_PEER));
+        if map.contains_key(&keys[1]) {
+            wait = wait.max(wait_for(&keys[2], FREE_PER_USER));
         }
-        wait
+        if !wait.is_zero() {
+            return Some(wait);
+        }
+        for key in keys {
+            let entry = map.entry(key).or_insert((0, now));
+            *entry = (entry.0 + 1, now);
+        }
+        None
     }
 
     /// A good login: the attempt taken for it is given back, and the name's
-    /// failures are forgotten.
+    /// failures (from this address and in all) are forgotten.
     pub fn succeeded(&self, user: &str, peer: &str) {
         let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        map.remove(&format!("pair:{user}\n{peer}"));
         map.remove(&format!("user:{user}"));
-        if let Some((n, _)) = map.get_mut(&format!("peer:{peer}")) {
+        let peer_key = format!("peer:{peer}");
+        if let Some((n, _)) = map.get_mut(&peer_key) {
             *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&peer_key);
+            }
         }
     }
 }
@@ -213,18 +261,53 @@ mod tests {
     }
 
     #[test]
-    fn the_sixth_failure_for_a_name_is_held_off() {
+    fn failures_make_their_own_address_wait_longer_and_no_other() {
         let limiter = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES_PER_USER {
+        for _ in 0..FREE_PER_PAIR {
             assert!(limiter.attempt("admin", "1.2.3.4").is_none());
         }
-        let wait = limiter.attempt("admin", "5.6.7.8").unwrap();
-        assert!(wait > Duration::from_secs(290), "{wait:?}");
+        let wait = limiter.attempt("admin", "1.2.3.4").unwrap();
+        assert!(wait <= Duration::from_secs(1) && !wait.is_zero(), "{wait:?}");
+        // An address that never failed is not held off for the same name.
+        assert!(limiter.attempt("admin", "5.6.7.8").is_none());
+        limiter.succeeded("admin", "5.6.7.8");
         assert!(limiter.attempt("other", "5.6.7.8").is_none());
         limiter.succeeded("other", "5.6.7.8");
         assert!(
             limiter.attempt("other", "5.6.7.8").is_none(),
             "a good login gives its attempt back"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_host_counts_as_its_64() {
+        let key = |s: &str| peer_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:10.0.0.1"), "10.0.0.1");
+        assert_eq!(key("10.0.0.1"), "10.0.0.1");
+    }
+
+    #[test]
+    fn the_wait_doubles_up_to_the_window() {
+        assert_eq!(backoff(4, 5), Duration::ZERO);
+        assert_eq!(backoff(5, 5), Duration::from_secs(1));
+        assert_eq!(backoff(6, 5), Duration::from_secs(2));
+        assert_eq!(backoff(9, 5), Duration::from_secs(16));
+        assert_eq!(backoff(40, 5), LOGIN_WINDOW);
+    }
+
+    #[test]
+    fn a_name_guessed_from_many_addresses_slows_those_that_failed() {
+        let limiter = LoginLimiter::default();
+        for n in 0..FREE_PER_USER {
+            assert!(limiter.attempt("admin", &format!("10.0.0.{n}")).is_none());
+        }
+        // 10.0.0.0 failed once for this name, which has failed five times in all.
+        assert!(limiter.attempt("admin", "10.0.0.0").is_some());
+        assert!(
+            limiter.attempt("admin", "10.0.9.9").is_none(),
+            "a clean address is not held"
         );
     }
 

@@ -400,6 +400,12 @@ fn classify_body(e: reqwest::Error) -> FetchError {
     }
 }
 
+/// What an HTTP client error says, without the URL reqwest puts in it (a
+/// URL may carry credentials), with its causes.
+pub fn error_text(e: reqwest::Error) -> String {
+    source_chain(&e.without_url())
+}
+
 fn source_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();

@@ -12,8 +12,8 @@ mod location;
 mod redact;
 
 pub use fetch::{
-    build_client, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched, Fetcher,
-    HttpFetcher, HttpOptions, Validators,
+    build_client, error_text, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched,
+    Fetcher, HttpFetcher, HttpOptions, Validators,
 };
 pub use location::Location;
 pub use redact::{redact_in, redact_url};

@@ -3,17 +3,21 @@
 //! key in its query (`?api_key=…`); those are replaced by `***`, so a status
 //! page or a log shared with a colleague never leaks them.
 
-/// Query parameters whose values are secrets, by name (case-insensitive;
-/// a name that contains one of these counts too: `api_key`, `x-token`).
-const SECRET_PARAMS: [&str; 8] = [
+/// Query parameters whose values are secrets, by name: matched
+/// case-insensitively after percent-decoding (`%74oken` is `token` to every
+/// server), and a name that contains one of these counts too (`api_key`,
+/// `x-token`, `db_password`, `accessToken`).
+const SECRET_PARAMS: [&str; 10] = [
     "key",
     "token",
     "secret",
-    "password",
-    "passwd",
+    "pass",
+    "pwd",
     "sig",
     "auth",
     "credential",
+    "session",
+    "access",
 ];
 
 /// `url` with its userinfo and secret-looking query values replaced by `***`.
@@ -53,8 +57,33 @@ fn redact_query(tail: &str) -> String {
 }
 
 fn is_secret(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
+    let name = percent_decoded(name).to_lowercase();
     SECRET_PARAMS.iter().any(|s| name.contains(s))
+}
+
+/// `text` with `%XX` escapes and `+` decoded as a server decodes a query
+/// name; an escape that is not one is kept as written.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
+                }
+                _ => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `text` (an error message that may quote `url`) with every appearance of
@@ -85,6 +114,15 @@ mod tests {
             "https://h/p?Token=***&sig=***&page=3"
         );
         assert_eq!(redact_url("https://h?password=x"), "https://h?password=***");
+        // Names as servers read them: percent-decoded, and the common spellings.
+        assert_eq!(
+            redact_url("https://h/f?%74oken=1&pwd=2&access=3&pass=4&SESSION_ID=5&accessToken=6&month=11"),
+            "https://h/f?%74oken=***&pwd=***&access=***&pass=***&SESSION_ID=***&accessToken=***&month=11"
+        );
+        assert_eq!(
+            redact_url("https://h/f?%6B%65%79=1&k%65y=2&%zz=3"),
+            "https://h/f?%6B%65%79=***&k%65y=***&%zz=3"
+        );
         assert_eq!(redact_url("/var/lib/feed.json"), "/var/lib/feed.json");
         let message = "error sending request for url (http://u:p@h/f?key=k)";
         assert_eq!(

@@ -1,6 +1,6 @@
 //! A frame written as a PNG band by band: a still picture is drawn into a
-//! target of one band's rows, read back and encoded, then the next band; the
-//! frame is never whole on the GPU or the CPU. `render` and `render
+//! target of one band's rows, read back and encoded, then the next band; no
+//! full frame is drawn, read back or held on the CPU. `render` and `render
 //! --config` write their PNGs this way (a cold 4K frame held four 32 MiB
 //! buffers); anything that moves (a transition, a shift, a rotation) is
 //! drawn whole and then read back in bands.
@@ -38,10 +38,7 @@ impl OffscreenScreen {
             Some(b) if (b.width, b.height) == (width, rows) => b,
             slot => slot.insert(OffscreenTarget::new(&self.gpu, width, rows)),
         };
-        let saving = |source: png::EncodingError| OffscreenError::Encode {
-            path: path.to_path_buf(),
-            source,
-        };
+        let saving = |source| OffscreenError::encoding(path, source);
         let mut out = RowsPng::create(path, width, height, effort).map_err(saving)?;
         let mut top = 0;
         while top < height {

@@ -15,6 +15,16 @@ pub use stage::{rss_mib, save, Stage};
 use std::path::PathBuf;
 use thiserror::Error;
 
+impl OffscreenError {
+    /// A PNG of `path` that could not be encoded or written.
+    pub fn encoding(path: &std::path::Path, source: png::EncodingError) -> Self {
+        OffscreenError::Encode {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
 /// Why an offscreen picture could not be made or written.
 #[derive(Debug, Error)]
 pub enum OffscreenError {

@@ -62,8 +62,7 @@ fn paint_marquee(
     let (Some(family), Still::Page { scroll_px, .. }) = (marquee_family(&view.still), &view.still) else {
         return Ok(false);
     };
-    let moving_only = view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0;
-    if !moving_only || !frames.takes_copies(target) {
+    if !plain_still(view) || !frames.takes_copies(target) {
         return Ok(false);
     }
     if !frames.holds_marquee(family) {
@@ -208,10 +207,7 @@ impl OffscreenScreen {
         path: &std::path::Path,
         effort: crate::png::Effort,
     ) -> Result<(), super::OffscreenError> {
-        let saving = |source: png::EncodingError| super::OffscreenError::Encode {
-            path: path.to_path_buf(),
-            source,
-        };
+        let saving = |source| super::OffscreenError::encoding(path, source);
         let mut png = crate::png::RowsPng::create(path, self.target.width, self.target.height, effort)
             .map_err(saving)?;
         self.target

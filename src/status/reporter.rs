@@ -18,7 +18,7 @@ use tokio::sync::watch;
 pub const SCREEN_HEADER: &str = "x-rankwall-screen";
 
 /// The width screenshots are scaled to before they go to the console: its
-/// thumbnails are 480 px wide, and a 4G link need not carry a 4K frame.
+/// thumbnails fit a 480 px square, and a 4G link need not carry a 4K frame.
 const SCREENSHOT_WIDTH: u32 = 640;
 
 /// The largest reply read from the console: a small JSON object.
@@ -57,9 +57,9 @@ enum ReportError {
     /// The console answered with another failure.
     #[error("the console answered {0}")]
     Status(reqwest::StatusCode),
-    /// The reply's body could not be read.
+    /// The reply's body could not be read (the client's words, no URL).
     #[error("{0}")]
-    Read(reqwest::Error),
+    Read(String),
     /// The reply is larger than [`MAX_REPLY_BYTES`].
     #[error("the console's reply is too large")]
     TooLarge,
@@ -168,7 +168,10 @@ impl Reporter {
             Err(e) if !e.is_timeout() && !e.is_connect() => send(body).await,
             other => other,
         };
-        result.map_err(|e| ReportError::Send(crate::net::redact_in(&e.to_string(), &self.settings.url)))
+        // reqwest names the URL as it normalised it (a lower-cased host, a
+        // trailing slash), which a search for the configured text would
+        // miss: the message is taken without it.
+        result.map_err(|e| ReportError::Send(crate::net::error_text(e)))
     }
 }
 
@@ -183,7 +186,9 @@ async fn read_reply(mut response: reqwest::Response) -> Result<Vec<u8>, ReportEr
         return Err(ReportError::Status(code));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(ReportError::Read)? {
+    while let Some(chunk) =
+        (response.chunk().await).map_err(|e| ReportError::Read(crate::net::error_text(e)))?
+    {
         if body.len() + chunk.len() > MAX_REPLY_BYTES {
             return Err(ReportError::TooLarge);
         }

@@ -46,16 +46,23 @@ pub async fn login(
     if user.is_empty() || user.chars().count() > auth::MAX_NAME_CHARS {
         return refused(&console, StatusCode::UNAUTHORIZED, "", "用户名或密码不对。");
     }
-    let peer_ip = peer.ip().to_string();
+    let peer_ip = auth::peer_key(peer.ip());
     if let Some(wait) = console.logins.attempt(&user, &peer_ip) {
-        let minutes = wait.as_secs().div_ceil(60);
+        let secs = u64::try_from(wait.as_millis().div_ceil(1000))
+            .unwrap_or(u64::MAX)
+            .max(1);
+        let when = if secs < 60 {
+            format!("{secs} 秒")
+        } else {
+            format!("{} 分钟", secs.div_ceil(60))
+        };
         let mut r = refused(
             &console,
             StatusCode::TOO_MANY_REQUESTS,
             &user,
-            &format!("失败次数过多，请 {minutes} 分钟后再试。"),
+            &format!("失败次数过多，请 {when}后再试。"),
         );
-        if let Ok(v) = wait.as_secs().max(1).to_string().parse() {
+        if let Ok(v) = secs.to_string().parse() {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
         return r;
@@ -79,7 +86,7 @@ pub async fn login(
     .await
     .unwrap_or(false);
     if !ok {
-        audit(&console, &user, "login_failed", format!("from {peer_ip}")).await;
+        audit(&console, &user, "login_failed", format!("from {}", peer.ip())).await;
         return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
     }
     console.logins.succeeded(&user, &peer_ip);
@@ -106,7 +113,7 @@ pub async fn login(
             "数据库出错，请稍后再试。",
         );
     }
-    audit(&console, &user, "login", format!("from {peer_ip}")).await;
+    audit(&console, &user, "login", format!("from {}", peer.ip())).await;
     let cookie = auth::session_cookie(&token, console.options.session_ttl, console.secure);
     ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }

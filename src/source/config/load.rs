@@ -4,6 +4,7 @@
 
 use super::RemoteConfig;
 use crate::config::{parse, Settings, DEMO_CONFIG};
+use crate::net::Location;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -87,26 +88,10 @@ pub fn initial(
         let settings = checked.settings.ok_or(LoadError::Embedded)?;
         return Ok((settings, ConfigOrigin::Embedded));
     };
-    if location.starts_with("http://") || location.starts_with("https://") {
-        let mut remote = RemoteConfig::new(location, local.map(Path::to_path_buf), cache_dir);
-        if location.starts_with("http://") {
-            if !transport.allow_http {
-                return Err(LoadError::PlainHttp(remote.shown_url()));
-            }
-            tracing::warn!(url = %remote.shown_url(), "--allow-http-config: fetching the config over plain http");
-        }
-        remote.http.ca_file = transport
-            .ca_file
-            .clone()
-            .or_else(|| local.and_then(super::remote::local_ca_file));
-        let settings = remote_initial(&remote)?;
-        // The config is checked for changes as often as the feed.
-        remote.interval = settings.feed.poll_interval;
-        remote.backoff_max = settings.feed.backoff_max;
-        remote.http.screen_id = settings.screen.id.clone();
-        return Ok((settings, ConfigOrigin::Remote(remote)));
-    }
-    let path = PathBuf::from(location.strip_prefix("file://").unwrap_or(location));
+    let path = match Location::parse(location) {
+        Location::File(path) => path,
+        Location::Url(url) => return remote_at(&url, local, cache_dir, transport),
+    };
     let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Read {
         path: path.clone(),
         source,
@@ -119,6 +104,32 @@ pub fn initial(
         Some(settings) => Ok((settings, ConfigOrigin::File(path))),
         None => Err(LoadError::Invalid(path.display().to_string())),
     }
+}
+
+/// The config at start from the URL `location` (see [`initial`]).
+fn remote_at(
+    location: &str,
+    local: Option<&Path>,
+    cache_dir: &Path,
+    transport: &ConfigTransport,
+) -> Result<(Settings, ConfigOrigin), LoadError> {
+    let mut remote = RemoteConfig::new(location, local.map(Path::to_path_buf), cache_dir);
+    if location.starts_with("http://") {
+        if !transport.allow_http {
+            return Err(LoadError::PlainHttp(remote.shown_url()));
+        }
+        tracing::warn!(url = %remote.shown_url(), "--allow-http-config: fetching the config over plain http");
+    }
+    remote.http.ca_file = transport
+        .ca_file
+        .clone()
+        .or_else(|| local.and_then(super::remote::local_ca_file));
+    let settings = remote_initial(&remote)?;
+    // The config is checked for changes as often as the feed.
+    remote.interval = settings.feed.poll_interval;
+    remote.backoff_max = settings.feed.backoff_max;
+    remote.http.screen_id = settings.screen.id.clone();
+    Ok((settings, ConfigOrigin::Remote(remote)))
 }
 
 /// The remote config at start: its last good copy at once when there is a
