@@ -50,7 +50,7 @@ fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mu
     };
     let pages = crate::play::page_table(fonts, settings, feed, &profile);
     let _ = writeln!(out, "playlist on {}x{}:", profile.width, profile.height);
-    let mut total = 0.0;
+    let mut total = 0;
     for (n, item) in settings.playlist.iter().enumerate() {
         let what = match resolve(&item.content, feed) {
             Resolved::Boards(_) => "board",
@@ -58,8 +58,8 @@ fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mu
             Resolved::Notices(_) => "notice",
         };
         let (ids, count, millis) = pages.item_summary(n, item);
-        let secs = millis as f64 / 1000.0;
-        total += secs;
+        total += millis;
+        let secs = seconds(millis);
         let content = if ids.is_empty() {
             "(nothing, skipped)".to_string()
         } else {
@@ -79,8 +79,17 @@ fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mu
     }
     let _ = writeln!(
         out,
-        "cycle: {total}s (items whose windows are closed are skipped)"
+        "cycle: {}s (items whose windows are closed are skipped)",
+        seconds(total)
     );
+}
+
+/// `millis` as seconds with at most three decimals and no trailing zeros
+/// (`12`, `42309.934`): a sum of floats printed `42309.933999999994s`.
+fn seconds(millis: i64) -> String {
+    let millis = u64::try_from(millis).unwrap_or(0);
+    let text = format!("{}.{:03}", millis / 1000, millis % 1000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The item's windows in words: "always", or "mon,tue 08:00–18:00 from 2026-12-01 …".
@@ -109,4 +118,15 @@ fn windows(item: &Item) -> String {
         })
         .collect();
     format!("windows: {}", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn seconds_are_printed_as_written() {
+        assert_eq!(super::seconds(42_309_934), "42309.934");
+        assert_eq!(super::seconds(12_000), "12");
+        assert_eq!(super::seconds(600), "0.6");
+        assert_eq!(super::seconds(0), "0");
+    }
 }
