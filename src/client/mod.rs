@@ -56,8 +56,9 @@ pub struct RunOptions {
     /// and a config URL; overrides `[feed] ca_file`.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
-    /// Accept a plain `http://` config URL (anyone on the way can read and
-    /// change it; logged as a warning).
+    /// Accept a plain `http://` config URL or `[report] url` (anyone on the
+    /// way can read and change the config, and read the screen's token;
+    /// logged as a warning).
     #[arg(long)]
     pub allow_http_config: bool,
 }
@@ -93,7 +94,29 @@ pub fn initial_settings(opts: &RunOptions) -> anyhow::Result<(Settings, ConfigOr
         &opts.transport(),
     )?;
     let settings = opts.overrides().apply(settings).map_err(anyhow::Error::msg)?;
+    report_consent(&settings, opts.allow_http_config)?;
     Ok((settings, origin))
+}
+
+/// A `[report] url` over plain `http://` sends the screen's token and its
+/// screenshots where anyone on the way can read them: it needs the same
+/// consent as a plain-http config URL, and is logged as a warning.
+fn report_consent(settings: &Settings, allow_http: bool) -> anyhow::Result<()> {
+    let Some(url) = settings.report.as_ref().map(|r| r.url.as_str()) else {
+        return Ok(());
+    };
+    if !url.to_ascii_lowercase().starts_with("http://") {
+        return Ok(());
+    }
+    let shown = crate::net::redact_url(url);
+    if !allow_http {
+        anyhow::bail!(
+            "refused [report] url {shown}: plain http sends the screen's token and its screenshots in the clear; \
+             serve the console over https (with --ca-file for a private CA), or pass --allow-http-config to accept the risk"
+        );
+    }
+    tracing::warn!(url = %shown, "--allow-http-config: reporting to the console over plain http");
+    Ok(())
 }
 
 /// `rankwall run`: the screen until SIGTERM or SIGINT.

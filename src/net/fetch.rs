@@ -155,6 +155,10 @@ pub struct HttpOptions {
     pub screen_id: String,
     /// An extra CA certificate (PEM) trusted besides the system's roots.
     pub ca_file: Option<PathBuf>,
+    /// Follow redirects only within the first URL's origin (scheme, host,
+    /// port): a request that carries a secret (a screen's report with its
+    /// token, its screenshot) never goes on to another server. Off by default.
+    pub same_origin_only: bool,
 }
 
 impl Default for HttpOptions {
@@ -165,6 +169,7 @@ impl Default for HttpOptions {
             total_timeout: Duration::from_secs(60),
             screen_id: "unnamed".into(),
             ca_file: None,
+            same_origin_only: false,
         }
     }
 }
@@ -317,7 +322,11 @@ pub fn build_client(options: &HttpOptions) -> Result<reqwest::Client, FetchError
         .read_timeout(options.read_timeout)
         .timeout(options.total_timeout)
         .user_agent(agent)
-        .redirect(reqwest::redirect::Policy::custom(no_downgrade));
+        .redirect(reqwest::redirect::Policy::custom(if options.same_origin_only {
+            same_origin
+        } else {
+            no_downgrade
+        }));
     if let Some(path) = &options.ca_file {
         let max = crate::limited_read::MAX_NAMED_FILE;
         let pem = crate::limited_read::read_regular(path, max).map_err(|e| {
@@ -342,6 +351,24 @@ fn no_downgrade(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Actio
         attempt.stop()
     } else {
         attempt.follow()
+    }
+}
+
+/// The redirect rule for requests that carry secrets: as [`no_downgrade`],
+/// and a redirect to another origin is not followed (the 3xx is the answer).
+fn same_origin(attempt: reqwest::redirect::Attempt) -> reqwest::redirect::Action {
+    let origin = |u: &reqwest::Url| {
+        (
+            u.scheme().to_string(),
+            u.host_str().map(str::to_string),
+            u.port_or_known_default(),
+        )
+    };
+    let first = attempt.previous().first().map(origin);
+    if first.is_some_and(|f| f != origin(attempt.url())) {
+        attempt.stop()
+    } else {
+        no_downgrade(attempt)
     }
 }
 

@@ -88,6 +88,12 @@ impl Reporter {
         status: watch::Receiver<Arc<ScreenStatus>>,
         ask: Arc<dyn Fn(ScreenshotRequest) -> bool + Send + Sync>,
     ) -> Self {
+        // A report carries the screen's token and may carry its screenshot:
+        // never re-posted to another server by a redirect.
+        let http = HttpOptions {
+            same_origin_only: true,
+            ..http
+        };
         Reporter {
             settings,
             screen_id: screen_id.to_string(),

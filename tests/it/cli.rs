@@ -507,3 +507,52 @@ fn a_device_named_as_a_font_is_refused_at_once() {
         "{err}"
     );
 }
+
+/// Issue 28, finding 5: `[report] url = "http://…"` sent the screen's token in
+/// clear with no warning. Like a plain-http config URL it now needs
+/// `--allow-http-config`; without it the screen refuses to start and says why.
+#[test]
+fn a_plain_http_report_url_needs_consent() {
+    let dir = common::temp_dir("report-http");
+    let config = write(
+        &dir,
+        "screen.toml",
+        b"[screen]\nid = \"t1\"\nsize = \"640x360\"\n\n[status]\naddr = \"off\"\n\n\
+          [report]\nurl = \"http://user:pw@127.0.0.1:9/api/report\"\ntoken = \"screen-token-0123456789abcdef\"\n",
+    );
+    let log = dir.join("stderr.log");
+    let mut child = bin()
+        .args(["run", "--headless", "--config"])
+        .arg(&config)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .env("XDG_RUNTIME_DIR", &dir)
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    // A screen that starts anyway would play for ever: it gets 20 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+    let status =
+        status.unwrap_or_else(|| panic!("the screen started with a plain-http report URL:\n{stderr}"));
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refused [report] url") && stderr.contains("--allow-http-config"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("pw@"),
+        "the URL's credentials are shown: {stderr}"
+    );
+}

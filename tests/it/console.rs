@@ -764,3 +764,44 @@ async fn guessing_from_one_address_does_not_lock_the_operator_out_at_another() {
         .unwrap();
     assert!((1..=2).contains(&wait), "{wait}");
 }
+
+/// Issue 28, finding 5: a 307 from the console to another port made the
+/// reporter post its report (token and all) there. A report follows no
+/// redirect to another origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_is_not_redirected_to_another_server() {
+    use rankwall::demo::{Reply, TestServer};
+    use rankwall::status::{Reporter, ScreenStatus};
+    use std::sync::Arc;
+    let elsewhere = TestServer::start("127.0.0.1:0", |_| Reply::json("{}"))
+        .await
+        .unwrap();
+    let target = elsewhere.url("/api/report");
+    let console = TestServer::start("127.0.0.1:0", move |_| {
+        Reply::status(307).with_header("location", &target)
+    })
+    .await
+    .unwrap();
+    let (_tx, rx) = tokio::sync::watch::channel(Arc::new(ScreenStatus::default()));
+    let settings = rankwall::config::ReportSettings {
+        url: console.url("/api/report"),
+        token: TOKEN.into(),
+        interval: Duration::from_secs(1),
+    };
+    let ask = Arc::new(|_: rankwall::status::ScreenshotRequest| false);
+    let task = tokio::spawn(Reporter::new(settings, "s1", Default::default(), rx, ask).run());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while console.requests().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reporter never reported"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    task.abort();
+    assert!(
+        elsewhere.requests().is_empty(),
+        "a report followed a redirect to another server: {:?}",
+        elsewhere.requests().len()
+    );
+}
