@@ -10,7 +10,7 @@ mod paint;
 mod stage;
 
 pub use paint::{composition, moving_band, paint, OffscreenScreen};
-pub use stage::{rss_mib, save, Stage};
+pub use stage::{rss_mib, Stage};
 
 use std::path::PathBuf;
 use thiserror::Error;
@@ -53,13 +53,5 @@ pub enum OffscreenError {
         path: PathBuf,
         /// Why it failed.
         source: png::EncodingError,
-    },
-    /// The PNG could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Save {
-        /// The file that was being written.
-        path: PathBuf,
-        /// Why it failed.
-        source: image::ImageError,
     },
 }

@@ -94,14 +94,6 @@ impl Stage {
     }
 }
 
-/// Writes a PNG, saying which file failed.
-pub fn save(image: &RgbaImage, path: &Path) -> Result<(), OffscreenError> {
-    crate::png::save_png_with(image, path, crate::png::Effort::Fast).map_err(|source| OffscreenError::Save {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 /// The resident memory now, in MiB (for the start-up figures in debug logs).
 pub fn rss_mib() -> u64 {
     crate::status::rss_bytes().unwrap_or(0) >> 20
