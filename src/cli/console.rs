@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// (default: http(s)://ADDR).
     #[arg(long)]
     pub public_url: Option<String>,
+    /// A reverse proxy in front of the console (repeat for more): its
+    /// X-Forwarded-For names the client for login limits and the audit trail.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// `rankwall console <command>`.
@@ -114,6 +118,7 @@ pub fn console(args: ConsoleArgs) -> anyhow::Result<()> {
             options.feed = s.feed;
             options.insecure_listen = s.insecure_listen;
             options.public_url = s.public_url;
+            options.trusted_proxies = s.trusted_proxies;
             options.tls = s.tls_cert.zip(s.tls_key);
             serve(options)
         }

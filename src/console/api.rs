@@ -102,8 +102,10 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
     if declared.is_some_and(|n| n > limit) {
         return too_large(&console, &id, is_png, limit).await;
     }
-    let Ok(bytes) = to_bytes(body, limit).await else {
-        return too_large(&console, &id, is_png, limit).await;
+    let bytes = match to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) if super::bodies::timed_out(&e) => return too_slow(&console, &id, is_png).await,
+        Err(_) => return too_large(&console, &id, is_png, limit).await,
     };
     if is_png {
         return screenshot(&console, id, bytes.to_vec()).await;
@@ -173,16 +175,29 @@ fn should_log(console: &Shared, reason: &'static str) -> bool {
 /// Refuses a report over `limit` (413); an oversized screenshot also clears
 /// its request, so the screen does not send it again at every report.
 async fn too_large(console: &Shared, id: &str, is_png: bool, limit: usize) -> Response {
-    if is_png {
-        console.uploads.failed(id, chrono::Utc::now().timestamp());
-        let owned = id.to_string();
-        let _ = db(console, move |s| s.clear_screenshot_request(&owned)).await;
-    }
+    upload_failed(console, id, is_png).await;
     let _ = db(console, |s| s.count_rejected("too_large")).await;
     plain(
         StatusCode::PAYLOAD_TOO_LARGE,
         &format!("the report is larger than {limit} bytes"),
     )
+}
+
+/// The refusal of a report whose body did not arrive within its deadline.
+async fn too_slow(console: &Shared, id: &str, is_png: bool) -> Response {
+    upload_failed(console, id, is_png).await;
+    let _ = db(console, |s| s.count_rejected("too_slow")).await;
+    plain(StatusCode::REQUEST_TIMEOUT, "the report did not arrive in time")
+}
+
+/// A screenshot that did not arrive: the request is cleared, so the screen
+/// does not send it again at once, and the screen waits before the next.
+async fn upload_failed(console: &Shared, id: &str, is_png: bool) {
+    if is_png {
+        console.uploads.failed(id, chrono::Utc::now().timestamp());
+        let owned = id.to_string();
+        let _ = db(console, move |s| s.clear_screenshot_request(&owned)).await;
+    }
 }
 
 /// Keeps a status report; the reply says whether a screenshot is wanted.

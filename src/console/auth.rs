@@ -168,15 +168,9 @@ pub struct LoginLimiter {
 /// address by its /64 (one host holds a whole /64, so counting single IPv6
 /// addresses would give a guesser billions of fresh ones).
 pub fn peer_key(ip: std::net::IpAddr) -> String {
-    match ip {
+    match crate::net::address_key(ip) {
         std::net::IpAddr::V4(v4) => v4.to_string(),
-        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
+        std::net::IpAddr::V6(v6) => format!("{v6}/64"),
     }
 }
 

@@ -13,6 +13,7 @@
 
 mod api;
 mod auth;
+mod bodies;
 mod editor;
 mod feed;
 mod operator;
@@ -53,6 +54,10 @@ pub struct ConsoleOptions {
     /// The address screens reach the console at, for the config files the
     /// enrolment page writes (default: `http(s)://<addr>`).
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login
+    /// throttling and the audit trail count the client, not the proxy), and
+    /// which are not held to the per-address connection cap.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ConsoleOptions {
@@ -66,6 +71,7 @@ impl ConsoleOptions {
             feed: None,
             session_ttl: Duration::from_secs(8 * 3600),
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! checked in one middleware, so a new page cannot forget them.
 
 use super::operator::Operator;
-use super::{api, auth, db, pages, templates, Shared};
+use super::{api, auth, bodies, db, pages, templates, Shared};
 use axum::body::{to_bytes, Body};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -42,7 +42,12 @@ pub fn router(console: Shared) -> Router {
         .route("/logout", post(pages::login::logout))
         .layer(middleware::from_fn_with_state(console.clone(), require_operator));
     Router::new()
-        .route("/login", get(pages::login::form).post(pages::login::login))
+        .route(
+            "/login",
+            get(pages::login::form)
+                .post(pages::login::login)
+                .layer(DefaultBodyLimit::max(bodies::LOGIN_LIMIT)),
+        )
         .route("/static/console.css", get(stylesheet))
         .route("/api/report", post(api::report))
         .route("/c/{file}", get(api::group_config))
@@ -50,6 +55,10 @@ pub fn router(console: Shared) -> Router {
         .merge(protected)
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(bodies::Budget::default()),
+            bodies::bounded,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(console)
 }
@@ -119,9 +128,13 @@ async fn require_operator(State(console): State<Shared>, request: Request, next:
 /// the session's token; else the refusal.
 async fn with_checked_csrf(request: Request, expected: &str) -> Result<Request, Response> {
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large\n").into_response())?;
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|e| {
+        if super::bodies::timed_out(&e) {
+            (StatusCode::REQUEST_TIMEOUT, "表单没有按时送达，请重试。\n").into_response()
+        } else {
+            (StatusCode::PAYLOAD_TOO_LARGE, "表单太大。\n").into_response()
+        }
+    })?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let given = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
     if !given.is_some_and(|g| auth::same_secret(g, expected)) {

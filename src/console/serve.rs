@@ -10,14 +10,44 @@ use std::sync::Arc;
 /// screenshots take a while on 4G), still bounded. The header timeout is
 /// also how long an idle keep-alive connection stays open: longer than the
 /// shortest report interval (10 s), so a screen reporting that often keeps
-/// one connection instead of racing the console's close.
+/// one connection instead of racing the console's close. The connection
+/// cap is set at start from the descriptors the process may open
+/// ([`connection_cap`]).
 const LIMITS: crate::net::listener::Limits = crate::net::listener::Limits {
-    max_connections: 900,
+    max_connections: MAX_CONNECTIONS,
+    // A township office behind one NAT: a few clerks' browsers open six
+    // connections each, and its screens one or two each.
+    per_address: 64,
     header_read_timeout: std::time::Duration::from_secs(30),
     max_buf_size: 64 * 1024,
     lifetime: std::time::Duration::from_secs(120),
     grace: std::time::Duration::from_secs(10),
 };
+
+/// Connections at most when descriptors allow: room for thousands of
+/// screens holding one connection each (the push connections of urgent
+/// messages), plus the operators' browsers.
+const MAX_CONNECTIONS: usize = 8192;
+
+/// Descriptors kept for everything that is not a client connection (the
+/// database, the feed's cache, fonts, the runtime's own).
+const SPARE_DESCRIPTORS: u64 = 256;
+
+/// The connection cap this process can afford: the soft limit on open
+/// descriptors is raised to the hard one (systemd's default soft limit is
+/// 1024, its hard limit far higher), then the cap is what fits under it.
+fn connection_cap() -> usize {
+    let wanted = MAX_CONNECTIONS as u64 + SPARE_DESCRIPTORS;
+    let soft = match rlimit::increase_nofile_limit(wanted) {
+        Ok(soft) => soft,
+        Err(e) => {
+            tracing::warn!("cannot read or raise the limit on open files: {e}");
+            1024
+        }
+    };
+    let cap = usize::try_from(soft.saturating_sub(SPARE_DESCRIPTORS)).unwrap_or(MAX_CONNECTIONS);
+    cap.clamp(64, MAX_CONNECTIONS)
+}
 
 /// A console that is serving.
 pub struct Running {
@@ -80,9 +110,17 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         screens_viewed_at: std::sync::atomic::AtomicI64::new(0),
         refusals_logged: Default::default(),
     });
+    let proxies = crate::net::TrustedProxies::new(console.options.trusted_proxies.clone());
     let router = routes::router(console);
-    tracing::info!(%addr, "console listening");
-    let task = tokio::spawn(crate::net::listener::serve_with(listener, router, LIMITS, tls));
+    let limits = crate::net::listener::Limits {
+        max_connections: connection_cap(),
+        ..LIMITS
+    };
+    tracing::info!(%addr, connections = limits.max_connections, "console listening");
+    let serving = crate::net::listener::Options { tls, proxies };
+    let task = tokio::spawn(crate::net::listener::serve_with(
+        listener, router, limits, serving,
+    ));
     Ok(Running {
         addr,
         url: public_url,

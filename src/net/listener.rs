@@ -6,33 +6,40 @@
 //! request must neither exhaust them nor stop the accept loop, or `/healthz`
 //! goes dark and the fleet monitor reboots a screen that plays fine. Hence:
 //!
-//! - at most [`Limits::max_connections`] connections at once; beyond that
-//!   the *oldest* is closed to make room, so the newest (likely a health
-//!   check someone waits on) is always served, however many idle ones came
-//!   before it;
+//! - at most [`Limits::max_connections`] connections at once, and at most
+//!   [`Limits::per_address`] from one address (trusted proxies excepted);
+//!   beyond that the oldest *idle* connection (of that address first) is
+//!   closed to make room, so the newest (likely a health check someone waits
+//!   on) is served however many idle ones came before it, and a request in
+//!   progress (a screen's upload) is never cut; when every connection in
+//!   the way is busy, the newcomer is refused instead (see `registry`);
 //! - hyper limits each request head (time and size) and each connection
 //!   lives at most [`Limits::lifetime`], so slow clients let go on their own;
 //! - accept errors (out of descriptors, aborted handshakes) are logged at a
 //!   bounded rate and retried; the loop never ends.
 
+use super::forwarded::TrustedProxies;
+use super::registry::{Admitted, Busy, Caps, Registry};
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
+use http_body_util::BodyExt as _;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
 /// How connections are bounded.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Limits {
     /// Open connections at most; well under the process's 1024 descriptors.
     pub max_connections: usize,
+    /// Open connections at most from one address (an IPv6 /64), so that one
+    /// client's churn closes its own idle connections and no one else's.
+    pub per_address: usize,
     /// Time from the start of a request head (or of an idle keep-alive wait)
     /// to its end: a client trickling bytes is cut off after this.
     pub header_read_timeout: Duration,
@@ -49,6 +56,7 @@ pub(crate) struct Limits {
 /// monitor and an admin's browser, so they can be tight.
 pub(crate) const LIMITS: Limits = Limits {
     max_connections: 256,
+    per_address: 64,
     header_read_timeout: Duration::from_secs(5),
     max_buf_size: 16 * 1024,
     lifetime: Duration::from_secs(30),
@@ -62,45 +70,53 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// At most one log line per this interval for accept errors.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
-/// Accepts and serves connections on `listener` with `router`, for ever.
-pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits) {
-    serve_with(listener, router, limits, None).await
+/// How a listener serves, beyond its [`Limits`].
+#[derive(Clone, Default)]
+pub(crate) struct Options {
+    /// Serve over TLS (the handshake must finish within the header timeout,
+    /// or the connection is dropped).
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Reverse proxies: not held to the per-address cap, and their
+    /// `X-Forwarded-For` names the client handlers see.
+    pub proxies: TrustedProxies,
 }
 
-/// As [`serve`], over TLS when `tls` is given (the handshake must finish
-/// within the header timeout, or the connection is dropped).
-pub(crate) async fn serve_with(
-    listener: TcpListener,
-    router: Router,
-    limits: Limits,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-) {
+/// Accepts and serves connections on `listener` with `router`, for ever.
+pub(crate) async fn serve(listener: TcpListener, router: Router, limits: Limits) {
+    serve_with(listener, router, limits, Options::default()).await
+}
+
+/// As [`serve`], with TLS and trusted proxies as `options` say.
+pub(crate) async fn serve_with(listener: TcpListener, router: Router, limits: Limits, options: Options) {
     let live = Registry::default();
+    let caps = Caps {
+        total: limits.max_connections,
+        per_address: limits.per_address,
+    };
     let mut errors = ErrorLog::default();
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
-                if live.make_room(limits.max_connections) {
+                let exempt = options.proxies.contains(peer.ip());
+                let Some(admitted) = live.admit(peer.ip(), exempt, caps) else {
+                    // Every connection in the way is serving a request:
+                    // the newcomer goes, not someone's upload.
+                    tracing::debug!(%peer, "connection refused: all connections busy");
+                    continue;
+                };
+                if admitted.made_room {
                     // Let the evicted task close its socket before the next
                     // accept, or a burst of accepts holds descriptors for
                     // connections already given up.
                     tokio::task::yield_now().await;
                 }
-                let (slot, evicted) = live.register();
-                let router = router.clone();
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    // Small answers: send them now rather than waiting for more to coalesce.
-                    let _ = stream.set_nodelay(true);
-                    let Some(tls) = tls else {
-                        return connection(stream, peer, router, limits, evicted, slot).await;
-                    };
-                    match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await {
-                        Ok(Ok(stream)) => connection(stream, peer, router, limits, evicted, slot).await,
-                        Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
-                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                    }
-                });
+                let served = Served {
+                    router: router.clone(),
+                    proxies: options.proxies.clone(),
+                    peer,
+                    limits,
+                };
+                tokio::spawn(accepted(stream, options.tls.clone(), served, admitted));
             }
             // The client gave up during the handshake: nothing is short.
             Err(e)
@@ -115,50 +131,77 @@ pub(crate) async fn serve_with(
             }
             // Most likely out of descriptors (EMFILE, ENFILE) or memory. Our
             // own connections are the only ones we can give back, so the
-            // oldest goes; then a pause before trying again.
+            // oldest idle one goes; then a pause before trying again.
             Err(e) => {
                 errors.note(&e);
-                live.evict_oldest();
+                live.evict_oldest_idle();
                 tokio::time::sleep(ACCEPT_PAUSE).await;
             }
         }
     }
 }
 
-/// Serves one connection until it ends, is evicted, or outlives
-/// `limits.lifetime`. Handlers find the peer's address as axum's `ConnectInfo`.
-async fn connection<IO>(
-    stream: IO,
-    peer: SocketAddr,
+/// What serving one connection needs.
+#[derive(Clone)]
+struct Served {
     router: Router,
+    proxies: TrustedProxies,
+    peer: SocketAddr,
     limits: Limits,
-    mut evicted: oneshot::Receiver<()>,
-    _slot: Slot,
-) where
+}
+
+/// Serves an accepted connection, after its TLS handshake when there is one.
+async fn accepted(
+    stream: tokio::net::TcpStream,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    served: Served,
+    admitted: Admitted,
+) {
+    // Small answers: send them now rather than waiting for more to coalesce.
+    let _ = stream.set_nodelay(true);
+    let Some(tls) = tls else {
+        return connection(stream, served, admitted).await;
+    };
+    let peer = served.peer;
+    match tokio::time::timeout(served.limits.header_read_timeout, tls.accept(stream)).await {
+        Ok(Ok(stream)) => connection(stream, served, admitted).await,
+        Ok(Err(e)) => tracing::debug!(%peer, "TLS handshake failed: {e}"),
+        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+    }
+}
+
+/// Serves one connection until it ends, is evicted, or outlives
+/// `limits.lifetime`. Handlers find the client's address (the peer's, or
+/// behind a trusted proxy the one it forwards) as axum's `ConnectInfo`.
+async fn connection<IO>(stream: IO, served: Served, admitted: Admitted)
+where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
+    let Admitted {
+        slot: _slot,
+        mut evicted,
+        busy,
+        ..
+    } = admitted;
+    let limits = served.limits;
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(limits.max_buf_size)
         .keep_alive(true);
-    let service =
-        tower::ServiceExt::map_request(router, move |mut r: hyper::Request<hyper::body::Incoming>| {
-            r.extensions_mut().insert(ConnectInfo(peer));
-            r
-        });
+    let service = tower::service_fn(move |request| respond(request, &served, &busy));
     let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
     let mut conn = std::pin::pin!(conn);
     tokio::select! {
         result = conn.as_mut() => {
             if let Err(e) = result {
-                tracing::debug!("status connection ended: {e}");
+                tracing::debug!("connection ended: {e}");
             }
         }
         // Evicted (or the registry dropped our sender): dropping the
         // connection closes the socket at once.
-        _ = &mut evicted => tracing::debug!("status connection evicted for a newer one"),
+        _ = &mut evicted => tracing::debug!("idle connection closed for a newer one"),
         () = tokio::time::sleep(limits.lifetime) => {
             // Idle keep-alive connections close now; a response being
             // written gets `grace` to finish.
@@ -171,73 +214,29 @@ async fn connection<IO>(
     }
 }
 
-/// The live connections, oldest first, each with the sender that evicts it.
-#[derive(Clone, Default)]
-struct Registry(Arc<Mutex<Live>>);
-
-#[derive(Default)]
-struct Live {
-    next_id: u64,
-    connections: BTreeMap<u64, oneshot::Sender<()>>,
-}
-
-impl Registry {
-    fn lock(&self) -> MutexGuard<'_, Live> {
-        // The map stays consistent even if a holder panicked.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn len(&self) -> usize {
-        self.lock().connections.len()
-    }
-
-    /// A new connection: its slot (which leaves the registry when dropped)
-    /// and the receiver that tells it to close.
-    fn register(&self) -> (Slot, oneshot::Receiver<()>) {
-        let (tx, rx) = oneshot::channel();
-        let mut live = self.lock();
-        let id = live.next_id;
-        live.next_id += 1;
-        live.connections.insert(id, tx);
-        let slot = Slot {
-            registry: self.clone(),
-            id,
-        };
-        (slot, rx)
-    }
-
-    /// Evicts the oldest connections until one more fits under `cap`;
-    /// whether any was evicted.
-    fn make_room(&self, cap: usize) -> bool {
-        let mut evicted = false;
-        while self.len() >= cap.max(1) {
-            evicted |= self.evict_oldest();
-        }
-        evicted
-    }
-
-    /// Tells the oldest connection to close; false when there is none.
-    fn evict_oldest(&self) -> bool {
-        let oldest = self.lock().connections.pop_first();
-        match oldest {
-            Some((_, tx)) => {
-                let _ = tx.send(());
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-/// A connection's place in the registry, given up when its task ends.
-struct Slot {
-    registry: Registry,
-    id: u64,
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.registry.lock().connections.remove(&self.id);
+/// Answers one request, the connection marked busy from its head until its
+/// response body has been written (or abandoned).
+fn respond(
+    mut request: hyper::Request<hyper::body::Incoming>,
+    served: &Served,
+    busy: &Busy,
+) -> impl std::future::Future<Output = Result<axum::response::Response, std::convert::Infallible>> {
+    let working = busy.start();
+    let client = served.proxies.client(served.peer.ip(), request.headers());
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::new(client, served.peer.port())));
+    let router = served.router.clone();
+    async move {
+        let response = tower::ServiceExt::oneshot(router, request).await?;
+        Ok(response.map(move |body| {
+            Body::new(body.map_frame(move |frame| {
+                // Held by the body, so the connection counts as busy until
+                // the last byte of the answer is out.
+                let _ = &working;
+                frame
+            }))
+        }))
     }
 }
 
@@ -257,10 +256,10 @@ impl ErrorLog {
             return;
         }
         if self.unlogged == 0 {
-            tracing::warn!("the status server cannot accept a connection: {e}; retrying");
+            tracing::warn!("cannot accept a connection: {e}; retrying");
         } else {
             tracing::warn!(
-                "the status server cannot accept a connection: {e}; retrying \
+                "cannot accept a connection: {e}; retrying \
                  ({} more accept errors since the last message)",
                 self.unlogged
             );

@@ -7,13 +7,17 @@
 //! a URL.
 
 mod fetch;
+mod forwarded;
 pub(crate) mod listener;
 mod location;
 mod redact;
+mod registry;
 
 pub use fetch::{
     build_client, error_text, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched,
     Fetcher, HttpFetcher, HttpOptions, Validators,
 };
+pub use forwarded::TrustedProxies;
 pub use location::Location;
 pub use redact::{redact_in, redact_url};
+pub use registry::address_key;

@@ -8,99 +8,30 @@
 //! stays under 200 MiB.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rankwall::console::store::{Enrolment, Store};
+use crate::common::console_process::{self, Running, Setup};
+use rankwall::console::store::Store;
 use reqwest::StatusCode;
 use std::io::Write as _;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-const TOKEN: &str = "screen-token-0123456789abcdef";
 const SCREENS: [&str; 6] = ["tall", "huge", "ztxt", "iccp", "twins", "real"];
 
 /// The console's peak RSS must stay under this through every upload.
 const PEAK_MIB: u64 = 200;
 
-struct Running {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A console process on a free port with the screens of [`SCREENS`].
 fn start() -> Running {
-    let data = tempfile::tempdir().unwrap();
-    let store = Store::open(&data.path().join("console.sqlite3")).unwrap();
-    store.ensure_group("towns").unwrap();
-    for id in SCREENS {
-        let screen = Enrolment {
-            id: id.into(),
-            name: id.into(),
-            group: "towns".into(),
-            place: "广场".into(),
-        };
-        store
-            .enrol(&screen, &rankwall::digest::sha256_hex(TOKEN.as_bytes()))
-            .unwrap();
-    }
-    drop(store);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
-        .args(["console", "--data"])
-        .arg(data.path())
-        .args(["--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let running = Running {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::builder()
-            .pool_max_idle_per_host(0)
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap(),
-        _data: data,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let up = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
-        if up {
-            return running;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the console did not listen within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    console_process::start(Setup {
+        screens: &SCREENS,
+        ..Setup::default()
+    })
 }
 
-impl Running {
-    async fn report(&self, id: &str, content_type: &str, body: Vec<u8>) -> (StatusCode, String) {
-        let reply = (self.http.post(format!("{}/api/report", self.base)))
-            .bearer_auth(TOKEN)
-            .header("x-rankwall-screen", id)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        (reply.status(), reply.text().await.unwrap())
-    }
+/// What a console process is asked in this file.
+trait Screenshots {
+    async fn shot(&self, id: &str, png: Vec<u8>) -> (StatusCode, String);
+    async fn asked(&self, id: &str) -> bool;
+}
 
+impl Screenshots for Running {
     async fn shot(&self, id: &str, png: Vec<u8>) -> (StatusCode, String) {
         self.report(id, "image/png", png).await
     }
@@ -110,13 +41,6 @@ impl Running {
         let (code, body) = self.report(id, "application/json", b"{}".to_vec()).await;
         assert_eq!(code, StatusCode::OK, "{body}");
         serde_json::from_str::<serde_json::Value>(&body).unwrap()["screenshot"] == true
-    }
-
-    /// The console process's peak resident memory so far, in MiB.
-    fn peak_mib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() / 1024
     }
 }
 
@@ -227,7 +151,7 @@ async fn screenshots_are_bounded_before_they_are_decoded() {
     // A real frame becomes a thumbnail.
     let (code, body) = console.shot("real", png(1920, 1080, Eight, Rgb, &[])).await;
     assert_eq!(code, StatusCode::OK, "{body}");
-    let thumb = Store::open(&console._data.path().join("console.sqlite3"))
+    let thumb = Store::open(&console.data.path().join("console.sqlite3"))
         .unwrap()
         .thumbnail("real")
         .unwrap()

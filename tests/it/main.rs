@@ -16,6 +16,7 @@ mod compression;
 mod config;
 mod console;
 mod console_browser;
+mod console_flood;
 mod console_shots;
 mod disk_faults;
 mod feed_validation;
