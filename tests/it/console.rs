@@ -26,10 +26,16 @@ struct Console {
 /// A console on a free loopback port with operator `admin`, screen `s1`
 /// (token [`TOKEN`]) in group `towns`, and the group's playlist published.
 async fn console(session_ttl: Duration) -> Console {
+    console_behind(session_ttl, Vec::new()).await
+}
+
+/// As [`console`], trusting the reverse proxies at `proxies`.
+async fn console_behind(session_ttl: Duration, proxies: Vec<std::net::IpAddr>) -> Console {
     let data = tempfile::tempdir().unwrap();
     let mut options = ConsoleOptions::new(data.path().to_path_buf());
     options.addr = "127.0.0.1:0".parse().unwrap();
     options.session_ttl = session_ttl;
+    options.trusted_proxies = proxies;
     std::fs::create_dir_all(&options.data).unwrap();
     let store = Store::open(&options.database()).unwrap();
     store
@@ -763,6 +769,67 @@ async fn guessing_from_one_address_does_not_lock_the_operator_out_at_another() {
         .parse()
         .unwrap();
     assert!((1..=2).contains(&wait), "{wait}");
+}
+
+/// Issue 28, deliver 3: behind a trusted proxy every client arrives from the
+/// proxy's address; the client's own address (its `X-Forwarded-For`) is what
+/// the login limit counts, and the header is believed from the proxy only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_login_limit_counts_each_client() {
+    let proxy: std::net::IpAddr = "127.0.0.4".parse().unwrap();
+    let c = console_behind(Duration::from_secs(3600), vec![proxy]).await;
+    let from = |ip: &str| {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .pool_max_idle_per_host(0)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let (nginx, stranger) = (from("127.0.0.4"), from("127.0.0.5"));
+    let login = |client: &reqwest::Client, forwarded: &str, password: &str| {
+        client
+            .post(c.url("/login"))
+            .header(header::CONTENT_TYPE, FORM)
+            .header("x-forwarded-for", forwarded)
+            .body(serde_urlencoded::to_string([("username", "admin"), ("password", password)]).unwrap())
+            .send()
+    };
+    for _ in 0..5 {
+        let r = login(&nginx, "203.0.113.66", "wrong").await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = login(&nginx, "203.0.113.66", PASSWORD).await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "the guesser waits");
+    // Another client through the same proxy is not the guesser.
+    let r = login(&nginx, "198.51.100.7", PASSWORD).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "the operator behind the proxy is locked out"
+    );
+    // A peer that is not the proxy cannot pose as a client by the header.
+    for _ in 0..5 {
+        let r = login(&stranger, "198.51.100.7", "wrong").await.unwrap();
+        // Refused, or held off: the name is being guessed.
+        assert!(
+            [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&r.status()),
+            "{}",
+            r.status()
+        );
+    }
+    let r = login(&nginx, "198.51.100.7", PASSWORD).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "a stranger's header was believed"
+    );
+    let audit = Store::open(&c.database).unwrap().audit_trail(50).unwrap();
+    let failed: Vec<_> = audit.iter().filter(|a| a.action == "login_failed").collect();
+    assert!(
+        failed.iter().any(|a| a.detail.contains("203.0.113.66")),
+        "the audit trail names the client: {failed:?}"
+    );
 }
 
 /// Issue 28, finding 5: a 307 from the console to another port made the
