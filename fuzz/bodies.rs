@@ -178,11 +178,46 @@ pub fn config(data: &[u8]) {
     assert_eq!(local.errors(), local_fed.errors());
     assert_eq!(local.settings, local_fed.settings);
     assert_eq!(remote.errors(), remote_fed.errors());
-    // A remote config is a local one with more keys refused.
+    // A remote config is a local one with more keys refused: a file that
+    // sets a local-only key is refused from a URL however good it is.
     assert!(remote.errors() >= local.errors());
+    if sets_local_only_key(&text) {
+        assert!(remote.settings.is_none(), "a remote config set a local-only key");
+        assert!(remote.errors() > local.errors());
+    }
     if remote.settings.is_some() {
         assert_eq!(remote.settings, local.settings);
     }
+}
+
+/// The keys only the screen's own files may set, written out here rather
+/// than read from the library, so that a key dropped from its refusal is
+/// caught.
+const LOCAL_ONLY: [(&str, &str); 11] = [
+    ("status", "addr"),
+    ("status", "token"),
+    ("status", "play_log"),
+    ("feed", "cache_dir"),
+    ("feed", "ca_file"),
+    ("feed", "public_key"),
+    ("theme", "fonts"),
+    ("theme", "system_fonts"),
+    ("report", "url"),
+    ("report", "token"),
+    ("report", "interval"),
+];
+
+/// Whether `text`, read as TOML, sets one of [`LOCAL_ONLY`].
+fn sets_local_only_key(text: &str) -> bool {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    LOCAL_ONLY.iter().any(|(section, key)| {
+        table
+            .get(*section)
+            .and_then(toml::Value::as_table)
+            .is_some_and(|t| t.contains_key(*key))
+    })
 }
 
 /// The demo feed, parsed once: the config body checks playlist items against it.

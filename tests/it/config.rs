@@ -312,12 +312,28 @@ fn a_remote_config_may_not_set_local_only_keys() {
     let remote =
         rankwall::source::config::RemoteConfig::new("https://cfg.example/hall.toml", Some(local), &dir);
     let playlist = "[[playlist]]\nselect = { list = \"red\" }\n";
-    for (hostile, line_col) in [
+    // Every local-only key, each alone (the list is written out here, not
+    // read from the code, so a key dropped from the refusal fails the test).
+    let every_key = [
+        ("[status]\naddr = \"0.0.0.0:9999\"\n", "2:1"),
+        ("[status]\ntoken = \"a-token-from-the-server\"\n", "2:1"),
         ("[status]\nplay_log = \"/etc/important.conf\"\n", "2:1"),
-        ("[status]\naddr = \"0.0.0.0:9999\"\ntoken = \"a\"\n", "2:1"),
         ("[feed]\ncache_dir = \"/etc\"\n", "2:1"),
+        ("[feed]\nca_file = \"/tmp/attacker-ca.pem\"\n", "2:1"),
+        (
+            "[feed]\npublic_key = \"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\"\n",
+            "2:1",
+        ),
         ("[theme]\nfonts = [\"/dev/zero\"]\n", "2:1"),
-    ] {
+        ("[theme]\nsystem_fonts = true\n", "2:1"),
+        (
+            "[report]\nurl = \"https://elsewhere.example/api/report\"\n",
+            "2:1",
+        ),
+        ("[report]\ntoken = \"a-token-from-the-server\"\n", "2:1"),
+        ("[report]\ninterval = 10\n", "2:1"),
+    ];
+    for (hostile, line_col) in every_key {
         let checked = remote.check(&format!("{hostile}{playlist}"), None);
         assert!(checked.settings.is_none(), "{hostile} was accepted");
         let lines: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();

@@ -365,3 +365,52 @@ fn black_lists_mask_names_by_default_and_items_can_choose() {
     assert!(names(Some(true), SlideRef::List(0), &mut fonts).contains(&"宋*丽".to_string()));
     assert!(names(Some(false), SlideRef::List(1), &mut fonts).contains(&"陆大桂".to_string()));
 }
+
+/// Issue 28 (test audit): lists scroll on strips by default, and the moving
+/// line masks a black list's names as its pages do; a red list's stay whole.
+#[test]
+fn black_lists_scroll_masked_on_a_strip() {
+    let mut fonts = Fonts::bundled();
+    let mut feed = demo();
+    feed.lists[0].entries[0].name = "宋小丽".into();
+    feed.lists[1].entries[0].name = "陆大桂".into();
+    assert_eq!(feed.lists[1].kind, ListKind::Black);
+    let theme = rankwall::layout::Theme::default();
+    let profile = ScreenProfile::parse("1280x256").unwrap();
+    let now = common::golden_instant();
+    let line = |mask: Option<bool>, slide: SlideRef, fonts: &mut Fonts| {
+        let ctx = rankwall::layout::Context {
+            feed: &feed,
+            profile: &profile,
+            theme: &theme,
+            now,
+            stale_after: None,
+            mask_names: mask,
+        };
+        let page = layout::paginate(fonts, &feed, &profile, now)
+            .into_iter()
+            .find(|p| p.slide == slide)
+            .unwrap();
+        // The moving line is the page's longest text.
+        layout::ticker(fonts, &ctx, &page, 0.0)
+            .texts
+            .into_iter()
+            .map(|t| t.text)
+            .max_by_key(|t| t.chars().count())
+            .unwrap_or_default()
+    };
+    let black = line(None, SlideRef::List(1), &mut fonts);
+    assert!(black.starts_with("陆*桂"), "{black}");
+    assert!(!black.contains("陆大桂"), "{black}");
+    // Every entry begins with its masked name, never the whole one.
+    let heads: Vec<&str> = black
+        .split("　　◆　　")
+        .map(|e| e.split(' ').next().unwrap_or(""))
+        .collect();
+    assert_eq!(heads.len(), feed.lists[1].entries.len(), "{black}");
+    for (head, entry) in heads.iter().zip(&feed.lists[1].entries) {
+        assert_eq!(*head, layout::mask_name(&entry.name), "{black}");
+    }
+    assert!(line(None, SlideRef::List(0), &mut fonts).starts_with("宋小丽"));
+    assert!(line(Some(false), SlideRef::List(1), &mut fonts).starts_with("陆大桂"));
+}
