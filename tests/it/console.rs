@@ -600,6 +600,66 @@ async fn parallel_guesses_cannot_pass_the_limit_and_other_sites_cannot_post_a_lo
         .await
         .unwrap();
     assert_eq!(cross.status(), StatusCode::FORBIDDEN, "login CSRF refused");
+    // Browsers without Sec-Fetch-Site still send Origin: that alone decides.
+    // (A name not guessed above and a wrong password: what is asserted is
+    // whether the origin check let the form through to the password check.)
+    let origin_only = |origin: String| {
+        c.http
+            .post(c.url("/login"))
+            .header(header::CONTENT_TYPE, FORM)
+            .header(header::ORIGIN, origin)
+            .body(serde_urlencoded::to_string([("username", "clerk"), ("password", "wrong")]).unwrap())
+            .send()
+    };
+    for foreign in ["https://evil.example", "null"] {
+        let r = origin_only(foreign.to_string()).await.unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "login posted from Origin {foreign}"
+        );
+    }
+    let r = origin_only(c.url("")).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a login from the console's own page"
+    );
+}
+
+/// After 20 failures from one address, for any names, that address waits,
+/// even with the right password; another address does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_failures_from_one_address_hold_that_address_off() {
+    let c = console(Duration::from_secs(3600)).await;
+    let from = |ip: &str| {
+        reqwest::Client::builder()
+            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+            .pool_max_idle_per_host(0)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    };
+    let (sprayer, operator) = (from("127.0.0.6"), from("127.0.0.7"));
+    let login = |client: &reqwest::Client, user: String, password: &str| {
+        client
+            .post(c.url("/login"))
+            .header(header::CONTENT_TYPE, FORM)
+            .body(serde_urlencoded::to_string([("username", user.as_str()), ("password", password)]).unwrap())
+            .send()
+    };
+    for i in 0..20 {
+        let r = login(&sprayer, format!("clerk{i}"), "wrong").await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = login(&sprayer, "admin".into(), PASSWORD).await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 21st from the sprayer"
+    );
+    let r = login(&operator, "admin".into(), PASSWORD).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "another address");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

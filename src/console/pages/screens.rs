@@ -101,32 +101,24 @@ fn describe(s: &ScreenRow, group: Option<&GroupVersions>, now: i64) -> Value {
 /// The state a report says, in the console's words: (label, CSS class, why).
 pub fn state_of(report: Option<&Value>, last: Option<i64>, now: i64) -> (&'static str, &'static str, String) {
     let (Some(r), Some(last)) = (report, last) else {
-        return ("未报到", "never", "enrolled, no report yet".into());
+        return ("未报到", "never", "已登记，尚未报到".into());
     };
     let interval = r["report_interval_secs"].as_i64().unwrap_or(60).max(1);
     if now - last > MISSED_REPORTS * interval + 30 {
-        return ("离线", "offline", format!("no report for {} s", now - last));
+        return ("离线", "offline", format!("已 {} 秒没有报到", now - last));
     }
     // Unhealthy first (a screen frozen in its off hours must not look
     // fine), except for stale data, which fails /healthz by design.
     if r["healthy"] == false && r["data"]["stale"] != true {
-        return (
-            "异常",
-            "bad",
-            "the screen reports itself unhealthy (see its /healthz)".into(),
-        );
+        return ("异常", "bad", "屏幕报告自身异常（见其 /healthz）".into());
     }
     if r["showing"]["state"] == "off" {
-        return ("关屏时段", "off", "outside its display hours".into());
+        return ("关屏时段", "off", "在开屏时段之外".into());
     }
     if r["data"]["stale"] == true {
-        return (
-            "数据过期",
-            "stale",
-            "the data on show is older than its stale limit".into(),
-        );
+        return ("数据过期", "stale", "所显示的数据已超过过期时限".into());
     }
-    ("正常", "ok", "reporting, fresh data, frames presented".into())
+    ("正常", "ok", "按时报到，数据新鲜，画面正常输出".into())
 }
 
 fn showing_text(s: &Value) -> String {
@@ -333,5 +325,42 @@ pub async fn thumbnail(State(console): State<Shared>, Path(id): Path<String>) ->
         )
             .into_response(),
         _ => (StatusCode::NOT_FOUND, "no thumbnail\n").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::state_of;
+    use serde_json::json;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn state(report: serde_json::Value, silent_for: i64) -> &'static str {
+        state_of(Some(&report), Some(NOW - silent_for), NOW).0
+    }
+
+    #[test]
+    fn a_screen_is_offline_after_three_missed_reports_and_half_a_minute() {
+        let every_10 = json!({"report_interval_secs": 10, "healthy": true});
+        assert_eq!(state(every_10.clone(), 60), "正常");
+        assert_eq!(state(every_10.clone(), 61), "离线");
+        // Without an interval, 60 s is assumed: 3 × 60 + 30.
+        assert_eq!(state(json!({"healthy": true}), 210), "正常");
+        assert_eq!(state(json!({"healthy": true}), 211), "离线");
+        let (_, class, why) = state_of(Some(&every_10), Some(NOW - 61), NOW);
+        assert_eq!((class, why.as_str()), ("offline", "已 61 秒没有报到"));
+        assert_eq!(state_of(None, None, NOW).0, "未报到");
+    }
+
+    #[test]
+    fn an_unhealthy_screen_is_bad_even_in_its_off_hours_but_stale_data_is_stale() {
+        let frozen = json!({"healthy": false, "showing": {"state": "off"}});
+        assert_eq!(state(frozen, 5), "异常");
+        let stale = json!({"healthy": false, "data": {"stale": true}});
+        assert_eq!(state(stale, 5), "数据过期");
+        let off = json!({"healthy": true, "showing": {"state": "off"}});
+        assert_eq!(state(off, 5), "关屏时段");
+        // Offline wins over everything a last report said.
+        assert_eq!(state(json!({"healthy": false}), 3600), "离线");
     }
 }
