@@ -70,7 +70,9 @@ pub fn read_body(location: &str) -> anyhow::Result<Vec<u8>> {
         .build()?;
     match runtime.block_on(fetcher.fetch(&Validators::default())) {
         Ok(FetchOutcome::Body(fetched)) => Ok(fetched.body),
-        Ok(FetchOutcome::NotModified { .. }) => anyhow::bail!("{location} answered 304 to a plain request"),
+        Ok(FetchOutcome::NotModified { .. }) => {
+            anyhow::bail!("{} answered 304 to a plain request", Location::parse(location))
+        }
         Err(FetchError::TooLarge) => Ok(vec![b' '; feed::MAX_BODY_BYTES + 1]),
         Err(e) => Err(anyhow::anyhow!("{}: {e}", Location::parse(location))),
     }

@@ -556,3 +556,46 @@ fn a_plain_http_report_url_needs_consent() {
         "the URL's credentials are shown: {stderr}"
     );
 }
+
+/// Issue 28 (test audit): `check` never prints the credentials of the URL
+/// it fetched, whether the server answers or is gone.
+#[test]
+fn check_hides_the_credentials_of_a_feed_url() {
+    use rankwall::demo::{Reply, TestServer};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let body = serde_json::to_vec(&common::fresh_example()).unwrap();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |_| {
+            Reply::json(body.clone())
+        }))
+        .unwrap();
+    let url = server
+        .url("/feed.json?access_token=TOKSECRET&month=11")
+        .replace("http://", "http://feeduser:FEEDPASS@");
+    let check = |url: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+            .args(["check", "--feed", url])
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (answered, text) = check(&url);
+    assert!(answered, "{text}");
+    server.stop();
+    let (failed, gone) = check(&url);
+    assert!(!failed, "{gone}");
+    for (when, text) in [("answered", &text), ("gone", &gone)] {
+        assert!(
+            text.contains("access_token=***"),
+            "{when}: the URL is not shown at all:\n{text}"
+        );
+        for secret in ["TOKSECRET", "FEEDPASS", "feeduser"] {
+            assert!(!text.contains(secret), "{when}: {secret} in:\n{text}");
+        }
+    }
+}

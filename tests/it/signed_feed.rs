@@ -37,6 +37,19 @@ fn cached_sha(dir: &std::path::Path, url: &str) -> String {
     v["sha256"].as_str().unwrap().to_string()
 }
 
+/// Replaces `from` by `to` in the cached document and rewrites its
+/// checksum to match, as someone with the screen's disk could.
+fn edit_cache(dir: &std::path::Path, url: &str, from: &str, to: &str) {
+    let path = Cache::new(dir, url).path().to_path_buf();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (meta, body) = text.split_once('\n').unwrap();
+    assert!(body.contains(from), "the cached document lacks {from}");
+    let body = body.replace(from, to);
+    let mut meta: serde_json::Value = serde_json::from_str(meta).unwrap();
+    meta["sha256"] = rankwall::digest::sha256_hex(body.as_bytes()).into();
+    std::fs::write(&path, format!("{meta}\n{body}")).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_documents_whose_signature_verifies_are_accepted() {
     let dir = common::temp_dir("signed-feed");
@@ -105,8 +118,19 @@ async fn only_documents_whose_signature_verifies_are_accepted() {
         "properly signed again"
     );
     // A restarted screen verifies its cache again: the kept signature holds.
-    let mut restarted = poller(&url, &dir, Some(public));
+    let mut restarted = poller(&url, &dir, Some(public.clone()));
     assert!(restarted.load_cache().is_some());
+    // A cache edited on disk (a name changed, its checksum made to match)
+    // still carries a signature, but not one over these bytes: not shown.
+    edit_cache(&dir, &url, "陈小祥", "王大锤");
+    assert!(
+        poller(&url, &dir, Some(public)).load_cache().is_none(),
+        "an edited cache was shown"
+    );
+    assert!(
+        poller(&url, &dir, None).load_cache().is_some(),
+        "the edit itself is a well-formed cache"
+    );
     // A cache from a screen that did not check signatures is not shown by
     // one that does.
     let unsigned_dir = dir.join("unsigned");

@@ -523,3 +523,108 @@ fn credentials_in_the_feed_url_are_never_shown() {
         "the cache holds the document and its metadata: {seen:?}"
     );
 }
+
+/// Issue 28 (test audit): credentials in a config URL and in the `[report]
+/// url` are hidden like the feed's, in `/status`, the log and the caches,
+/// whether the server answers or fails.
+#[test]
+fn credentials_in_the_config_and_report_urls_are_never_shown() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let feed = serde_json::to_vec(&common::fresh_example()).unwrap();
+    let remote = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let served = remote.clone();
+    let server = runtime
+        .block_on(TestServer::start("127.0.0.1:0", move |req| {
+            if req.path.starts_with("/screen.toml") {
+                Reply::json(served.lock().unwrap().clone())
+            } else if req.path.starts_with("/api/report") {
+                Reply::status(500)
+            } else {
+                Reply::json(feed.clone())
+            }
+        }))
+        .unwrap();
+    let dir = common::temp_dir("status-secrets-config");
+    let feed_url = server.url("/feed.json");
+    *remote.lock().unwrap() = format!(
+        "[feed]\nurl = \"{feed_url}\"\npoll_interval = 1\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 2\n"
+    );
+    let config_url = server
+        .url("/screen.toml?token=CFGSECRET&v=1")
+        .replace("http://", "http://cfguser:CFGPASS@");
+    let report_url = server.url("/api/report?key=REPSECRET");
+    let local = dir.join("local.toml");
+    std::fs::write(
+        &local,
+        format!(
+            "[screen]\nid = \"secret-test\"\n\n[status]\naddr = \"127.0.0.1:0\"\nplay_log = \"{}\"\n\n\
+             [report]\nurl = \"{report_url}\"\ntoken = \"a-long-report-token-REPTOKEN\"\ninterval = 10\n",
+            dir.join("played.jsonl").display()
+        ),
+    )
+    .unwrap();
+    let log = dir.join("client.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args([
+            "run",
+            "--headless",
+            "--size",
+            SIZE,
+            "--allow-http-config",
+            "--config",
+            &config_url,
+        ])
+        .arg("--screen-config")
+        .arg(&local)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .env("RUST_LOG", "rankwall=info")
+        .env("NO_COLOR", "1")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let port = common::screen::bound_port(&log, &mut child);
+    let _client = Client(child);
+    wait_until_up(port);
+    wait_status(port, "the feed was accepted", |s| s["feed"]["sha256"].is_string());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("cannot report to the console")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no failed report logged within 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // Now the config server fails too.
+    server.stop();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let status = get(port, "/status", None).unwrap().1;
+    let mut seen = vec![
+        ("/status".to_string(), status),
+        ("client.log".into(), std::fs::read_to_string(&log).unwrap()),
+    ];
+    for entry in std::fs::read_dir(dir.join("cache")).unwrap().flatten() {
+        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_string();
+        seen.push((entry.path().display().to_string(), text));
+    }
+    for (place, text) in &seen {
+        for secret in ["CFGSECRET", "CFGPASS", "cfguser", "REPSECRET", "REPTOKEN"] {
+            assert!(!text.contains(secret), "{secret} appears in {place}:\n{text}");
+        }
+    }
+    let log_text = &seen[1].1;
+    assert!(
+        log_text.contains("token=***"),
+        "the config URL is not in the log at all:\n{log_text}"
+    );
+    assert!(
+        log_text.contains("key=***"),
+        "the report URL is not in the log at all:\n{log_text}"
+    );
+}
