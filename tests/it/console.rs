@@ -932,3 +932,73 @@ async fn a_report_is_not_redirected_to_another_server() {
         elsewhere.requests().len()
     );
 }
+
+/// Issue 28 (test audit): every answer carries the security headers, pages
+/// and errors alike; a report neither JSON nor PNG is 415; a screenshot over
+/// its limit is 413.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_the_security_headers_and_reports_have_limits() {
+    let c = console(Duration::from_secs(3600)).await;
+    let expected = [
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        ),
+    ];
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut answers = Vec::new();
+    for path in [
+        "/login",
+        "/",
+        "/no-such-page",
+        "/healthz",
+        "/static/console.css",
+        "/c/towns.toml",
+    ] {
+        answers.push((path, no_redirects.get(c.url(path)).send().await.unwrap()));
+    }
+    answers.push((
+        "POST /api/report",
+        no_redirects.post(c.url("/api/report")).send().await.unwrap(),
+    ));
+    let codes: Vec<u16> = answers.iter().map(|(_, r)| r.status().as_u16()).collect();
+    assert_eq!(codes, [200, 303, 404, 200, 200, 200, 400], "the answers tried");
+    for (path, r) in &answers {
+        for (name, value) in expected {
+            assert_eq!(
+                r.headers().get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{path}: {name}"
+            );
+        }
+    }
+    let text = c.report("s1", TOKEN, "text/plain", b"hello".to_vec()).await;
+    assert_eq!(text.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // s1 has no thumbnail, so a screenshot is due; this one is too big.
+    let huge = vec![0u8; rankwall::console::MAX_SCREENSHOT_BYTES + 1];
+    match c
+        .http
+        .post(c.url("/api/report"))
+        .bearer_auth(TOKEN)
+        .header("x-rankwall-screen", "s1")
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(huge)
+        .send()
+        .await
+    {
+        Ok(r) => assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE),
+        // Closed while the client still wrote: the refusal is counted below.
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    }
+    assert!(
+        c.rejected().contains(&("too_large".into(), 1)),
+        "{:?}",
+        c.rejected()
+    );
+}
