@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
+pub mod alone;
 pub mod console_process;
 pub mod screen;
 pub mod tls;
