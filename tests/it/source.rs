@@ -533,3 +533,39 @@ fn the_cache_folder_follows_config_then_environment() {
     let none = cache_dir_with(None, &env(&[])).unwrap_err();
     assert!(none.to_string().contains("--cache-dir"), "{none}");
 }
+
+/// Issue 28 (test audit): a document that begins with a UTF-8 byte-order
+/// mark is accepted from a server and from a file, the same document as
+/// without it; a BOM alone is still refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leading_byte_order_mark_is_tolerated_over_http_and_from_a_file() {
+    let dir = temp_dir("bom");
+    let plain = rankwall::feed::DEMO_FEED.as_bytes().to_vec();
+    let mut marked = "\u{feff}".as_bytes().to_vec();
+    marked.extend_from_slice(&plain);
+    let served = marked.clone();
+    let server = TestServer::start("127.0.0.1:0", move |_| Reply::json(served.clone()))
+        .await
+        .unwrap();
+    let mut p = poller(&server.url("/feed.json"), &dir.join("http"));
+    assert_eq!(p.poll_once().await.outcome, Outcome::Updated);
+    let (without, _) = rankwall::feed::parse(&plain).unwrap();
+    let cached = p.load_cache().expect("the marked document was cached");
+    assert_eq!(*cached.feed, without, "the BOM changed the document");
+    let file = dir.join("feed.json");
+    std::fs::write(&file, &marked).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["check", "--feed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.starts_with("accepted"), "{text}");
+    std::fs::write(&file, "\u{feff}").unwrap();
+    let only = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["check", "--feed"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!only.status.success(), "a BOM alone was accepted");
+}

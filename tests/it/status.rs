@@ -279,16 +279,37 @@ fn status_metrics_screenshot_health_and_proof_of_play() {
         );
         assert_eq!(e.slide.as_deref(), Some(slot.page.id.as_str()));
     }
+    // `played` names the entry covering an instant: the middle of one page
+    // line, with another line after it, so that the one before or after
+    // would be a wrong answer.
+    let shown_pages: Vec<&PlayEntry> = entries
+        .iter()
+        .filter(|e| e.state == rankwall::status::ScreenState::Page && e.start > started)
+        .collect();
+    let (entry, next) = (shown_pages[1], shown_pages[2]);
+    let at = entry.start + (next.start - entry.start) / 2;
     let played = Command::new(env!("CARGO_BIN_EXE_rankwall"))
         .args(["played", "--log"])
         .arg(&log)
-        .args(["--at", &(now() - Duration::seconds(3)).to_rfc3339()])
+        .args(["--at", &at.to_rfc3339()])
         .output()
         .unwrap();
     assert!(played.status.success());
     let answer = String::from_utf8_lossy(&played.stdout);
+    let what = format!(
+        "item {} · {} · page {}/{}",
+        entry.item.unwrap() + 1,
+        entry.slide.as_deref().unwrap(),
+        entry.page.unwrap(),
+        entry.pages.unwrap()
+    );
+    assert!(answer.contains(&what), "{what} not in:\n{answer}");
     assert!(
-        answer.contains("page") && answer.contains("data sha256"),
+        answer.contains(&format!("shown from {} until {}", entry.start, next.start)),
+        "{answer}"
+    );
+    assert!(
+        answer.contains(&format!("data sha256 {}", entry.data_sha256)),
         "{answer}"
     );
 }
@@ -443,18 +464,48 @@ fn a_local_config_file_is_reloaded_when_it_changes() {
         return;
     }
     let dir = common::temp_dir("reload");
+    // The file names a feed and a size; the command line's --feed and
+    // --size win, at start and after every reload.
     let text = |duration: &str| {
-        format!("[status]\naddr = \"127.0.0.1:0\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
+        format!("[screen]\nsize = \"1920x1080\"\n[feed]\nurl = \"http://127.0.0.1:9/never.json\"\n[status]\naddr = \"127.0.0.1:0\"\nplay_log = \"{}\"\n[[playlist]]\nselect = {{ list = \"red\" }}\n{duration}\n", dir.join("p.jsonl").display())
     };
+    let feed = dir.join("feed.json");
+    std::fs::write(&feed, serde_json::to_vec(&common::fresh_example()).unwrap()).unwrap();
     let path = dir.join("rankwall.toml");
     std::fs::write(&path, text("duration = 5")).unwrap();
-    let (_client, port) = start(&path, &dir, &[]);
+    let (_client, port) = start(&path, &dir, &["--feed", feed.to_str().unwrap()]);
     wait_until_up(port);
     let first = status_of(port);
     std::fs::write(&path, text("duration = 6")).unwrap();
     let second = wait_status(port, "the edited file was never applied", |s| {
         s["config"]["sha256"] != first["config"]["sha256"]
     });
+    let (w, h) = SIZE.split_once('x').unwrap();
+    for (when, s) in [("at start", &first), ("after a reload", &second)] {
+        assert_eq!(
+            (s["width"].to_string(), s["height"].to_string()),
+            (w.to_string(), h.to_string()),
+            "{when}: --size {SIZE} lost: {s}"
+        );
+        assert_eq!(s["healthy"], true, "{when}: the file's feed replaced --feed: {s}");
+    }
+    // Size and feed are read at start only: a reload that dropped the
+    // overrides would list them as waiting for a restart.
+    let waiting = &second["config"]["applies_after_restart"];
+    assert!(
+        waiting.is_null() || waiting.as_array().is_some_and(Vec::is_empty),
+        "after a reload the file's values wait to replace the command line's: {waiting}"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let later = status_of(port);
+    assert_eq!(
+        later["healthy"], true,
+        "after a reload the file's feed replaced --feed: {later}"
+    );
+    assert!(
+        !later.to_string().contains("never.json"),
+        "the file's feed URL is in use: {later}"
+    );
     std::fs::write(&path, text("duration = \"six\"")).unwrap();
     let refused = wait_status(port, "the broken file was never refused", |s| {
         s["config"]["last_reload"]
@@ -462,7 +513,7 @@ fn a_local_config_file_is_reloaded_when_it_changes() {
             .is_some_and(|r| r.contains("refused"))
     });
     let reason = refused["config"]["last_reload"].as_str().unwrap();
-    assert!(reason.contains(&format!("{}:6:12", path.display())), "{reason}");
+    assert!(reason.contains(&format!("{}:10:12", path.display())), "{reason}");
     assert_eq!(refused["config"]["sha256"], second["config"]["sha256"]);
     assert_eq!(
         get(port, "/healthz", None).unwrap().0,
@@ -604,7 +655,11 @@ fn credentials_in_the_config_and_report_urls_are_never_shown() {
     // Now the config server fails too.
     server.stop();
     std::thread::sleep(std::time::Duration::from_secs(3));
-    let status = get(port, "/status", None).unwrap().1;
+    let status = String::from_utf8(get(port, "/status", None).unwrap().2).unwrap();
+    assert!(
+        status.contains("/screen.toml?token=***"),
+        "the config source is not in /status: {status}"
+    );
     let mut seen = vec![
         ("/status".to_string(), status),
         ("client.log".into(), std::fs::read_to_string(&log).unwrap()),
