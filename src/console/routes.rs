@@ -33,7 +33,10 @@ pub fn router(console: Shared) -> Router {
             get(pages::playlists::edit).post(pages::playlists::save),
         )
         .route("/publish", get(pages::publish::list))
-        .route("/publish/{group}/{number}", post(pages::publish::publish))
+        .route(
+            "/publish/{group}/{number}",
+            get(pages::publish::confirm).post(pages::publish::publish),
+        )
         .route("/preview", get(pages::preview::show))
         .route("/preview.png", get(pages::preview::frame))
         .route("/data", get(pages::data::show))

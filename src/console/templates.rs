@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("playlists.html", include_str!("templates/playlists.html")),
     ("playlist.html", include_str!("templates/playlist.html")),
     ("publish.html", include_str!("templates/publish.html")),
+    ("confirm.html", include_str!("templates/confirm.html")),
     ("preview.html", include_str!("templates/preview.html")),
     ("data.html", include_str!("templates/data.html")),
     ("audit.html", include_str!("templates/audit.html")),

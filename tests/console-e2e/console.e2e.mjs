@@ -670,13 +670,39 @@ async function main() {
     await shot('playlist-error.png');
   });
 
-  await step(11, 'roll back to version 2', async () => {
+  await step(11, 'roll back to version 2, confirmed, and the editor opens what plays', async () => {
     await goto(`/publish?group=${GROUP}`);
     await expectText('#versions tr[data-version="3"] td.state', '已发布', 'version 3 shown as 已发布');
-    await clickAndWait('#versions tr[data-version="2"] button.publish');
-    await expectText('#versions tr[data-version="2"] td.state', '已发布', 'version 2 shown as 已发布 after the rollback');
+    await clickAndWait('#versions tr[data-version="2"] a.publish');
+    await expectText('#question', /回滚到 v2/, 'a confirmation naming the rollback to v2');
+    await clickAndWait('button.publish');
+    await expectText('#result', '已回滚到 v2', 'a result banner after the rollback');
+    // The rollback is saved again as the newest version, v4, and published.
+    await expectText('#versions tr[data-version="4"] td.state', '已发布', 'the rollback saved as v4 and 已发布');
     await shot('publish.png');
-    await waitForScreenVersion(2, 45_000);
+    await waitForScreenVersion(4, 45_000);
+    // Issue 22, finding 3: the editor used to open v3 (duration 7) here, and
+    // 保存并发布 from it brought back what had just been rolled back.
+    await goto(`/playlists/${GROUP}`);
+    const duration = await page.locator('form#items input[name=duration_0]').inputValue();
+    if (duration === '7') throw new Error('after the rollback the editor opened the rolled-back version (duration 7)');
+  });
+
+  await step(11.5, 'the form keeps an item it cannot show', async () => {
+    // Issue 22, finding 1: an item whose notice the feed lacks was shown as
+    // the first choice, and an unrelated edit in the form rewrote it.
+    await goto(`/playlists/${GROUP}`);
+    const source = await page.locator('form#source textarea[name=source]').inputValue();
+    await fill('form#source textarea[name=source]', `${source.trimEnd()}\n\n[[playlist]]\nnotice = "autumn-2026"\nduration = 9\n`);
+    await clickAndWait('form#source button[name=action][value=save]');
+    const last = await page.locator('form#items fieldset.item').count();
+    const shown = await page.locator(`form#items select[name=content_${last - 1}] option:checked`).textContent();
+    if (!shown.includes('autumn-2026')) throw new Error(`the item shows as ${JSON.stringify(shown)}`);
+    await fill('form#items input[name=duration_0]', '11');
+    await clickAndWait('form#items button[name=action][value=save]');
+    const after = await page.locator('form#source textarea[name=source]').inputValue();
+    if (!after.includes('notice = "autumn-2026"')) throw new Error(`the form rewrote the item:\n${after}`);
+    if (!after.includes('duration = 11')) throw new Error(`the edit was not saved:\n${after}`);
   });
 
   await step(12, 'preview a 1920x1080 frame and its timeline', async () => {

@@ -436,6 +436,19 @@ async fn the_published_config_carries_an_etag_and_a_bad_edit_is_refused_where_it
         StatusCode::NOT_MODIFIED,
         "rolled back to the first version"
     );
+    // Issue 22, finding 3: the roll back is saved again as the newest
+    // version, so the editor opens what the screens play.
+    let editor = c.get("/playlists/towns", &cookie).await.text().await.unwrap();
+    assert!(
+        !editor.contains("08:00"),
+        "after the roll back the editor opens the rolled-back version"
+    );
+    assert!(editor.contains("v3"), "the roll back is v3: {editor}");
+    // Publishing asks first, naming what changes.
+    let ask = c.get("/publish/towns/2", &cookie).await;
+    assert_eq!(ask.status(), StatusCode::OK);
+    let ask = ask.text().await.unwrap();
+    assert!(ask.contains("回滚到 v2") && ask.contains("1 块屏幕"), "{ask}");
     let audit = c.get("/audit", &cookie).await.text().await.unwrap();
     for action in ["edit_refused", "edit", "publish", "rollback"] {
         assert!(

@@ -32,6 +32,10 @@ pub struct ItemFields {
     pub until: String,
     /// False when the item has several windows or dates: edit those in the source.
     pub window_editable: bool,
+    /// How to name the content when no choice matches it (an id the feed
+    /// lacks, a selector the form cannot show): the item's own option, so
+    /// the browser does not fall back to the first choice and rewrite it.
+    pub own_label: Option<String>,
 }
 
 /// The whole form.
@@ -93,6 +97,20 @@ pub fn form_fields(text: &str, feed: &Feed) -> Option<FormFields> {
     {
         return None;
     }
+    let choices = choices(feed);
+    let mut form = shown(&doc);
+    for item in &mut form.items {
+        if !choices.iter().any(|c| c.value == item.content) {
+            item.own_label = Some(own_label(&item.content));
+        }
+    }
+    form.choices = choices;
+    Some(form)
+}
+
+/// The form as `doc` fills it, without the feed's choices: also what a
+/// save compares the posted fields with, so that only changes are written.
+fn shown(doc: &DocumentMut) -> FormFields {
     let display = doc
         .get(schema::top::SCREEN)
         .and_then(|s| s.get(schema::screen::DISPLAY_HOURS));
@@ -101,12 +119,30 @@ pub fn form_fields(text: &str, feed: &Feed) -> Option<FormFields> {
         .and_then(Item::as_array_of_tables)
         .map(|a| a.iter().enumerate().map(|(i, t)| item_fields(i, t)).collect())
         .unwrap_or_default();
-    Some(FormFields {
+    FormFields {
         display_from: string_at(display, schema::hours::FROM),
         display_until: string_at(display, schema::hours::UNTIL),
         items,
-        choices: choices(feed),
-    })
+        choices: Vec::new(),
+    }
+}
+
+/// The name of content no choice matches: 公告 autumn-2026（当前数据中没有）.
+fn own_label(content: &str) -> String {
+    let word = |key: &str| match key {
+        item::BOARD => "榜单",
+        item::LIST => "名单",
+        item::NOTICE => "公告",
+        _ => "内容",
+    };
+    match content.split_once(':') {
+        Some((key @ (item::BOARD | item::LIST | item::NOTICE), id)) => {
+            format!("{} {id}（当前数据中没有）", word(key))
+        }
+        Some((schema::select::LEVEL, level)) => format!("级别 {level}（当前数据中没有）"),
+        _ if content == "custom" => "（表单无法显示的内容，见右侧源文件）".into(),
+        _ => format!("名单类别 {content}（当前数据中没有）"),
+    }
 }
 
 fn string_at(table: Option<&Item>, key: &str) -> String {
@@ -139,6 +175,7 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
         from: text(schema::window::FROM),
         until: text(schema::window::UNTIL),
         window_editable: windows.is_none_or(|w| w.len() <= 1) && plain,
+        own_label: None,
     }
 }
 
@@ -203,168 +240,9 @@ fn content_of(t: &Table) -> String {
     }
 }
 
-/// `text` with the form's `fields` written in; an error when the text is not TOML.
-pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, String> {
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e| format!("the current text is not TOML, edit it in the source: {e}"))?;
-    if doc
-        .get(schema::top::PLAYLIST)
-        .is_some_and(|p| p.as_array_of_tables().is_none())
-    {
-        return Err("the playlist is written as an inline array: edit it in the source".into());
-    }
-    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
-    apply_display_hours(&mut doc, field("display_from"), field("display_until"));
-    let mut removed = Vec::new();
-    if let Some(items) = doc
-        .get_mut(schema::top::PLAYLIST)
-        .and_then(Item::as_array_of_tables_mut)
-    {
-        for (i, t) in items.iter_mut().enumerate() {
-            if field(&format!("remove_{i}")) == Some("on") {
-                removed.push(i);
-                continue;
-            }
-            apply_item(t, fields, i);
-        }
-        for i in removed.into_iter().rev() {
-            items.remove(i);
-        }
-    }
-    if let Some(content) = field("add_content").filter(|c| !c.is_empty() && *c != "custom") {
-        let mut t = Table::new();
-        set_content(&mut t, content);
-        t.insert(item::DURATION, number(defaults::ITEM_DURATION));
-        match doc
-            .get_mut(schema::top::PLAYLIST)
-            .and_then(Item::as_array_of_tables_mut)
-        {
-            Some(items) => items.push(t),
-            None => {
-                let mut items = toml_edit::ArrayOfTables::new();
-                items.push(t);
-                doc.insert(schema::top::PLAYLIST, Item::ArrayOfTables(items));
-            }
-        }
-    }
-    Ok(doc.to_string())
-}
+mod write;
 
-fn apply_display_hours(doc: &mut DocumentMut, from: Option<&str>, until: Option<&str>) {
-    let (Some(from), Some(until)) = (from, until) else {
-        return;
-    };
-    let screen = doc
-        .entry(schema::top::SCREEN)
-        .or_insert(Item::Table(Table::new()));
-    let Some(screen) = screen.as_table_like_mut() else {
-        return;
-    };
-    if from.is_empty() && until.is_empty() {
-        screen.remove(schema::screen::DISPLAY_HOURS);
-        return;
-    }
-    let mut hours = InlineTable::new();
-    hours.insert(schema::hours::FROM, from.into());
-    hours.insert(schema::hours::UNTIL, until.into());
-    screen.insert(schema::screen::DISPLAY_HOURS, value(hours));
-}
-
-/// The fields named `<name>_<i>` written into item `t`.
-fn apply_item(t: &mut Table, fields: &[(String, String)], i: usize) {
-    let field = |name: &str| {
-        let key = format!("{name}_{i}");
-        fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim())
-    };
-    // Rewriting an unchanged content would move its key to the end.
-    if let Some(content) = field("content").filter(|c| *c != "custom" && *c != content_of(t)) {
-        set_content(t, content);
-    }
-    if let Some(d) = field("duration") {
-        match d.parse::<f64>() {
-            Ok(n) => t.insert(item::DURATION, number(n)),
-            Err(_) => t.insert(item::DURATION, value(d)),
-        };
-    }
-    if let Some(kind) = field("transition") {
-        set_transition(t, kind);
-    }
-    if let (Some(from), Some(until)) = (field("from"), field("until")) {
-        set_window(t, from, until);
-    }
-}
-
-fn set_content(t: &mut Table, content: &str) {
-    // Every content key goes: an item shows exactly one.
-    for key in ITEM_CONTENT {
-        t.remove(key);
-    }
-    let mut select = InlineTable::new();
-    match content.split_once(':') {
-        Some((key @ (item::BOARD | item::LIST | item::NOTICE), id)) => {
-            t.insert(key, value(id));
-            return;
-        }
-        Some((key @ schema::select::LEVEL, level)) => {
-            select.insert(key, level.into());
-        }
-        _ if content == NOTICES => {
-            select.insert(schema::select::NOTICES, true.into());
-        }
-        _ => {
-            select.insert(schema::select::LIST, content.into());
-        }
-    }
-    t.insert(item::SELECT, value(select));
-}
-
-fn set_transition(t: &mut Table, kind: &str) {
-    if transition_kind(t) == kind {
-        return;
-    }
-    let duration = t
-        .get(item::TRANSITION)
-        .and_then(|x| x.get(schema::transition::DURATION))
-        .and_then(Item::as_value)
-        .cloned()
-        .unwrap_or_else(|| defaults::TRANSITION_DURATION.into());
-    let mut transition = InlineTable::new();
-    transition.insert(schema::transition::KIND, kind.into());
-    transition.insert(schema::transition::DURATION, duration);
-    t.insert(item::TRANSITION, value(transition));
-}
-
-fn set_window(t: &mut Table, from: &str, until: &str) {
-    use schema::window::{DAYS, FROM, UNTIL};
-    let days = t
-        .get(item::WINDOWS)
-        .and_then(Item::as_array)
-        .and_then(|w| w.get(0))
-        .and_then(Value::as_inline_table)
-        .and_then(|w| w.get(DAYS))
-        .cloned();
-    if from.is_empty() && until.is_empty() && days.is_none() {
-        t.remove(item::WINDOWS);
-        return;
-    }
-    let mut window = InlineTable::new();
-    if let Some(days) = days {
-        window.insert(DAYS, days);
-    }
-    // An empty end is the config's own: a window without `from` starts at
-    // midnight, one without `until` runs to the end of the day.
-    let or = |given: &str, default: MinuteOfDay| match given {
-        "" => default.to_string(),
-        given => given.to_string(),
-    };
-    window.insert(FROM, or(from, MinuteOfDay::START).into());
-    window.insert(UNTIL, or(until, MinuteOfDay::END).into());
-    let mut windows = Array::new();
-    windows.push(window);
-    t.insert(item::WINDOWS, value(windows));
-}
+pub use write::apply_form;
 
 #[cfg(test)]
-#[path = "editor_tests.rs"]
 mod tests;

@@ -1,0 +1,235 @@
+//! Writing the form back: only the fields the operator changed touch the
+//! text, so a save with no edits leaves it byte for byte as it was, and an
+//! item the form cannot show keeps every byte.
+
+use super::*;
+
+/// `text` with the form's `fields` written in; an error when the text is not TOML.
+///
+/// A field is written only when it differs from what the form showed for
+/// this text, so unedited fields (an item's default duration, a `10.0`
+/// shown as `10`) leave their bytes alone. `move` (`up_3`, `down_3`) moves
+/// an item; `add_content` with `add_duration` and `add_transition` adds one.
+pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, String> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e| format!("当前源文件不是有效的 TOML，请在源文件中修改：{e}"))?;
+    if doc
+        .get(schema::top::PLAYLIST)
+        .is_some_and(|p| p.as_array_of_tables().is_none())
+    {
+        return Err("节目单写成了内联数组，表单无法编辑，请在源文件中修改。".into());
+    }
+    let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+    let before = shown(&doc);
+    if (field("display_from"), field("display_until"))
+        != (
+            Some(before.display_from.as_str()),
+            Some(before.display_until.as_str()),
+        )
+    {
+        apply_display_hours(&mut doc, field("display_from"), field("display_until"));
+    }
+    if let Some(items) = doc
+        .get_mut(schema::top::PLAYLIST)
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        for (i, t) in items.iter_mut().enumerate() {
+            if let Some(shown) = before.items.get(i) {
+                apply_item(t, fields, shown);
+            }
+        }
+        let removed: Vec<usize> = (0..before.items.len())
+            .filter(|i| field(&format!("remove_{i}")) == Some("on"))
+            .collect();
+        for i in removed.iter().rev() {
+            items.remove(*i);
+        }
+        if let Some(step) = field("move") {
+            move_item(items, step, &removed);
+        }
+    }
+    if let Some(content) = field("add_content").filter(|c| !c.is_empty() && *c != "custom") {
+        add_item(&mut doc, content, field("add_duration"), field("add_transition"));
+    }
+    Ok(doc.to_string())
+}
+
+/// Appends an item showing `content`, with the duration and transition
+/// given beside it (the same form, one save).
+fn add_item(doc: &mut DocumentMut, content: &str, duration: Option<&str>, transition: Option<&str>) {
+    let mut t = Table::new();
+    set_content(&mut t, content);
+    match duration.filter(|d| !d.is_empty()) {
+        Some(d) => match d.parse::<f64>() {
+            Ok(n) => t.insert(item::DURATION, number(n)),
+            Err(_) => t.insert(item::DURATION, value(d)),
+        },
+        None => t.insert(item::DURATION, number(defaults::ITEM_DURATION)),
+    };
+    if let Some(kind) = transition.filter(|k| !k.is_empty()) {
+        set_transition(&mut t, kind);
+    }
+    match doc
+        .get_mut(schema::top::PLAYLIST)
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        Some(items) => items.push(t),
+        None => {
+            let mut items = toml_edit::ArrayOfTables::new();
+            items.push(t);
+            doc.insert(schema::top::PLAYLIST, Item::ArrayOfTables(items));
+        }
+    }
+}
+
+/// Moves item `i` (as the form numbered it, before the `removed` ones went)
+/// one place up or down (`up_i`, `down_i`). A table keeps its comments,
+/// and the two swap their places in the text too.
+fn move_item(items: &mut toml_edit::ArrayOfTables, step: &str, removed: &[usize]) {
+    let (up, i) = match step.split_once('_') {
+        Some(("up", i)) => (true, i),
+        Some(("down", i)) => (false, i),
+        _ => return,
+    };
+    let Ok(i) = i.parse::<usize>() else {
+        return;
+    };
+    if removed.contains(&i) {
+        return;
+    }
+    let i = i - removed.iter().filter(|r| **r < i).count();
+    let (a, b) = if up { (i.wrapping_sub(1), i) } else { (i, i + 1) };
+    if a >= items.len() || b >= items.len() {
+        return;
+    }
+    let second = items.remove(b);
+    let mut first = items.remove(a);
+    let (mut second, position) = (second, first.position());
+    first.set_position(second.position());
+    second.set_position(position);
+    items.insert(a, second);
+    items.insert(b, first);
+}
+
+fn apply_display_hours(doc: &mut DocumentMut, from: Option<&str>, until: Option<&str>) {
+    let (Some(from), Some(until)) = (from, until) else {
+        return;
+    };
+    let screen = doc
+        .entry(schema::top::SCREEN)
+        .or_insert(Item::Table(Table::new()));
+    let Some(screen) = screen.as_table_like_mut() else {
+        return;
+    };
+    if from.is_empty() && until.is_empty() {
+        screen.remove(schema::screen::DISPLAY_HOURS);
+        return;
+    }
+    let mut hours = InlineTable::new();
+    hours.insert(schema::hours::FROM, from.into());
+    hours.insert(schema::hours::UNTIL, until.into());
+    screen.insert(schema::screen::DISPLAY_HOURS, value(hours));
+}
+
+/// The fields named `<name>_<i>` written into item `t` where they differ
+/// from what the form showed (`shown`).
+fn apply_item(t: &mut Table, fields: &[(String, String)], shown: &ItemFields) {
+    let i = shown.index;
+    let field = |name: &str| {
+        let key = format!("{name}_{i}");
+        fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.trim())
+    };
+    let changed = |name: &str, was: &str| field(name).filter(|v| *v != was);
+    if let Some(content) = changed("content", &shown.content).filter(|c| *c != "custom") {
+        set_content(t, content);
+    }
+    if let Some(d) = changed("duration", &shown.duration) {
+        match d.parse::<f64>() {
+            Ok(n) => t.insert(item::DURATION, number(n)),
+            Err(_) => t.insert(item::DURATION, value(d)),
+        };
+    }
+    if let Some(kind) = changed("transition", &shown.transition) {
+        set_transition(t, kind);
+    }
+    if !shown.window_editable {
+        return;
+    }
+    let (from, until) = (field("from"), field("until"));
+    if let (Some(from), Some(until)) = (from, until) {
+        if (from, until) != (shown.from.as_str(), shown.until.as_str()) {
+            set_window(t, from, until);
+        }
+    }
+}
+
+fn set_content(t: &mut Table, content: &str) {
+    // Every content key goes: an item shows exactly one.
+    for key in ITEM_CONTENT {
+        t.remove(key);
+    }
+    let mut select = InlineTable::new();
+    match content.split_once(':') {
+        Some((key @ (item::BOARD | item::LIST | item::NOTICE), id)) => {
+            t.insert(key, value(id));
+            return;
+        }
+        Some((key @ schema::select::LEVEL, level)) => {
+            select.insert(key, level.into());
+        }
+        _ if content == NOTICES => {
+            select.insert(schema::select::NOTICES, true.into());
+        }
+        _ => {
+            select.insert(schema::select::LIST, content.into());
+        }
+    }
+    t.insert(item::SELECT, value(select));
+}
+
+fn set_transition(t: &mut Table, kind: &str) {
+    if transition_kind(t) == kind {
+        return;
+    }
+    let duration = t
+        .get(item::TRANSITION)
+        .and_then(|x| x.get(schema::transition::DURATION))
+        .and_then(Item::as_value)
+        .cloned()
+        .unwrap_or_else(|| defaults::TRANSITION_DURATION.into());
+    let mut transition = InlineTable::new();
+    transition.insert(schema::transition::KIND, kind.into());
+    transition.insert(schema::transition::DURATION, duration);
+    t.insert(item::TRANSITION, value(transition));
+}
+
+fn set_window(t: &mut Table, from: &str, until: &str) {
+    use schema::window::{DAYS, FROM, UNTIL};
+    let days = t
+        .get(item::WINDOWS)
+        .and_then(Item::as_array)
+        .and_then(|w| w.get(0))
+        .and_then(Value::as_inline_table)
+        .and_then(|w| w.get(DAYS))
+        .cloned();
+    if from.is_empty() && until.is_empty() && days.is_none() {
+        t.remove(item::WINDOWS);
+        return;
+    }
+    let mut window = InlineTable::new();
+    if let Some(days) = days {
+        window.insert(DAYS, days);
+    }
+    // An empty end is the config's own: a window without `from` starts at
+    // midnight, one without `until` runs to the end of the day.
+    let or = |given: &str, default: MinuteOfDay| match given {
+        "" => default.to_string(),
+        given => given.to_string(),
+    };
+    window.insert(FROM, or(from, MinuteOfDay::START).into());
+    window.insert(UNTIL, or(until, MinuteOfDay::END).into());
+    let mut windows = Array::new();
+    windows.push(window);
+    t.insert(item::WINDOWS, value(windows));
+}
