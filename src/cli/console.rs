@@ -56,8 +56,9 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     /// A reverse proxy in front of the console (repeat for more): its
     /// X-Forwarded-For names the client for login limits and the audit trail.
-    #[arg(long = "trusted-proxy", value_name = "IP")]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// An address (`127.0.0.1`) or a network (`10.0.0.0/8`).
+    #[arg(long = "trusted-proxy", value_name = "IP|CIDR", value_parser = crate::net::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// `rankwall console <command>`.
@@ -172,7 +173,7 @@ fn add_user(folder: &Path, name: &str) -> anyhow::Result<()> {
     );
     let store = open_store(folder)?;
     store.set_user(name, &crate::console::hash_password(password)?)?;
-    store.audit("(command line)", "user", &format!("{name}: password set"))?;
+    store.audit("（命令行）", "user", &format!("{name}：已设置密码"))?;
     eprintln!("operator {name} can log in ({})", folder.display());
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Located messages about a config file: file, line, column, what is wrong,
 //! and what to do.
 
+use super::messages::{self, Lang};
 use std::fmt;
 use std::ops::Range;
 
@@ -32,19 +33,38 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+impl Diagnostic {
+    /// What is wrong, in `lang` (see [`super::messages`]).
+    pub fn message_in(&self, lang: Lang) -> String {
+        messages::render(&self.message, lang)
+    }
+
+    /// What to do, in `lang`.
+    pub fn hint_in(&self, lang: Lang) -> Option<String> {
+        self.hint.as_deref().map(|h| messages::render(h, lang))
+    }
+}
+
+/// In the CLI's language ([`Lang::from_env`]): `file:line:col: error: …`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let lang = Lang::from_env();
+        let (level, advice) = match (self.severity, lang) {
+            (Severity::Error, Lang::En) => ("error", "hint"),
+            (Severity::Warning, Lang::En) => ("warning", "hint"),
+            (Severity::Error, Lang::Zh) => ("错误", "建议"),
+            (Severity::Warning, Lang::Zh) => ("警告", "建议"),
         };
         write!(
             f,
             "{}:{}:{}: {level}: {}",
-            self.file, self.line, self.column, self.message
+            self.file,
+            self.line,
+            self.column,
+            self.message_in(lang)
         )?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+        if let Some(hint) = self.hint_in(lang) {
+            write!(f, "\n  {advice}: {hint}")?;
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ mod diagnostic;
 mod items;
 mod keys;
 mod local_only;
+pub mod messages;
 mod overlay;
 mod overrides;
 mod paths;
@@ -100,7 +101,11 @@ fn parse_with(
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
             let hint = Some("check the value's type against docs/configuration.md".to_string());
-            diagnostics.push(loc.at(Severity::Error, span, e.message().trim().to_string(), hint));
+            let message = match key_before(text, span.start) {
+                Some(key) => format!("`{key}`: {}", e.message().trim()),
+                None => e.message().trim().to_string(),
+            };
+            diagnostics.push(loc.at(Severity::Error, span, message, hint));
             diagnostics.extend(refused);
             return Checked::refused(diagnostics);
         }
@@ -135,4 +140,19 @@ pub(crate) fn screen_keys(text: &str) -> Vec<String> {
                 .map(|s| s.keys().cloned().collect())
         })
         .unwrap_or_default()
+}
+
+/// The key a value error at byte `at` is about: the `key` of the
+/// `key = value` the offset falls in, on its line.
+fn key_before(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(line_start..at)?;
+    let (key, _) = before.rsplit_once('=')?;
+    let key = key
+        .rsplit(|c: char| c == '{' || c == ',')
+        .next()
+        .unwrap_or(key)
+        .trim()
+        .trim_matches('"');
+    (!key.is_empty() && key.chars().count() <= 64).then(|| key.to_string())
 }

@@ -139,6 +139,7 @@ async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result
             ));
         }
         Ok(None) => "unknown_screen",
+        Ok(Some(hash)) if hash.is_empty() => "removed_screen",
         Ok(Some(hash)) if auth::same_secret(&auth::token_hash(&token), &hash) && !token.is_empty() => {
             return Ok(())
         }

@@ -17,8 +17,11 @@ pub struct ConsoleFeed {
     pub feed: Arc<Feed>,
     /// Where it came from (a URL with credentials hidden, a path, or the demo).
     pub source: String,
-    /// What `rankwall check --feed` says of it.
+    /// What `rankwall check --feed` says of it, in Chinese: a summary line
+    /// and each finding (`text`, the JSON `path` it is at).
     pub check: String,
+    /// Each finding of the check: `{"text", "path"}`.
+    pub findings: Vec<serde_json::Value>,
     /// SHA-256 of the document, to key cached previews.
     pub sha256: String,
     /// The embedded demo feed (no `--feed`): drawn as a screen plays it,
@@ -41,7 +44,7 @@ impl FeedHandle {
 pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, ConsoleError> {
     let Some(location) = location else {
         let (feed, report) = crate::feed::demo().map_err(|e| ConsoleError::Feed(e.to_string()))?;
-        let mut first = describe("(embedded demo feed)", Arc::new(feed), &report, "demo").await;
+        let mut first = describe("（内置演示数据）", Arc::new(feed), &report, "demo").await;
         first.embedded_demo = true;
         return Ok(FeedHandle(watch::channel(Arc::new(first)).1));
     };
@@ -60,7 +63,8 @@ pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, Co
             let waiting = ConsoleFeed {
                 feed: Arc::new(crate::feed::empty(chrono::Utc::now())),
                 source: shown.clone(),
-                check: format!("no document from {shown} yet ({why}); the console keeps trying\n"),
+                check: format!("还没有取到数据（{why}），控制台会继续尝试。\n"),
+                findings: Vec::new(),
                 sha256: String::new(),
                 embedded_demo: false,
             };
@@ -88,26 +92,51 @@ pub async fn start(location: Option<&str>, data: &Path) -> Result<FeedHandle, Co
     Ok(FeedHandle(rx))
 }
 
-/// The feed with its check text (fonts are loaded off the async workers).
+/// The feed with its check, in Chinese (fonts are loaded off the async workers).
 async fn describe(source: &str, feed: Arc<Feed>, report: &Report, sha256: &str) -> ConsoleFeed {
-    let mut check = crate::feed::accepted_line(source, &feed);
-    check.push('\n');
-    let (f, r) = (feed.clone(), report.clone());
-    let findings = tokio::task::spawn_blocking(move || {
-        let mut text = String::new();
-        match Fonts::load(&FontOptions::default()) {
-            Ok(fonts) => crate::feed::report_findings(&mut text, &f, &r, &|c| fonts.covers(c)),
-            Err(e) => text = format!("cannot load the fonts: {e}\n"),
+    let check = format!(
+        "已接受：{} 个榜单，{} 个名单，{} 条通知；生成于 {}；期间：{}\n丢弃 {} 项，清理 {} 项",
+        feed.boards.len(),
+        feed.lists.len(),
+        feed.notices.len(),
+        crate::console::store::time_text(feed.generated_at.with_timezone(&chrono::Utc)),
+        feed.period.label,
+        report.dropped.len(),
+        report.cleaned.len(),
+    );
+    let finding = |kind: &str, f: &crate::feed::Finding| {
+        let text = crate::config::messages::feed_chinese(&f.message);
+        serde_json::json!({"text": format!("{kind}：{text}"), "path": f.path})
+    };
+    let mut findings: Vec<serde_json::Value> = report
+        .dropped
+        .iter()
+        .map(|f| finding("丢弃", f))
+        .chain(report.cleaned.iter().map(|f| finding("清理", f)))
+        .collect();
+    let f = feed.clone();
+    let uncovered = tokio::task::spawn_blocking(move || match Fonts::load(&FontOptions::default()) {
+        Ok(fonts) => crate::feed::uncovered_chars(&f, &|c| fonts.covers(c))
+            .chars
+            .into_iter()
+            .map(|(c, (path, n))| {
+                let text = format!("字库缺字：{c}（U+{:04X}），出现 {n} 次，首次在", c as u32);
+                serde_json::json!({"text": text, "path": path})
+            })
+            .collect(),
+        Err(e) => {
+            tracing::error!("console: the fonts: {e}");
+            vec![serde_json::json!({"text": "无法加载字体，未检查缺字", "path": ""})]
         }
-        text
     })
     .await
     .unwrap_or_default();
-    check.push_str(&findings);
+    findings.extend(uncovered);
     ConsoleFeed {
         feed,
         source: source.to_string(),
         check,
+        findings,
         sha256: sha256.to_string(),
         embedded_demo: false,
     }

@@ -11,12 +11,13 @@
 //!
 //! [`Stage`]: crate::offscreen::Stage
 
+mod access;
 mod api;
 mod auth;
 mod bodies;
 mod editor;
 mod feed;
-mod operator;
+pub mod operator;
 mod pages;
 mod preview;
 mod routes;
@@ -57,7 +58,7 @@ pub struct ConsoleOptions {
     /// Reverse proxies whose `X-Forwarded-For` names the client (login
     /// throttling and the audit trail count the client, not the proxy), and
     /// which are not held to the per-address connection cap.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl ConsoleOptions {
@@ -188,11 +189,11 @@ pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, ConsoleError
         group: "demo".into(),
         place: "本机".into(),
     };
-    if store.screen_token_hash(id)?.is_some() {
+    if store.screen_group(id)?.is_some() {
         store.replace_token(id, &auth::token_hash(&token))?;
     } else {
         store.enrol(&screen, &auth::token_hash(&token))?;
     }
-    store.audit("(console try)", "enrol", &format!("{id} in demo"))?;
+    store.audit("(console try)", "enrol", &format!("屏幕 {id} 加入分组 demo"))?;
     Ok(token)
 }

@@ -4,9 +4,10 @@
 //! checked in one middleware, so a new page cannot forget them.
 
 use super::operator::Operator;
-use super::{api, auth, bodies, db, pages, templates, Shared};
+use super::{access, api, auth, bodies, db, pages, templates, Shared};
 use axum::body::{to_bytes, Body};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,6 +25,9 @@ pub fn router(console: Shared) -> Router {
         .route("/screens", post(pages::screens::enrol))
         .route("/screens/{id}/screenshot", post(pages::screens::ask_screenshot))
         .route("/screens/{id}/thumb.png", get(pages::screens::thumbnail))
+        .route("/screens/{id}/{action}", post(pages::screen_admin::change))
+        .route("/users", get(pages::users::list).post(pages::users::add))
+        .route("/users/{name}/{action}", post(pages::users::change))
         .route(
             "/playlists",
             get(pages::playlists::list).post(pages::playlists::create),
@@ -55,8 +59,13 @@ pub fn router(console: Shared) -> Router {
         .route("/api/report", post(api::report))
         .route("/c/{file}", get(api::group_config))
         .route("/healthz", get(|| async { "ok\n" }))
+        // No icon: an empty answer the browser caches, not a 404 in every log.
+        .route(
+            "/favicon.ico",
+            get(|| async { (StatusCode::NO_CONTENT, [(header::CACHE_CONTROL, "max-age=86400")]) }),
+        )
         .merge(protected)
-        .fallback(|| async { (StatusCode::NOT_FOUND, "not found\n") })
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn_with_state(
             std::sync::Arc::new(bodies::Budget::default()),
@@ -64,6 +73,15 @@ pub fn router(console: Shared) -> Router {
         ))
         .layer(middleware::from_fn(security_headers))
         .with_state(console)
+}
+
+/// Any path the console does not have: a page in the console's look.
+async fn not_found(State(console): State<Shared>) -> Response {
+    let context =
+        serde_json::json!({"title": "找不到页面", "message": "没有这个页面：地址可能有误，或页面已移走。"});
+    console
+        .templates
+        .page(StatusCode::NOT_FOUND, "error.html", &context)
 }
 
 async fn stylesheet() -> Response {
@@ -109,12 +127,32 @@ async fn require_operator(State(console): State<Shared>, request: Request, next:
         None => None,
     };
     let Some(session) = session else {
-        return Redirect::to("/login").into_response();
+        // Back to the page asked for after logging in (a GET only: a form
+        // posted without a session is not replayed).
+        let next = match request.method() {
+            &Method::GET => request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/"),
+            _ => "/",
+        };
+        let to = match next {
+            "/" => "/login".to_string(),
+            next => format!("/login?next={}", pages::encode_segment(next)),
+        };
+        return Redirect::to(&to).into_response();
     };
     let operator = Operator {
         user: session.user,
         csrf: session.csrf,
+        role: session.role,
     };
+    // Only what the role check reads, so that no reference to the request
+    // (whose body is not `Sync`) lives across its awaits.
+    let (mut parts, ()) = Request::new(()).into_parts();
+    parts.method = request.method().clone();
+    parts.uri = request.uri().clone();
+    parts.extensions = request.extensions().clone();
+    if let Err(refused) = check_role(&console, &operator, parts).await {
+        return refused;
+    }
     let mut request = if request.method() == Method::POST {
         match with_checked_csrf(request, &operator.csrf).await {
             Ok(r) => r,
@@ -125,6 +163,41 @@ async fn require_operator(State(console): State<Shared>, request: Request, next:
     };
     request.extensions_mut().insert(operator);
     next.run(request).await
+}
+
+/// Refuses (403, a page in the console's look) a request the operator's
+/// role does not allow; see [`access`].
+async fn check_role(console: &Shared, operator: &Operator, mut parts: Parts) -> Result<(), Response> {
+    let template = MatchedPath::from_request_parts(&mut parts, &())
+        .await
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let params = RawPathParams::from_request_parts(&mut parts, &()).await.ok();
+    let param = |name: &str| {
+        params
+            .as_ref()
+            .and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v))
+    };
+    let need = access::need(&parts.method, &template, param);
+    let screen_group = match &need {
+        access::Need::Screen(id) => {
+            let id = id.clone();
+            db(console, move |s| s.screen_group(&id)).await.ok().flatten()
+        }
+        _ => None,
+    };
+    if access::allows(&operator.role, &need, screen_group.as_deref()) {
+        return Ok(());
+    }
+    Err(pages::error_page(
+        console,
+        operator,
+        StatusCode::FORBIDDEN,
+        &format!(
+            "你的账号是“{}”，不能做这件事。需要时请联系管理员。",
+            operator.role.label()
+        ),
+    ))
 }
 
 /// The request with its body read back in, when its form's `csrf` field is
@@ -143,7 +216,7 @@ async fn with_checked_csrf(request: Request, expected: &str) -> Result<Request, 
     if !given.is_some_and(|g| auth::same_secret(g, expected)) {
         return Err((
             StatusCode::FORBIDDEN,
-            "the form's CSRF token is missing or wrong: reload the page and try again\n",
+            "表单已过期或不是从本控制台提交的：请刷新页面后再试。\n",
         )
             .into_response());
     }

@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("data.html", include_str!("templates/data.html")),
     ("audit.html", include_str!("templates/audit.html")),
     ("error.html", include_str!("templates/error.html")),
+    ("users.html", include_str!("templates/users.html")),
 ];
 
 /// The stylesheet, served at `/static/console.css`.

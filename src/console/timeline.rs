@@ -14,6 +14,8 @@ pub struct PageCell {
     pub item: usize,
     /// Which slide and page, e.g. `board-towns-2026-11-p2of5`.
     pub page: String,
+    /// The same for people: the slide's title and the page, e.g. `村级排名 第2/5页`.
+    pub title: String,
     /// Seconds on screen, as people write them (`10`, `7.5`).
     pub secs: String,
 }
@@ -68,9 +70,55 @@ fn cells(player: &Player, at: chrono::DateTime<chrono::FixedOffset>) -> Vec<Page
         .map(|slot| PageCell {
             item: slot.item + 1,
             page: slot.page.file_stem(),
+            title: page_title(
+                player.feed(),
+                &slot.page.slide,
+                slot.page.index + 1,
+                slot.page.count,
+            ),
             secs: (slot.millis as f64 / 1000.0).to_string(),
         })
         .collect()
+}
+
+/// A page as the operator reads it: its slide's title (the id when the
+/// title is empty) and `第 n/m 页` when the slide has more than one page.
+pub fn page_title(
+    feed: &crate::feed::Feed,
+    slide: &crate::slide::SlideRef,
+    page: usize,
+    pages: usize,
+) -> String {
+    use crate::slide::SlideRef;
+    let (title, id) = match *slide {
+        SlideRef::Board(i) => feed.boards.get(i).map(|b| (b.title.as_str(), b.id.as_str())),
+        SlideRef::List(i) => feed.lists.get(i).map(|l| (l.title.as_str(), l.id.as_str())),
+        SlideRef::Notice(i) => feed.notices.get(i).map(|n| (n.title.as_str(), n.id.as_str())),
+    }
+    .unwrap_or(("", ""));
+    let title = if title.trim().is_empty() { id } else { title };
+    match pages {
+        0 | 1 => title.to_string(),
+        _ => format!("{title} 第{page}/{pages}页"),
+    }
+}
+
+/// The title of the slide with `id` in `feed`, as [`page_title`] writes it;
+/// the id itself when the feed has no such slide.
+pub fn slide_title(feed: &crate::feed::Feed, id: &str, page: usize, pages: usize) -> String {
+    use crate::slide::SlideRef;
+    let slide = feed
+        .boards
+        .iter()
+        .position(|b| b.id == id)
+        .map(SlideRef::Board)
+        .or_else(|| feed.lists.iter().position(|l| l.id == id).map(SlideRef::List))
+        .or_else(|| feed.notices.iter().position(|n| n.id == id).map(SlideRef::Notice));
+    match slide {
+        Some(slide) => page_title(feed, &slide, page, pages),
+        None if pages > 1 => format!("{id} 第{page}/{pages}页"),
+        None => id.to_string(),
+    }
 }
 
 fn row(start: u32, end: u32, pages: Option<Vec<PageCell>>) -> Row {

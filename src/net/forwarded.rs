@@ -9,23 +9,32 @@
 //! peer: anyone else could write any address into it.
 
 use axum::http::HeaderMap;
+use ipnet::IpNet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-/// The addresses of the reverse proxies whose `X-Forwarded-For` is believed.
+/// The networks of the reverse proxies whose `X-Forwarded-For` is believed.
 #[derive(Clone, Debug, Default)]
-pub struct TrustedProxies(Arc<[IpAddr]>);
+pub struct TrustedProxies(Arc<[IpNet]>);
+
+/// A trusted proxy as given on the command line: `10.0.0.0/8`, `::1/128`,
+/// or one address (`127.0.0.1`, a network of that one address).
+pub fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{text}` is not an address or a CIDR network (e.g. 10.0.0.0/8)"))
+}
 
 impl TrustedProxies {
-    /// Trusts exactly `addresses`.
-    pub fn new(addresses: Vec<IpAddr>) -> Self {
-        TrustedProxies(addresses.into())
+    /// Trusts exactly the addresses in `networks`.
+    pub fn new(networks: Vec<IpNet>) -> Self {
+        TrustedProxies(networks.into())
     }
 
-    /// Whether `ip` is one of them (an IPv4-mapped IPv6 address as its IPv4 one).
+    /// Whether `ip` is in one of them (an IPv4-mapped IPv6 address as its IPv4 one).
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
-        self.0.iter().any(|t| t.to_canonical() == ip)
+        self.0.iter().any(|t| t.contains(&ip))
     }
 
     /// The client's address for a request that came from `peer` with `headers`.
@@ -72,8 +81,22 @@ mod tests {
     }
 
     #[test]
+    fn proxies_are_addresses_or_networks() {
+        let nets = TrustedProxies::new(vec![
+            parse_proxy("10.1.0.0/16").unwrap(),
+            parse_proxy("::1").unwrap(),
+        ]);
+        assert!(nets.contains(ip("10.1.200.3")) && nets.contains(ip("::1")));
+        assert!(!nets.contains(ip("10.2.0.1")) && !nets.contains(ip("127.0.0.1")));
+        assert!(parse_proxy("10.0.0.0/33").is_err() && parse_proxy("nginx").is_err());
+    }
+
+    #[test]
     fn the_client_is_the_first_untrusted_hop_from_the_right() {
-        let proxies = TrustedProxies::new(vec![ip("127.0.0.1"), ip("10.0.0.2")]);
+        let proxies = TrustedProxies::new(vec![
+            parse_proxy("127.0.0.1").unwrap(),
+            parse_proxy("10.0.0.0/30").unwrap(),
+        ]);
         let spoofed = forwarded("6.6.6.6, 203.0.113.7, 10.0.0.2");
         assert_eq!(proxies.client(ip("127.0.0.1"), &spoofed), ip("203.0.113.7"));
         assert_eq!(

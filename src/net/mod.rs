@@ -17,7 +17,7 @@ pub use fetch::{
     build_client, error_text, header_date, header_text, retry_after, FetchError, FetchOutcome, Fetched,
     Fetcher, HttpFetcher, HttpOptions, Validators,
 };
-pub use forwarded::TrustedProxies;
+pub use forwarded::{parse_proxy, TrustedProxies};
 pub use location::Location;
 pub use redact::{redact_in, redact_url};
 pub use registry::address_key;

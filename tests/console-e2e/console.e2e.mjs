@@ -4,8 +4,10 @@
 // --headless`) on this machine, then drives Debian's Chromium through
 // playwright-core the way an operator would: log in, enrol a screen, edit and
 // publish its group's playlist, watch the screen pick the change up, see a bad
-// edit refused, roll back, look at the preview, data and audit pages, and log
-// out.
+// edit refused, roll back, look at the preview, data and audit pages, see
+// every page fit a phone's window (390 px) and a desktop's (1440 px), even
+// with a version holding a 10,000-character notice id, log out, and last
+// find no untranslated (Latin-letter) wording on any page.
 //
 // Run it with `npm test` (or `node console.e2e.mjs`) in this folder, after
 // `npm ci` and a build of the binary. Environment:
@@ -38,6 +40,18 @@ const PASSWORD = 'correct-horse-battery';
 const GROUP = 'towns';
 const SCREEN_ID = 'e2e-1';
 
+// Runs of three or more Latin letters that may appear in the console's
+// visible text (step 14.6 collects every other one, step 16 fails on them):
+// the console speaks Chinese, so a Latin word is usually untranslated wording.
+// Text in <code>, <pre>, <textarea>, <select> and form field values is data
+// (ids, URLs, commands, TOML, notice ids) and is not looked at.
+const LATIN_ALLOWLIST = [
+  'rankwall', // the product's name, in the header and in every page title
+  'TOML', // the name of the file format the source editor edits
+  USER, // the operator's name, shown in the header: what the test typed in
+  GROUP, // the group's name, on most pages: also what the test typed in
+];
+
 // The files a failure writes; a run removes stale ones first so that the
 // artifacts folder only ever describes the latest run.
 const FAILURE_FILES = ['failure.png', 'failure.html', 'console.log', 'console-try1.log', 'console-try2.log', 'screen.log', 'add-user.log', 'browser.log'];
@@ -50,6 +64,7 @@ let context = null; // The Playwright browser context, once launched.
 let page = null;
 let base = null; // http://127.0.0.1:PORT of the console.
 let currentStep = 'setup';
+let stepsRun = 0;
 
 // ---------------------------------------------------------------------------
 // Small helpers.
@@ -128,6 +143,7 @@ async function shot(name) {
 // Runs one numbered step, so that a failure names the step it happened in.
 async function step(n, title, body) {
   currentStep = `step ${n} (${title})`;
+  stepsRun += 1;
   const t0 = Date.now();
   log(`step ${n}: ${title}`);
   await body();
@@ -410,6 +426,113 @@ function setFeedPollInterval(source, seconds) {
   return lines.join('\n');
 }
 
+// ---------------------------------------------------------------------------
+// Layout and wording checks (steps 14.5, 14.6 and 16).
+
+// A phone and a desktop: at both, no page may scroll sideways (issue 22).
+const VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1440, height: 900 },
+];
+// The window the rest of the test runs in.
+const DEFAULT_VIEWPORT = { width: 1280, height: 900 };
+
+// Evaluates `fn` in the page, once more if the page navigated meanwhile (the
+// screens page reloads itself every 10 s).
+async function inPage(fn, arg) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.evaluate(fn, arg);
+    } catch (err) {
+      if (attempt === 3 || !/context was destroyed|navigat/i.test(err.message)) throw err;
+      await page.waitForLoadState('load', { timeout: 20_000 });
+    }
+  }
+}
+
+// Runs in the page: how wide the document is against the window, and the
+// outermost elements that stick out past its right edge (for the message).
+function measureWidth() {
+  const innerWidth = window.innerWidth;
+  const over = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right + window.scrollX;
+    if (right <= innerWidth + 0.5) continue;
+    // Name only the outermost: skip an element whose parent already sticks out.
+    const parent = el.parentElement;
+    if (parent && parent !== document.body && parent.getBoundingClientRect().right + window.scrollX > innerWidth + 0.5) continue;
+    const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') +
+      [...el.classList].map((c) => `.${c}`).join('');
+    over.push(`${name} to x=${Math.round(right)}`);
+    if (over.length === 5) break;
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth, over };
+}
+
+// Runs in the page: every run of three or more Latin letters in the text a
+// person sees, with the text it stands in. Skipped, as data rather than
+// wording: <code> (screen ids, the config URL, the feed's source, commands),
+// the <pre>s that hold TOML or a command (pre.diff on 发布, pre#screen-config
+// and pre#run-command after enrolling; pre#check on 数据 is a report meant to
+// be read, so it is not skipped), <textarea> (the TOML source), <select>
+// (group names and notice ids as options), field values, and anything marked
+// class "id", "mono" or "url" (no template uses those classes yet; they are
+// the names to give such data, a slide id say). Also read: the page title and
+// the title, placeholder, alt and aria-label attributes. A text/plain answer
+// (the 404 for an unknown path) is read whole.
+function latinRuns() {
+  const SKIP = 'code, pre.diff, pre#screen-config, pre#run-command, textarea, select, script, style, noscript, .id, .mono, .url';
+  const found = [];
+  const add = (where, text) => {
+    const context = text.replace(/\s+/g, ' ').trim();
+    for (const m of text.matchAll(/[A-Za-z]{3,}/g)) {
+      found.push({ run: m[0], where, context: context.length > 80 ? `${context.slice(0, 77)}...` : context });
+    }
+  };
+  if (document.contentType === 'text/plain') {
+    add('text/plain body', document.body.innerText);
+    return found;
+  }
+  add('<title>', document.title);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest(SKIP)) continue;
+    if (!el.checkVisibility({ visibilityProperty: true })) continue;
+    add(el.tagName.toLowerCase(), node.data);
+  }
+  for (const attr of ['title', 'placeholder', 'alt', 'aria-label']) {
+    for (const el of document.body.querySelectorAll(`[${attr}]`)) {
+      if (el.closest(SKIP)) continue;
+      add(`[${attr}]`, el.getAttribute(attr));
+    }
+  }
+  for (const el of document.body.querySelectorAll('input[type=submit], input[type=button], input[type=reset]')) {
+    add('button value', el.value);
+  }
+  return found;
+}
+
+// A run of letters as a message shows it: the 10,000 x's of step 14.5 cut short.
+function short(run) {
+  return run.length > 24 ? `${run.slice(0, 12)}...(${run.length} letters)` : run;
+}
+
+// Opens a page that may answer other than 200 (an error page), checking the
+// status it answers and that it was not sent elsewhere (to /login, say).
+async function openPage(pathAndQuery, status = 200) {
+  const response = await page.goto(base + pathAndQuery, { waitUntil: 'load', timeout: 45_000 });
+  const got = response ? response.status() : 'no response';
+  if (got !== status) {
+    throw new Error(`GET ${pathAndQuery} answered ${got}, not ${status}: ${await pageSummary()}`);
+  }
+  const wanted = new URL(base + pathAndQuery).pathname;
+  const landed = new URL(page.url()).pathname;
+  if (landed !== wanted) {
+    throw new Error(`GET ${pathAndQuery} landed on ${page.url()} instead: ${await pageSummary()}`);
+  }
+}
+
 // Opens Chromium with a fresh profile and one page.
 async function openBrowser() {
   const profile = tempDir('rankwall-e2e-chromium-');
@@ -428,7 +551,7 @@ async function openBrowser() {
       '--disable-sync',
       '--disable-quic',
     ],
-    viewport: { width: 1280, height: 900 },
+    viewport: DEFAULT_VIEWPORT,
     // Playwright would otherwise exit the process on these signals itself,
     // before our own handler has stopped the children and removed temp dirs.
     handleSIGINT: false,
@@ -746,6 +869,104 @@ async function main() {
     await shot('audit.png');
   });
 
+  await step(14.5, 'a version with a 10,000-character notice id: 发布 stays in the window', async () => {
+    // Issue 22: a saved version with a 10,000-character notice id made 发布
+    // 120,512 px wide, its rollback buttons at x = 120,472. Saved, not
+    // published, after every step that reads the playlist, so the screen and
+    // the steps before are unaffected; step 14.6 then sees it on every page.
+    await goto(`/playlists/${GROUP}`);
+    const source = await page.locator('form#source textarea[name=source]').inputValue();
+    await fill('form#source textarea[name=source]', `${source.trimEnd()}\n\n[[playlist]]\nnotice = "${'x'.repeat(10_000)}"\nduration = 9\n`);
+    await clickAndWait('form#source button[name=action][value=save]');
+    const saved = await expectText('span.ok', /已保存为 v\d+/, 'span.ok saying 已保存为 vN after saving the long notice id');
+    const version = saved.text.match(/v(\d+)/)[1];
+    await goto(`/publish?group=${GROUP}`);
+    const row = `#versions tr[data-version="${version}"]`;
+    if ((await page.locator(row).count()) !== 1) throw new Error(`no ${row} on /publish: ${await pageSummary()}`);
+    const buttons = page.locator('#versions a.button.publish');
+    const labels = (await buttons.allTextContents()).map((t) => t.trim());
+    if (!labels.includes('回滚到此版本')) {
+      throw new Error(`no 回滚到此版本 among #versions a.button.publish (${JSON.stringify(labels)}): ${await pageSummary()}`);
+    }
+    const problems = [];
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport);
+      const size = `${viewport.width}x${viewport.height}`;
+      const m = await inPage(measureWidth);
+      log(`  /publish at ${size}: scrollWidth ${m.scrollWidth}, innerWidth ${m.innerWidth}`);
+      if (m.scrollWidth > m.innerWidth) {
+        problems.push(`/publish at ${size} is ${m.scrollWidth} px wide in a ${m.innerWidth} px window (sticking out: ${m.over.join(', ') || 'nothing named'})`);
+      }
+      for (let i = 0; i < labels.length; i++) {
+        const box = await buttons.nth(i).boundingBox();
+        const where = box ? `x ${Math.round(box.x)} to ${Math.round(box.x + box.width)}` : 'not shown';
+        log(`    ${labels[i]} ${i + 1}/${labels.length}: ${where}`);
+        if (!box || box.x < 0 || box.x + box.width > m.innerWidth) {
+          problems.push(`/publish at ${size}: button ${i + 1} (${labels[i]}) lies at ${where}, outside 0 to ${m.innerWidth}`);
+        }
+      }
+    }
+    await page.setViewportSize(DEFAULT_VIEWPORT);
+    if (problems.length) throw new Error(`with a 10,000-character notice id saved as v${version}:\n  ${problems.join('\n  ')}`);
+  });
+
+  // Step 14.6 fills this (page -> Latin-letter runs); step 16 fails on it.
+  const latinFindings = new Map();
+  await step(14.6, 'every page fits a phone and a desktop window', async () => {
+    // Every page the console has; a new page is one line here.
+    const PAGES = [
+      { path: '/', shot: 'screens' },
+      { path: '/screens/new', shot: 'enrol' },
+      { path: '/playlists', shot: 'playlists' },
+      { path: `/playlists/${GROUP}`, shot: 'playlist' },
+      { path: '/publish', shot: 'publish' },
+      { path: `/publish/${GROUP}/2`, shot: 'confirm' }, // the confirm page of a rollback to v2
+      { path: '/preview', shot: 'preview' },
+      { path: '/data', shot: 'data' },
+      { path: '/audit', shot: 'audit' },
+      { path: `/publish/${GROUP}/9999`, status: 404, shot: 'error' }, // error.html, logged in
+      { path: '/no-such-page', status: 404, shot: 'not-found' },
+      { path: '/login', loggedOut: true, shot: 'login' },
+      { path: '/users', shot: 'users' },
+    ];
+    const problems = [];
+    const widths = [];
+    for (const p of PAGES) {
+      // The login form is what a logged-out person sees: open it without the
+      // session cookie, and put the cookie back afterwards.
+      const cookies = p.loggedOut ? await context.cookies() : null;
+      if (p.loggedOut) await context.clearCookies();
+      try {
+        await openPage(p.path, p.status);
+        for (const viewport of VIEWPORTS) {
+          await page.setViewportSize(viewport);
+          const size = `${viewport.width}x${viewport.height}`;
+          const m = await inPage(measureWidth);
+          widths.push(`${p.path} ${size}: ${m.scrollWidth}/${m.innerWidth}`);
+          if (m.scrollWidth > m.innerWidth) {
+            problems.push(`${p.path} at ${size} is ${m.scrollWidth} px wide in a ${m.innerWidth} px window (sticking out: ${m.over.join(', ') || 'nothing named'})`);
+          }
+          await shot(`${p.shot}-${viewport.width}.png`);
+        }
+        // The wording is read once, in the desktop window.
+        const runs = (await inPage(latinRuns)).filter((r) => !LATIN_ALLOWLIST.includes(r.run));
+        if (runs.length) latinFindings.set(p.path, runs);
+      } finally {
+        if (p.loggedOut) await context.addCookies(cookies);
+        await page.setViewportSize(DEFAULT_VIEWPORT);
+      }
+    }
+    // Back on a page of a logged-in operator (this also shows the session
+    // cookie was put back), for step 15 to log out from.
+    await goto('/audit');
+    log(`  scrollWidth/innerWidth: ${widths.join('; ')}`);
+    for (const [where, runs] of latinFindings) {
+      log(`  Latin letters on ${where}:`);
+      for (const r of runs) log(`    ${JSON.stringify(short(r.run))} in ${r.where}: ${JSON.stringify(r.context)}`);
+    }
+    if (problems.length) throw new Error(`pages wider than the window:\n  ${problems.join('\n  ')}`);
+  });
+
   await step(15, 'log out', async () => {
     // The session cookie from before the logout must be dead on the server,
     // not merely forgotten by the browser.
@@ -768,12 +989,20 @@ async function main() {
       throw new Error(`GET / with the cookie from before the logout answered ${replay.status} (location "${replayLocation}"): the session was not ended on the server`);
     }
   });
+
+  // Last, so that untranslated wording does not hide whether logging out works.
+  await step(16, 'no page shows Latin words (besides LATIN_ALLOWLIST)', async () => {
+    if (latinFindings.size) {
+      const list = [...latinFindings].map(([where, runs]) => `${where}: ${[...new Set(runs.map((r) => short(r.run)))].join(', ')}`);
+      throw new Error(`Latin-letter runs in the console's text (step 14.6 logs each with its context):\n  ${list.join('\n  ')}`);
+    }
+  });
 }
 
 let exitCode = 0;
 try {
   await main();
-  console.log(`PASS: rankwall console e2e, 15 steps in ${elapsed()} s`);
+  console.log(`PASS: rankwall console e2e, ${stepsRun} steps in ${elapsed()} s`);
 } catch (err) {
   // After a signal, wait for its handler to finish and exit instead.
   if (interrupted) await new Promise(() => {});

@@ -5,153 +5,13 @@
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rankwall::console::store::{Enrolment, Store};
+use rankwall::console::store::Store;
 use rankwall::console::{start, ConsoleError, ConsoleOptions};
 use reqwest::header;
 use reqwest::StatusCode;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct-horse-battery";
-const FORM: &str = "application/x-www-form-urlencoded";
-const TOKEN: &str = "screen-token-0123456789abcdef";
-
-struct Console {
-    addr: SocketAddr,
-    http: reqwest::Client,
-    _data: tempfile::TempDir,
-    database: std::path::PathBuf,
-}
-
-/// A console on a free loopback port with operator `admin`, screen `s1`
-/// (token [`TOKEN`]) in group `towns`, and the group's playlist published.
-async fn console(session_ttl: Duration) -> Console {
-    console_behind(session_ttl, Vec::new()).await
-}
-
-/// As [`console`], trusting the reverse proxies at `proxies`.
-async fn console_behind(session_ttl: Duration, proxies: Vec<std::net::IpAddr>) -> Console {
-    let data = tempfile::tempdir().unwrap();
-    let mut options = ConsoleOptions::new(data.path().to_path_buf());
-    options.addr = "127.0.0.1:0".parse().unwrap();
-    options.session_ttl = session_ttl;
-    options.trusted_proxies = proxies;
-    std::fs::create_dir_all(&options.data).unwrap();
-    let store = Store::open(&options.database()).unwrap();
-    store
-        .set_user("admin", &rankwall::console::hash_password(PASSWORD).unwrap())
-        .unwrap();
-    store.ensure_group("towns").unwrap();
-    let n = store
-        .add_version(
-            "towns",
-            "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n",
-            "test",
-        )
-        .unwrap();
-    store.publish("towns", n).unwrap();
-    let screen = Enrolment {
-        id: "s1".into(),
-        name: "一号屏".into(),
-        group: "towns".into(),
-        place: "广场".into(),
-    };
-    store
-        .enrol(&screen, &rankwall::digest::sha256_hex(TOKEN.as_bytes()))
-        .unwrap();
-    drop(store);
-    let database = options.database();
-    let running = start(options).await.unwrap();
-    // No pooled connections: the console closes a connection whose body it
-    // refused unread, and a request racing that close would fail.
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
-    Console {
-        addr: running.addr,
-        http,
-        _data: data,
-        database,
-    }
-}
-
-impl Console {
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    async fn login(&self, password: &str) -> reqwest::Response {
-        self.http
-            .post(self.url("/login"))
-            .header(header::CONTENT_TYPE, FORM)
-            .body(serde_urlencoded::to_string([("username", "admin"), ("password", password)]).unwrap())
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// A session cookie and the CSRF token its pages carry.
-    async fn session(&self) -> (String, String) {
-        let r = self.login(PASSWORD).await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let cookie = r.headers()[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let page = self.get("/", &cookie).await.text().await.unwrap();
-        let csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
-        (cookie, csrf)
-    }
-
-    async fn get(&self, path: &str, cookie: &str) -> reqwest::Response {
-        self.http
-            .get(self.url(path))
-            .header(header::COOKIE, cookie)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, FORM)
-            .body(serde_urlencoded::to_string(form).unwrap())
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn report(&self, id: &str, token: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
-        self.http
-            .post(self.url("/api/report"))
-            .bearer_auth(token)
-            .header("x-rankwall-screen", id)
-            .header(header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    fn rejected(&self) -> Vec<(String, i64)> {
-        Store::open(&self.database).unwrap().rejected().unwrap()
-    }
-}
+use crate::common::console_app::{console, console_behind, FORM, PASSWORD, TOKEN};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_and_guessing_is_held_off() {
@@ -202,7 +62,7 @@ async fn the_session_cookie_is_strict_and_every_form_needs_its_csrf_token() {
     ];
     let missing = c.post_form("/screens", &cookie, &form).await;
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
-    assert!(missing.text().await.unwrap().contains("CSRF"));
+    assert!(missing.text().await.unwrap().contains("表单已过期"));
     let mut wrong = form.to_vec();
     wrong.push(("csrf", "not-the-token"));
     assert_eq!(
@@ -377,7 +237,7 @@ async fn the_published_config_carries_an_etag_and_a_bad_edit_is_refused_where_it
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = refused.text().await.unwrap();
-    assert!(page.contains("towns.toml:4:") && page.contains("25:00"), "{page}");
+    assert!(page.contains("第 4 行") && page.contains("25:00"), "{page}");
     let after = c
         .http
         .get(c.url("/c/towns.toml"))
@@ -707,7 +567,7 @@ async fn a_stale_form_is_refused_and_a_new_password_ends_old_sessions() {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    assert!(stale.text().await.unwrap().contains("meanwhile"));
+    assert!(stale.text().await.unwrap().contains("在你编辑期间"));
     let enrol = [
         ("csrf", csrf.as_str()),
         ("id", "s3"),

@@ -17,6 +17,8 @@ mod config;
 mod console;
 mod console_browser;
 mod console_flood;
+mod console_proxy;
+mod console_roles;
 mod console_shots;
 mod disk_faults;
 mod feed_validation;

@@ -22,6 +22,11 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
     }
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let before = shown(&doc);
+    if let (Some(from), Some(until)) = (field("display_from"), field("display_until")) {
+        if from.is_empty() != until.is_empty() {
+            return Err("开屏时段要同时填写开始和结束（如 06:30 和 22:00），或都留空表示全天。".into());
+        }
+    }
     if (field("display_from"), field("display_until"))
         != (
             Some(before.display_from.as_str()),

@@ -40,7 +40,7 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
         Err(e) => (0, 0, Some(e.to_string())),
     };
     let context = json!({
-        "title": "数据", "source": feed.source, "check": feed.check, "pages": pages, "total": total,
+        "title": "数据", "source": feed.source, "check": feed.check, "findings": feed.findings, "pages": pages, "total": total,
         "sha": feed.sha256.chars().take(12).collect::<String>(), "error": error,
     });
     page(&console, &op, "data", "data.html", context)

@@ -4,7 +4,7 @@
 use super::super::operator::Operator;
 use super::super::{auth, db, Shared};
 use super::audit;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -18,13 +18,34 @@ pub struct Login {
     username: String,
     #[serde(default)]
     password: String,
+    /// The page to go to after logging in.
+    #[serde(default)]
+    next: String,
+}
+
+/// The login page's query: where to go after, or that the operator just left.
+#[derive(serde::Deserialize)]
+pub struct Arrival {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    bye: Option<String>,
 }
 
 /// `GET /login`.
-pub async fn form(State(console): State<Shared>) -> Response {
-    console
-        .templates
-        .page(StatusCode::OK, "login.html", &json!({ "title": "登录" }))
+pub async fn form(State(console): State<Shared>, Query(q): Query<Arrival>) -> Response {
+    let context = json!({ "title": "登录", "next": local_path(&q.next), "bye": q.bye.is_some() });
+    console.templates.page(StatusCode::OK, "login.html", &context)
+}
+
+/// `next` when it is a path of this console (not `//host`, not a URL), else `/`.
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local {
+        next
+    } else {
+        "/"
+    }
 }
 
 fn refused(console: &Shared, code: StatusCode, username: &str, error: &str) -> Response {
@@ -86,7 +107,7 @@ pub async fn login(
     .await
     .unwrap_or(false);
     if !ok {
-        audit(&console, &user, "login_failed", format!("from {}", peer.ip())).await;
+        audit(&console, &user, "login_failed", format!("来自 {}", peer.ip())).await;
         return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
     }
     console.logins.succeeded(&user, &peer_ip);
@@ -113,9 +134,13 @@ pub async fn login(
             "数据库出错，请稍后再试。",
         );
     }
-    audit(&console, &user, "login", format!("from {}", peer.ip())).await;
+    audit(&console, &user, "login", format!("来自 {}", peer.ip())).await;
     let cookie = auth::session_cookie(&token, console.options.session_ttl, console.secure);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to(local_path(&form.next)),
+    )
+        .into_response()
 }
 
 /// `POST /logout`.
@@ -131,7 +156,7 @@ pub async fn logout(
     audit(&console, &op.user, "logout", String::new()).await;
     (
         [(header::SET_COOKIE, auth::cleared_cookie(console.secure))],
-        Redirect::to("/login"),
+        Redirect::to("/login?bye=1"),
     )
         .into_response()
 }

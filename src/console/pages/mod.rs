@@ -8,7 +8,9 @@ pub mod login;
 pub mod playlists;
 pub mod preview;
 pub mod publish;
+pub mod screen_admin;
 pub mod screens;
+pub mod users;
 
 use super::operator::Operator;
 use super::{db, Shared};
@@ -39,6 +41,8 @@ pub(super) fn page_with(
     context["user"] = json!(operator.user);
     context["csrf"] = json!(operator.csrf);
     context["nav"] = json!(nav);
+    context["is_admin"] = json!(operator.role.is_admin());
+    context["role"] = json!(operator.role.label());
     console.templates.page(code, template, context)
 }
 

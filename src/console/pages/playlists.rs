@@ -147,27 +147,61 @@ fn editor_context(console: &Shared, group: &str, text: &str, messages: Vec<Value
     let feed = console.feed.current();
     json!({
         "title": format!("节目单 {group}"), "group": group, "text": text,
-        "form": editor::form_fields(text, &feed.feed), "messages": messages, "refused": refused,
+        "form": editor::form_fields(text, &feed.feed), "refused": refused,
+        "lines": numbered(text, &messages), "messages": messages,
     })
 }
 
-/// The errors in `text` (as a config from a URL) and every message, located.
+/// The errors in `text` (as a config from a URL) and every message,
+/// located and in Chinese: its line, and the form item and key it is about.
 fn check(console: &Shared, group: &str, text: &str) -> (usize, Vec<Value>) {
+    use crate::config::messages::Lang;
     let feed = console.feed.current();
     let checked = crate::config::parse_remote(&format!("{group}.toml"), text, Some(&feed.feed));
     let messages = checked
         .diagnostics
         .iter()
         .map(|d| {
-            let severity = if d.severity == Severity::Error {
-                "error"
+            let (severity, label) = if d.severity == Severity::Error {
+                ("error", "错误")
             } else {
-                "warning"
+                ("warning", "提示")
             };
-            json!({"severity": severity, "text": d.to_string()})
+            let mut said = format!("第 {} 行：{label}：{}", d.line, d.message_in(Lang::Zh));
+            if let Some(hint) = d.hint_in(Lang::Zh) {
+                said.push_str(&format!("（建议：{hint}）"));
+            }
+            json!({"severity": severity, "text": said, "line": d.line, "item": item_at(text, d.line)})
         })
         .collect();
     (checked.errors(), messages)
+}
+
+/// The playlist item (0-based, as the form numbers them) line `line` of
+/// `text` belongs to, if it is inside one.
+fn item_at(text: &str, line: usize) -> Option<usize> {
+    let (mut items, mut inside) = (0, false);
+    for l in text.lines().take(line).map(str::trim) {
+        if l.starts_with("[[playlist]]") {
+            items += 1;
+            inside = true;
+        } else if l.starts_with('[') {
+            inside = false;
+        }
+    }
+    inside.then(|| items - 1)
+}
+
+/// Each line of `text` with its number and whether a message points at it,
+/// for the numbered view beside the source editor.
+fn numbered(text: &str, messages: &[Value]) -> Vec<Value> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let marked = messages.iter().any(|m| m["line"] == i + 1);
+            json!({"n": i + 1, "text": l, "marked": marked})
+        })
+        .collect()
 }
 
 /// `POST /playlists/<group>`: the form or the source, saved (and published) if it has no errors.
@@ -204,8 +238,8 @@ pub async fn save(
     };
     if base.is_some_and(|b| b != latest.number) {
         let message = json!({"severity": "error", "text": format!(
-            "v{} was saved by {} meanwhile: nothing was saved. Your text is below; reload the page and apply your change again.",
-            latest.number, latest.author
+            "在你编辑期间，{} 已保存了 v{}：这次没有保存。你的内容在下方；请重新打开本页，再改一次。",
+            latest.author, latest.number
         )});
         let refused = Refused {
             text: &text,
@@ -220,7 +254,7 @@ pub async fn save(
             &console,
             &op.user,
             "edit_refused",
-            format!("{group}: {errors} error(s)"),
+            format!("{group}：{errors} 处错误，未保存"),
         )
         .await;
         let refused = Refused {
@@ -248,16 +282,16 @@ pub async fn save(
         Err(e) => return db_failed(&console, &op, &e),
     };
     if changed {
-        audit(&console, &op.user, "edit", format!("{group} v{number}")).await;
+        audit(&console, &op.user, "edit", format!("{group} 保存为 v{number}")).await;
     }
     let was = published.as_ref().map(|v| v.number);
     if publish && was != Some(number) {
-        let from = was.map_or("none".to_string(), |w| format!("v{w}"));
+        let from = was.map_or("此前未发布".to_string(), |w| format!("原为 v{w}"));
         audit(
             &console,
             &op.user,
             "publish",
-            format!("{group} v{number} (was {from})"),
+            format!("{group} 发布 v{number}（{from}）"),
         )
         .await;
     }

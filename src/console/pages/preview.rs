@@ -220,6 +220,15 @@ pub async fn show(
     context["version_shown"] = json!(resolved.version.number);
     context["at"] = json!(at_text);
     context["date"] = json!(date.to_string());
+    let today = chrono::Utc::now()
+        .with_timezone(&resolved.settings.screen.time_zone)
+        .date_naive();
+    context["day"] = json!(match (date - today).num_days() {
+        0 => "今天".to_string(),
+        1 => "明天".to_string(),
+        -1 => "昨天".to_string(),
+        _ => date.format("%-m月%-d日").to_string(),
+    });
     context["frame"] = json!(format!("/preview.png?{query}"));
     context["timeline"] = json!(rows);
     context["publish_link"] = json!(format!("/publish?group={}", encode_segment(&resolved.group)));

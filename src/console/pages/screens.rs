@@ -24,6 +24,22 @@ const MISSED_REPORTS: i64 = 3;
 #[derive(serde::Deserialize)]
 pub struct Filter {
     group: Option<String>,
+    /// The screen a screenshot was just asked of, for the acknowledgement.
+    asked: Option<String>,
+}
+
+/// Why reports were refused, in words.
+fn rejection_text(reason: &str) -> &str {
+    match reason {
+        "unknown_screen" => "未登记的屏幕",
+        "wrong_token" => "令牌不对",
+        "removed_screen" => "已移除的屏幕",
+        "too_large" => "报告过大",
+        "too_slow" => "报告送达太慢",
+        "bad_screenshot" => "截图不对",
+        "bad_json" | "bad_report" => "报告格式不对",
+        other => other,
+    }
 }
 
 /// `GET /`.
@@ -47,13 +63,14 @@ pub async fn list(
     };
     let group = f.group.filter(|g| !g.is_empty());
     let now = chrono::Utc::now().timestamp();
+    let feed = console.feed.current();
     console
         .screens_viewed_at
         .store(now, std::sync::atomic::Ordering::Relaxed);
     let rows: Vec<Value> = screens
         .iter()
         .filter(|s| group.as_ref().is_none_or(|g| &s.group == g))
-        .map(|s| describe(s, versions.get(&s.group), now))
+        .map(|s| describe(s, versions.get(&s.group), &feed.feed, now))
         .collect();
     let mut counts: Vec<(String, String, usize)> = Vec::new();
     for r in &rows {
@@ -72,30 +89,63 @@ pub async fn list(
         .collect();
     let context = json!({
         "title": "屏幕", "refresh": REFRESH_SECS, "screens": rows, "summary": summary,
-        "groups": group_names(&console).await, "group": group, "rejected": rejected,
+        "groups": group_names(&console).await, "group": group,
+        "rejected": rejected.iter().map(|(why, n)| (rejection_text(why), n)).collect::<Vec<_>>(),
+        "asked": f.asked,
     });
     page(&console, &op, "screens", "screens.html", context)
 }
 
-/// One screen's row: state, data age, what it shows, the version it runs.
-fn describe(s: &ScreenRow, group: Option<&GroupVersions>, now: i64) -> Value {
+/// One screen's row: state, data age, what it shows, the version it runs,
+/// its thumbnail's age, and what may be done with it.
+fn describe(s: &ScreenRow, group: Option<&GroupVersions>, feed: &crate::feed::Feed, now: i64) -> Value {
     let report: Option<Value> = s.report.as_deref().and_then(|r| serde_json::from_str(r).ok());
-    let (state, class, why) = state_of(report.as_ref(), s.last_report_at, now);
+    let (state, class, why) = match s.removed_at {
+        Some(at) => (
+            "已移除",
+            "removed",
+            format!("{}移除，令牌已失效", moment(at, now)),
+        ),
+        None => {
+            let (state, class, why) = state_of(report.as_ref(), s.last_report_at, now);
+            (state, class, why)
+        }
+    };
     let r = report.unwrap_or(Value::Null);
     let age = r["data"]["age_secs"]
         .as_i64()
         .map(duration_text)
         .unwrap_or_else(|| "—".into());
-    let showing = showing_text(&r["showing"]);
-    let config = config_text(&r, group);
+    let live = s.removed_at.is_none() && class != "offline";
+    let showing = if live {
+        showing_text(&r["showing"], feed)
+    } else {
+        "—".into()
+    };
+    let since = r["showing"]["since"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.timestamp());
     json!({
         "id": s.id, "name": s.name, "group": s.group, "place": s.place,
         "state": state, "class": class, "why": why,
-        "data_age": age, "showing": showing, "config": config,
-        "last_report": s.last_report_at.map(|t| format!("{} 前", duration_text(now - t))).unwrap_or_else(|| "从未".into()),
+        "data_age": age, "showing": showing, "config": config_text(&r, group),
+        "last_report": s.last_report_at.map(|t| moment(t, now)).unwrap_or_else(|| "从未".into()),
         "version": r["version"].as_str().unwrap_or("—"),
         "thumb": s.thumbnail_at.map(|t| format!("/screens/{}/thumb.png?t={t}", urlencode(&s.id))),
+        "thumb_at": s.thumbnail_at.map(|t| moment(t, now)),
+        "thumb_old": matches!((s.thumbnail_at, since), (Some(t), Some(since)) if t < since),
+        "offline": class == "offline", "removed": s.removed_at.is_some(), "live": live,
+        "asked": s.screenshot_wanted,
     })
+}
+
+/// How long ago `at` was: 刚刚, 45 秒前, 3 分钟前.
+fn moment(at: i64, now: i64) -> String {
+    match now - at {
+        ..=1 => "刚刚".into(),
+        secs => format!("{}前", duration_text(secs)),
+    }
 }
 
 /// The state a report says, in the console's words: (label, CSS class, why).
@@ -121,14 +171,14 @@ pub fn state_of(report: Option<&Value>, last: Option<i64>, now: i64) -> (&'stati
     ("正常", "ok", "按时报到，数据新鲜，画面正常输出".into())
 }
 
-fn showing_text(s: &Value) -> String {
+/// What a report says is on screen, the slide named by its title.
+fn showing_text(s: &Value, feed: &crate::feed::Feed) -> String {
+    let number = |key: &str| usize::try_from(s[key].as_u64().unwrap_or(0)).unwrap_or(0);
     match s["state"].as_str() {
-        Some("page") => format!(
-            "{} 第 {}/{} 页",
-            s["slide"].as_str().unwrap_or("?"),
-            s["page"].as_u64().unwrap_or(0),
-            s["pages"].as_u64().unwrap_or(0)
-        ),
+        Some("page") => {
+            let slide = s["slide"].as_str().unwrap_or("—");
+            super::super::timeline::slide_title(feed, slide, number("page"), number("pages"))
+        }
         Some("idle") => "空闲画面".into(),
         Some("off") => "关屏".into(),
         Some("starting") => "启动中".into(),
@@ -231,7 +281,7 @@ pub async fn enrol(
                     &console,
                     &op.user,
                     "publish",
-                    format!("{} v1 (starter playlist)", screen.group),
+                    format!("{} v1（初始节目单）", screen.group),
                 )
                 .await;
             }
@@ -239,7 +289,7 @@ pub async fn enrol(
                 &console,
                 &op.user,
                 "enrol",
-                format!("{} ({}) in {}", screen.id, screen.name, screen.group),
+                format!("屏幕 {}（{}）加入分组 {}", screen.id, screen.name, screen.group),
             )
             .await;
         }
@@ -256,15 +306,27 @@ pub async fn enrol(
         }
         Err(e) => return super::db_failed(&console, &op, &e),
     }
+    enrolled_page(&console, &op, &screen, &token, interval.unwrap_or(60), "已添加")
+}
+
+/// The page that shows a screen's token once, with the screen's config
+/// file and the command that runs it.
+pub(super) fn enrolled_page(
+    console: &Shared,
+    op: &Operator,
+    screen: &Enrolment,
+    token: &str,
+    interval: u64,
+    title: &str,
+) -> Response {
     let report_url = format!("{}/api/report", console.public_url);
     let config_url = format!("{}/c/{}.toml", console.public_url, urlencode(&screen.group));
     let screen_config = format!(
-        "# {name}（{place}）: this screen's own settings; the playlist comes from the console.\n\
+        "# {name}（{place}）：本屏幕自己的设置；节目单由控制台提供。\n\
          [screen]\nid = \"{id}\"\n\n[report]\nurl = \"{report_url}\"\ntoken = \"{token}\"\ninterval = {interval}\n",
         name = screen.name,
         place = screen.place,
         id = screen.id,
-        interval = interval.unwrap_or(60),
     );
     let insecure = if config_url.starts_with("http://") {
         " --allow-http-config"
@@ -274,10 +336,10 @@ pub async fn enrol(
     let run_command =
         format!("rankwall run --config {config_url} --screen-config /etc/rankwall/screen.toml{insecure}");
     let context = json!({
-        "title": "已添加", "name": screen.name, "token": token,
+        "title": title, "name": screen.name, "token": token,
         "screen_config": screen_config, "run_command": run_command,
     });
-    page(&console, &op, "screens", "enrolled.html", context)
+    page(console, op, "screens", "enrolled.html", context)
 }
 
 /// What is wrong with an enrolment, in words for the operator.
@@ -309,8 +371,8 @@ pub async fn ask_screenshot(
     if let Err(e) = db(&console, move |s| s.want_screenshot(&owned)).await {
         return db_failed(&console, &op, &e);
     }
-    audit(&console, &op.user, "screenshot", id).await;
-    Redirect::to("/").into_response()
+    audit(&console, &op.user, "screenshot", format!("请求屏幕 {id} 的截图")).await;
+    Redirect::to(&format!("/?asked={}", urlencode(&id))).into_response()
 }
 
 /// `GET /screens/<id>/thumb.png`.
@@ -324,7 +386,7 @@ pub async fn thumbnail(State(console): State<Shared>, Path(id): Path<String>) ->
             png,
         )
             .into_response(),
-        _ => (StatusCode::NOT_FOUND, "no thumbnail\n").into_response(),
+        _ => (StatusCode::NOT_FOUND, "没有截图\n").into_response(),
     }
 }
 

@@ -5,9 +5,10 @@
 //! BYTEA, `INTEGER PRIMARY KEY AUTOINCREMENT` as an identity column).
 
 /// (version, SQL), oldest first. Never edit a released migration: add one.
-pub(super) const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "
+pub(super) const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "
     CREATE TABLE users (
         name TEXT PRIMARY KEY,
         password_hash TEXT NOT NULL,
@@ -58,4 +59,17 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[(
         count INTEGER NOT NULL
     );
     ",
-)];
+    ),
+    // Operators get roles (every earlier operator could do everything, so
+    // they stay 管理员), editors a list of groups, and can be disabled; a
+    // removed screen keeps its row (the page shows it as removed) but no token.
+    (
+        2,
+        "
+    ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'admin';
+    ALTER TABLE users ADD COLUMN groups TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE screens ADD COLUMN removed_at INTEGER;
+    ",
+    ),
+];

@@ -11,8 +11,10 @@
 
 mod migrations;
 mod screens;
+mod users;
 
 pub use screens::{Enrolment, ScreenRow};
+pub use users::{Session, UserRow};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -68,15 +70,6 @@ pub struct AuditRow {
     pub action: String,
     /// What it was done to, in words: the group and version, the screen.
     pub detail: String,
-}
-
-/// A logged-in operator's session.
-#[derive(Clone, Debug)]
-pub struct Session {
-    /// The operator's login name.
-    pub user: String,
-    /// The token every form of this session must send back.
-    pub csrf: String,
 }
 
 /// The database.
@@ -145,82 +138,6 @@ impl Store {
             tx.commit()?;
             tracing::info!(version, "console database migrated");
         }
-        Ok(())
-    }
-
-    /// Adds an operator, or sets a new password for one and ends its
-    /// sessions (a password is reset because it may be known to someone else).
-    pub fn set_user(&self, name: &str, password_hash: &str) -> Result<(), StoreError> {
-        let mut conn = self.lock();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO users (name, password_hash, created_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
-            params![name, password_hash, now_text()],
-        )?;
-        tx.execute("DELETE FROM sessions WHERE user_name = ?1", [name])?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// An operator's password hash (PHC string).
-    pub fn password_hash(&self, name: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .lock()
-            .query_row("SELECT password_hash FROM users WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    }
-
-    /// How many operators there are.
-    pub fn user_count(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .lock()
-            .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
-    }
-
-    /// Records a session, valid until `expires_at` (Unix seconds).
-    pub fn add_session(
-        &self,
-        token_hash: &str,
-        user: &str,
-        csrf: &str,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
-        let conn = self.lock();
-        conn.execute(
-            "DELETE FROM sessions WHERE expires_at < ?1",
-            [Utc::now().timestamp()],
-        )?;
-        conn.execute(
-            "INSERT INTO sessions (token_hash, user_name, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, user, csrf, expires_at],
-        )?;
-        Ok(())
-    }
-
-    /// The session with this token hash if it has not expired at `now`.
-    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<Session>, StoreError> {
-        Ok(self
-            .lock()
-            .query_row(
-                "SELECT user_name, csrf FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                params![token_hash, now],
-                |r| {
-                    Ok(Session {
-                        user: r.get(0)?,
-                        csrf: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
-    /// Ends a session.
-    pub fn remove_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        self.lock()
-            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
         Ok(())
     }
 

@@ -34,6 +34,10 @@ pub struct ScreenRow {
     pub report: Option<String>,
     /// Unix seconds of the latest thumbnail.
     pub thumbnail_at: Option<i64>,
+    /// Unix seconds of its removal; a removed screen has no token.
+    pub removed_at: Option<i64>,
+    /// Whether a screenshot is asked for and has not come yet.
+    pub screenshot_wanted: bool,
 }
 
 impl Store {
@@ -54,11 +58,17 @@ impl Store {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
         let exists: Option<String> = tx
-            .query_row("SELECT id FROM screens WHERE id = ?1", [&screen.id], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM screens WHERE id = ?1 AND removed_at IS NULL",
+                [&screen.id],
+                |r| r.get(0),
+            )
             .optional()?;
         if exists.is_some() {
             return Err(StoreError::Exists(format!("screen {}", screen.id)));
         }
+        // A removed screen's id may be enrolled again, as a new screen.
+        tx.execute("DELETE FROM screens WHERE id = ?1", [&screen.id])?;
         let now = now_text();
         let new_group = match starter {
             Some(_) => {
@@ -102,21 +112,64 @@ impl Store {
         Ok(new_group)
     }
 
-    /// Gives an enrolled screen a new token (the old one stops working).
+    /// Gives an enrolled screen a new token (the old one stops working);
+    /// `Missing` for an unknown or removed screen.
     pub fn replace_token(&self, id: &str, token_hash: &str) -> Result<(), StoreError> {
-        self.lock().execute(
-            "UPDATE screens SET token_hash = ?2 WHERE id = ?1",
+        let changed = self.lock().execute(
+            "UPDATE screens SET token_hash = ?2 WHERE id = ?1 AND removed_at IS NULL",
             params![id, token_hash],
         )?;
-        Ok(())
+        one_changed(changed, id)
+    }
+
+    /// Renames a screen and says where it stands.
+    pub fn rename_screen(&self, id: &str, name: &str, place: &str) -> Result<(), StoreError> {
+        let changed = self.lock().execute(
+            "UPDATE screens SET name = ?2, place = ?3 WHERE id = ?1",
+            params![id, name, place],
+        )?;
+        one_changed(changed, id)
+    }
+
+    /// Moves a screen to `group` (which must exist): it plays that group's
+    /// playlist from its next fetch.
+    pub fn move_screen(&self, id: &str, group: &str) -> Result<(), StoreError> {
+        let changed = self.lock().execute(
+            "UPDATE screens SET group_name = ?2 WHERE id = ?1 AND removed_at IS NULL",
+            params![id, group],
+        )?;
+        one_changed(changed, id)
+    }
+
+    /// Removes a screen at `now` (Unix seconds): its token is forgotten, so
+    /// its next report is refused; the row stays so the page can say so.
+    pub fn remove_screen(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        let changed = self.lock().execute(
+            "UPDATE screens SET token_hash = '', removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL",
+            params![id, now],
+        )?;
+        one_changed(changed, id)
+    }
+
+    /// The group of a screen that is enrolled and not removed.
+    pub fn screen_group(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row(
+                "SELECT group_name FROM screens WHERE id = ?1 AND removed_at IS NULL",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Every screen, by group then id.
     pub fn screens(&self) -> Result<Vec<ScreenRow>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
-            "SELECT id, name, group_name, place, last_report_at, report, thumbnail_at
-             FROM screens ORDER BY group_name, id",
+            "SELECT id, name, group_name, place, last_report_at, report, thumbnail_at,
+                    removed_at, screenshot_wanted
+             FROM screens ORDER BY removed_at IS NOT NULL, group_name, id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(ScreenRow {
@@ -127,6 +180,8 @@ impl Store {
                 last_report_at: r.get(4)?,
                 report: r.get(5)?,
                 thumbnail_at: r.get(6)?,
+                removed_at: r.get(7)?,
+                screenshot_wanted: r.get::<_, i64>(8)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -234,5 +289,12 @@ impl Store {
         let mut stmt = conn.prepare("SELECT reason, count FROM rejected_reports ORDER BY reason")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn one_changed(changed: usize, id: &str) -> Result<(), StoreError> {
+    match changed {
+        0 => Err(StoreError::Missing(format!("screen {id}"))),
+        _ => Ok(()),
     }
 }

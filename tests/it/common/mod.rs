@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod alone;
+pub mod console_app;
 pub mod console_process;
 pub mod screen;
 pub mod tls;
