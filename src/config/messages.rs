@@ -4,10 +4,8 @@
 //!
 //! An entry is an English pattern, its `{}` standing for a value (a key, a
 //! number, a quoted name), and the Chinese with `{0}`, `{1}`… for those
-//! values. A message no entry matches is shown as 配置有误 with the English
-//! kept only for the CLI: `tests` runs every message the checks can write
-//! through the catalogue, so a new English message without its Chinese
-//! fails there, not in front of a clerk.
+//! values. A message no entry matches is read as a TOML or serde error, and
+//! failing that shown as [`FALLBACK`] (the English stays for the CLI).
 
 /// Which language a message is rendered in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,6 +228,59 @@ const CATALOGUE: &[(&str, &str)] = &[
         "paste the key `rankwall feed keygen` printed (44 characters of base64)",
         "粘贴 `rankwall feed keygen` 打印的公钥（44 个 base64 字符）",
     ),
+    // Feed ids and choices.
+    (
+        "did you mean `{}`? (ids change monthly: a select = { … } item survives that)",
+        "是不是 `{0}`？（编号每月会变：用 select = { … } 选内容的项目不受影响）",
+    ),
+    (
+        "the feed has nothing of this kind now; the item is skipped",
+        "当前数据中没有这类内容：这一项暂时跳过",
+    ),
+    (
+        "use cut, fade or slide",
+        "可用 cut（直接切换）、fade（淡入淡出）或 slide（滑动）",
+    ),
+    ("use {}", "可用：{0}"),
+    (
+        "rotation {} is not a quarter turn",
+        "旋转角度 {0} 不是 90 度的整数倍",
+    ),
+    (
+        "status address `{}` is not HOST:PORT or `off`",
+        "状态服务地址 `{0}` 不是“主机:端口”，也不是 `off`",
+    ),
+    (
+        "give the console's address, e.g. url = \"https://console.example/api/report\"",
+        "填控制台的地址，例如 url = \"https://console.example/api/report\"",
+    ),
+    // Files and folders the config names.
+    ("cannot use {}: {}", "无法使用 {0}：{1}"),
+    (
+        "give the path of an existing file readable by the screen's user",
+        "请填一个存在、且运行屏幕程序的用户能读取的文件路径",
+    ),
+    (
+        "{} exists and is not a regular file",
+        "{0} 已存在，但不是普通文件",
+    ),
+    ("{} exists and is not a folder", "{0} 已存在，但不是文件夹"),
+    ("{} is not a regular file", "{0} 不是普通文件"),
+    (
+        "name a font or certificate file, not a folder or a device",
+        "请填字体或证书文件，而不是文件夹或设备",
+    ),
+    ("name a font or certificate file", "请填字体或证书文件"),
+    ("{} is larger than {} MiB", "{0} 大于 {1} MiB"),
+    ("check the path", "请检查路径"),
+    (
+        "the log is written only to a plain file (never through a link)",
+        "日志只写入普通文件（不经过链接）",
+    ),
+    (
+        "name a folder (it is created when missing)",
+        "请填一个文件夹（不存在时会自动创建）",
+    ),
     // TOML itself and value types.
     (
         "check the value's type against docs/configuration.md",
@@ -404,8 +455,14 @@ fn toml_error(message: &str) -> String {
     if first.contains("string") || first.contains('"') {
         return "文本没有写对：文字要放在英文双引号 \" \" 里".into();
     }
-    "这一行的写法有误，请检查等号、引号和括号".into()
+    FALLBACK.into()
 }
+
+/// The Chinese of a message neither the catalogue nor the TOML and serde
+/// patterns know. `tests/it/config.rs` renders every message its cases
+/// produce and fails on this, so a new English message without its Chinese
+/// is caught there rather than in front of a clerk.
+pub const FALLBACK: &str = "这一行的写法有误，请检查等号、引号和括号";
 
 #[cfg(test)]
 mod tests {
@@ -427,6 +484,22 @@ mod tests {
         );
         assert_eq!(render("`` is not a time of day", Lang::Zh), "时刻没有填写");
         assert_eq!(render("did you mean `rows`?", Lang::En), "did you mean `rows`?");
+    }
+
+    #[test]
+    fn file_and_choice_messages_have_their_chinese() {
+        for message in [
+            "/etc/x.pem is larger than 8 MiB",
+            "/var/log/x exists and is not a regular file",
+            "cannot use /x: permission denied",
+            "use mon, tue, wed, thu, fri, sat, sun",
+            "rotation 45 is not a quarter turn",
+            "did you mean `towns-2026-11`? (ids change monthly: a select = { … } item survives that)",
+        ] {
+            let said = render(message, Lang::Zh);
+            assert_ne!(said, FALLBACK, "{message}");
+        }
+        assert_eq!(render("/x is larger than 8 MiB", Lang::Zh), "/x 大于 8 MiB");
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub(super) fn against_feed(
             None if known.is_empty() => {
                 "the feed has nothing of this kind now; the item is skipped".to_string()
             }
-            None => format!("the feed has: {}", known.join(", ")),
+            None => format!("the feed has: {}", backticked(&known)),
         };
         out.push(loc.at(
             Severity::Warning,
@@ -113,4 +113,12 @@ pub(super) fn against_feed(
             Some(hint),
         ));
     }
+}
+
+/// Ids as the messages write them: each in backticks, joined by ", ".
+fn backticked(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("`{}`", super::diagnostic::quoted(id)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

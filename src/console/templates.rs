@@ -26,6 +26,24 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The stylesheet, served at `/static/console.css`.
 pub const STYLESHEET: &str = include_str!("static/console.css");
 
+/// A message with its `backticked` parts (ids, keys, values as written in
+/// the TOML) set as `<code>`, everything escaped: `{{ m.text|code_spans }}`.
+/// An unpaired backtick is kept as it is.
+fn code_spans(text: &str) -> minijinja::Value {
+    let escape = |t: &str| minijinja::HtmlEscape(t).to_string();
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut html = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        let inside = i % 2 == 1 && i + 1 < parts.len();
+        match (inside, i % 2 == 1) {
+            (true, _) => html.push_str(&format!("<code>{}</code>", escape(part))),
+            (false, true) => html.push_str(&format!("`{}", escape(part))),
+            (false, false) => html.push_str(&escape(part)),
+        }
+    }
+    minijinja::Value::from_safe_string(html)
+}
+
 /// The parsed templates.
 pub struct Templates(minijinja::Environment<'static>);
 
@@ -36,6 +54,7 @@ impl Templates {
         for (name, text) in TEMPLATES {
             env.add_template(name, text)?;
         }
+        env.add_filter("code_spans", code_spans);
         Ok(Templates(env))
     }
 
@@ -76,5 +95,15 @@ mod tests {
                 .render(minijinja::context! { message => "<b>" })
                 .unwrap();
         assert!(html.contains("&lt;b&gt;") && !html.contains("<b>"), "{html}");
+    }
+
+    #[test]
+    fn backticked_parts_become_code_and_everything_is_escaped() {
+        let said = code_spans("没有通知 `a<b>`（建议：`winter`）").to_string();
+        assert_eq!(
+            said,
+            "没有通知 <code>a&lt;b&gt;</code>（建议：<code>winter</code>）"
+        );
+        assert_eq!(code_spans("一个 ` 单独<").to_string(), "一个 ` 单独&lt;");
     }
 }

@@ -777,7 +777,7 @@ async function main() {
     await waitForScreenVersion(3, 45_000);
   });
 
-  await step(10, 'an impossible time is refused with its place in the file', async () => {
+  await step(10, 'an impossible time is refused with its line and beside its field', async () => {
     await goto(`/playlists/${GROUP}`);
     for (const name of ['from_0', 'until_0']) {
       // A type=time field cannot hold 25:00, so the browser would never send it.
@@ -788,7 +788,10 @@ async function main() {
     await fill('form#items input[name=until_0]', '18:00');
     await clickAndWait('form#items button[name=action][value=publish]');
     await expectText('ul#messages li', '25:00', 'a message about 25:00 in ul#messages');
-    await expectText('ul#messages li', new RegExp(`${GROUP}\\.toml:\\d+:\\d+`), `a ${GROUP}.toml:LINE:COLUMN location in ul#messages`);
+    // Issue 22, finding 4: in Chinese, with the line of the file (not
+    // `towns.toml:17:12`), and beside the form field it is about.
+    await expectText('ul#messages li', /第 \d+ 行/, 'a 第 N 行 location in ul#messages');
+    await expectText('form#items .field-error', '25:00', 'the message beside item 1 in the form');
     await expectText('#published-version', (t) => hasNumber(t, 3), '#published-version to still say 3');
     await shot('playlist-error.png');
   });

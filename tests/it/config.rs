@@ -4,15 +4,25 @@
 
 use crate::common;
 
+use rankwall::config::messages::{Lang, FALLBACK};
 use rankwall::config::{self, Severity};
 
+/// Each message as the CLI prints it; every case also checks that the
+/// console can say it in Chinese (the catalogue knows it).
 fn messages(text: &str) -> Vec<String> {
     let feed = rankwall::feed::demo().unwrap().0;
-    config::parse("rankwall.toml", text, Some(&feed))
-        .diagnostics
-        .iter()
-        .map(|d| d.to_string())
-        .collect()
+    let diagnostics = config::parse("rankwall.toml", text, Some(&feed)).diagnostics;
+    for d in &diagnostics {
+        let (said, hint) = (d.message_in(Lang::Zh), d.hint_in(Lang::Zh));
+        assert_ne!(said, FALLBACK, "no Chinese for {:?}", d.message);
+        assert_ne!(
+            hint.as_deref(),
+            Some(FALLBACK),
+            "no Chinese for the hint {:?}",
+            d.hint
+        );
+    }
+    diagnostics.iter().map(|d| d.to_string()).collect()
 }
 
 #[test]
@@ -61,9 +71,17 @@ fn syntax_and_type_errors_are_located() {
     let typed = messages("[feed]\npoll_interval = \"often\"\n");
     assert_eq!(typed.len(), 1);
     assert!(
-        typed[0].starts_with("rankwall.toml:2:17: error: invalid type: string \"often\", expected u64"),
+        typed[0].starts_with(
+            "rankwall.toml:2:17: error: `poll_interval`: invalid type: string \"often\", expected u64"
+        ),
         "{typed:?}"
     );
+    // What the console shows a clerk: the key, and the type in Chinese.
+    let zh = rankwall::config::messages::render(
+        "`poll_interval`: invalid type: string \"often\", expected u64",
+        rankwall::config::messages::Lang::Zh,
+    );
+    assert!(zh.starts_with("键 `poll_interval`：值的类型不对"), "{zh}");
 }
 
 #[test]
