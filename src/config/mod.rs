@@ -149,7 +149,7 @@ fn key_before(text: &str, at: usize) -> Option<String> {
     let before = text.get(line_start..at)?;
     let (key, _) = before.rsplit_once('=')?;
     let key = key
-        .rsplit(|c: char| c == '{' || c == ',')
+        .rsplit(['{', ','])
         .next()
         .unwrap_or(key)
         .trim()

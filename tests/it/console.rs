@@ -709,8 +709,7 @@ async fn guessing_from_one_address_does_not_lock_the_operator_out_at_another() {
 /// the login limit counts, and the header is believed from the proxy only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_the_login_limit_counts_each_client() {
-    let proxy: std::net::IpAddr = "127.0.0.4".parse().unwrap();
-    let c = console_behind(Duration::from_secs(3600), vec![proxy]).await;
+    let c = console_behind(Duration::from_secs(3600), &["127.0.0.4"]).await;
     let from = |ip: &str| {
         reqwest::Client::builder()
             .local_address(ip.parse::<std::net::IpAddr>().unwrap())

@@ -134,7 +134,8 @@ async fn guesser_then_operator(c: &Console, forged: Option<&str>) -> (StatusCode
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_nginx_a_trusted_proxy_counts_each_client_and_an_untrusted_one_counts_nginx() {
-    let trusted = console_behind(Duration::from_secs(3600), vec!["127.0.0.1".parse().unwrap()]).await;
+    // As a network, as a site would give its proxies' subnet.
+    let trusted = console_behind(Duration::from_secs(3600), &["127.0.0.0/8"]).await;
     let (operator, _nginx) = guesser_then_operator(&trusted, None).await;
     assert_eq!(
         operator,
@@ -150,7 +151,7 @@ async fn through_nginx_a_trusted_proxy_counts_each_client_and_an_untrusted_one_c
     );
     // Without --trusted-proxy nginx is the only client there is, and a
     // header the client writes itself is not believed.
-    let untrusted = console_behind(Duration::from_secs(3600), Vec::new()).await;
+    let untrusted = console_behind(Duration::from_secs(3600), &[]).await;
     let (operator, _nginx) = guesser_then_operator(&untrusted, Some("198.51.100.9")).await;
     assert_eq!(operator, StatusCode::TOO_MANY_REQUESTS, "every client is nginx");
     let audit = Store::open(&untrusted.database).unwrap().audit_trail(50).unwrap();

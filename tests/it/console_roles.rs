@@ -53,6 +53,9 @@ fn add_operators(c: &Console) {
     }
 }
 
+/// (method, path, form fields, the answer for each of the five callers).
+type Route<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, [Answer; 5]);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_each_role_as_it_must() {
     let c = console(Duration::from_secs(3600)).await;
@@ -64,7 +67,7 @@ async fn every_route_answers_each_role_as_it_must() {
     sessions.push(None);
     let source = "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n";
     // (method, path, form, answers for admin, other-editor, towns-editor, viewer, nobody)
-    let routes: Vec<(&str, &str, Vec<(&str, &str)>, [Answer; 5])> = vec![
+    let routes: Vec<Route> = vec![
         ("GET", "/", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/playlists", vec![], [Shown, Shown, Shown, Shown, Login]),
         (

@@ -25,16 +25,21 @@ pub struct Console {
 /// A console on a free loopback port with operator `admin`, screen `s1`
 /// (token [`TOKEN`]) in group `towns`, and the group's playlist published.
 pub async fn console(session_ttl: Duration) -> Console {
-    console_behind(session_ttl, Vec::new()).await
+    console_behind(session_ttl, &[]).await
 }
 
 /// As [`console`], trusting the reverse proxies at `proxies`.
-pub async fn console_behind(session_ttl: Duration, proxies: Vec<std::net::IpAddr>) -> Console {
+/// A console that believes `X-Forwarded-For` from `proxies`, each written
+/// as `--trusted-proxy` takes it (an address or a CIDR network).
+pub async fn console_behind(session_ttl: Duration, proxies: &[&str]) -> Console {
     let data = tempfile::tempdir().unwrap();
     let mut options = ConsoleOptions::new(data.path().to_path_buf());
     options.addr = "127.0.0.1:0".parse().unwrap();
     options.session_ttl = session_ttl;
-    options.trusted_proxies = proxies.into_iter().map(ipnet::IpNet::from).collect();
+    options.trusted_proxies = proxies
+        .iter()
+        .map(|p| rankwall::net::parse_proxy(p).unwrap())
+        .collect();
     std::fs::create_dir_all(&options.data).unwrap();
     let store = Store::open(&options.database()).unwrap();
     store
