@@ -56,6 +56,7 @@ pub fn router(console: Shared) -> Router {
                 .layer(DefaultBodyLimit::max(bodies::LOGIN_LIMIT)),
         )
         .route("/static/console.css", get(stylesheet))
+        .route("/static/console.js", get(script))
         .route("/api/report", post(api::report))
         .route("/c/{file}", get(api::group_config))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -82,6 +83,19 @@ async fn not_found(State(console): State<Shared>) -> Response {
     console
         .templates
         .page(StatusCode::NOT_FOUND, "error.html", &context)
+}
+
+/// The one script: drag and drop for the playlist form (the pages work
+/// without it; ↑/↓ buttons are the keyboard's way).
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        templates::SCRIPT,
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {
@@ -154,7 +168,7 @@ async fn require_operator(State(console): State<Shared>, request: Request, next:
         return refused;
     }
     let mut request = if request.method() == Method::POST {
-        match with_checked_csrf(request, &operator.csrf).await {
+        match with_checked_csrf(&console, &operator, request).await {
             Ok(r) => r,
             Err(response) => return response,
         }
@@ -201,24 +215,28 @@ async fn check_role(console: &Shared, operator: &Operator, mut parts: Parts) -> 
 }
 
 /// The request with its body read back in, when its form's `csrf` field is
-/// the session's token; else the refusal.
-async fn with_checked_csrf(request: Request, expected: &str) -> Result<Request, Response> {
+/// the session's token; else the refusal, as a page in the console's look.
+async fn with_checked_csrf(
+    console: &Shared,
+    operator: &Operator,
+    request: Request,
+) -> Result<Request, Response> {
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|e| {
-        if super::bodies::timed_out(&e) {
-            (StatusCode::REQUEST_TIMEOUT, "表单没有按时送达，请重试。\n").into_response()
-        } else {
-            (StatusCode::PAYLOAD_TOO_LARGE, "表单太大。\n").into_response()
+    let refused = |code, message| pages::error_page(console, operator, code, message);
+    let bytes = match to_bytes(body, FORM_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) if super::bodies::timed_out(&e) => {
+            return Err(refused(StatusCode::REQUEST_TIMEOUT, "表单没有按时送达，请重试。"))
         }
-    })?;
+        Err(_) => return Err(refused(StatusCode::PAYLOAD_TOO_LARGE, "表单太大。")),
+    };
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let given = fields.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-    if !given.is_some_and(|g| auth::same_secret(g, expected)) {
-        return Err((
+    if !given.is_some_and(|g| auth::same_secret(g, &operator.csrf)) {
+        return Err(refused(
             StatusCode::FORBIDDEN,
-            "表单已过期或不是从本控制台提交的：请刷新页面后再试。\n",
-        )
-            .into_response());
+            "表单已过期或不是从本控制台提交的：请刷新页面后再试。",
+        ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

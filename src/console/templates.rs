@@ -26,6 +26,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The stylesheet, served at `/static/console.css`.
 pub const STYLESHEET: &str = include_str!("static/console.css");
 
+/// The script, served at `/static/console.js` (the CSP allows scripts from
+/// the console itself only, never inline).
+pub const SCRIPT: &str = include_str!("static/console.js");
+
 /// A message with its `backticked` parts (ids, keys, values as written in
 /// the TOML) set as `<code>`, everything escaped: `{{ m.text|code_spans }}`.
 /// An unpaired backtick is kept as it is.

@@ -831,6 +831,41 @@ async function main() {
     if (!after.includes('duration = 11')) throw new Error(`the edit was not saved:\n${after}`);
   });
 
+  await step(11.6, 'an item dragged to the top is saved there', async () => {
+    // Issue 22, deliver 1: items are reordered by drag and drop (↑/↓ stay
+    // the keyboard's way). The autumn-2026 item of step 11.5 is the last.
+    await goto(`/playlists/${GROUP}`);
+    const count = await page.locator('form#items fieldset.item').count();
+    if (count < 2) throw new Error(`form#items has ${count} items`);
+    const lastItem = page.locator('form#items fieldset.item').nth(count - 1);
+    const firstItem = page.locator('form#items fieldset.item').nth(0);
+    // Real mouse moves, in steps, as a hand drags: Chromium starts an HTML
+    // drag only after the pointer has moved with the button down.
+    // A window tall enough to hold the whole form, so nothing scrolls mid-drag.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 1440, height: 4000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const from = await lastItem.locator('.handle').boundingBox();
+    const target = await firstItem.boundingBox();
+    if (!from || !target) throw new Error('the handle or the first item has no box');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(target.x + 20, target.y + 8, { steps: 12 });
+    await page.mouse.move(target.x + 24, target.y + 10, { steps: 4 });
+    await page.mouse.up();
+    if (viewport) await page.setViewportSize(viewport);
+    const order = await page.locator('form#items input[name=order]').inputValue();
+    if (!order.startsWith(`${count - 1},0`)) throw new Error(`after the drop, order is ${JSON.stringify(order)}`);
+    if (!(await page.locator('#order-note').isVisible())) throw new Error('#order-note is not shown after the drop');
+    await clickAndWait('form#items button[name=action][value=save]');
+    const after = await page.locator('form#source textarea[name=source]').inputValue();
+    const autumn = after.indexOf('notice = "autumn-2026"');
+    const firstOther = after.indexOf('[[playlist]]');
+    if (autumn < 0 || after.indexOf('[[playlist]]', firstOther + 1) < autumn) {
+      throw new Error(`the dragged item is not first in the saved source:\n${after}`);
+    }
+  });
+
   await step(12, 'preview a 1920x1080 frame and its timeline', async () => {
     await goto(`/preview?group=${GROUP}&size=1920x1080`, { timeout: 45_000 });
     await waitFor(

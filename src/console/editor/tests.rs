@@ -322,3 +322,33 @@ fn items_move_with_their_comments_and_are_added_in_one_save() {
         "{out}"
     );
 }
+
+#[test]
+fn a_drag_and_drop_order_puts_items_in_place_with_their_comments() {
+    let text = "[[playlist]]\n# 红\nselect = { list = \"red\" }\n\n[[playlist]]\n# 黑\nselect = { list = \"black\" }\n\n[[playlist]]\n# 公告\nselect = { notices = true }\n";
+    let feed = crate::feed::demo().unwrap().0;
+    let with = |extra: &[(&str, &str)]| {
+        let mut posted = submitted(&form_fields(text, &feed).unwrap());
+        posted.extend(fields(extra));
+        apply_form(text, &posted).unwrap()
+    };
+    let out = with(&[("order", "2,0,1")]);
+    let at = |s: &str| out.find(s).unwrap();
+    assert!(
+        at("# 公告") < at("notices") && at("notices") < at("# 红"),
+        "{out}"
+    );
+    assert!(at("# 红") < at("\"red\"") && at("\"red\"") < at("# 黑"), "{out}");
+    assert!(at("# 黑") < at("\"black\""), "{out}");
+    // Removal and ↑/↓ name items as the form numbered them, before the drop.
+    let out = with(&[("order", "2,0,1"), ("remove_0", "on"), ("move", "up_1")]);
+    assert!(!out.contains("\"red\""), "{out}");
+    assert!(
+        out.find("\"black\"").unwrap() < out.find("notices").unwrap(),
+        "{out}"
+    );
+    // Malformed orders change nothing.
+    for bad in ["", "0,1,2", "0,0,1", "2,1", "0,1,7", "a,b,c"] {
+        assert_eq!(with(&[("order", bad)]), text, "order {bad:?}");
+    }
+}

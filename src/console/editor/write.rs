@@ -44,14 +44,20 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
                 apply_item(t, fields, shown);
             }
         }
-        let removed: Vec<usize> = (0..before.items.len())
+        // Where each item, as the form numbered it, stands after a drag and drop.
+        let at = field("order")
+            .and_then(|order| reorder(items, order))
+            .unwrap_or_else(|| (0..items.len()).collect());
+        let mut removed: Vec<usize> = (0..before.items.len())
             .filter(|i| field(&format!("remove_{i}")) == Some("on"))
+            .filter_map(|i| at.get(i).copied())
             .collect();
+        removed.sort_unstable();
         for i in removed.iter().rev() {
             items.remove(*i);
         }
         if let Some(step) = field("move") {
-            move_item(items, step, &removed);
+            move_item(items, step, &at, &removed);
         }
     }
     if let Some(content) = field("add_content").filter(|c| !c.is_empty() && *c != "custom") {
@@ -88,16 +94,53 @@ fn add_item(doc: &mut DocumentMut, content: &str, duration: Option<&str>, transi
     }
 }
 
-/// Moves item `i` (as the form numbered it, before the `removed` ones went)
-/// one place up or down (`up_i`, `down_i`). A table keeps its comments,
-/// and the two swap their places in the text too.
-fn move_item(items: &mut toml_edit::ArrayOfTables, step: &str, removed: &[usize]) {
+/// Puts the items in the `order` a drag and drop sent: the form's numbers,
+/// comma-separated, each once. Each table keeps its comments and takes the
+/// place in the text of the one that stood in its new slot. Returns where
+/// each item (as the form numbered it) now stands; `None`, changing
+/// nothing, for an empty, unchanged or malformed order.
+fn reorder(items: &mut toml_edit::ArrayOfTables, order: &str) -> Option<Vec<usize>> {
+    let order: Vec<usize> = order
+        .split(',')
+        .map(|n| n.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    let n = items.len();
+    let mut seen = vec![false; n];
+    let valid = order.len() == n
+        && order
+            .iter()
+            .all(|&i| i < n && !std::mem::replace(&mut seen[i], true));
+    if !valid || order.iter().enumerate().all(|(slot, &i)| slot == i) {
+        return None;
+    }
+    let mut tables: Vec<Option<Table>> = (0..n).map(|_| Some(items.remove(0))).collect();
+    let positions: Vec<_> = tables
+        .iter()
+        .map(|t| t.as_ref().and_then(Table::position))
+        .collect();
+    for (slot, &i) in order.iter().enumerate() {
+        let mut table = tables[i].take()?;
+        table.set_position(positions[slot]);
+        items.push(table);
+    }
+    let mut at = vec![0; n];
+    for (slot, &i) in order.iter().enumerate() {
+        at[i] = slot;
+    }
+    Some(at)
+}
+
+/// Moves item `i` (as the form numbered it; `at` says where it stands now,
+/// before the `removed` ones, given where they stood, went) one place up
+/// or down (`up_i`, `down_i`). A table keeps its comments, and the two swap
+/// their places in the text too.
+fn move_item(items: &mut toml_edit::ArrayOfTables, step: &str, at: &[usize], removed: &[usize]) {
     let (up, i) = match step.split_once('_') {
         Some(("up", i)) => (true, i),
         Some(("down", i)) => (false, i),
         _ => return,
     };
-    let Ok(i) = i.parse::<usize>() else {
+    let Some(i) = i.parse::<usize>().ok().and_then(|i| at.get(i).copied()) else {
         return;
     };
     if removed.contains(&i) {
