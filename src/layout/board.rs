@@ -15,7 +15,10 @@ enum Cell {
     Name,
     Parent,
     Score,
+    /// The change marker with its number (↑2).
     Change,
+    /// The change marker's arrow alone, where the number did not fit.
+    Arrow,
     Grade,
     Sub(usize),
 }
@@ -57,50 +60,133 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
             &m,
         );
     }
+    // One size per column on this page: the largest every cell fits in.
+    let sizes: Vec<f32> = cols
+        .iter()
+        .map(|col| {
+            let (size, weight) = style(col.cell, t, strip);
+            if col.cell == Cell::Grade {
+                // The grades inside their badges, all at one size.
+                let bh = grade_badge_h(row_h, t, strip, p.min_text);
+                let inner = col.w - 2.0 * (bh * 0.12).round();
+                let grades = entries.iter().filter_map(|e| e.grade.as_deref());
+                return p.column_size(grades, inner, bh, bh * 0.62, weight);
+            }
+            let texts: Vec<String> = entries
+                .iter()
+                .filter_map(|e| cell_text(ctx, board, e, col.cell, strip).map(|c| c.0))
+                .collect();
+            p.column_size(texts.iter().map(String::as_str), col.w, row_h, size, weight)
+        })
+        .collect();
     for (i, entry) in entries.iter().enumerate() {
         let row = Rect::new(body.x, rows_top + i as f32 * row_h, body.w, row_h);
         if i % 2 == 1 {
             p.fill(row, pal.stripe, 0.0);
         }
-        for col in &cols {
+        for (col, size) in cols.iter().zip(&sizes) {
             let cell = Rect::new(col.x, row.y, col.w, row.h);
-            draw_cell(p, ctx, board, entry, col.cell, cell, t, strip);
+            draw_cell(p, ctx, board, entry, col.cell, cell, (*size, t), strip);
         }
     }
 }
 
-/// Column widths in units of the row text size `t`; sub-score columns only
-/// when all of them fit beside a name column of useful width.
+/// The height of a grade badge in a row `row_h` tall: as tall as a line of
+/// the row's text `t`, a badge no louder than the name.
+fn grade_badge_h(row_h: f32, t: f32, strip: bool, min_text: f32) -> f32 {
+    (row_h * if strip { 0.5 } else { 0.64 })
+        .min(t * 1.5)
+        .max(min_text * 1.1)
+        .min(row_h)
+        .round()
+}
+
+/// A column's largest text size and weight, from the row text size `t`.
+fn style(cell: Cell, t: f32, strip: bool) -> (f32, Weight) {
+    let (on_strip, elsewhere, weight) = match cell {
+        Cell::Rank => (0.9, 0.9, Weight::Bold),
+        Cell::Name => (1.0, 1.0, Weight::Bold),
+        Cell::Parent => (0.5, 0.85, Weight::Regular),
+        Cell::Score => (0.85, 1.0, Weight::Bold),
+        Cell::Change | Cell::Arrow => (0.75, 0.9, Weight::Bold),
+        Cell::Grade => (0.62, 0.62, Weight::Bold),
+        Cell::Sub(_) => (0.85, 0.85, Weight::Regular),
+    };
+    (t * if strip { on_strip } else { elsewhere }, weight)
+}
+
+/// The text of a cell drawn as text (not the rank and grade badges), with
+/// its colour and alignment. On the strip, a name carries its parent
+/// (珍松村 · 四道沟镇): the strip has no room for a column of its own.
+fn cell_text(
+    ctx: &Context,
+    board: &Board,
+    e: &BoardEntry,
+    cell: Cell,
+    strip: bool,
+) -> Option<(String, crate::scene::Rgba, Align)> {
+    let pal = &ctx.theme.normal;
+    Some(match cell {
+        Cell::Rank | Cell::Grade => return None,
+        Cell::Name => match (&e.parent, strip) {
+            (Some(parent), true) => (format!("{} · {parent}", e.name), pal.text, Align::Left),
+            _ => (e.name.clone(), pal.text, Align::Left),
+        },
+        Cell::Parent => (e.parent.clone().unwrap_or_default(), pal.muted, Align::Left),
+        Cell::Score => (score_text(e.score), pal.text, Align::Right),
+        Cell::Change => {
+            let (text, color) = change_marker(ctx, e.change(), true);
+            (text, color, Align::Center)
+        }
+        Cell::Arrow => {
+            let (text, color) = change_marker(ctx, e.change(), false);
+            (text, color, Align::Center)
+        }
+        Cell::Sub(k) => {
+            let value = e.scores.get(&board.columns[k].key).copied();
+            (score_text(value), pal.text, Align::Right)
+        }
+    })
+}
+
+/// Column widths in units of the row text size `t`. Rank, name, score and
+/// grade always stay; when the rest do not fit beside a name of useful
+/// width, the sub-scores go first, then the change marker's number (its
+/// arrow stays), then the parent (docs/layout.md). On the strip the parent
+/// is written after the name instead.
 fn columns(board: &Board, body: Rect, t: f32, strip: bool) -> Vec<Column> {
     let has = |f: fn(&BoardEntry) -> bool| board.entries.iter().any(f);
     let scale = if strip { 0.8 } else { 1.0 };
     let mut spec: Vec<(Cell, f32)> = vec![(Cell::Rank, 1.8 * scale), (Cell::Name, 0.0)];
-    if has(|e| e.parent.is_some()) {
-        spec.push((Cell::Parent, if strip { 2.4 } else { 4.6 }));
+    if has(|e| e.parent.is_some()) && !strip {
+        spec.push((Cell::Parent, 4.6));
     }
     spec.push((Cell::Score, 2.9 * scale));
     spec.push((Cell::Change, 2.3 * scale));
     if has(|e| e.grade.is_some()) {
-        spec.push((Cell::Grade, if strip { 2.3 } else { 3.6 }));
+        spec.push((Cell::Grade, if strip { 2.3 } else { 2.8 }));
     }
     let gap = 0.45 * t * scale;
-    // The name matters most: give up the parent, then the grade, then the
-    // change marker before squeezing the name below four characters.
-    for optional in [Cell::Parent, Cell::Grade, Cell::Change] {
-        let fixed: f32 = spec.iter().map(|(_, u)| u * t + gap).sum();
-        if body.w - fixed >= 4.2 * t {
-            break;
+    let fixed = |spec: &[(Cell, f32)]| -> f32 { spec.iter().map(|(_, u)| u * t + gap).sum() };
+    let name_min = 4.2 * t;
+    let sub_w = 3.1;
+    let subs: Vec<(Cell, f32)> = (0..board.columns.len()).map(|k| (Cell::Sub(k), sub_w)).collect();
+    let with_subs = fixed(&spec) + fixed(&subs);
+    if !strip && !subs.is_empty() && body.w - with_subs >= 5.5 * t {
+        spec.extend(subs);
+    }
+    if body.w - fixed(&spec) < name_min {
+        for (cell, units) in spec.iter_mut() {
+            if *cell == Cell::Change {
+                *cell = Cell::Arrow;
+                *units = 1.2 * scale;
+            }
         }
-        spec.retain(|(c, _)| *c != optional);
     }
-    let fixed: f32 = spec.iter().map(|(_, u)| u * t + gap).sum();
-    let sub_w = 3.1 * t;
-    let subs = board.columns.len() as f32 * (sub_w + gap);
-    if !strip && !board.columns.is_empty() && body.w - fixed - subs >= 5.5 * t {
-        spec.extend((0..board.columns.len()).map(|k| (Cell::Sub(k), 3.1)));
+    if body.w - fixed(&spec) < name_min {
+        spec.retain(|(c, _)| *c != Cell::Parent);
     }
-    let fixed: f32 = spec.iter().map(|(_, u)| u * t + gap).sum();
-    let name_w = (body.w - fixed).max(t);
+    let name_w = (body.w - fixed(&spec)).max(t);
     let mut x = body.x;
     spec.into_iter()
         .map(|(cell, units)| {
@@ -124,7 +210,7 @@ fn table_head(p: &mut Painter, ctx: &Context, board: &Board, cols: &[Column], r:
             Cell::Name => (name_label(board.level), Align::Left),
             Cell::Parent => ("所属乡镇", Align::Left),
             Cell::Score => ("总分", Align::Right),
-            Cell::Change => ("变化", Align::Center),
+            Cell::Change | Cell::Arrow => ("变化", Align::Center),
             Cell::Grade => ("等级", Align::Center),
             Cell::Sub(k) => (board.columns[k].label.as_str(), Align::Right),
         };
@@ -141,6 +227,7 @@ fn name_label(level: Level) -> &'static str {
     }
 }
 
+/// One cell; `sizes` are its column's size on this page and the row size.
 #[allow(clippy::too_many_arguments)]
 fn draw_cell(
     p: &mut Painter,
@@ -149,69 +236,31 @@ fn draw_cell(
     e: &BoardEntry,
     cell: Cell,
     r: Rect,
-    t: f32,
+    sizes: (f32, f32),
     strip: bool,
 ) {
-    let pal = &ctx.theme.normal;
+    let (size, t) = sizes;
     match cell {
-        Cell::Rank => rank_badge(p, ctx, e.rank, r, t),
-        Cell::Name => {
-            p.line(&e.name, r, t, Weight::Bold, Align::Left, pal.text);
-        }
-        Cell::Parent => {
-            let size = if strip { t * 0.5 } else { t * 0.85 };
-            p.line(
-                e.parent.as_deref().unwrap_or(""),
-                r,
-                size,
-                Weight::Regular,
-                Align::Left,
-                pal.muted,
-            );
-        }
-        Cell::Score => {
-            let size = if strip { t * 0.85 } else { t };
-            p.line(
-                &score_text(e.score),
-                r,
-                size,
-                Weight::Bold,
-                Align::Right,
-                pal.text,
-            );
-        }
-        Cell::Change => {
-            let (text, color) = change_marker(ctx, e.change());
-            let size = if strip { t * 0.75 } else { t * 0.9 };
-            p.line(&text, r, size, Weight::Bold, Align::Center, color);
-        }
+        Cell::Rank => rank_badge(p, ctx, e.rank, r, size),
         Cell::Grade => {
             if let Some(grade) = &e.grade {
                 let badge = ctx.theme.grade_badge(grade);
-                let bh = (r.h * if strip { 0.5 } else { 0.64 })
-                    .max(p.min_text * 1.1)
-                    .min(r.h)
-                    .round();
+                let bh = grade_badge_h(r.h, t, strip, p.min_text);
                 let b = Rect::new(r.x, r.y + ((r.h - bh) / 2.0).round(), r.w, bh);
-                p.badge(grade, b, bh * 0.62, badge.fill, badge.text);
+                p.badge(grade, b, size, badge.fill, badge.text);
             }
         }
-        Cell::Sub(k) => {
-            let value = e.scores.get(&board.columns[k].key).copied();
-            p.line(
-                &score_text(value),
-                r,
-                t * 0.85,
-                Weight::Regular,
-                Align::Right,
-                pal.text,
-            );
+        _ => {
+            if let Some((text, color, align)) = cell_text(ctx, board, e, cell, strip) {
+                let (_, weight) = style(cell, size, strip);
+                p.cell(&text, r, size, weight, align, color);
+            }
         }
     }
 }
 
-/// The rank, on a gold, silver or bronze badge for places 1 to 3.
-fn rank_badge(p: &mut Painter, ctx: &Context, rank: u32, r: Rect, t: f32) {
+/// The rank, on a gold, silver or bronze badge for places 1 to 3, at `size`.
+fn rank_badge(p: &mut Painter, ctx: &Context, rank: u32, r: Rect, size: f32) {
     let text = rank.to_string();
     match ctx.theme.podium.get(rank as usize - 1) {
         Some(badge) => {
@@ -222,17 +271,10 @@ fn rank_badge(p: &mut Painter, ctx: &Context, rank: u32, r: Rect, t: f32) {
                 side,
                 side,
             );
-            p.badge(&text, b, t * 0.9, badge.fill, badge.text);
+            p.badge(&text, b, size, badge.fill, badge.text);
         }
         None => {
-            p.line(
-                &text,
-                r,
-                t * 0.9,
-                Weight::Bold,
-                Align::Center,
-                ctx.theme.normal.text,
-            );
+            p.line(&text, r, size, Weight::Bold, Align::Center, ctx.theme.normal.text);
         }
     }
 }
@@ -245,12 +287,14 @@ pub(crate) fn score_text(score: Option<f64>) -> String {
     }
 }
 
-/// "↑2" in red, "↓3" in green, "—" muted, "新" in gold.
-fn change_marker(ctx: &Context, change: Change) -> (String, crate::scene::Rgba) {
+/// "↑2" in red, "↓3" in green (the arrow alone without `number`), "—"
+/// muted, "新" in gold.
+fn change_marker(ctx: &Context, change: Change, number: bool) -> (String, crate::scene::Rgba) {
     let th = ctx.theme;
+    let count = |n: u32| if number { n.to_string() } else { String::new() };
     match change {
-        Change::Up(n) => (format!("↑{n}"), th.up),
-        Change::Down(n) => (format!("↓{n}"), th.down),
+        Change::Up(n) => (format!("↑{}", count(n)), th.up),
+        Change::Down(n) => (format!("↓{}", count(n)), th.down),
         Change::Same => ("—".to_string(), th.normal.muted),
         Change::New => ("新".to_string(), th.new),
     }

@@ -53,15 +53,56 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
     let m = m.grown(body.h, fullest);
     let gutter = (m.row_size * 1.2).round();
     let table_w = ((body.w - gutter * (columns as f32 - 1.0)) / columns as f32).floor();
-    for (c, chunk) in entries.chunks(per_column).enumerate().take(columns) {
+    let shown = &entries[..entries.len().min(per_column * columns)];
+    let sizes = column_sizes(
+        p,
+        &Table::new(Rect::new(body.x, body.y, table_w, body.h), m.row_size),
+        &m,
+        shown,
+        page.rows.start,
+    );
+    for (c, chunk) in shown.chunks(per_column).enumerate() {
         let x = body.x + c as f32 * (table_w + gutter);
         let table = Table::new(Rect::new(x, body.y, table_w, body.h), m.row_size);
         table.head(p, &m, pal);
         let first = page.rows.start + c * per_column;
         for (i, e) in chunk.iter().enumerate() {
-            table.row(p, &m, pal, i, first + i + 1, e);
+            table.row(p, &m, pal, &sizes, (i, first + i + 1), e);
         }
     }
+}
+
+/// The four columns' sizes and weights at most, from the row text size `t`.
+const STYLE: [(f32, Weight); 4] = [
+    (0.85, Weight::Regular),
+    (1.0, Weight::Bold),
+    (0.9, Weight::Regular),
+    (0.9, Weight::Regular),
+];
+
+/// The four cells' texts of the entry numbered `number`.
+fn texts(number: usize, e: &ListEntry) -> [String; 4] {
+    [
+        number.to_string(),
+        e.name.clone(),
+        e.place.clone().unwrap_or_default(),
+        e.reason.clone().unwrap_or_default(),
+    ]
+}
+
+/// One size per column for the whole page (both tables where there are
+/// two): the largest every cell of that column fits in.
+fn column_sizes(p: &mut Painter, table: &Table, m: &Metrics, shown: &[ListEntry], first: usize) -> [f32; 4] {
+    let all: Vec<[String; 4]> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, e)| texts(first + i + 1, e))
+        .collect();
+    std::array::from_fn(|k| {
+        let (factor, weight) = STYLE[k];
+        let column = all.iter().map(|t| t[k].as_str());
+        p.column_size(column, table.w[k], m.row_h, m.row_size * factor, weight)
+    })
 }
 
 /// Column positions of one list table.
@@ -110,46 +151,28 @@ impl Table {
         }
     }
 
-    fn row(&self, p: &mut Painter, m: &Metrics, pal: &Palette, i: usize, number: usize, e: &ListEntry) {
-        let t = m.row_size;
+    /// Row `i` of this table, the entry numbered `number`, each cell at its
+    /// column's size.
+    fn row(
+        &self,
+        p: &mut Painter,
+        m: &Metrics,
+        pal: &Palette,
+        sizes: &[f32; 4],
+        at: (usize, usize),
+        e: &ListEntry,
+    ) {
+        let (i, number) = at;
         let y = self.top + m.head_h + i as f32 * m.row_h;
         if i % 2 == 1 {
             p.fill(Rect::new(self.x[0], y, self.width, m.row_h), pal.stripe, 0.0);
         }
-        p.line(
-            &number.to_string(),
-            self.cell(0, y, m.row_h),
-            t * 0.85,
-            Weight::Regular,
-            Align::Center,
-            pal.muted,
-        );
-        p.line(
-            &e.name,
-            self.cell(1, y, m.row_h),
-            t,
-            Weight::Bold,
-            Align::Left,
-            pal.text,
-        );
-        let place = e.place.as_deref().unwrap_or("");
-        p.line(
-            place,
-            self.cell(2, y, m.row_h),
-            t * 0.9,
-            Weight::Regular,
-            Align::Left,
-            pal.text,
-        );
-        let reason = e.reason.as_deref().unwrap_or("");
-        p.line(
-            reason,
-            self.cell(3, y, m.row_h),
-            t * 0.9,
-            Weight::Regular,
-            Align::Left,
-            pal.text,
-        );
+        let colors = [pal.muted, pal.text, pal.text, pal.text];
+        for (k, text) in texts(number, e).iter().enumerate() {
+            let align = if k == 0 { Align::Center } else { Align::Left };
+            let cell = self.cell(k, y, m.row_h);
+            p.cell(text, cell, sizes[k], STYLE[k].1, align, colors[k]);
+        }
     }
 }
 

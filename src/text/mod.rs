@@ -4,6 +4,7 @@
 //! shapes and draws the same pixels. An operator may add font files or allow
 //! the system's fonts as a fallback for rare characters.
 
+pub mod breaks;
 mod fonts;
 mod measure;
 

@@ -328,6 +328,20 @@ proptest! {
             let scene = layout::layout_page(&mut fonts, &ctx, &pages[i]);
             let problems = scene_problems(&mut fonts, &scene, profile.min_text);
             prop_assert!(problems.is_empty(), "{}x{} {}: {:#?}", w, h, pages[i].file_stem(), problems);
+            // One size per column (issue 29), and a board never loses its grades.
+            let mixed = crate::typography::mixed_columns(&scene);
+            prop_assert!(mixed.is_empty(), "{}x{} {}: {:#?}", w, h, pages[i].file_stem(), mixed);
+            if let SlideRef::Board(b) = pages[i].slide {
+                let texts: Vec<&str> = scene.texts.iter().map(|t| t.text.as_str()).collect();
+                for e in &feed.boards[b].entries[pages[i].rows.clone()] {
+                    if let Some(grade) = e.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+                        prop_assert!(
+                            texts.iter().any(|t| t.starts_with(grade.chars().next().unwrap_or(' '))),
+                            "{}x{} {}: no grade {:?}", w, h, pages[i].file_stem(), grade
+                        );
+                    }
+                }
+            }
         }
     }
 }

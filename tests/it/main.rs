@@ -39,5 +39,6 @@ mod source;
 mod status;
 mod status_limits;
 mod trust;
+mod typography;
 mod window;
 mod window_recovery;
