@@ -82,6 +82,50 @@ fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mu
         "cycle: {}s (items whose windows are closed are skipped)",
         seconds(total)
     );
+    left_out(out, settings, feed, &profile);
+}
+
+/// A warning for each board the playlist shows whose columns do not all fit
+/// this screen, saying what is left out (docs/layout.md).
+fn left_out(out: &mut String, settings: &Settings, feed: &Feed, profile: &crate::layout::ScreenProfile) {
+    let mut boards: Vec<usize> = settings
+        .playlist
+        .iter()
+        .filter_map(|item| match resolve(&item.content, feed) {
+            Resolved::Boards(v) => Some(v),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    boards.sort_unstable();
+    boards.dedup();
+    for i in boards {
+        let Some(board) = feed.boards.get(i) else { continue };
+        let d = crate::layout::dropped(board, profile);
+        let mut parts = Vec::new();
+        if d.sub_scores > 0 {
+            parts.push(format!(
+                "its {} sub-score columns (no slide of this playlist shows them)",
+                d.sub_scores
+            ));
+        }
+        if d.change_number {
+            parts.push("the number of places changed (the arrow stays)".to_string());
+        }
+        if d.parent {
+            parts.push("the parent column".to_string());
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(
+                out,
+                "warning: on {}x{} board {} leaves out {}",
+                profile.width,
+                profile.height,
+                board.id,
+                parts.join(", ")
+            );
+        }
+    }
 }
 
 /// `millis` as seconds with at most three decimals and no trailing zeros

@@ -149,6 +149,37 @@ fn cell_text(
     })
 }
 
+/// What a board's pages leave out on a screen, for `check --config`: the
+/// same decision [`columns`] takes on its fullest page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    /// How many sub-score columns are not shown (all or none).
+    pub sub_scores: usize,
+    /// Whether the change marker shows its arrow only.
+    pub change_number: bool,
+    /// Whether the parent column is left out (the strip names it beside the name).
+    pub parent: bool,
+}
+
+/// What `board`'s pages leave out on `profile`, at the default rows per page.
+pub fn dropped(board: &Board, profile: &super::ScreenProfile) -> Dropped {
+    let strip = profile.shape == Shape::Strip;
+    let body = chrome::body_rect(profile);
+    let m = Metrics::for_profile(profile);
+    let per_page = super::pages::rows_per_page(profile);
+    let n = board.entries.len().max(1);
+    let fullest = n.div_ceil(n.div_ceil(per_page).max(1));
+    let m = if strip { m } else { m.grown(body.h, fullest) };
+    let cols = columns(board, body, m.row_size, strip);
+    let has = |cell: Cell| cols.iter().any(|c| c.cell == cell);
+    let shown_subs = cols.iter().filter(|c| matches!(c.cell, Cell::Sub(_))).count();
+    Dropped {
+        sub_scores: board.columns.len() - shown_subs,
+        change_number: has(Cell::Arrow),
+        parent: !strip && board.entries.iter().any(|e| e.parent.is_some()) && !has(Cell::Parent),
+    }
+}
+
 /// Column widths in units of the row text size `t`. Rank, name, score and
 /// grade always stay; when the rest do not fit beside a name of useful
 /// width, the sub-scores go first, then the change marker's number (its
@@ -161,7 +192,7 @@ fn columns(board: &Board, body: Rect, t: f32, strip: bool) -> Vec<Column> {
     if has(|e| e.parent.is_some()) && !strip {
         spec.push((Cell::Parent, 4.6));
     }
-    spec.push((Cell::Score, 2.9 * scale));
+    spec.push((Cell::Score, 2.6 * scale));
     spec.push((Cell::Change, 2.3 * scale));
     if has(|e| e.grade.is_some()) {
         spec.push((Cell::Grade, if strip { 2.3 } else { 2.8 }));

@@ -54,16 +54,17 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, list: &RankList, page: &Pag
     let gutter = (m.row_size * 1.2).round();
     let table_w = ((body.w - gutter * (columns as f32 - 1.0)) / columns as f32).floor();
     let shown = &entries[..entries.len().min(per_column * columns)];
+    let shares = Shares::of(p, shown, m.row_size);
     let sizes = column_sizes(
         p,
-        &Table::new(Rect::new(body.x, body.y, table_w, body.h), m.row_size),
+        &Table::new(Rect::new(body.x, body.y, table_w, body.h), m.row_size, shares),
         &m,
         shown,
         page.rows.start,
     );
     for (c, chunk) in shown.chunks(per_column).enumerate() {
         let x = body.x + c as f32 * (table_w + gutter);
-        let table = Table::new(Rect::new(x, body.y, table_w, body.h), m.row_size);
+        let table = Table::new(Rect::new(x, body.y, table_w, body.h), m.row_size, shares);
         table.head(p, &m, pal);
         let first = page.rows.start + c * per_column;
         for (i, e) in chunk.iter().enumerate() {
@@ -105,6 +106,47 @@ fn column_sizes(p: &mut Painter, table: &Table, m: &Metrics, shown: &[ListEntry]
     })
 }
 
+/// How a page's tables share their width out, from what the page holds:
+/// the name column as wide as its longest name (2.5 to 4 times the row
+/// size), and the rest between place and reason as their longest texts
+/// need it (30 % to 70 % each), so that one long place does not set the
+/// whole place column small while the reasons have room to spare.
+#[derive(Clone, Copy)]
+struct Shares {
+    name_units: f32,
+    place: f32,
+}
+
+impl Shares {
+    fn of(p: &mut Painter, shown: &[ListEntry], t: f32) -> Shares {
+        let mut widest = |texts: Vec<&str>, size: f32, weight: Weight| {
+            texts
+                .into_iter()
+                .map(|text| p.fonts.line_width(text, size, weight))
+                .fold(0.0, f32::max)
+        };
+        let names = widest(shown.iter().map(|e| e.name.as_str()).collect(), t, Weight::Bold);
+        let places = widest(
+            shown.iter().filter_map(|e| e.place.as_deref()).collect(),
+            t * 0.9,
+            Weight::Regular,
+        );
+        let reasons = widest(
+            shown.iter().filter_map(|e| e.reason.as_deref()).collect(),
+            t * 0.9,
+            Weight::Regular,
+        );
+        let place = match places + reasons {
+            total if total > 0.0 => (places / total).clamp(0.3, 0.7),
+            _ => 0.55,
+        };
+        Shares {
+            name_units: (names / t + 0.3).clamp(2.5, 4.0),
+            place,
+        }
+    }
+}
+
 /// Column positions of one list table.
 struct Table {
     x: [f32; 4],
@@ -114,12 +156,12 @@ struct Table {
 }
 
 impl Table {
-    fn new(area: Rect, t: f32) -> Self {
+    fn new(area: Rect, t: f32, shares: Shares) -> Self {
         let gap = (0.4 * t).round();
         let number = (1.6 * t).round();
-        let name = (4.0 * t).round();
+        let name = (shares.name_units * t).round();
         let rest = area.w - number - name - 3.0 * gap;
-        let place = (rest * 0.55).round();
+        let place = (rest * shares.place).round();
         let reason = (rest - place).max(t);
         let x0 = area.x;
         let x1 = x0 + number + gap;

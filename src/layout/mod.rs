@@ -16,6 +16,7 @@ mod split;
 pub mod theme;
 mod ticker;
 
+pub use board::{dropped, Dropped};
 pub use chrome::body_rect;
 pub use idle::idle;
 pub use list::mask_name;

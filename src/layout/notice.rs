@@ -10,7 +10,7 @@ use super::profile::{Metrics, ScreenProfile, Shape};
 use super::split::split;
 use super::Context;
 use crate::feed::Notice;
-use crate::scene::{Align, Rect, Weight};
+use crate::scene::{Rect, Weight};
 use crate::slide::PageRef;
 use crate::text::{breaks, Fonts, PARAGRAPH_FACTOR};
 use std::ops::Range;
@@ -31,15 +31,24 @@ fn body_area(profile: &ScreenProfile) -> (Rect, f32) {
             (area, size)
         }
         _ => {
+            // A margin at the sides; above and below, the leading of the
+            // lines already sets them off from the header and footer rules.
             let pad = (m.row_size * 0.5).round();
-            (body.inset(pad, pad), (m.row_size * 1.1).round())
+            (body.inset(pad, 0.0), (m.row_size * 1.1).round())
         }
     }
 }
 
-/// Display type is set tighter than body text: the step between a poster's
-/// lines, per pixel of size.
-const POSTER_LEADING: f32 = 1.3;
+/// Notices are set in the bold face: read from across a square, and by
+/// tesseract, it holds up better than the regular at poster sizes (the demo
+/// notice at 1080p: 0.97 against 0.90; benches/ocr.py).
+const WEIGHT: Weight = Weight::Bold;
+
+/// The step between a poster's lines, per pixel of size: a little wider
+/// than body text's, since large lines set close are read as one mass
+/// (tesseract too reads them worse: 0.90 of the demo notice at 1.45, 0.97
+/// at 1.55; benches/ocr.py).
+const POSTER_LEADING: f32 = 1.55;
 
 /// The step between lines at `size`: body leading at the body size `base`,
 /// display leading above it.
@@ -55,16 +64,18 @@ fn step(size: f32, base: f32) -> f32 {
 /// The body's lines at `size` in `width`.
 fn lines_at(fonts: &mut Fonts, notice: &Notice, width: f32, size: f32) -> Vec<String> {
     let body = fonts.displayable(&notice.body).into_owned();
-    breaks::break_lines(&body, width, |line| fonts.line_width(line, size, Weight::Regular))
+    breaks::break_lines(&body, width, |line| fonts.line_width(line, size, WEIGHT))
 }
 
 /// The size and lines of the body on this screen: the largest size (up to
 /// the poster cap) at which it fits one page, else the body size.
 fn setting(fonts: &mut Fonts, notice: &Notice, profile: &ScreenProfile) -> (f32, Vec<String>) {
     let (area, base) = body_area(profile);
+    // The block's height: the leading between its lines, not after the last.
     let fits = |fonts: &mut Fonts, size: f32| {
         let lines = lines_at(fonts, notice, area.w, size);
-        (lines.len() as f32 * step(size, base) <= area.h).then_some(lines)
+        let h = (lines.len() as f32 - 1.0) * step(size, base) + crate::text::line_height(size);
+        (h <= area.h).then_some(lines)
     };
     let Some(mut best) = fits(fonts, base) else {
         return (base, lines_at(fonts, notice, area.w, base));
@@ -92,7 +103,8 @@ fn setting(fonts: &mut Fonts, notice: &Notice, profile: &ScreenProfile) -> (f32,
 pub(crate) fn pages(fonts: &mut Fonts, notice: &Notice, profile: &ScreenProfile) -> Vec<Range<usize>> {
     let (area, base) = body_area(profile);
     let (size, lines) = setting(fonts, notice, profile);
-    let per_page = (area.h / step(size, base)).floor().max(1.0) as usize;
+    let room = area.h - crate::text::line_height(size);
+    let per_page = ((room / step(size, base)).floor() + 1.0).max(1.0) as usize;
     split(lines.len(), per_page)
 }
 
@@ -112,10 +124,10 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, notice: &Notice, page: &Pag
     let block = if page.count <= 1 {
         let widest = shown
             .iter()
-            .map(|l| p.fonts.line_width(l, size, Weight::Regular))
+            .map(|l| p.fonts.line_width(l, size, WEIGHT))
             .fold(0.0, f32::max)
             .ceil();
-        let h = shown.len() as f32 * lh;
+        let h = (shown.len() as f32 - 1.0) * lh + crate::text::line_height(size);
         Rect::new(
             (area.x + (area.w - widest) / 2.0).round(),
             (area.y + (area.h - h) / 2.0).round(),
@@ -126,7 +138,13 @@ pub(crate) fn layout(p: &mut Painter, ctx: &Context, notice: &Notice, page: &Pag
         area
     };
     for (k, line) in shown.iter().enumerate() {
-        let row = Rect::new(block.x, block.y + k as f32 * lh, area.right() - block.x, lh);
-        p.text_line(line, row, size, Align::Left, pal.text);
+        // Each line's box is one line tall, at its place in the block.
+        let row = Rect::new(
+            block.x,
+            block.y + k as f32 * lh,
+            area.right() - block.x,
+            crate::text::line_height(size),
+        );
+        p.text_line(line, row, size, WEIGHT, pal.text);
     }
 }

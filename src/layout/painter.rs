@@ -117,9 +117,9 @@ impl<'f> Painter<'f> {
 
     /// One line of body text at exactly `size` in `rect` (cut with "…" only
     /// if it does not fit: the caller broke it to fit).
-    pub fn text_line(&mut self, text: &str, rect: Rect, size: f32, align: Align, color: Rgba) {
+    pub fn text_line(&mut self, text: &str, rect: Rect, size: f32, weight: Weight, color: Rgba) {
         let rect = rect.snapped();
-        self.line_in(text, rect, rect, size, Weight::Regular, align, color);
+        self.line_in(text, rect, rect, size, weight, Align::Left, color);
     }
 
     /// One line fitted into `line` at exactly `size` (cut with "…" if need

@@ -119,13 +119,18 @@ fn a_long_notice_is_paged_and_nothing_is_lost() {
                 scene.texts.iter().any(|t| t.text.contains(&marker)),
                 "{size}: no {marker}"
             );
-            let body_run = scene
+            // The body's lines: one run each, inside the body, top to bottom.
+            let body = layout::body_rect(&ScreenProfile::parse(size).unwrap());
+            let mut lines: Vec<_> = scene
                 .texts
                 .iter()
-                .filter(|t| t.wrap)
-                .max_by_key(|t| t.text.chars().count())
-                .unwrap();
-            read.extend(body_run.text.chars().filter(|c| !c.is_whitespace()));
+                .filter(|t| t.clip.y >= body.y && t.clip.y + t.clip.h <= body.y + body.h)
+                .collect();
+            lines.sort_by(|a, b| a.clip.y.total_cmp(&b.clip.y));
+            assert!(!lines.is_empty(), "{size}: page {} has no body lines", k + 1);
+            for line in lines {
+                read.extend(line.text.chars().filter(|c| !c.is_whitespace()));
+            }
         }
         assert_eq!(read, wanted, "{size}: the pages in order give back the text");
     }

@@ -21,7 +21,9 @@ fn demo() -> Feed {
 /// a weight: a strip stacks a list entry's place and reason in boxes of one
 /// shape) of a scene that mix sizes, each with the sizes and texts it holds.
 pub fn mixed_columns(scene: &Scene) -> Vec<String> {
-    let mut columns: BTreeMap<(i64, i64, i64, bool), Vec<(f32, &str)>> = BTreeMap::new();
+    /// A box's left edge, width and height, and whether its text is bold.
+    type ColumnKey = (i64, i64, i64, bool);
+    let mut columns: BTreeMap<ColumnKey, Vec<(f32, &str)>> = BTreeMap::new();
     for t in &scene.texts {
         let bold = t.weight == rankwall::scene::Weight::Bold;
         let key = (t.clip.x as i64, t.clip.w as i64, t.clip.h as i64, bold);
@@ -80,11 +82,15 @@ fn a_short_notice_is_set_as_a_poster() {
                 l.size
             );
         }
-        let pad = (m.row_size * 0.5).round();
-        let area_h = body_rect(&profile).h - 2.0 * pad;
+        // The body area: the body between the header and footer rules.
+        let area_h = body_rect(&profile).h;
         let top = lines.iter().map(|l| l.clip.y).fold(f32::MAX, f32::min);
         let bottom = lines.iter().map(|l| l.clip.bottom()).fold(0.0, f32::max);
         let covered = (bottom - top) / area_h;
+        eprintln!(
+            "{size}: notice body at {} px (before {before} px), covering {covered:.2} of the body's height",
+            lines[0].size
+        );
         assert!(
             covered >= 0.6,
             "{size}: the block covers {covered:.2} of the body's height"
@@ -199,4 +205,33 @@ fn the_notice_breaks_are_common_to_the_layout_and_the_page_count() {
         .map(|t| t.text.clone())
         .collect();
     assert_eq!(shown, feed.notices[0].body, "every character on exactly one page");
+}
+
+#[test]
+fn check_config_says_what_a_board_leaves_out_on_its_screen() {
+    let feed = demo();
+    let towns = &feed.boards[0];
+    let portrait = rankwall::layout::dropped(towns, &ScreenProfile::parse("1080x1920").unwrap());
+    assert_eq!(portrait.sub_scores, towns.columns.len(), "{portrait:?}");
+    assert!(portrait.change_number && !portrait.parent, "{portrait:?}");
+    let wide = rankwall::layout::dropped(towns, &ScreenProfile::parse("2560x1080").unwrap());
+    assert_eq!(wide, rankwall::layout::Dropped::default());
+
+    let dir = crate::common::temp_dir("typography");
+    let config = std::fs::read_to_string("assets/rankwall.toml")
+        .unwrap()
+        .replace("size = \"1920x1080\"", "size = \"1080x1920\"");
+    assert!(config.contains("1080x1920"), "the example config names its size");
+    let path = dir.join("portrait.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["check", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("warning: on 1080x1920 board towns-2026-11 leaves out its 6 sub-score columns"),
+        "{text}"
+    );
 }
