@@ -150,7 +150,7 @@ fn cell_text(
 }
 
 /// What a board's pages leave out on a screen, for `check --config`: the
-/// same decision [`columns`] takes on its fullest page.
+/// same decision the layout of its pages takes on the fullest page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Dropped {
     /// How many sub-score columns are not shown (all or none).
