@@ -92,6 +92,7 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         ));
         defaults.time_zone
     });
+    let (size, region) = super::region::output_region(loc, s, size, out);
     ScreenSettings {
         id: s.id.clone(),
         size,
@@ -103,6 +104,7 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         display_hours: display_hours(loc, s, out),
         pixel_shift: *s.pixel_shift.get_ref(),
         pixel_shift_minutes: (*s.pixel_shift_minutes.get_ref()).max(1),
+        region,
     }
 }
 

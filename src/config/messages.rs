@@ -254,6 +254,35 @@ const CATALOGUE: &[(&str, &str)] = &[
         "give the console's address, e.g. url = \"https://console.example/api/report\"",
         "填控制台的地址，例如 url = \"https://console.example/api/report\"",
     ),
+    // An LED controller's output region.
+    (
+        "give `output` or `size`, not both",
+        "`output` 和 `size` 只能写一个",
+    ),
+    (
+        "with a region, output is the frame's size",
+        "有输出区域时，output 就是整帧的大小",
+    ),
+    ("output `{}` is not a video mode", "输出 `{0}` 不是视频模式"),
+    (
+        "write WIDTHxHEIGHT, e.g. \"1920x1080\"",
+        "写成“宽x高”，例如 \"1920x1080\"",
+    ),
+    ("a region needs the output's size", "输出区域需要知道整帧的大小"),
+    (
+        "add output = \"1920x1080\" (the video mode the controller takes)",
+        "加上 output = \"1920x1080\"（控制器接收的视频模式）",
+    ),
+    (
+        "region {}x{} at ({}, {}) lies outside the {}x{} output",
+        "区域 {0}x{1}（位置 {2}, {3}）超出了 {4}x{5} 的输出",
+    ),
+    ("move or shrink the region", "请移动或缩小这个区域"),
+    (
+        "the region is too small to lay out: {}",
+        "区域太小，无法排版：{0}",
+    ),
+    ("a region of at least 320x128", "区域至少 320x128"),
     // Files and folders the config names.
     ("cannot use {}: {}", "无法使用 {0}：{1}"),
     (

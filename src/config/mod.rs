@@ -17,6 +17,7 @@ mod overlay;
 mod overrides;
 mod paths;
 mod raw;
+mod region;
 mod resolve;
 pub mod schema;
 mod settings;

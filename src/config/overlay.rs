@@ -46,6 +46,10 @@ fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
             "display_hours" => to.display_hours = from.display_hours,
             "pixel_shift" => to.pixel_shift = from.pixel_shift,
             "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes,
+            "output" | "region" => {
+                to.size = from.size;
+                to.region = from.region;
+            }
             _ => {}
         }
     }

@@ -43,6 +43,20 @@ pub(super) struct Screen {
     pub(super) pixel_shift: Spanned<u32>,
     /// Minutes between two one-pixel steps of the shift.
     pub(super) pixel_shift_minutes: Spanned<u32>,
+    /// The video mode sent to an LED controller, `WIDTHxHEIGHT`; with `region`.
+    pub(super) output: Option<Spanned<String>>,
+    /// Where in the output the slide is drawn (the rest is black).
+    pub(super) region: Option<Spanned<Region>>,
+}
+
+/// An output region, in the output's pixels.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Region {
+    pub(super) x: u32,
+    pub(super) y: u32,
+    pub(super) width: u32,
+    pub(super) height: u32,
 }
 
 impl Default for Screen {
@@ -58,6 +72,8 @@ impl Default for Screen {
             display_hours: None,
             pixel_shift: Spanned::new(0..0, 0),
             pixel_shift_minutes: Spanned::new(0..0, 4),
+            output: None,
+            region: None,
         }
     }
 }

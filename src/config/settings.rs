@@ -137,6 +137,22 @@ pub struct ScreenSettings {
     pub pixel_shift: u32,
     /// Minutes between two one-pixel steps of the shift (at least 1).
     pub pixel_shift_minutes: u32,
+    /// For an LED controller: the slide is laid out at this region's size
+    /// and drawn at its place in the output (`size`), black elsewhere.
+    pub region: Option<OutputRegion>,
+}
+
+/// A rectangle of the output frame, in its pixels (inside it: checked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputRegion {
+    /// The left edge.
+    pub x: u32,
+    /// The top edge.
+    pub y: u32,
+    /// The width: the width the slide is laid out for.
+    pub width: u32,
+    /// The height.
+    pub height: u32,
 }
 
 /// The `[feed]` section.
@@ -360,6 +376,7 @@ impl Default for Settings {
                 display_hours: None,
                 pixel_shift: 0,
                 pixel_shift_minutes: 4,
+                region: None,
             },
             feed: FeedSettings {
                 url: None,

@@ -97,6 +97,8 @@ pub struct Player {
 /// The layout profile for a panel of `physical` size under `settings`: the
 /// rotation swaps the sides, the margins and minimum text come from the config.
 pub fn profile_for(settings: &Settings, physical: (u32, u32)) -> Result<ScreenProfile, ProfileError> {
+    // An LED controller's region is what the slide is laid out for.
+    let physical = settings.screen.region.map_or(physical, |r| (r.width, r.height));
     let (w, h) = if settings.screen.rotation.swaps_sides() {
         (physical.1, physical.0)
     } else {
@@ -304,7 +306,9 @@ impl Player {
     pub fn view_at(&mut self, now: DateTime<FixedOffset>) -> View {
         let frame = self.advance(now);
         let screen = &self.show.settings.screen;
-        let shift = shift_at(screen.pixel_shift, screen.pixel_shift_minutes, now);
+        let walk = shift_at(screen.pixel_shift, screen.pixel_shift_minutes, now);
+        let at = region_offset(screen);
+        let shift = (walk.0 + at.0, walk.1 + at.1);
         let rotation = screen.rotation.degrees();
         let still = self.still_of(&frame, now);
         let (previous, blend, progress) = self.transition(&frame, now);
@@ -332,7 +336,7 @@ impl Player {
             previous: None,
             blend: Blend::Cut,
             progress: 1.0,
-            shift: (0, 0),
+            shift: region_offset(&self.show.settings.screen),
             rotation: self.show.settings.screen.rotation.degrees(),
         }
     }
@@ -464,4 +468,14 @@ impl Player {
             }
         }
     }
+}
+
+/// Where an LED controller's region starts in the frame; (0, 0) without one.
+fn region_offset(screen: &crate::config::ScreenSettings) -> (i32, i32) {
+    screen.region.map_or((0, 0), |r| {
+        (
+            i32::try_from(r.x).unwrap_or(i32::MAX),
+            i32::try_from(r.y).unwrap_or(i32::MAX),
+        )
+    })
 }

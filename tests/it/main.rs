@@ -26,6 +26,7 @@ mod fonts;
 mod fuzz_corpus;
 mod golden;
 mod layout;
+mod led_region;
 mod marquee;
 mod notify;
 mod player;

@@ -76,7 +76,7 @@ const FORM: &[(&str, &[&str], &str)] = &[
     (
         "screen",
         &[screen::DISPLAY_HOURS],
-        "id size monitor rotation margin min_text time_zone pixel_shift pixel_shift_minutes",
+        "id size monitor rotation margin min_text time_zone pixel_shift pixel_shift_minutes output region",
     ),
     ("screen.display_hours", &[hours::FROM, hours::UNTIL], ""),
     (
