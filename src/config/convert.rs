@@ -105,6 +105,8 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         pixel_shift: *s.pixel_shift.get_ref(),
         pixel_shift_minutes: (*s.pixel_shift_minutes.get_ref()).max(1),
         region,
+        brightness: super::region::brightness(loc, s, out),
+        brightness_ramp: Duration::from_secs(u64::from((*s.brightness_ramp.get_ref()).min(3600))),
     }
 }
 

@@ -283,6 +283,17 @@ const CATALOGUE: &[(&str, &str)] = &[
         "区域太小，无法排版：{0}",
     ),
     ("a region of at least 320x128", "区域至少 320x128"),
+    ("brightness_ramp {} s is too long", "亮度渐变时间 {0} 秒太长"),
+    ("give 0 to 3600 seconds, e.g. 10", "填 0 到 3600 秒，例如 10"),
+    (
+        "brightness level {} is outside 0.05 to 1",
+        "亮度 {0} 不在 0.05 到 1 之间",
+    ),
+    (
+        "e.g. level = 0.55 (outside display_hours the screen is off anyway)",
+        "例如 level = 0.55（开屏时段以外屏幕本来就是关的）",
+    ),
+    ("dimmed hours are empty", "调暗时段是空的"),
     // Files and folders the config names.
     ("cannot use {}: {}", "无法使用 {0}：{1}"),
     (

@@ -46,6 +46,8 @@ fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
             "display_hours" => to.display_hours = from.display_hours,
             "pixel_shift" => to.pixel_shift = from.pixel_shift,
             "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes,
+            "brightness" => to.brightness = from.brightness.clone(),
+            "brightness_ramp" => to.brightness_ramp = from.brightness_ramp,
             "output" | "region" => {
                 to.size = from.size;
                 to.region = from.region;

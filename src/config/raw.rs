@@ -47,6 +47,19 @@ pub(super) struct Screen {
     pub(super) output: Option<Spanned<String>>,
     /// Where in the output the slide is drawn (the rest is black).
     pub(super) region: Option<Spanned<Region>>,
+    /// Dimmed hours: `[{ from, until, level }]`.
+    pub(super) brightness: Vec<Dimming>,
+    /// Seconds over which the brightness changes at each edge of those hours.
+    pub(super) brightness_ramp: Spanned<u32>,
+}
+
+/// Hours at a lower brightness.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Dimming {
+    pub(super) from: Spanned<String>,
+    pub(super) until: Spanned<String>,
+    pub(super) level: Spanned<f64>,
 }
 
 /// An output region, in the output's pixels.
@@ -74,6 +87,8 @@ impl Default for Screen {
             pixel_shift_minutes: Spanned::new(0..0, 4),
             output: None,
             region: None,
+            brightness: Vec::new(),
+            brightness_ramp: Spanned::new(0..0, 10),
         }
     }
 }

@@ -1,12 +1,14 @@
-//! `[screen] output` and `region`: for an LED controller, which takes a
-//! standard video mode and maps a fixed rectangle of it to its cabinets.
-//! The slide is laid out at the region's size and drawn at its place; the
-//! rest of the frame is black. `output` is the frame's size (it stands for
-//! `size`); the region must lie inside it.
+//! What an LED wall's controller needs of the picture. `[screen] output`
+//! and `region`: the controller takes a standard video mode and maps a fixed
+//! rectangle of it to its cabinets, so the slide is laid out at the
+//! region's size and drawn at its place, the rest of the frame black
+//! (`output` is the frame's size and stands for `size`). `brightness`:
+//! hours shown dimmed, e.g. at night.
 
 use super::diagnostic::{error, quoted, Diagnostic, Locator};
 use super::raw::Screen;
-use super::settings::{OutputRegion, ScreenSize};
+use super::settings::{Dimmed, OutputRegion, ScreenSize};
+use super::time::{clock_time, DailySpan};
 use crate::panel::PanelSize;
 
 /// The frame size and the region of `s`; `size` is the `size` key's value.
@@ -85,4 +87,45 @@ pub(super) fn output_region(
 /// Whether the file writes `size` itself (its default spans nothing).
 fn size_given(s: &Screen) -> bool {
     !s.size.span().is_empty()
+}
+
+/// The dimmed hours of `s`, each checked where it stands.
+pub(super) fn brightness(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> Vec<Dimmed> {
+    if *s.brightness_ramp.get_ref() > 3600 {
+        let message = format!("brightness_ramp {} s is too long", s.brightness_ramp.get_ref());
+        out.push(error(
+            loc,
+            s.brightness_ramp.span(),
+            message,
+            "give 0 to 3600 seconds, e.g. 10",
+        ));
+    }
+    let mut dimmed = Vec::new();
+    for d in &s.brightness {
+        let level = *d.level.get_ref();
+        if !(0.05..=1.0).contains(&level) {
+            let message = format!("brightness level {level} is outside 0.05 to 1");
+            let hint = "e.g. level = 0.55 (outside display_hours the screen is off anyway)";
+            out.push(error(loc, d.level.span(), message, hint));
+            continue;
+        }
+        let (from, until) = (clock_time(loc, &d.from, out), clock_time(loc, &d.until, out));
+        let (Some(from), Some(until)) = (from, until) else {
+            continue;
+        };
+        if from == until {
+            out.push(error(
+                loc,
+                d.from.span(),
+                "dimmed hours are empty".into(),
+                "`from` and `until` must differ",
+            ));
+            continue;
+        }
+        dimmed.push(Dimmed {
+            hours: DailySpan { from, until },
+            level: level as f32,
+        });
+    }
+    dimmed
 }

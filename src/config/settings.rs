@@ -140,6 +140,19 @@ pub struct ScreenSettings {
     /// For an LED controller: the slide is laid out at this region's size
     /// and drawn at its place in the output (`size`), black elsewhere.
     pub region: Option<OutputRegion>,
+    /// Hours shown dimmed (the compositor scales every pixel).
+    pub brightness: Vec<Dimmed>,
+    /// How long a change of brightness takes, at each edge of those hours.
+    pub brightness_ramp: std::time::Duration,
+}
+
+/// Hours at a brightness below full.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dimmed {
+    /// When, daily (past midnight when `until` is before `from`).
+    pub hours: DailySpan,
+    /// 0.05 to 1: each pixel's value is multiplied by it.
+    pub level: f32,
 }
 
 /// A rectangle of the output frame, in its pixels (inside it: checked).
@@ -377,6 +390,8 @@ impl Default for Settings {
                 pixel_shift: 0,
                 pixel_shift_minutes: 4,
                 region: None,
+                brightness: Vec::new(),
+                brightness_ramp: std::time::Duration::from_secs(10),
             },
             feed: FeedSettings {
                 url: None,

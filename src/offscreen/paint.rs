@@ -114,13 +114,14 @@ pub fn composition(view: &View) -> Composition {
         progress: view.progress,
         shift: view.shift,
         rotation: view.rotation,
+        level: view.level,
     }
 }
 
 /// Whether `view` is one still picture as it is: no transition, burn-in
-/// shift or rotation, so its scene is the frame.
+/// shift, rotation or dimming, so its scene is the frame.
 pub(super) fn plain_still(view: &View) -> bool {
-    view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0
+    view.previous.is_none() && view.shift == (0, 0) && view.rotation == 0 && view.level == 1.0
 }
 
 /// An offscreen screen: what `run --headless` draws into and what

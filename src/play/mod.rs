@@ -14,6 +14,7 @@
 
 #![deny(missing_docs)]
 
+mod brightness;
 mod burnin;
 mod pages;
 mod view;
@@ -312,6 +313,7 @@ impl Player {
         let rotation = screen.rotation.degrees();
         let still = self.still_of(&frame, now);
         let (previous, blend, progress) = self.transition(&frame, now);
+        let (level, _) = brightness::level_at(screen, now);
         View {
             still,
             previous,
@@ -319,6 +321,7 @@ impl Player {
             progress,
             shift,
             rotation,
+            level,
         }
     }
 
@@ -338,6 +341,7 @@ impl Player {
             progress: 1.0,
             shift: region_offset(&self.show.settings.screen),
             rotation: self.show.settings.screen.rotation.degrees(),
+            level: 1.0,
         }
     }
 
@@ -409,7 +413,9 @@ impl Player {
     /// When the view shown at `now` can next change.
     pub fn next_wake(&self, view: &View, now: DateTime<FixedOffset>) -> Wake {
         let moving = matches!(&view.still, Still::Page { item, .. } if self.show.pages.item_scrolls(*item));
-        if view.previous.is_some() || moving {
+        let screen = &self.show.settings.screen;
+        let ramping = brightness::level_at(screen, now).1;
+        if view.previous.is_some() || moving || ramping {
             return Wake::EveryFrame;
         }
         let frame = self.frame(now);
@@ -420,9 +426,11 @@ impl Player {
         if let Some(at) = self.stale_at().filter(|at| *at > now) {
             next = next.min(at);
         }
-        let screen = &self.show.settings.screen;
         if screen.pixel_shift > 0 {
             next = next.min(next_step(screen.pixel_shift_minutes, now));
+        }
+        if let Some(edge) = brightness::next_edge(screen, now) {
+            next = next.min(edge);
         }
         Wake::At(next)
     }

@@ -78,6 +78,8 @@ pub struct View {
     pub shift: (i32, i32),
     /// The panel's rotation in degrees.
     pub rotation: u32,
+    /// The brightness every pixel is scaled by (1: as drawn).
+    pub level: f32,
 }
 
 /// When the next frame may differ from this one.

@@ -42,6 +42,8 @@ pub struct Composition {
     pub shift: (i32, i32),
     /// 0, 90, 180 or 270.
     pub rotation: u32,
+    /// Brightness: every pixel's (sRGB) value is multiplied by it; 1 as drawn.
+    pub level: f32,
 }
 
 impl Composition {
@@ -51,6 +53,7 @@ impl Composition {
         progress: 1.0,
         shift: (0, 0),
         rotation: 0,
+        level: 1.0,
     };
 }
 
@@ -64,6 +67,9 @@ struct Params {
     progress: f32,
     rotation: u32,
     decode: u32,
+    level: f32,
+    /// The uniform's size rounded up to 16 bytes.
+    pad: [u32; 3],
 }
 
 pub(crate) struct Compositor {
@@ -137,6 +143,8 @@ impl Compositor {
             progress: how.progress,
             rotation: how.rotation,
             decode: u32::from(self.decode),
+            level: how.level,
+            pad: [0; 3],
         };
         gpu.queue
             .write_buffer(&self.params, 0, bytemuck::bytes_of(&params));

@@ -18,6 +18,8 @@ struct Params {
     rotation: u32,
     // 1 when the target view is sRGB (it encodes on store: decode here).
     decode: u32,
+    // Brightness: the sRGB value of every pixel is multiplied by it.
+    level: f32,
 };
 
 @group(0) @binding(0) var from_layer: texture_2d<f32>;
@@ -73,7 +75,7 @@ fn fs_main(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
     let q = logical_of(vec2<i32>(floor(pos.xy)) - params.shift);
     var c = vec3<f32>(0.0);
     if all(q >= vec2<i32>(0)) && all(q < params.logical) {
-        c = page_pixel(q);
+        c = page_pixel(q) * params.level;
     }
     if params.decode == 1u {
         c = to_linear(c);

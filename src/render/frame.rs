@@ -310,7 +310,7 @@ impl FrameRenderer {
 
     /// Whether `layer` can simply be copied into `texture` for `how`.
     fn can_copy(&self, layer: &OffscreenTarget, texture: &wgpu::Texture, how: &Composition) -> bool {
-        let plain = how.blend == Blend::Cut && how.shift == (0, 0) && how.rotation == 0;
+        let plain = how.blend == Blend::Cut && how.shift == (0, 0) && how.rotation == 0 && how.level == 1.0;
         plain && self.copies_whole(layer, texture)
     }
 

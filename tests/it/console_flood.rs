@@ -103,7 +103,17 @@ async fn churn_from_other_addresses_never_cuts_an_upload_in_progress() {
             tokio::spawn(async move { churn(&console, host, 60, stop, closed).await })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The uploads start once the churn has met a cap (on a busy machine
+    // that takes longer than on an idle one), so that they run under it.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while closed.load(Ordering::Relaxed) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the churn never met a cap in 30 s: the test would prove nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = closed.load(Ordering::Relaxed);
     let started = Instant::now();
     let uploads = ids
         .iter()
@@ -125,8 +135,8 @@ async fn churn_from_other_addresses_never_cuts_an_upload_in_progress() {
         results.len()
     );
     assert!(
-        closed.load(Ordering::Relaxed) > 0,
-        "the churn never met a cap in {took:?}: the test proves nothing"
+        closed.load(Ordering::Relaxed) > before,
+        "the churn met no cap during the {took:?} of the uploads: the test proves nothing"
     );
 }
 

@@ -1,7 +1,8 @@
-//! An LED controller's output region (issue 24, deliver 2), through the real
-//! binary on lavapipe: `[screen] output` and `region` lay the slide out at
-//! the region's size and draw it at its place in the frame, black elsewhere;
-//! `check --config` refuses a region that does not fit, at its line.
+//! What an LED wall's controller needs (issue 24, deliver 2 and 3), through
+//! the real binary on lavapipe: `[screen] output` and `region` lay the slide
+//! out at the region's size and draw it at its place in the frame, black
+//! elsewhere; `check --config` refuses a region that does not fit, at its
+//! line; `brightness` dims every pixel by its level at night.
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,6 +16,11 @@ const PLAYLIST: &str = "[[playlist]]\nselect = { level = \"township\" }\nduratio
 
 /// The one frame `render --config` writes for `screen` (a `[screen]` section).
 fn frame(dir: &Path, name: &str, screen: &str) -> RgbaImage {
+    frame_at(dir, name, screen, AT)
+}
+
+/// The same at the instant `at`.
+fn frame_at(dir: &Path, name: &str, screen: &str, at: &str) -> RgbaImage {
     let config = dir.join(format!("{name}.toml"));
     std::fs::write(
         &config,
@@ -25,7 +31,7 @@ fn frame(dir: &Path, name: &str, screen: &str) -> RgbaImage {
     let status = Command::new(env!("CARGO_BIN_EXE_rankwall"))
         .args(["render", "--config"])
         .arg(&config)
-        .args(["--at", AT, "--out"])
+        .args(["--at", at, "--out"])
         .arg(&out)
         .status()
         .unwrap();
@@ -112,4 +118,42 @@ fn check_config_refuses_a_region_that_does_not_fit_at_its_line() {
         let said = text.lines().find(|l| l.contains("error:")).unwrap_or_default();
         assert!(said.starts_with(&wanted), "{screen}: {text}");
     }
+}
+
+#[test]
+fn at_level_one_half_every_pixel_is_half_its_value() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let dir = common::temp_dir("led-dim");
+    let night = "2026-11-28T23:00:05+08:00";
+    let plain = frame_at(&dir, "plain", "size = \"1280x256\"", night);
+    let dimmed = frame_at(
+        &dir,
+        "dimmed",
+        "size = \"1280x256\"\nbrightness = [{ from = \"19:00\", until = \"06:30\", level = 0.5 }]",
+        night,
+    );
+    let mut worst = 0;
+    let mut lit = 0;
+    for (p, d) in plain.pixels().zip(dimmed.pixels()) {
+        for c in 0..3 {
+            let want = (f32::from(p.0[c]) * 0.5).round() as i32;
+            worst = worst.max((i32::from(d.0[c]) - want).abs());
+            lit += usize::from(p.0[c] > 100);
+        }
+    }
+    assert!(lit > 1000, "the plain frame has bright pixels to halve");
+    assert!(worst <= 1, "a pixel is {worst} levels from half its value");
+    // By day the same config draws the plain frame.
+    let day = frame_at(
+        &dir,
+        "day",
+        "size = \"1280x256\"\nbrightness = [{ from = \"19:00\", until = \"06:30\", level = 0.5 }]",
+        AT,
+    );
+    assert!(
+        day == frame(&dir, "plain-day", "size = \"1280x256\""),
+        "by day nothing is dimmed"
+    );
 }

@@ -464,3 +464,49 @@ fn a_failed_frame_is_tried_again() {
     );
     assert!(d.due(t + Duration::milliseconds(30)).is_none());
 }
+
+/// Dimmed hours (issue 24, deliver 3): a still under a constant level is
+/// not redrawn before its page ends; during a ramp every frame is drawn; the
+/// wake comes at the edge of the dimmed hours.
+#[test]
+fn a_dimmed_still_is_not_redrawn_and_a_brightness_ramp_is() {
+    let dim = TWO_LISTS.replace(
+        "size = \"1920x1080\"",
+        "size = \"1920x1080\"\nbrightness = [{ from = \"19:00\", until = \"06:30\", level = 0.5 }]\nbrightness_ramp = 60",
+    )
+    // Pages of 11 s, so that one spans the minute at 19:00.
+    .replace("duration = 5\ntransition = { kind = \"cut\" }", "duration = 11\ntransition = { kind = \"cut\" }");
+    let mut d = driver(&dim, demo_feed());
+    // A red-list page (cut in) at night: level 0.5 and no redraw until it ends.
+    let (started, ends) = page_of(&d, 0, at("2026-11-28T23:00:00+08:00"));
+    let t = started + Duration::seconds(1);
+    let view = draw(&mut d, t).unwrap();
+    assert_eq!(view.level, 0.5);
+    assert_eq!(d.player().next_wake(&view, t), Wake::At(ends));
+    // The same kind of page in the first minute after 19:00: ramping.
+    let (started, _) = page_of(&d, 0, at("2026-11-28T19:00:00+08:00"));
+    let t = started + Duration::seconds(1);
+    assert!(
+        t < at("2026-11-28T19:01:00+08:00"),
+        "a red page starts in the ramp"
+    );
+    let view = draw(&mut d, t).unwrap();
+    assert!(view.level < 1.0 && view.level > 0.5, "{}", view.level);
+    assert_eq!(d.player().next_wake(&view, t), Wake::EveryFrame);
+    // On the page that spans 19:00, the wake is at the edge, before the
+    // page ends (a new driver: time does not run backwards on a screen).
+    let mut d = driver(&dim, demo_feed());
+    let edge = at("2026-11-28T19:00:00+08:00");
+    let Frame::Page { started, ends, .. } = d.player().frame(edge) else {
+        panic!("a page plays at 19:00");
+    };
+    assert!(
+        started + Duration::seconds(2) < edge,
+        "the page at 19:00 started before it, after its fade"
+    );
+    let t = started + (edge - started) / 2;
+    let view = draw(&mut d, t).unwrap();
+    assert_eq!(view.level, 1.0);
+    assert!(ends > edge);
+    assert_eq!(d.player().next_wake(&view, t), Wake::At(edge));
+}
