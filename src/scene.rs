@@ -222,6 +222,41 @@ impl Scene {
     }
 }
 
+impl Scene {
+    /// The `w` × `h` window of this scene whose top left is at (`x`, `y`),
+    /// as a scene of its own: the quads and text runs that reach into it,
+    /// moved by (−`x`, −`y`) in whole pixels. A tile of a video wall draws
+    /// its window of the canvas's scene, so it rasterises no more than a
+    /// lone screen of its size.
+    pub fn window(&self, x: u32, y: u32, w: u32, h: u32) -> Scene {
+        let (dx, dy) = (x as f32, y as f32);
+        let area = Rect::new(dx, dy, w as f32, h as f32);
+        let moved = |r: &Rect| Rect::new(r.x - dx, r.y - dy, r.w, r.h);
+        let reaches =
+            |r: &Rect| r.right() > area.x && r.x < area.right() && r.bottom() > area.y && r.y < area.bottom();
+        Scene {
+            width: w,
+            height: h,
+            background: self.background,
+            quads: (self.quads.iter())
+                .filter(|q| reaches(&q.rect))
+                .map(|q| Quad {
+                    rect: moved(&q.rect),
+                    ..q.clone()
+                })
+                .collect(),
+            texts: (self.texts.iter())
+                .filter(|t| reaches(&t.clip))
+                .map(|t| TextRun {
+                    clip: moved(&t.clip),
+                    origin_y: t.origin_y - dy,
+                    ..t.clone()
+                })
+                .collect(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,6 +88,9 @@ pub struct RenderArgs {
     /// With --config: every page of the cycle instead of one frame.
     #[arg(long, requires = "config")]
     pub all: bool,
+    /// With --config of a video wall's tile: the whole canvas instead of the tile.
+    #[arg(long, requires = "config")]
+    pub canvas: bool,
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,

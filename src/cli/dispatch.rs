@@ -78,6 +78,7 @@ fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
             size: args.size_override(),
             at: args.at.clone(),
             all: args.all,
+            canvas: args.canvas,
             out: args.out.clone(),
             cache_dir: args.cache_dir.clone(),
         };

@@ -20,6 +20,8 @@ pub struct ConfigRender {
     pub at: Option<String>,
     /// Every page of the cycle at `at` instead of the one frame.
     pub all: bool,
+    /// For a tile of a video wall: the whole canvas instead of the tile.
+    pub canvas: bool,
     /// The folder the PNG files are written to (made when missing).
     pub out: PathBuf,
     /// Where the last good copy of a feed URL is kept.
@@ -51,6 +53,9 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     if loaded.embedded_demo {
         settings.feed.for_embedded_demo();
     }
+    if opts.canvas {
+        whole_canvas(&mut settings)?;
+    }
     let now = super::parse_at(opts.at.as_deref(), loaded.clock_correction)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "config and feed read");
     let mut stage = Stage::new(settings, loaded.feed)?;
@@ -69,4 +74,24 @@ pub fn render_config(opts: &ConfigRender) -> anyhow::Result<Vec<PathBuf>> {
     stage.save_frame(now, &path)?;
     tracing::debug!(elapsed = ?started.elapsed(), rss_mib = rss_mib(), "frame drawn, read back and written");
     Ok(vec![path])
+}
+
+/// A wall tile's settings turned into the whole canvas's: the viewport is
+/// the canvas, drawn upright, unshifted.
+fn whole_canvas(settings: &mut config::Settings) -> anyhow::Result<()> {
+    let Some(wall) = settings.wall.as_mut() else {
+        bail!("--canvas needs a config with a [wall] section")
+    };
+    let (w, h) = wall.canvas;
+    wall.viewport = config::OutputRegion {
+        x: 0,
+        y: 0,
+        width: w,
+        height: h,
+    };
+    let panel = crate::panel::PanelSize::parse(&format!("{w}x{h}")).map_err(anyhow::Error::msg)?;
+    settings.screen.size = ScreenSize::Fixed(panel);
+    settings.screen.rotation = config::Rotation::None;
+    settings.screen.pixel_shift = 0;
+    Ok(())
 }

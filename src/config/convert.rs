@@ -17,12 +17,15 @@ use toml::Spanned;
 
 /// The whole config; `source_sha256` names the text it came from.
 pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>) -> Settings {
+    let screen = screen(loc, &raw.screen, out);
+    let wall = super::wall::wall(loc, &raw.wall, &screen, out);
     let settings = Settings {
-        screen: screen(loc, &raw.screen, out),
+        screen,
         feed: feed(loc, &raw.feed, out),
         theme: theme(&raw.theme),
         status: status(loc, &raw.status, out),
         report: report(loc, &raw.report, out),
+        wall,
         playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
         source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
         remote_sha256: None,

@@ -294,6 +294,81 @@ const CATALOGUE: &[(&str, &str)] = &[
         "例如 level = 0.55（开屏时段以外屏幕本来就是关的）",
     ),
     ("dimmed hours are empty", "调暗时段是空的"),
+    // A video wall.
+    (
+        "a tile of a wall needs its panel's size",
+        "墙上的每块屏都要写明屏幕尺寸",
+    ),
+    (
+        "set [screen] size, e.g. \"1920x1080\"",
+        "在 [screen] 中写 size，例如 \"1920x1080\"",
+    ),
+    (
+        "the viewport is {}x{} but the panel shows {}x{}",
+        "视窗是 {0}x{1}，但这块屏显示 {2}x{3}",
+    ),
+    ("a viewport is the panel's own size", "视窗应与这块屏的尺寸相同"),
+    (
+        "give the tile's place: tile = { col, row } with grid, or viewport",
+        "请写明这块屏的位置：grid 加 tile = { col, row }，或 viewport",
+    ),
+    (
+        "e.g. grid = \"3x2\" and tile = { col = 0, row = 1 }",
+        "例如 grid = \"3x2\" 和 tile = { col = 0, row = 1 }",
+    ),
+    (
+        "the viewport {}x{} at ({}, {}) lies outside the {}x{} canvas",
+        "视窗 {0}x{1}（位置 {2}, {3}）超出了 {4}x{5} 的画布",
+    ),
+    (
+        "check canvas, grid, tile and bezels",
+        "请检查 canvas、grid、tile 和边框",
+    ),
+    ("a tile needs the wall's grid", "tile 需要整面墙的 grid"),
+    ("e.g. grid = \"3x2\"", "例如 grid = \"3x2\""),
+    ("grid `{}` is not COLUMNSxROWS", "grid `{0}` 不是“列x行”"),
+    (
+        "tile ({}, {}) is outside the {}x{} grid",
+        "tile ({0}, {1}) 超出了 {2}x{3} 的网格",
+    ),
+    ("columns and rows count from 0", "列和行都从 0 开始数"),
+    (
+        "bezels need the panel's visible size in mm",
+        "有边框时要写明屏幕可视区域的毫米尺寸",
+    ),
+    (
+        "add panel_mm = { width = 1209.6, height = 680.4 }",
+        "加上 panel_mm = { width = 1209.6, height = 680.4 }",
+    ),
+    (
+        "bezel and panel sizes must be positive millimetres",
+        "边框和屏幕尺寸应为正的毫米数",
+    ),
+    (
+        "e.g. bezel_mm = { h = 3.5, v = 3.5 }",
+        "例如 bezel_mm = { h = 3.5, v = 3.5 }",
+    ),
+    (
+        "a viewport needs the wall's canvas",
+        "viewport 需要整面墙的 canvas",
+    ),
+    ("e.g. canvas = \"5760x2160\"", "例如 canvas = \"5760x2160\""),
+    (
+        "canvas `{}` is not a size rankwall lays out",
+        "画布 `{0}` 不是可以排版的尺寸",
+    ),
+    (
+        "WIDTHxHEIGHT: 320 to 8192 wide, 128 to 8192 high",
+        "宽x高：宽 320 到 8192，高 128 到 8192",
+    ),
+    (
+        "the grid with its bezels needs a {}x{} canvas",
+        "这个网格连同边框需要 {0}x{1} 的画布",
+    ),
+    (
+        "leave canvas out to use the grid's size",
+        "去掉 canvas 即按网格计算",
+    ),
     // Files and folders the config names.
     ("cannot use {}: {}", "无法使用 {0}：{1}"),
     (

@@ -23,6 +23,7 @@ pub mod schema;
 mod settings;
 mod start_only;
 mod time;
+mod wall;
 
 pub use crate::panel::{PanelSize, PanelSizeError};
 pub use convert::{check_bind, ExposedWithoutToken};

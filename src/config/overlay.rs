@@ -20,6 +20,10 @@ pub fn overlay_local(mut checked: Checked, text: &str, local_name: &str, local_t
         (Some(settings), Some(over)) => {
             overlay_screen(settings, &over, &screen_keys(local_text));
             overlay_local_only(settings, &over, &local_only::keys_set(local_text));
+            // A box's place in a wall is its own: a local [wall] replaces the served one.
+            if over.wall.is_some() {
+                settings.wall = over.wall;
+            }
             // Proof of play names what was in force: the remote text
             // followed by the local file's.
             let both = [text.as_bytes(), local_text.as_bytes()].concat();

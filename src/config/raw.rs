@@ -17,6 +17,7 @@ pub(super) struct RawConfig {
     pub(super) theme: ThemeSection,
     pub(super) status: StatusSection,
     pub(super) report: ReportSection,
+    pub(super) wall: WallSection,
     pub(super) playlist: Vec<Item>,
 }
 
@@ -295,4 +296,53 @@ pub(super) struct Window {
     /// Dates `YYYY-MM-DD`, inclusive.
     pub(super) start_date: Option<Spanned<String>>,
     pub(super) end_date: Option<Spanned<String>>,
+}
+
+/// `[wall]`: this box's place in a video wall.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct WallSection {
+    /// The whole picture, `WIDTHxHEIGHT`; absent: the grid's.
+    pub(super) canvas: Option<Spanned<String>>,
+    /// Columns and rows of panels, `3x2`.
+    pub(super) grid: Option<Spanned<String>>,
+    /// This box's panel in the grid, `{ col, row }` from 0.
+    pub(super) tile: Option<Spanned<TilePos>>,
+    /// Or its window of the canvas, for irregular walls.
+    pub(super) viewport: Option<Spanned<Region>>,
+    /// The dark border between two panels' pictures, in mm.
+    pub(super) bezel_mm: Option<Spanned<Bezel>>,
+    /// A panel's visible picture, in mm.
+    pub(super) panel_mm: Option<Spanned<PanelMm>>,
+}
+
+impl WallSection {
+    /// Whether the file has a `[wall]` with anything in it.
+    pub(super) fn given(&self) -> bool {
+        self.canvas.is_some() || self.grid.is_some() || self.tile.is_some() || self.viewport.is_some()
+    }
+}
+
+/// A panel's place in the grid.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TilePos {
+    pub(super) col: u32,
+    pub(super) row: u32,
+}
+
+/// Bezels across (`h`, between columns) and down (`v`, between rows), in mm.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Bezel {
+    pub(super) h: f64,
+    pub(super) v: f64,
+}
+
+/// A panel's visible picture in mm.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PanelMm {
+    pub(super) width: f64,
+    pub(super) height: f64,
 }

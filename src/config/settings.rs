@@ -23,6 +23,8 @@ pub struct Settings {
     pub status: StatusSettings,
     /// The `[report]` section: the console this screen reports to, if any.
     pub report: Option<ReportSettings>,
+    /// The `[wall]` section: this box's window of a video wall's canvas.
+    pub wall: Option<WallSettings>,
     /// The `[[playlist]]` items, in the order they play; empty plays only the idle slide.
     pub playlist: Vec<Item>,
     /// SHA-256 of the source text (for a remote config with a local
@@ -153,6 +155,16 @@ pub struct Dimmed {
     pub hours: DailySpan,
     /// 0.05 to 1: each pixel's value is multiplied by it.
     pub level: f32,
+}
+
+/// A box's place in a video wall: every box lays out the canvas and draws
+/// its viewport of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WallSettings {
+    /// The whole picture's size, (width, height), hidden bezel strips included.
+    pub canvas: (u32, u32),
+    /// This box's window of the canvas (the panel's size, as laid out).
+    pub viewport: OutputRegion,
 }
 
 /// A rectangle of the output frame, in its pixels (inside it: checked).
@@ -411,6 +423,7 @@ impl Default for Settings {
                 play_log_max_bytes: 16 * 1024 * 1024,
             },
             report: None,
+            wall: None,
             playlist: Vec::new(),
             source_sha256: crate::digest::sha256_hex(b""),
             remote_sha256: None,

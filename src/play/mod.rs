@@ -100,10 +100,11 @@ pub struct Player {
 pub fn profile_for(settings: &Settings, physical: (u32, u32)) -> Result<ScreenProfile, ProfileError> {
     // An LED controller's region is what the slide is laid out for.
     let physical = settings.screen.region.map_or(physical, |r| (r.width, r.height));
-    let (w, h) = if settings.screen.rotation.swaps_sides() {
-        (physical.1, physical.0)
-    } else {
-        physical
+    let (w, h) = match (&settings.wall, settings.screen.rotation.swaps_sides()) {
+        // A tile of a wall lays out the whole canvas (and draws its viewport).
+        (Some(wall), _) => wall.canvas,
+        (None, true) => (physical.1, physical.0),
+        (None, false) => physical,
     };
     let mut profile = ScreenProfile::new(w, h)?;
     if let Some(m) = settings.screen.margin {
@@ -437,6 +438,19 @@ impl Player {
 
     /// The scene for a still (layout at `now`).
     pub fn scene(&mut self, still: &Still, now: DateTime<FixedOffset>) -> Scene {
+        let scene = self.canvas_scene(still, now);
+        // A tile of a wall draws its window of the canvas, no more.
+        match self.show.settings.wall {
+            Some(wall) => {
+                let v = wall.viewport;
+                scene.window(v.x, v.y, v.width, v.height)
+            }
+            None => scene,
+        }
+    }
+
+    /// The scene of the whole picture: the canvas of a wall, else the screen.
+    fn canvas_scene(&mut self, still: &Still, now: DateTime<FixedOffset>) -> Scene {
         match still {
             Still::Black => Scene::new(
                 self.profile.width,

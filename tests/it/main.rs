@@ -41,5 +41,6 @@ mod status;
 mod status_limits;
 mod trust;
 mod typography;
+mod wall;
 mod window;
 mod window_recovery;

@@ -72,7 +72,7 @@ use crate::config::schema::{hours, screen, select, top, transition, window};
 /// the keys it keeps as written (space-separated), each checked to survive
 /// an edit. A table under a kept key (`[feed]`) is kept whole.
 const FORM: &[(&str, &[&str], &str)] = &[
-    ("", &[top::SCREEN, top::PLAYLIST], "feed theme status report"),
+    ("", &[top::SCREEN, top::PLAYLIST], "feed theme status report wall"),
     (
         "screen",
         &[screen::DISPLAY_HOURS],
