@@ -13,6 +13,8 @@ pub struct Clock {
     trust_server: bool,
     /// Server time minus local time, when beyond the tolerance.
     skew: Option<Duration>,
+    /// Server time minus local time at the last `Date` seen, whatever its size.
+    offset: Option<Duration>,
 }
 
 impl Clock {
@@ -24,12 +26,14 @@ impl Clock {
             tolerance: Duration::from_std(tolerance).unwrap_or(Duration::MAX),
             trust_server,
             skew: None,
+            offset: None,
         }
     }
 
     /// Records a server `Date`; returns true when the skew state changed.
     pub fn observe(&mut self, server: DateTime<Utc>, local: DateTime<Utc>) -> bool {
         let diff = server - local;
+        self.offset = Some(diff);
         let skew = (diff.abs() > self.tolerance).then_some(diff);
         let changed = skew.is_some() != self.skew.is_some();
         self.skew = skew;
@@ -39,6 +43,13 @@ impl Clock {
     /// The skew beyond tolerance, if any.
     pub fn skew(&self) -> Option<Duration> {
         self.skew
+    }
+
+    /// Server time minus local time at the last `Date` seen (to the
+    /// second: a `Date` has no finer unit), for the tiles of a wall, which
+    /// must agree within a frame.
+    pub fn offset(&self) -> Option<Duration> {
+        self.offset
     }
 
     /// Whether the schedule and age display use the server's time now.

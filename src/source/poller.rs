@@ -352,6 +352,7 @@ impl<F: Fetcher> Poller<F> {
             }
         }
         self.status.clock_skew_secs = self.clock.skew().map(|s| s.num_seconds());
+        self.status.clock_offset_secs = self.clock.offset().map(|s| s.num_seconds());
         self.status.using_server_time = self.clock.using_server_time();
     }
 

@@ -78,6 +78,10 @@ pub struct FeedStatus {
     pub clock_skew_secs: Option<i64>,
     /// Whether the schedule runs on the server's time because of that skew.
     pub using_server_time: bool,
+    /// Server time minus local time in seconds at the last poll, however
+    /// small (the feed server's `Date`); `None` before one is seen.
+    #[serde(default)]
+    pub clock_offset_secs: Option<i64>,
     /// Documents refused since start because their signature was missing or
     /// did not verify (only with `[feed] public_key`).
     #[serde(default)]

@@ -51,9 +51,21 @@ fn the_feed_servers_clock_reaches_the_status_and_leaves_it() {
     screen.wait_log("local clock differs from the feed server's Date", within);
 
     *offset.lock().unwrap() = Duration::zero();
+    assert!(
+        (10_790..=10_810).contains(&skewed["feed"]["clock_offset_secs"].as_i64().unwrap_or(0)),
+        "the measured offset is reported too: {}",
+        skewed["feed"]
+    );
     screen.wait_status("the skew gone once the clocks agree", within, |s| {
         s["feed"]["clock_skew_secs"].is_null() && s["feed"]["using_server_time"] == false
     });
+    // Within the tolerance the offset is still measured (for a wall's tiles).
+    let agreed = screen.wait_status("a small offset in /status", within, |s| {
+        s["feed"]["clock_offset_secs"]
+            .as_i64()
+            .is_some_and(|o| o.abs() <= 2)
+    });
+    assert!(agreed["feed"]["clock_skew_secs"].is_null());
     screen.wait_log("local clock agrees with the feed server again", within);
 }
 
