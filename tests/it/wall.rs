@@ -130,3 +130,151 @@ fn check_config_refuses_a_tile_outside_its_grid_at_its_line() {
         assert!(text.lines().any(|l| l.starts_with(&wanted)), "{wanted}\n{text}");
     }
 }
+
+/// Three `run --headless` boxes, the tiles of a 3×1 wall of 1280×720
+/// panels, show side by side what `render --canvas` shows of that page.
+#[test]
+fn three_running_tiles_show_the_canvas_side_by_side() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    // One still page an hour: the three screenshots and the render fall on it.
+    let config = |col: u32| {
+        format!(
+            "[screen]\nid = \"tile-{col}\"\nsize = \"1280x720\"\n\n[wall]\ngrid = \"3x1\"\n\
+             tile = {{ col = {col}, row = 0 }}\n\n[[playlist]]\nboard = \"towns-2026-11\"\n\
+             duration = 3600\n"
+        )
+    };
+    let screens: Vec<_> = (0..3)
+        .map(|col| common::screen::Screen::start(&config(col), "1280x720", &[], &[]))
+        .collect();
+    let shots: Vec<RgbaImage> = screens.iter().map(|s| s.screenshot()).collect();
+    let now = chrono::Local::now().to_rfc3339();
+    let dir = common::temp_dir("wall-run");
+    let canvas = render(&dir, "canvas", &config(0), &now, &["--canvas"]);
+    assert_eq!(canvas.dimensions(), (3840, 720));
+    for (col, shot) in shots.iter().enumerate() {
+        assert_eq!(shot.dimensions(), (1280, 720), "tile {col}'s screenshot");
+        let off = unlike(&canvas, shot, (col as u32 * 1280, 0));
+        assert_eq!(off, 0, "tile {col} differs from the canvas in {off} pixels");
+    }
+}
+
+/// The peak memory (VmHWM, KiB) of a running screen's process.
+fn peak_kib(screen: &common::screen::Screen) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", screen.pid())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A tile of a 3×2 wall of 1920×1080 panels draws only its window of the
+/// 5760×2160 canvas: its peak memory is within 10 % of a lone 1920×1080
+/// screen's on the same page.
+#[test]
+fn a_tile_needs_no_more_memory_than_a_lone_screen() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let playlist = "[[playlist]]\nboard = \"towns-2026-11\"\nduration = 3600\n";
+    let lone = format!("[screen]\nid = \"lone\"\nsize = \"1920x1080\"\n\n{playlist}");
+    let tile = format!(
+        "[screen]\nid = \"tile\"\nsize = \"1920x1080\"\n\n[wall]\ngrid = \"3x2\"\ntile = {{ col = 1, row = 1 }}\n\n{playlist}"
+    );
+    let mut peaks = Vec::new();
+    for config in [lone, tile] {
+        let screen = common::screen::Screen::start(&config, "1920x1080", &[], &[]);
+        let _ = screen.screenshot();
+        peaks.push(peak_kib(&screen));
+    }
+    let (lone, tile) = (peaks[0] as f64, peaks[1] as f64);
+    eprintln!(
+        "peak RSS: lone 1920x1080 {:.1} MiB, tile of 5760x2160 {:.1} MiB",
+        lone / 1024.0,
+        tile / 1024.0
+    );
+    assert!(
+        tile <= lone * 1.10,
+        "the tile peaks at {tile} KiB, the lone screen at {lone} KiB"
+    );
+}
+
+/// Panels mounted portrait: each box turns its window of the canvas to
+/// read upright on the turned panel.
+#[test]
+fn a_portrait_tile_is_its_window_of_the_canvas_turned() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let config = |col: u32| {
+        format!(
+            "[screen]\nid = \"p{col}\"\nsize = \"1920x1080\"\nrotation = 90\n\n[wall]\ngrid = \"2x1\"\n\
+             tile = {{ col = {col}, row = 0 }}\n\n[[playlist]]\nboard = \"towns-2026-11\"\nduration = 3600\n"
+        )
+    };
+    let dir = common::temp_dir("wall-portrait");
+    let at = "2026-11-28T10:00:05+08:00";
+    let canvas = render(&dir, "canvas", &config(0), at, &["--canvas"]);
+    assert_eq!(
+        canvas.dimensions(),
+        (2160, 1920),
+        "two 1080×1920 windows side by side"
+    );
+    for col in 0..2 {
+        let tile = render(&dir, &format!("tile-{col}"), &config(col), at, &[]);
+        assert_eq!(tile.dimensions(), (1920, 1080), "the panel's own pixels");
+        // Turned a quarter clockwise, as the panel is mounted, it reads as the window.
+        let upright = image::imageops::rotate90(&tile);
+        let off = unlike(&canvas, &upright, (col * 1080, 0));
+        assert_eq!(
+            off, 0,
+            "portrait tile {col} differs from its window in {off} pixels"
+        );
+    }
+}
+
+/// A strip wall of three 1280×256 panels: the red list scrolls across the
+/// 3840×256 canvas as one line, each tile showing its window of it.
+#[test]
+fn the_marquee_runs_across_the_tiles_as_one_line() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let config = |col: u32| {
+        format!(
+            "[screen]\nid = \"m{col}\"\nsize = \"1280x256\"\n\n[wall]\ngrid = \"3x1\"\n\
+             tile = {{ col = {col}, row = 0 }}\n\n[[playlist]]\nselect = {{ list = \"red\" }}\nduration = 600\n"
+        )
+    };
+    let dir = common::temp_dir("wall-marquee");
+    let mut differ = false;
+    for (k, at) in ["2026-11-28T10:00:07+08:00", "2026-11-28T10:00:09.250+08:00"]
+        .iter()
+        .enumerate()
+    {
+        let canvas = render(&dir, &format!("canvas-{k}"), &config(0), at, &["--canvas"]);
+        assert_eq!(canvas.dimensions(), (3840, 256));
+        for col in 0..3 {
+            let tile = render(&dir, &format!("tile-{k}-{col}"), &config(col), at, &[]);
+            let off = unlike(&canvas, &tile, (col * 1280, 0));
+            assert_eq!(
+                off, 0,
+                "at {at} tile {col} differs from its window of the line in {off} pixels"
+            );
+        }
+        if k == 1 {
+            let before = image::open(
+                std::fs::read_dir(dir.join("canvas-0"))
+                    .unwrap()
+                    .next()
+                    .unwrap()
+                    .unwrap()
+                    .path(),
+            )
+            .unwrap()
+            .to_rgba8();
+            differ = before != canvas;
+        }
+    }
+    assert!(differ, "the line moved between the two instants");
+}
