@@ -223,6 +223,24 @@ impl Scene {
 }
 
 impl Scene {
+    /// This scene's quads and text runs moved right by `dx` whole pixels
+    /// (left when negative), painted over `under`'s: one frame of a slide
+    /// across a wall's canvas is the old page moved left and the new one
+    /// coming in from the right.
+    pub fn over_shifted(&self, under: Scene, dx: i32) -> Scene {
+        let dx = dx as f32;
+        let mut out = under;
+        out.quads.extend(self.quads.iter().map(|q| Quad {
+            rect: Rect::new(q.rect.x + dx, q.rect.y, q.rect.w, q.rect.h),
+            ..q.clone()
+        }));
+        out.texts.extend(self.texts.iter().map(|t| TextRun {
+            clip: Rect::new(t.clip.x + dx, t.clip.y, t.clip.w, t.clip.h),
+            ..t.clone()
+        }));
+        out
+    }
+
     /// The `w` × `h` window of this scene whose top left is at (`x`, `y`),
     /// as a scene of its own: the quads and text runs that reach into it,
     /// moved by (−`x`, −`y`) in whole pixels. A tile of a video wall draws

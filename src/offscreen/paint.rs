@@ -20,6 +20,18 @@ pub fn paint(
     if target.takes_copies() && paint_marquee(frames, gpu, player, view, now, target)? {
         return Ok(());
     }
+    if let Some(scene) = player.slid_scene(view, now) {
+        // A slide across a wall: one scene a frame, drawn and shown as it is.
+        let key = slide_key(view);
+        frames.fill(gpu, player.fonts_mut(), key, None, &scene)?;
+        let how = Composition {
+            blend: crate::render::Blend::Cut,
+            progress: 1.0,
+            ..composition(view)
+        };
+        frames.compose(gpu, key, None, &how, target);
+        return Ok(());
+    }
     let to = view.still.key();
     let from = view.previous.as_ref().map(|p| p.key());
     if let (Some(previous), Some(key)) = (&view.previous, from) {
@@ -75,6 +87,20 @@ fn paint_marquee(
         }
     }
     frames.compose_marquee(gpu, player.fonts_mut(), (family, *scroll_px), target)
+}
+
+/// The key of one frame of a slide across a wall: its two pages and how far it has gone.
+fn slide_key(view: &View) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (
+        "wall slide",
+        view.still.key(),
+        view.previous.as_ref().map(Still::key),
+    )
+        .hash(&mut hasher);
+    view.progress.to_bits().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// For a marquee frame, the key of its picture without the scroll offset:

@@ -449,6 +449,24 @@ impl Player {
         }
     }
 
+    /// For a tile of a wall, a frame of a slide as one picture across the
+    /// wall: the old page moved left by the eased share of the canvas's
+    /// width and the new one coming in from the right, cut to the tile's
+    /// viewport. `None` when no slide runs on a wall (the compositor then
+    /// slides the layers, as on a lone screen).
+    pub fn slid_scene(&mut self, view: &View, now: DateTime<FixedOffset>) -> Option<Scene> {
+        let wall = self.show.settings.wall?;
+        let previous = view.previous.as_ref().filter(|_| view.blend == Blend::Slide)?;
+        let from = backed(self.canvas_scene(previous, now));
+        let to = backed(self.canvas_scene(&view.still, now));
+        let width = i32::try_from(from.width).unwrap_or(i32::MAX);
+        let moved = (from.width as f32 * view.progress).round() as i32;
+        let empty = Scene::new(from.width, from.height, from.background);
+        let slid = to.over_shifted(from.over_shifted(empty, -moved), width - moved);
+        let v = wall.viewport;
+        Some(slid.window(v.x, v.y, v.width, v.height))
+    }
+
     /// The scene of the whole picture: the canvas of a wall, else the screen.
     fn canvas_scene(&mut self, still: &Still, now: DateTime<FixedOffset>) -> Scene {
         match still {
@@ -500,4 +518,19 @@ fn region_offset(screen: &crate::config::ScreenSettings) -> (i32, i32) {
             i32::try_from(r.y).unwrap_or(i32::MAX),
         )
     })
+}
+
+/// `scene` with its background as a first quad over the whole frame, so
+/// that it keeps its colour when moved beside another page.
+fn backed(mut scene: Scene) -> Scene {
+    let bounds = scene.bounds();
+    scene.quads.insert(
+        0,
+        crate::scene::Quad {
+            rect: bounds,
+            color: scene.background,
+            radius: 0.0,
+        },
+    );
+    scene
 }

@@ -115,6 +115,12 @@ fn check_config_refuses_a_tile_outside_its_grid_at_its_line() {
             tile_config(0, 0).replace("panel_mm = { width = 1209.6, height = 680.4 }\n", ""),
             "8:12: error: bezels need the panel's visible size in mm",
         ),
+        (
+            "[screen]\nid = \"v\"\nsize = \"1920x1080\"\n\n[wall]\ncanvas = \"3840x1080\"\n\
+             viewport = { x = 3000, y = 0, width = 1920, height = 1080 }\n"
+                .to_string(),
+            "7:12: error: the viewport 1920x1080 at (3000, 0) lies outside the 3840x1080 canvas",
+        ),
     ];
     for (config, wanted) in cases {
         std::fs::write(&path, &config).unwrap();
@@ -277,4 +283,50 @@ fn the_marquee_runs_across_the_tiles_as_one_line() {
         }
     }
     assert!(differ, "the line moved between the two instants");
+}
+
+/// A slide crosses the wall as one picture: mid-slide, each tile of a 3×1
+/// wall is its window of the canvas, the old page leaving on the left and
+/// the new one coming in from the right across all three panels.
+#[test]
+fn a_slide_crosses_the_wall_as_one_picture() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let config = |col: u32| {
+        format!(
+            "[screen]\nid = \"s{col}\"\nsize = \"1280x720\"\n\n[wall]\ngrid = \"3x1\"\n\
+             tile = {{ col = {col}, row = 0 }}\n\n[[playlist]]\nselect = {{ level = \"township\" }}\n\
+             duration = 10\ntransition = {{ kind = \"slide\", duration = 1.0 }}\n"
+        )
+    };
+    let dir = common::temp_dir("wall-slide");
+    let mid = "2026-11-28T10:00:00.500+08:00";
+    let canvas = render(&dir, "canvas", &config(0), mid, &["--canvas"]);
+    let settled = render(
+        &dir,
+        "settled",
+        &config(0),
+        "2026-11-28T10:00:05+08:00",
+        &["--canvas"],
+    );
+    assert!(canvas != settled, "the instant is mid-slide");
+    for col in 0..3 {
+        let tile = render(&dir, &format!("tile-{col}"), &config(col), mid, &[]);
+        let off = unlike(&canvas, &tile, (col * 1280, 0));
+        assert_eq!(
+            off, 0,
+            "tile {col} differs from its window of the slide in {off} pixels"
+        );
+    }
+    // Halfway in time is halfway in distance (ease(0.5) = 0.5): the new
+    // page's left half fills the canvas's right half, one picture across
+    // tiles 1 and 2.
+    let arrived = image::imageops::crop_imm(&canvas, 1920, 0, 1920, 720).to_image();
+    let left_half = image::imageops::crop_imm(&settled, 0, 0, 1920, 720).to_image();
+    let off = unlike(&left_half, &arrived, (0, 0));
+    assert_eq!(
+        off, 0,
+        "the canvas's right half is not the new page's left half in {off} pixels"
+    );
 }
