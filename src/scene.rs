@@ -197,24 +197,29 @@ impl Scene {
     /// whole height; rows below the frame's bottom stay background.
     pub fn band(&self, top: u32, rows: u32) -> Scene {
         let (from, to) = (top as f32, top.saturating_add(rows) as f32);
-        let up = |r: &Rect| Rect::new(r.x, r.y - from, r.w, r.h);
-        let reaches = |r: &Rect| r.bottom() > from && r.y < to;
+        self.cut((0.0, from), |r| r.bottom() > from && r.y < to, (self.width, rows))
+    }
+
+    /// The quads and text runs whose boxes `keep` holds, moved by
+    /// (−`dx`, −`dy`), as a `width` × `height` scene.
+    fn cut(&self, (dx, dy): (f32, f32), keep: impl Fn(&Rect) -> bool, (width, height): (u32, u32)) -> Scene {
+        let moved = |r: &Rect| Rect::new(r.x - dx, r.y - dy, r.w, r.h);
         Scene {
-            width: self.width,
-            height: rows,
+            width,
+            height,
             background: self.background,
             quads: (self.quads.iter())
-                .filter(|q| reaches(&q.rect))
+                .filter(|q| keep(&q.rect))
                 .map(|q| Quad {
-                    rect: up(&q.rect),
+                    rect: moved(&q.rect),
                     ..q.clone()
                 })
                 .collect(),
             texts: (self.texts.iter())
-                .filter(|t| reaches(&t.clip))
+                .filter(|t| keep(&t.clip))
                 .map(|t| TextRun {
-                    clip: up(&t.clip),
-                    origin_y: t.origin_y - from,
+                    clip: moved(&t.clip),
+                    origin_y: t.origin_y - dy,
                     ..t.clone()
                 })
                 .collect(),
@@ -247,31 +252,10 @@ impl Scene {
     /// its window of the canvas's scene, so it rasterises no more than a
     /// lone screen of its size.
     pub fn window(&self, x: u32, y: u32, w: u32, h: u32) -> Scene {
-        let (dx, dy) = (x as f32, y as f32);
-        let area = Rect::new(dx, dy, w as f32, h as f32);
-        let moved = |r: &Rect| Rect::new(r.x - dx, r.y - dy, r.w, r.h);
+        let area = Rect::new(x as f32, y as f32, w as f32, h as f32);
         let reaches =
             |r: &Rect| r.right() > area.x && r.x < area.right() && r.bottom() > area.y && r.y < area.bottom();
-        Scene {
-            width: w,
-            height: h,
-            background: self.background,
-            quads: (self.quads.iter())
-                .filter(|q| reaches(&q.rect))
-                .map(|q| Quad {
-                    rect: moved(&q.rect),
-                    ..q.clone()
-                })
-                .collect(),
-            texts: (self.texts.iter())
-                .filter(|t| reaches(&t.clip))
-                .map(|t| TextRun {
-                    clip: moved(&t.clip),
-                    origin_y: t.origin_y - dy,
-                    ..t.clone()
-                })
-                .collect(),
-        }
+        self.cut((area.x, area.y), reaches, (w, h))
     }
 }
 

@@ -107,14 +107,8 @@ fn check_config_refuses_a_region_that_does_not_fit_at_its_line() {
         let path = dir.join("led.toml");
         let wanted = format!("{}:{wanted}", path.display());
         std::fs::write(&path, format!("[screen]\nid = \"led\"\n{screen}\n{PLAYLIST}")).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_rankwall"))
-            .args(["check", "--config"])
-            .arg(&path)
-            .env("LANG", "C")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(1), "{screen}: {text}");
+        let (code, text) = common::check_config(&path);
+        assert_eq!(code, Some(1), "{screen}: {text}");
         let said = text.lines().find(|l| l.contains("error:")).unwrap_or_default();
         assert!(said.starts_with(&wanted), "{screen}: {text}");
     }

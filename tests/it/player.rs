@@ -483,6 +483,10 @@ fn a_dimmed_still_is_not_redrawn_and_a_brightness_ramp_is() {
     let view = draw(&mut d, t).unwrap();
     assert_eq!(view.level, 0.5);
     assert_eq!(d.player().next_wake(&view, t), Wake::At(ends));
+    assert!(
+        d.due(t + Duration::seconds(5)).is_none(),
+        "a dimmed still presents no frame before its page ends"
+    );
     // The same kind of page in the first minute after 19:00: ramping.
     let (started, _) = page_of(&d, 0, at("2026-11-28T19:00:00+08:00"));
     let t = started + Duration::seconds(1);

@@ -224,12 +224,7 @@ fn check_config_says_what_a_board_leaves_out_on_its_screen() {
     assert!(config.contains("1080x1920"), "the example config names its size");
     let path = dir.join("portrait.toml");
     std::fs::write(&path, config).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
-        .args(["check", "--config"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (_, text) = crate::common::check_config(&path);
     assert!(
         text.contains("warning: on 1080x1920 board towns-2026-11 leaves out its 6 sub-score columns"),
         "{text}"

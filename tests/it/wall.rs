@@ -124,14 +124,8 @@ fn check_config_refuses_a_tile_outside_its_grid_at_its_line() {
     ];
     for (config, wanted) in cases {
         std::fs::write(&path, &config).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_rankwall"))
-            .args(["check", "--config"])
-            .arg(&path)
-            .env("LANG", "C")
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(1), "{config}: {text}");
+        let (code, text) = common::check_config(&path);
+        assert_eq!(code, Some(1), "{config}: {text}");
         let wanted = format!("{}:{wanted}", path.display());
         assert!(text.lines().any(|l| l.starts_with(&wanted)), "{wanted}\n{text}");
     }

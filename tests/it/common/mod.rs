@@ -186,3 +186,20 @@ impl AsRef<std::ffi::OsStr> for TestDir {
         self.0.path().as_os_str()
     }
 }
+
+/// `rankwall check --config PATH` under `LANG=C` (messages in English):
+/// its exit code and what it printed.
+pub fn check_config(path: &std::path::Path) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args(["check", "--config"])
+        .arg(path)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
