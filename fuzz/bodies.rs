@@ -45,6 +45,13 @@ fn check_feed(parsed: &Feed) {
         check_id(&board.id, &mut ids);
         assert!(board.entries.len() <= feed::MAX_ENTRIES);
         assert!(board.columns.len() <= feed::MAX_COLUMNS);
+        // Amendment 2: full marks above 0, award tiers bounded and clean.
+        assert!(board
+            .columns
+            .iter()
+            .all(|c| c.max.is_none_or(|m| m.is_finite() && m > 0.0)));
+        assert!(board.awards.len() <= feed::MAX_AWARDS);
+        board.awards.iter().for_each(|a| check_line(&a.grade));
         check_line(&board.title);
         assert!(board.entries.windows(2).all(|w| w[0].rank <= w[1].rank));
         for entry in &board.entries {
@@ -52,6 +59,18 @@ fn check_feed(parsed: &Feed) {
             assert!(entry.score.is_none_or(f64::is_finite));
             assert!(entry.scores.values().all(|v| v.is_finite()));
             check_line(&entry.name);
+            // Amendment 2: the newest 36 points at most, ranks ≥ 1, people bounded.
+            assert!(entry.history.len() <= feed::MAX_HISTORY);
+            assert!(entry
+                .history
+                .iter()
+                .all(|h| h.rank >= 1 && h.score.is_none_or(f64::is_finite)));
+            entry.history.iter().for_each(|h| check_line(&h.period));
+            assert!(entry.responsible.len() <= feed::MAX_RESPONSIBLE);
+            entry.responsible.iter().for_each(|r| {
+                check_line(&r.role);
+                check_line(&r.name);
+            });
         }
     }
     for list in &parsed.lists {

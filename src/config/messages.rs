@@ -441,6 +441,15 @@ const FEED_CATALOGUE: &[(&str, &str)] = &[
         "`kind` must be \"red\" or \"black\"",
         "名单类型应为 red（红榜）或 black（黑榜）",
     ),
+    (
+        "`count` must be an integer ≥ 0, found {}",
+        "`count`（获奖数）应为不小于 0 的整数，实际是 {0}",
+    ),
+    ("must be a number > 0, found {}", "应为大于 0 的数，实际是 {0}"),
+    (
+        "`rank` must be an integer ≥ 1, found {}",
+        "`rank`（名次）应为不小于 1 的整数，实际是 {0}",
+    ),
     ("{} control character(s) removed", "删去 {0} 个控制字符"),
     (
         "cut from {} to {} characters and ended with \"…\"",

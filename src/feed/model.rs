@@ -63,6 +63,39 @@ pub struct Column {
     pub key: String,
     /// The column heading the screen shows.
     pub label: String,
+    /// Full marks of this sub-score (Amendment 2), e.g. 20; `None` when not sent.
+    pub max: Option<f64>,
+}
+
+/// One tier of a board's awards (Amendment 2), in the board's order.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Award {
+    /// The tier as entries carry it in `grade`, e.g. 标兵村.
+    pub grade: String,
+    /// How many units earned it.
+    pub count: u32,
+    /// What it brings, e.g. 奖补20万元; `None` when not sent.
+    pub reward: Option<String>,
+}
+
+/// A unit's rank and score in an earlier period of the same board (Amendment 2).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryPoint {
+    /// The period's id, like the document's (`2026-10`, `2026-Q3`).
+    pub period: String,
+    /// The rank then, 1 or more.
+    pub rank: u32,
+    /// The score then; `None` when the service sent none.
+    pub score: Option<f64>,
+}
+
+/// Who answers for a unit under 五包五责 (Amendment 2).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Responsible {
+    /// The role, e.g. 包保市级领导 or 包保部门.
+    pub role: String,
+    /// The person or department.
+    pub name: String,
 }
 
 /// A leaderboard. Entries are kept in rank order, ties in document order.
@@ -82,6 +115,8 @@ pub struct Board {
     pub columns: Vec<Column>,
     /// The ranked entries: rank order, equal ranks in document order.
     pub entries: Vec<BoardEntry>,
+    /// The tiers of the board's awards, in order (Amendment 2); empty when not sent.
+    pub awards: Vec<Award>,
 }
 
 /// One ranked township, village or household of a board.
@@ -103,6 +138,10 @@ pub struct BoardEntry {
     pub scores: BTreeMap<String, f64>,
     /// A free-text remark from the service; not shown on screen.
     pub note: Option<String>,
+    /// Earlier periods, oldest first, at most the newest 36 (Amendment 2).
+    pub history: Vec<HistoryPoint>,
+    /// Who answers for the unit, at most 8 (Amendment 2).
+    pub responsible: Vec<Responsible>,
 }
 
 /// How a rank moved since the last period.
@@ -119,9 +158,11 @@ pub enum Change {
 }
 
 impl BoardEntry {
-    /// The rank change shown beside the entry: no previous rank means new.
+    /// The rank change shown beside the entry: from `previous_rank`, else
+    /// from the last history point (Amendment 2); neither means new.
     pub fn change(&self) -> Change {
-        match self.previous_rank {
+        let before = self.previous_rank.or_else(|| self.history.last().map(|h| h.rank));
+        match before {
             None => Change::New,
             Some(p) if p > self.rank => Change::Up(p - self.rank),
             Some(p) if p < self.rank => Change::Down(self.rank - p),

@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
 use thiserror::Error;
 
+mod amendment2;
+pub use amendment2::{MAX_AWARDS, MAX_HISTORY, MAX_RESPONSIBLE};
 /// The most entries of one board or list: more is not a ranking a passer-by
 /// reads, and it would take the screen's memory and the playlist's time.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -136,6 +138,9 @@ enum Dropped {
     /// A rank that is not a positive integer (the value as shown).
     #[error("`rank` must be an integer ≥ 1, found {0}")]
     BadRank(String),
+    /// An award tier's `count` that is not an integer ≥ 0 (the value as shown).
+    #[error("`count` must be an integer ≥ 0, found {0}")]
+    BadCount(String),
     /// A notice's window bound that is not a time with an offset.
     #[error("`{key}` is {found}, not an RFC 3339 time with an offset")]
     BadTime {
@@ -256,6 +261,7 @@ impl Validator {
         let columns = self.nested(obj, ("columns", MAX_COLUMNS), path, Self::column);
         let mut entries = self.nested(obj, ("entries", MAX_ENTRIES), path, Self::board_entry);
         entries.sort_by_key(|e| e.rank);
+        let awards = self.nested(obj, ("awards", amendment2::MAX_AWARDS), path, Self::award);
         Ok(Board {
             id,
             title,
@@ -263,6 +269,7 @@ impl Validator {
             group,
             columns,
             entries,
+            awards,
         })
     }
 
@@ -309,7 +316,8 @@ impl Validator {
         let obj = as_object(value)?;
         let key = self.required_string(obj, "key", path, false)?;
         let label = self.required_string(obj, "label", path, false)?;
-        Ok(Column { key, label })
+        let max = self.column_max(obj, path);
+        Ok(Column { key, label, max })
     }
 
     fn board_entry(&mut self, value: &Value, path: &str) -> Result<BoardEntry, Dropped> {
@@ -340,6 +348,13 @@ impl Validator {
             parent: self.optional_string(obj.get("parent"), &format!("{path}.parent"), false),
             scores: self.scores(obj.get("scores"), &format!("{path}.scores")),
             note: self.optional_string(obj.get("note"), &format!("{path}.note"), false),
+            history: self.history(obj, path),
+            responsible: self.nested(
+                obj,
+                ("responsible", amendment2::MAX_RESPONSIBLE),
+                path,
+                Self::responsible,
+            ),
             name,
         })
     }

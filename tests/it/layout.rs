@@ -245,6 +245,8 @@ fn board_entry() -> impl Strategy<Value = BoardEntry> {
                 .map(|k| (format!("c{k}"), f64::from(rank) * 0.7))
                 .collect::<BTreeMap<_, _>>(),
             note: None,
+            history: Vec::new(),
+            responsible: Vec::new(),
         })
 }
 
@@ -261,9 +263,11 @@ fn random_feed() -> impl Strategy<Value = Feed> {
                     .map(|k| Column {
                         key: format!("c{k}"),
                         label: format!("指标{k}"),
+                        max: Some(20.0),
                     })
                     .collect(),
                 entries,
+                awards: Vec::new(),
             }
         },
     );

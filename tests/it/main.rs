@@ -8,6 +8,7 @@
 
 mod common;
 
+mod amendment2;
 mod architecture;
 mod bounded_feed;
 mod cli;

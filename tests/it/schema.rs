@@ -32,6 +32,23 @@ fn example_feed_passes_the_schema() {
 }
 
 #[test]
+fn the_amendment_2_example_passes_the_schema_and_its_faults_fail() {
+    let v = validator();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/feed-linjiang-2026-11-amendment2.json")).unwrap();
+    let errors: Vec<String> = v.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    doc["boards"][0]["entries"][0]["history"][0]["rank"] = serde_json::json!(0);
+    assert!(!v.is_valid(&doc), "a history rank of 0");
+    doc["boards"][0]["entries"][0]["history"][0]["rank"] = serde_json::json!(1);
+    doc["boards"][0]["awards"][0]["count"] = serde_json::json!(-1);
+    assert!(!v.is_valid(&doc), "an award count of -1");
+    doc["boards"][0]["awards"][0]["count"] = serde_json::json!(3);
+    doc["boards"][0]["columns"][0]["max"] = serde_json::json!(0);
+    assert!(!v.is_valid(&doc), "full marks of 0");
+}
+
+#[test]
 fn refused_documents_fail_the_schema() {
     let v = validator();
     let cases: Vec<(&str, Change)> = vec![
