@@ -323,10 +323,7 @@ impl Validator {
     fn board_entry(&mut self, value: &Value, path: &str) -> Result<BoardEntry, Dropped> {
         let obj = as_object(value)?;
         let name = self.required_string(obj, "name", path, false)?;
-        let rank = match obj.get("rank") {
-            None | Some(Value::Null) => return Err(Dropped::Missing("rank")),
-            Some(v) => positive_int(v).ok_or_else(|| Dropped::BadRank(shown(v)))?,
-        };
+        let rank = required_rank(obj)?;
         let previous_rank = match obj.get("previous_rank") {
             None | Some(Value::Null) => None,
             Some(v) => {
@@ -451,6 +448,14 @@ fn window_time(
         Some(v) => parse_time(v)
             .map(Some)
             .ok_or_else(|| Dropped::BadTime { key, found: shown(v) }),
+    }
+}
+
+/// The required `rank` of `obj`: an integer ≥ 1.
+fn required_rank(obj: &Map<String, Value>) -> Result<u32, Dropped> {
+    match obj.get("rank") {
+        None | Some(Value::Null) => Err(Dropped::Missing("rank")),
+        Some(v) => positive_int(v).ok_or_else(|| Dropped::BadRank(shown(v))),
     }
 }
 

@@ -3,7 +3,7 @@
 //! person or tier is dropped with its JSON path; a history longer than 36
 //! keeps the newest 36; strings are cleaned and cut like any other.
 
-use super::{as_object, kind_of, positive_int, shown, Dropped, Validator};
+use super::{as_object, kind_of, shown, Dropped, Validator};
 use crate::feed::{Award, HistoryPoint, Responsible};
 use serde_json::{Map, Value};
 
@@ -51,10 +51,7 @@ impl Validator {
     fn history_point(&mut self, value: &Value, path: &str) -> Result<HistoryPoint, Dropped> {
         let obj = as_object(value)?;
         let period = self.required_string(obj, "period", path, false)?;
-        let rank = match obj.get("rank") {
-            None | Some(Value::Null) => return Err(Dropped::Missing("rank")),
-            Some(v) => positive_int(v).ok_or_else(|| Dropped::BadRank(shown(v)))?,
-        };
+        let rank = super::required_rank(obj)?;
         let score = self.number(obj.get("score"), &format!("{path}.score"));
         Ok(HistoryPoint { period, rank, score })
     }
