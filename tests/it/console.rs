@@ -87,10 +87,14 @@ async fn the_session_cookie_is_strict_and_every_form_needs_its_csrf_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_sends_the_operator_back_to_the_login() {
-    let c = console(Duration::from_secs(1)).await;
+    // Sessions expire on whole seconds: a 1 s session made at x.99 s could
+    // be gone before its first page (seen once in CI); 3 s leave room for
+    // the login and the first page, and 4.1 s later it is gone whatever
+    // the fraction.
+    let c = console(Duration::from_secs(3)).await;
     let (cookie, csrf) = c.session().await;
     assert_eq!(c.get("/", &cookie).await.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(4100)).await;
     let page = c.get("/", &cookie).await;
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()[header::LOCATION], "/login");
