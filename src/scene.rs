@@ -149,6 +149,39 @@ pub struct TextRun {
     pub shift_x: f32,
 }
 
+/// A straight stroke between two points with round ends, anti-aliased: a
+/// polyline is its segments one after the other (the round ends make its
+/// joins), a dot is a segment of no length. Charts draw with it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Line {
+    /// Where the stroke starts, in pixels (x, y).
+    pub from: (f32, f32),
+    /// Where it ends, in pixels (x, y).
+    pub to: (f32, f32),
+    /// The stroke's width in pixels (a dot's diameter).
+    pub width: f32,
+    /// The stroke's colour, alpha included.
+    pub color: Rgba,
+}
+
+impl Line {
+    /// The smallest rectangle that holds the whole stroke, ends included.
+    pub fn bounds(&self) -> Rect {
+        let r = self.width / 2.0;
+        let (x0, x1) = (self.from.0.min(self.to.0), self.from.0.max(self.to.0));
+        let (y0, y1) = (self.from.1.min(self.to.1), self.from.1.max(self.to.1));
+        Rect::new(x0 - r, y0 - r, x1 - x0 + 2.0 * r, y1 - y0 + 2.0 * r)
+    }
+
+    fn moved(&self, dx: f32, dy: f32) -> Line {
+        Line {
+            from: (self.from.0 + dx, self.from.1 + dy),
+            to: (self.to.0 + dx, self.to.1 + dy),
+            ..self.clone()
+        }
+    }
+}
+
 /// A whole frame: background, rectangles in painting order, then text on top.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Scene {
@@ -160,7 +193,9 @@ pub struct Scene {
     pub background: Rgba,
     /// Filled rectangles in painting order (a later one covers an earlier one).
     pub quads: Vec<Quad>,
-    /// Text runs, drawn over every quad.
+    /// Strokes of charts, drawn over every quad.
+    pub lines: Vec<Line>,
+    /// Text runs, drawn over every quad and line.
     pub texts: Vec<TextRun>,
 }
 
@@ -172,6 +207,7 @@ impl Scene {
             height,
             background,
             quads: Vec::new(),
+            lines: Vec::new(),
             texts: Vec::new(),
         }
     }
@@ -187,6 +223,16 @@ impl Scene {
             rect: rect.snapped(),
             color,
             radius,
+        });
+    }
+
+    /// Adds a stroke from `from` to `to` over the quads (see [`Line`]).
+    pub fn stroke(&mut self, from: (f32, f32), to: (f32, f32), width: f32, color: Rgba) {
+        self.lines.push(Line {
+            from,
+            to,
+            width,
+            color,
         });
     }
 
@@ -215,6 +261,10 @@ impl Scene {
                     ..q.clone()
                 })
                 .collect(),
+            lines: (self.lines.iter())
+                .filter(|l| keep(&l.bounds()))
+                .map(|l| l.moved(-dx, -dy))
+                .collect(),
             texts: (self.texts.iter())
                 .filter(|t| keep(&t.clip))
                 .map(|t| TextRun {
@@ -239,6 +289,7 @@ impl Scene {
             rect: Rect::new(q.rect.x + dx, q.rect.y, q.rect.w, q.rect.h),
             ..q.clone()
         }));
+        out.lines.extend(self.lines.iter().map(|l| l.moved(dx, 0.0)));
         out.texts.extend(self.texts.iter().map(|t| TextRun {
             clip: Rect::new(t.clip.x + dx, t.clip.y, t.clip.w, t.clip.h),
             ..t.clone()

@@ -5,6 +5,7 @@ use super::raw::{self, Rows};
 use super::settings::{Content, Item, Selector, Transition, TransitionKind, Window};
 use super::time::{clock_time, DailySpan, MinuteOfDay, Weekdays};
 use crate::feed::{Level, ListKind};
+use crate::slide::BoardView;
 use std::time::Duration;
 use toml::Spanned;
 
@@ -132,11 +133,27 @@ fn selector(loc: &Locator, s: &raw::Selector, out: &mut Vec<Diagnostic>) -> Sele
         }
         kind
     });
+    let view = s.view.as_ref().and_then(|v| {
+        let view = BoardView::from_word(v.get_ref());
+        if view.is_none() {
+            let known: Vec<&str> = BoardView::ALL.iter().map(|v| v.word()).collect();
+            out.push(unknown(loc, v, "view", &known));
+        } else if list.is_some() || s.notices {
+            out.push(error(
+                loc,
+                v.span(),
+                "a view shows boards, not lists or notices".into(),
+                "e.g. select = { level = \"township\", view = \"scores\" }",
+            ));
+        }
+        view
+    });
     Selector {
         level,
         group: s.group.clone(),
         list,
         notices: s.notices,
+        view,
     }
 }
 

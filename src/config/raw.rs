@@ -265,6 +265,8 @@ pub(super) struct Selector {
     pub(super) list: Option<Spanned<String>>,
     /// All notices inside their window.
     pub(super) notices: bool,
+    /// A 比学赶超 view of the chosen boards (`improved`, `trend`, …).
+    pub(super) view: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -52,7 +52,7 @@ key_names! {
         WINDOWS = "windows",
     }
     /// Keys of an item's `select = { … }`.
-    select at "playlist.select" { LEVEL = "level", LIST = "list", NOTICES = "notices" }
+    select at "playlist.select" { LEVEL = "level", LIST = "list", NOTICES = "notices", VIEW = "view" }
     /// Keys of an item's `transition = { … }`.
     transition at "playlist.transition" { KIND = "kind", DURATION = "duration" }
     /// Keys of one of an item's `windows = [{ … }]`.

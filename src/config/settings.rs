@@ -300,6 +300,8 @@ pub struct Selector {
     pub list: Option<ListKind>,
     /// Every notice inside its window.
     pub notices: bool,
+    /// The chosen boards shown as this 比学赶超 view rather than as tables.
+    pub view: Option<crate::slide::BoardView>,
 }
 
 /// When an item may play; all given parts must hold.

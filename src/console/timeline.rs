@@ -90,12 +90,17 @@ pub fn page_title(
     pages: usize,
 ) -> String {
     use crate::slide::SlideRef;
+    let named = |title: &str, id: &str| (title.to_string(), id.to_string());
     let (title, id) = match *slide {
-        SlideRef::Board(i) => feed.boards.get(i).map(|b| (b.title.as_str(), b.id.as_str())),
-        SlideRef::List(i) => feed.lists.get(i).map(|l| (l.title.as_str(), l.id.as_str())),
-        SlideRef::Notice(i) => feed.notices.get(i).map(|n| (n.title.as_str(), n.id.as_str())),
+        SlideRef::View(i, view) => feed
+            .boards
+            .get(i)
+            .map(|b| named(&format!("{} · {}", b.title, view.title()), &b.id)),
+        SlideRef::Board(i) => feed.boards.get(i).map(|b| named(&b.title, &b.id)),
+        SlideRef::List(i) => feed.lists.get(i).map(|l| named(&l.title, &l.id)),
+        SlideRef::Notice(i) => feed.notices.get(i).map(|n| named(&n.title, &n.id)),
     }
-    .unwrap_or(("", ""));
+    .unwrap_or_default();
     let title = if title.trim().is_empty() { id } else { title };
     match pages {
         0 | 1 => title.to_string(),

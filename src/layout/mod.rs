@@ -15,6 +15,7 @@ pub mod profile;
 mod split;
 pub mod theme;
 mod ticker;
+mod views;
 
 pub use board::{dropped, Dropped};
 pub use chrome::body_rect;
@@ -26,6 +27,7 @@ pub use pages::{
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
 pub use ticker::{ticker, ticker_size, ticker_text, travel};
+pub use views::{movers, paginate_view, period_label, rank_y};
 
 use crate::feed::Feed;
 use crate::scene::Scene;
@@ -68,6 +70,10 @@ pub fn layout_page(fonts: &mut Fonts, ctx: &Context, page: &PageRef) -> Scene {
         },
         SlideRef::List(i) => match ctx.feed.lists.get(i) {
             Some(l) => list::layout(&mut painter, ctx, l, page),
+            None => chrome::missing(&mut painter, ctx, page),
+        },
+        SlideRef::View(i, view) => match ctx.feed.boards.get(i) {
+            Some(b) => views::layout(&mut painter, ctx, b, view, page),
             None => chrome::missing(&mut painter, ctx, page),
         },
         SlideRef::Notice(i) => match ctx.feed.notices.get(i) {

@@ -67,6 +67,7 @@ pub fn paginate_rows(feed: &Feed, profile: &ScreenProfile, slide: SlideRef, rows
             None => return Vec::new(),
         },
         SlideRef::Notice(_) => return Vec::new(),
+        SlideRef::View(i, view) => return super::views::paginate_view(feed, profile, i, view),
     };
     let ranges = split(n, per_column * columns);
     let count = ranges.len();

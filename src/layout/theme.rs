@@ -56,6 +56,24 @@ pub struct Theme {
     pub grades: [Badge; 3],
     /// The "data not updated" marker.
     pub stale: Badge,
+    /// Charts: a sub-score bar, its weakest area's bar, the track behind
+    /// bars (full marks), the board's mean marked on each bar.
+    pub chart: ChartColors,
+}
+
+/// The colours of the 比学赶超 charts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartColors {
+    /// A sub-score bar.
+    pub bar: Rgba,
+    /// The bar of a unit's weakest area (最需改进).
+    pub weak: Rgba,
+    /// The track a bar fills: full marks.
+    pub track: Rgba,
+    /// The board's mean, a tick across each bar.
+    pub mean: Rgba,
+    /// A trend line that is neither top three nor moved.
+    pub line: Rgba,
 }
 
 impl Default for Theme {
@@ -126,6 +144,16 @@ impl Default for Theme {
             stale: Badge {
                 fill: Rgba::hex(0xFFB300),
                 text: dark,
+            },
+            // Saturated enough to read on an LED wall in daylight; the
+            // weakest area in the warning amber, never in red (red is
+            // honour and a rising rank here).
+            chart: ChartColors {
+                bar: Rgba::hex(0x4FC3F7),
+                weak: Rgba::hex(0xFFB74D),
+                track: Rgba::hex(0x1E3A64),
+                mean: Rgba::hex(0xFFFFFF),
+                line: Rgba::hex(0x8FA8CC),
             },
         }
     }

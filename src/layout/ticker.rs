@@ -23,7 +23,7 @@ const SEPARATOR: &str = "　　◆　　";
 /// The line of text a slide scrolls, with names masked as on its pages.
 pub fn ticker_text(feed: &Feed, slide: SlideRef, mask_names: Option<bool>) -> String {
     match slide {
-        SlideRef::Board(i) => feed.boards.get(i).map_or(String::new(), |b| {
+        SlideRef::Board(i) | SlideRef::View(i, _) => feed.boards.get(i).map_or(String::new(), |b| {
             let parts: Vec<String> = b
                 .entries
                 .iter()
@@ -102,7 +102,7 @@ pub fn ticker(fonts: &mut Fonts, ctx: &Context, page: &PageRef, offset: f32) -> 
 
 fn heading<'t>(ctx: &Context, slide: SlideRef, theme: &'t Theme) -> (String, String, &'t Palette) {
     match slide {
-        SlideRef::Board(i) => ctx.feed.boards.get(i).map_or_else(
+        SlideRef::Board(i) | SlideRef::View(i, _) => ctx.feed.boards.get(i).map_or_else(
             || (String::new(), String::new(), &theme.normal),
             |b| {
                 (

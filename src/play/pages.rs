@@ -1,11 +1,11 @@
 //! The page table: every page of every playlist item for the data on show,
 //! made with the layout and handed to the schedule as plain data.
 
-use crate::config::{resolve, Item, Resolved, Settings};
+use crate::config::{resolve, Content, Item, Resolved, Selector, Settings};
 use crate::feed::Feed;
 use crate::layout::{self, ScreenProfile, Shape};
 use crate::schedule::{Pages, Planned};
-use crate::slide::{PageRef, SlideRef};
+use crate::slide::{BoardView, PageRef, SlideRef};
 use crate::text::Fonts;
 
 /// Every page of every item of `settings` over `feed` on `profile`.
@@ -28,16 +28,24 @@ fn item_pages(
 ) -> Vec<Planned> {
     let resolved = resolve(&item.content, feed);
     let is_list = matches!(resolved, Resolved::Lists(_));
+    let view = match &item.content {
+        Content::Select(sel) => sel.view,
+        _ => None,
+    };
     let slides: Vec<SlideRef> = match resolved {
-        Resolved::Boards(v) => v.into_iter().map(SlideRef::Board).collect(),
+        Resolved::Boards(v) => match view {
+            Some(view) => v.into_iter().map(|i| SlideRef::View(i, view)).collect(),
+            None => v.into_iter().map(SlideRef::Board).collect(),
+        },
         Resolved::Lists(v) => v.into_iter().map(SlideRef::List).collect(),
         Resolved::Notices(v) => v.into_iter().map(SlideRef::Notice).collect(),
     };
-    if item.scroll.unwrap_or(is_list && profile.shape == Shape::Strip) {
+    if view.is_none() && item.scroll.unwrap_or(is_list && profile.shape == Shape::Strip) {
         return marquee_pages(fonts, item, feed, profile, all, &slides);
     }
     let paged = |s: &SlideRef| -> Vec<PageRef> {
         match (item.rows, s) {
+            (_, SlideRef::View(i, view)) => layout::paginate_view(feed, profile, *i, *view),
             (Some(r), SlideRef::Board(_) | SlideRef::List(_)) => layout::paginate_rows(feed, profile, *s, r),
             _ => all.iter().filter(|p| p.slide == *s).cloned().collect(),
         }
@@ -82,8 +90,10 @@ fn marquee_pages(
 }
 
 /// A playlist that shows every slide of `feed` once, in the layout's order
-/// (boards, lists, notices), each as pages: what `rankwall render` without a
-/// config draws.
+/// (boards, lists, notices), each as pages, then one slide of each
+/// 比学赶超 view (退步较大 aside, which is off unless asked for) of the
+/// first board that has its data: what `rankwall render` without a config
+/// draws.
 pub fn every_slide(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> Vec<Item> {
     let mut slides: Vec<SlideRef> = Vec::new();
     for page in layout::paginate_all(fonts, feed, profile) {
@@ -91,17 +101,34 @@ pub fn every_slide(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile) -> V
             slides.push(page.slide);
         }
     }
-    slides
+    let tables = slides.into_iter().filter_map(|s| {
+        Some(match s {
+            SlideRef::Board(i) => Content::Board(feed.boards.get(i)?.id.clone()),
+            SlideRef::List(i) => Content::List(feed.lists.get(i)?.id.clone()),
+            SlideRef::Notice(i) => Content::Notice(feed.notices.get(i)?.id.clone()),
+            SlideRef::View(..) => return None,
+        })
+    });
+    let views = BoardView::ALL
         .into_iter()
-        .filter_map(|s| {
-            let content = match s {
-                SlideRef::Board(i) => crate::config::Content::Board(feed.boards.get(i)?.id.clone()),
-                SlideRef::List(i) => crate::config::Content::List(feed.lists.get(i)?.id.clone()),
-                SlideRef::Notice(i) => crate::config::Content::Notice(feed.notices.get(i)?.id.clone()),
-            };
+        .filter(|v| *v != BoardView::Declined)
+        .filter_map(|view| {
+            let board = (0..feed.boards.len())
+                .find(|&i| !layout::paginate_view(feed, profile, i, view).is_empty())?;
+            let b = &feed.boards[board];
+            Some(Content::Select(Selector {
+                level: Some(b.level),
+                group: b.group.clone(),
+                view: Some(view),
+                ..Selector::default()
+            }))
+        });
+    tables
+        .chain(views)
+        .map(|content| {
             let mut item = Item::showing(content);
             item.scroll = Some(false);
-            Some(item)
+            item
         })
         .collect()
 }

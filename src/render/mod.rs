@@ -1,4 +1,5 @@
-//! The wgpu renderer: rounded quads and glyphon text, drawn from a [`Scene`].
+//! The wgpu renderer: rounded quads, chart strokes and glyphon text, drawn
+//! from a [`Scene`].
 //!
 //! Three entry points as in glyphon: [`Renderer::prepare`] uploads a scene,
 //! [`Renderer::render`] records it into a render pass, [`Renderer::trim`]
@@ -11,6 +12,8 @@
 mod compose;
 mod frame;
 mod gpu;
+mod instanced;
+mod line;
 mod marquee;
 mod quad;
 mod readback;
@@ -41,6 +44,7 @@ pub enum RenderError {
 /// Draws scenes to textures of one format.
 pub struct Renderer {
     quads: quad::QuadPipeline,
+    lines: line::LinePipeline,
     text: text::TextLayer,
     srgb: bool,
     background: wgpu::Color,
@@ -51,6 +55,7 @@ impl Renderer {
     pub fn new(gpu: &Gpu, format: wgpu::TextureFormat) -> Self {
         Renderer {
             quads: quad::QuadPipeline::new(&gpu.device, format),
+            lines: line::LinePipeline::new(&gpu.device, format),
             text: text::TextLayer::new(&gpu.device, &gpu.queue, format),
             srgb: format.is_srgb(),
             background: wgpu::Color::BLACK,
@@ -61,13 +66,16 @@ impl Renderer {
     pub fn prepare(&mut self, gpu: &Gpu, fonts: &mut Fonts, scene: &Scene) -> Result<(), RenderError> {
         self.background = clear_color(scene.background, self.srgb);
         self.quads.prepare(&gpu.device, &gpu.queue, scene, self.srgb);
+        self.lines.prepare(&gpu.device, &gpu.queue, scene, self.srgb);
         self.text.prepare(&gpu.device, &gpu.queue, fonts, scene)?;
         Ok(())
     }
 
-    /// Records the prepared scene into `pass`: quads first, text on top.
+    /// Records the prepared scene into `pass`: quads first, then strokes,
+    /// text on top.
     pub fn render(&self, pass: &mut wgpu::RenderPass<'_>) -> Result<(), RenderError> {
         self.quads.render(pass);
+        self.lines.render(pass);
         self.text.render(pass)?;
         Ok(())
     }
@@ -103,6 +111,7 @@ impl Renderer {
         let mut banded = Scene::new(scene.width, scene.height, scene.background);
         banded.fill(band, scene.background, 0.0);
         banded.quads.extend(scene.quads.iter().cloned());
+        banded.lines = scene.lines.clone();
         banded.texts = scene.texts.clone();
         self.draw_in(gpu, fonts, &banded, view, Some(band))
     }
