@@ -1,8 +1,9 @@
 //! `rankwall check --config FILE [--feed FILE|URL]`: every located problem in
 //! the config, then the playlist as it would play over the feed.
 
-use crate::config::{self, resolve, DailySpan, Item, Resolved, Settings, Severity};
+use crate::config::{self, resolve, Content, DailySpan, Item, Resolved, Settings, Severity};
 use crate::feed::{Feed, Report};
+use crate::slide::BoardView;
 use crate::text::Fonts;
 use anyhow::Context as _;
 use std::fmt::Write as _;
@@ -88,25 +89,40 @@ fn describe_cycle(out: &mut String, settings: &Settings, feed: &Feed, fonts: &mu
 /// A warning for each board the playlist shows whose columns do not all fit
 /// this screen, saying what is left out (docs/layout.md).
 fn left_out(out: &mut String, settings: &Settings, feed: &Feed, profile: &crate::layout::ScreenProfile) {
-    let mut boards: Vec<usize> = settings
-        .playlist
-        .iter()
-        .filter_map(|item| match resolve(&item.content, feed) {
-            Resolved::Boards(v) => Some(v),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    boards.sort_unstable();
-    boards.dedup();
-    for i in boards {
+    // The boards the playlist shows as tables (`view` None) or as a view.
+    let view_of = |item: &Item| match &item.content {
+        Content::Select(s) => s.view,
+        _ => None,
+    };
+    let shown = |view: Option<BoardView>| -> Vec<usize> {
+        let mut boards: Vec<usize> = (settings.playlist.iter())
+            .filter(|item| view_of(item) == view)
+            .filter_map(|item| match resolve(&item.content, feed) {
+                Resolved::Boards(v) => Some(v),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        boards.sort_unstable();
+        boards.dedup();
+        boards
+    };
+    let scored = shown(Some(BoardView::Scores));
+    for i in shown(None) {
         let Some(board) = feed.boards.get(i) else { continue };
         let d = crate::layout::dropped(board, profile);
         let mut parts = Vec::new();
-        if d.sub_scores > 0 {
+        if d.sub_scores > 0 && !scored.contains(&i) {
+            let group = board
+                .group
+                .as_ref()
+                .map(|g| format!(", group = \"{g}\""))
+                .unwrap_or_default();
             parts.push(format!(
-                "its {} sub-score columns (no slide of this playlist shows them)",
-                d.sub_scores
+                "its {} sub-score columns: no 分项得分 slide of this playlist shows them \
+                 (add an item with select = {{ level = \"{}\"{group}, view = \"scores\" }})",
+                d.sub_scores,
+                level_word(board.level)
             ));
         }
         if d.change_number {
@@ -125,6 +141,15 @@ fn left_out(out: &mut String, settings: &Settings, feed: &Feed, profile: &crate:
                 parts.join(", ")
             );
         }
+    }
+}
+
+/// The playlist's word for a board's level.
+fn level_word(level: crate::feed::Level) -> &'static str {
+    match level {
+        crate::feed::Level::Township => "township",
+        crate::feed::Level::Village => "village",
+        crate::feed::Level::Household => "household",
     }
 }
 

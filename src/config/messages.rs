@@ -65,6 +65,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("unknown transition `{}`", "没有这种转场：`{0}`"),
     ("unknown level `{}`", "没有这个级别：`{0}`"),
     ("unknown list kind `{}`", "没有这种名单：`{0}`"),
+    ("unknown view `{}`", "没有这种视图：`{0}`"),
+    (
+        "a view shows boards, not lists or notices",
+        "视图只用于榜单，不能用于名单或通知",
+    ),
+    (
+        "e.g. select = { level = \"township\", view = \"scores\" }",
+        "例如 select = { level = \"township\", view = \"scores\" }",
+    ),
     ("unknown day `{}`", "没有这一天：`{0}`"),
     ("did you mean `{}`?", "是不是 `{0}`？"),
     ("`` is not a time of day", "时刻没有填写"),

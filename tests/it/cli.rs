@@ -252,7 +252,15 @@ fn render_writes_every_page_of_every_slide() {
             .collect();
         files.sort();
         let profile = rankwall::layout::ScreenProfile::parse(size).unwrap();
-        let pages = rankwall::layout::paginate(&mut fonts, &parsed, &profile, common::golden_instant());
+        let mut pages = rankwall::layout::paginate(&mut fonts, &parsed, &profile, common::golden_instant());
+        // Then one slide of each 比学赶超 view, of the first board with its data.
+        for view in common::GOLDEN_VIEWS {
+            let first = (0..parsed.boards.len())
+                .map(|i| rankwall::layout::paginate_view(&parsed, &profile, i, view))
+                .find(|p| !p.is_empty())
+                .unwrap();
+            pages.extend(first);
+        }
         let expected: Vec<String> = pages
             .iter()
             .enumerate()
@@ -397,7 +405,23 @@ fn render_with_config_is_deterministic_and_shows_transitions() {
     if common::gpu_or_skip().is_none() {
         return;
     }
-    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/rankwall.toml");
+    // The example's tables, without its 比学赶超 items: the instants below
+    // are where its cycle of tables turns a page.
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/rankwall.toml")).unwrap();
+    let tables: Vec<&str> = example
+        .split("[[playlist]]")
+        .filter(|item| {
+            !item
+                .lines()
+                .any(|l| l.starts_with("select") && l.contains("view ="))
+        })
+        .collect();
+    assert_eq!(tables.len(), 7, "the settings and six items of tables");
+    let dir = common::temp_dir("cfg");
+    let config = dir.join("tables.toml");
+    std::fs::write(&config, tables.join("[[playlist]]")).unwrap();
+    let config = config.to_str().unwrap();
     let feed = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/assets/demo/feed-linjiang-2026-11.json"

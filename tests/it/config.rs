@@ -32,7 +32,12 @@ fn the_example_config_is_clean() {
     let checked = config::parse("assets/rankwall.toml", text, Some(&feed));
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     let config = checked.settings.unwrap();
-    assert_eq!(config.playlist.len(), 6);
+    assert_eq!(config.playlist.len(), 11);
+    // Its 分项得分 slides are views of the two township boards.
+    let scores = (config.playlist.iter())
+        .filter(|i| matches!(&i.content, config::Content::Select(s) if s.view == Some(rankwall::slide::BoardView::Scores)))
+        .count();
+    assert_eq!(scores, 2);
     assert_eq!(
         config.screen.size,
         config::ScreenSize::parse("1920x1080").unwrap()

@@ -24,6 +24,9 @@ const PAGES: [&str; 4] = [
     "notice-winter-2026-p1of",
 ];
 
+/// The sizes with golden images of the 比学赶超 views too.
+const VIEW_SIZES: [&str; 2] = ["1920x1080", "1280x256"];
+
 fn golden_dir(size: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
@@ -42,12 +45,22 @@ fn example_pages_match_golden_images() {
         let profile = ScreenProfile::parse(size).unwrap();
         let dir = golden_dir(size);
         std::fs::create_dir_all(&dir).unwrap();
+        let mut golden: Vec<(String, rankwall::scene::Scene)> = Vec::new();
         for (page, scene) in all_pages(&mut fonts, &feed, &profile) {
             let stem = page.file_stem();
-            let Some(prefix) = PAGES.iter().find(|p| stem.starts_with(*p)) else {
-                continue;
-            };
-            let name = prefix.trim_end_matches("-p1of");
+            if let Some(prefix) = PAGES.iter().find(|p| stem.starts_with(*p)) {
+                golden.push((prefix.trim_end_matches("-p1of").to_string(), scene));
+            }
+        }
+        // The first page of each 比学赶超 view (issue 25) on the two sizes
+        // that have them.
+        if VIEW_SIZES.contains(&size) {
+            for view in common::GOLDEN_VIEWS {
+                let (page, scene) = common::view_pages(&mut fonts, &feed, &profile, view).remove(0);
+                golden.push((format!("{}-{}", view.word(), page.id), scene));
+            }
+        }
+        for (name, scene) in golden {
             let actual = half(&gpu.render(&mut fonts, &scene).unwrap());
             let path = dir.join(format!("{name}.png"));
             if update {
@@ -88,7 +101,7 @@ fn example_pages_match_golden_images() {
     // rewrites instead of comparing, and says so by failing here too.
     assert_eq!(
         compared,
-        PAGES.len() * SIZES.len(),
+        PAGES.len() * SIZES.len() + common::GOLDEN_VIEWS.len() * VIEW_SIZES.len(),
         "every golden page of every size was compared (RANKWALL_UPDATE_GOLDEN=1 rewrites them instead)"
     );
 }
@@ -204,13 +217,23 @@ fn render_through_the_screen_path_matches_the_golden_images() {
             cache_dir: None,
         };
         let files = rankwall::cli::render(&opts).unwrap();
-        for prefix in PAGES {
+        // The golden pages, and the first page of each 比学赶超 view.
+        let views: Vec<String> = common::GOLDEN_VIEWS
+            .iter()
+            .map(|v| format!("{}-", v.word()))
+            .collect();
+        let prefixes = PAGES.iter().map(|p| p.to_string()).chain(views);
+        for prefix in prefixes {
             let file = files
                 .iter()
-                .find(|f| f.file_name().unwrap().to_string_lossy()[4..].starts_with(prefix))
+                .find(|f| {
+                    let name = &f.file_name().unwrap().to_string_lossy()[4..];
+                    name.starts_with(&prefix) && name.contains("-p1of")
+                })
                 .unwrap_or_else(|| panic!("{size}: no page {prefix}* among {files:?}"));
+            let stem = file.file_name().unwrap().to_string_lossy()[4..].to_string();
+            let name = &stem[..stem.find("-p1of").unwrap()];
             let actual = half(&image::open(file).unwrap().to_rgba8());
-            let name = prefix.trim_end_matches("-p1of");
             let golden = image::open(golden_dir(size).join(format!("{name}.png")))
                 .unwrap()
                 .to_rgb8();
@@ -225,7 +248,11 @@ fn render_through_the_screen_path_matches_the_golden_images() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 8, "every golden page was compared");
+    assert_eq!(
+        compared,
+        2 * (PAGES.len() + common::GOLDEN_VIEWS.len()),
+        "every golden page was compared"
+    );
 }
 
 /// Issue 15: the same page at the same instant, fresh and stale, differs

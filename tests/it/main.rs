@@ -42,6 +42,7 @@ mod status;
 mod status_limits;
 mod trust;
 mod typography;
+mod views;
 mod wall;
 mod window;
 mod window_recovery;

@@ -222,11 +222,34 @@ fn check_config_says_what_a_board_leaves_out_on_its_screen() {
         .unwrap()
         .replace("size = \"1920x1080\"", "size = \"1080x1920\"");
     assert!(config.contains("1080x1920"), "the example config names its size");
+    // The example playlist has a 分项得分 slide of each township board: the
+    // sub-scores are shown there, and only the change number is left out.
     let path = dir.join("portrait.toml");
-    std::fs::write(&path, config).unwrap();
+    std::fs::write(&path, &config).unwrap();
     let (_, text) = crate::common::check_config(&path);
     assert!(
-        text.contains("warning: on 1080x1920 board towns-2026-11 leaves out its 6 sub-score columns"),
+        text.contains("warning: on 1080x1920 board towns-2026-11 leaves out the number of places changed"),
+        "{text}"
+    );
+    assert!(!text.contains("sub-score columns"), "{text}");
+    // Without it, check --config names the slide that would show them.
+    let without = config.replace(
+        "select = { level = \"township\", group = \"乡镇\", view = \"scores\" }",
+        "select = { level = \"township\", group = \"乡镇\", view = \"trend\" }",
+    );
+    assert_ne!(without, config);
+    std::fs::write(&path, without).unwrap();
+    let (_, text) = crate::common::check_config(&path);
+    assert!(
+        text.contains(
+            "warning: on 1080x1920 board towns-2026-11 leaves out its 6 sub-score columns: \
+             no 分项得分 slide of this playlist shows them \
+             (add an item with select = { level = \"township\", group = \"乡镇\", view = \"scores\" })"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("board streets-2026-11 leaves out its 6 sub-score"),
         "{text}"
     );
 }

@@ -92,11 +92,11 @@ const FORM: &[(&str, &[&str], &str)] = &[
         ],
         "rows mask_names priority scroll scroll_speed max_time",
     ),
-    // A `group` makes the content `custom`: the form leaves it be.
+    // A `group` or a `view` makes the content `custom`: the form leaves it be.
     (
         "playlist.select",
         &[select::LEVEL, select::LIST, select::NOTICES],
-        "group",
+        "group view",
     ),
     (
         "playlist.transition",

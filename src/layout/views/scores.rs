@@ -209,7 +209,7 @@ fn bar_cell(
         );
         x += w + gap;
     }
-    let value_w = (CARD_VALUE * t * 0.8).round();
+    let value_w = (CARD_VALUE * t * 0.8).round().min((cell.w * 0.35).floor());
     let track_w = (cell.right() - x - value_w - gap).max(t);
     draw_bar(
         p,

@@ -33,9 +33,29 @@ pub(super) fn paging(board: &Board, profile: &ScreenProfile) -> (usize, usize) {
     let n = units(board).len();
     match profile.shape {
         Shape::Strip => (n, 1),
-        _ if n <= BUMP_MAX => (n, n.max(1)),
+        _ if bump_fits(profile, n) => (n, n.max(1)),
         _ => (n, crate::layout::pages::rows_per_page(profile)),
     }
+}
+
+/// Whether `n` units make one bump chart on `profile`: at most
+/// [`BUMP_MAX`], with room for their names one above the other at the
+/// screen's minimum text size.
+fn bump_fits(profile: &ScreenProfile, n: usize) -> bool {
+    let body = crate::layout::chrome::body_rect(profile);
+    let line = crate::text::line_height(profile.min_text).ceil();
+    n <= BUMP_MAX && (body.h - 3.0 * line) / n.saturating_sub(1).max(1) as f32 >= line
+}
+
+/// The size of the chart's labels: the row text's 0.8 at most, and small
+/// enough that `n` names fit one above the other in `h`.
+fn label_size(row_size: f32, min_text: f32, n: usize, h: f32) -> f32 {
+    let mut size = (row_size * 0.8).max(min_text).floor();
+    let room = h / n.saturating_sub(1).max(1) as f32;
+    while size > min_text && crate::text::line_height(size) > room {
+        size -= 1.0;
+    }
+    size
 }
 
 /// The width of a stroke on `profile`: at least 3 px, thicker on a larger
@@ -58,7 +78,7 @@ pub(super) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
         .max(2);
     match ctx.profile.shape {
         Shape::Strip => sparklines(p, ctx, board, &shown, body, max_rank),
-        _ if all.len() <= BUMP_MAX => bump(p, ctx, &shown, body, max_rank),
+        _ if bump_fits(ctx.profile, all.len()) => bump(p, ctx, &shown, body, max_rank),
         _ => sparklines(p, ctx, board, &shown, body, max_rank),
     }
     true
@@ -68,7 +88,12 @@ pub(super) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
 fn bump(p: &mut Painter, ctx: &Context, units: &[&BoardEntry], body: Rect, max_rank: u32) {
     let pal = &ctx.theme.normal;
     let m = row_metrics(ctx, body, units.len(), false);
-    let label = (m.row_size * 0.8).max(p.min_text).floor();
+    let label = label_size(
+        m.row_size,
+        p.min_text,
+        units.len(),
+        body.h - 3.0 * crate::text::line_height(m.row_size),
+    );
     let line_h = crate::text::line_height(label).ceil();
     let current = ctx.feed.period.id.clone();
     let periods = periods(units.iter().copied(), &current, BUMP_PERIODS);
@@ -111,12 +136,12 @@ fn bump(p: &mut Painter, ctx: &Context, units: &[&BoardEntry], body: Rect, max_r
             None => (w, trend_color(ctx.theme, &ranks)),
         };
         spark::draw(&mut p.scene, &ranks, max_rank, plot, (width, color));
-        let y = rank_y(e.rank, max_rank, plot.y, plot.h);
+        let y = rank_y(e.rank, max_rank, plot.y, plot.h).round();
         let text = if e.rank <= 3 { color } else { pal.text };
         ends.push((y, i, text));
     }
     let x = plot.right() + 2.0 * gap;
-    for (y, i, color) in spread(ends, line_h, (plot.y, plot.bottom())) {
+    for (y, i, color) in spread(ends, line_h, (plot.y.ceil(), plot.bottom().floor())) {
         let r = Rect::new(x, (y - line_h / 2.0).round(), body.right() - x, line_h);
         p.line(&names[i], r, label, Weight::Bold, Align::Left, color);
     }
@@ -128,7 +153,8 @@ fn bump(p: &mut Painter, ctx: &Context, units: &[&BoardEntry], body: Rect, max_r
 fn spread(mut labels: Vec<(f32, usize, Rgba)>, h: f32, (top, bottom): (f32, f32)) -> Vec<(f32, usize, Rgba)> {
     labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let n = labels.len().saturating_sub(1).max(1) as f32;
-    let step = h.min((bottom - top) / n);
+    // Whole pixels, so that rounded boxes keep the spacing.
+    let step = h.min(((bottom - top) / n).floor());
     let mut next = top;
     for l in &mut labels {
         l.0 = l.0.max(next);

@@ -203,3 +203,44 @@ pub fn check_config(path: &std::path::Path) -> (Option<i32>, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
 }
+
+/// The 比学赶超 views the golden images show (退步较大 is 进步最快's variant).
+pub const GOLDEN_VIEWS: [rankwall::slide::BoardView; 5] = {
+    use rankwall::slide::BoardView::*;
+    [Improved, Trend, Scores, Awards, Roster]
+};
+
+/// Every page of `view` of the first board of `feed` that has its data,
+/// laid out on `profile` at the golden instant.
+pub fn view_pages(
+    fonts: &mut Fonts,
+    feed: &Feed,
+    profile: &ScreenProfile,
+    view: rankwall::slide::BoardView,
+) -> Vec<(PageRef, Scene)> {
+    let pages = (0..feed.boards.len())
+        .map(|i| layout::paginate_view(feed, profile, i, view))
+        .find(|p| !p.is_empty())
+        .unwrap_or_default();
+    pages
+        .into_iter()
+        .map(|p| {
+            let s = lay_out(fonts, feed, profile, &p);
+            (p, s)
+        })
+        .collect()
+}
+
+/// One page laid out on `profile` at the golden instant, default theme.
+pub fn lay_out(fonts: &mut Fonts, feed: &Feed, profile: &ScreenProfile, page: &PageRef) -> Scene {
+    let theme = Theme::default();
+    let ctx = Context {
+        feed,
+        profile,
+        theme: &theme,
+        now: golden_instant(),
+        stale_after: None,
+        mask_names: None,
+    };
+    layout::layout_page(fonts, &ctx, page)
+}
