@@ -103,15 +103,30 @@ fn the_burn_in_walk_moves_successive_screenshots_by_one_pixel() {
     screen.wait_log("first frame presented", std::time::Duration::from_secs(30));
     // Shots well inside one step, then well inside the next.
     let minute = |t: chrono::DateTime<Utc>| t.timestamp().div_euclid(60);
-    let settled = || loop {
+    let at = |m: i64| {
+        chrono::DateTime::from_timestamp(m * 60 + 30, 0)
+            .unwrap()
+            .fixed_offset()
+    };
+    // Once per lap (25 steps of a 5×5 walk) the step jumps back to the
+    // first row: a minute before that step is not one to start from.
+    let steps_one_pixel = |m: i64| {
+        let (a, b) = (
+            rankwall::play::shift_at(2, 1, at(m)),
+            rankwall::play::shift_at(2, 1, at(m + 1)),
+        );
+        (a.0 - b.0).abs() + (a.1 - b.1).abs() == 1
+    };
+    // Well inside a minute; when `start`, one whose next step is one pixel.
+    let settled = |start: bool| loop {
         let t = Utc::now();
         let second = t.timestamp().rem_euclid(60);
-        if (3..55).contains(&second) {
+        if (3..55).contains(&second) && (!start || steps_one_pixel(minute(t))) {
             return minute(t);
         }
         std::thread::sleep(std::time::Duration::from_millis(500));
     };
-    let mut first_minute = settled();
+    let mut first_minute = settled(true);
     let mut before = screen.screenshot();
     let mut tries = 0;
     let after = loop {
@@ -129,7 +144,7 @@ fn the_burn_in_walk_moves_successive_screenshots_by_one_pixel() {
             std::time::Duration::from_secs(20),
             |s| s["frames_presented"].as_u64().unwrap_or(0) > frames_before,
         );
-        let shot_minute = settled();
+        let shot_minute = settled(false);
         let shot = screen.screenshot();
         if shot_minute == first_minute + 1 && minute(Utc::now()) == shot_minute {
             break shot;
@@ -141,7 +156,7 @@ fn the_burn_in_walk_moves_successive_screenshots_by_one_pixel() {
             tries < 3,
             "three times a step passed before its screenshot was taken"
         );
-        first_minute = settled();
+        first_minute = settled(true);
         before = screen.screenshot();
     };
     assert!(before != after, "the picture did not move at the minute's step");
@@ -152,11 +167,6 @@ fn the_burn_in_walk_moves_successive_screenshots_by_one_pixel() {
         "the new frame is not the old one moved by one pixel: {moves:?}"
     );
     // The walk is a pure function of the time: the move is the one it predicts.
-    let at = |m: i64| {
-        chrono::DateTime::from_timestamp(m * 60 + 30, 0)
-            .unwrap()
-            .fixed_offset()
-    };
     let (x0, y0) = rankwall::play::shift_at(2, 1, at(first_minute));
     let (x1, y1) = rankwall::play::shift_at(2, 1, at(first_minute + 1));
     assert_eq!(
