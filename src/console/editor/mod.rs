@@ -10,6 +10,7 @@
 use crate::config::schema::{self, defaults, item, ITEM_CONTENT};
 use crate::config::MinuteOfDay;
 use crate::feed::Feed;
+use crate::slide::BoardView;
 use serde::Serialize;
 use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table, Value};
 
@@ -68,6 +69,7 @@ pub fn choices(feed: &Feed) -> Vec<Choice> {
         value: format!("{kind}:{id}"),
         label: format!("{word}：{title}（{id}）"),
     };
+    out.extend(view_choices(feed));
     out.extend(
         feed.boards
             .iter()
@@ -108,6 +110,32 @@ pub fn form_fields(text: &str, feed: &Feed) -> Option<FormFields> {
     Some(form)
 }
 
+/// The 比学赶超 views of all boards of a level (`view:township:scores`),
+/// where a board of that level has the view's data.
+fn view_choices(feed: &Feed) -> Vec<Choice> {
+    let levels = [
+        (crate::feed::Level::Township, "township", "所有乡镇（街道）榜"),
+        (crate::feed::Level::Village, "village", "所有村榜"),
+    ];
+    let mut out = Vec::new();
+    for (level, word, label) in levels {
+        for view in BoardView::ALL {
+            let shown =
+                (feed.boards.iter()).any(|b| b.level == level && crate::layout::has_view_data(b, view));
+            if shown {
+                out.push(Choice {
+                    value: format!("{VIEW}:{word}:{}", view.word()),
+                    label: format!("{label} · {}", view.title()),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The form's prefix for a view of a level's boards: `view:township:scores`.
+const VIEW: &str = schema::select::VIEW;
+
 /// The form as `doc` fills it, without the feed's choices: also what a
 /// save compares the posted fields with, so that only changes are written.
 fn shown(doc: &DocumentMut) -> FormFields {
@@ -140,6 +168,7 @@ fn own_label(content: &str) -> String {
             format!("{} {id}（当前数据中没有）", word(key))
         }
         Some((schema::select::LEVEL, level)) => format!("级别 {level}（当前数据中没有）"),
+        Some((VIEW, rest)) => format!("视图 {rest}（当前数据中没有）"),
         _ if content == "custom" => "（表单无法显示的内容，见右侧源文件）".into(),
         _ => format!("名单类别 {content}（当前数据中没有）"),
     }
@@ -236,6 +265,15 @@ fn content_of(t: &Table) -> String {
             .map_or("custom".into(), |l| format!("{key}:{l}")),
         [key @ schema::select::LIST] => get(key).and_then(Item::as_str).unwrap_or("custom").to_string(),
         [key @ schema::select::NOTICES] if get(key).and_then(Item::as_bool) == Some(true) => NOTICES.into(),
+        [schema::select::LEVEL, VIEW] | [VIEW, schema::select::LEVEL] => {
+            match (
+                get(schema::select::LEVEL).and_then(Item::as_str),
+                get(VIEW).and_then(Item::as_str),
+            ) {
+                (Some(level), Some(view)) => format!("{VIEW}:{level}:{view}"),
+                _ => "custom".into(),
+            }
+        }
         _ => "custom".into(),
     }
 }

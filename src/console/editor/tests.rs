@@ -92,11 +92,11 @@ const FORM: &[(&str, &[&str], &str)] = &[
         ],
         "rows mask_names priority scroll scroll_speed max_time",
     ),
-    // A `group` or a `view` makes the content `custom`: the form leaves it be.
+    // A `group` makes the content `custom`: the form leaves it be.
     (
         "playlist.select",
-        &[select::LEVEL, select::LIST, select::NOTICES],
-        "group view",
+        &[select::LEVEL, select::LIST, select::NOTICES, select::VIEW],
+        "group",
     ),
     (
         "playlist.transition",
@@ -351,4 +351,43 @@ fn a_drag_and_drop_order_puts_items_in_place_with_their_comments() {
     for bad in ["", "0,1,2", "0,0,1", "2,1", "0,1,7", "a,b,c"] {
         assert_eq!(with(&[("order", bad)]), text, "order {bad:?}");
     }
+}
+
+/// Issue 25: the 比学赶超 views are choices of the form, in Chinese, and an
+/// item showing one keeps its view through an unrelated edit.
+#[test]
+fn a_view_is_a_choice_shown_and_written_like_the_rest() {
+    let feed = crate::feed::demo().unwrap().0;
+    let text = "[[playlist]]\nselect = { level = \"township\", view = \"scores\" }\nduration = 12\n";
+    let form = form_fields(text, &feed).unwrap();
+    assert_eq!(form.items[0].content, "view:township:scores");
+    assert!(form.items[0].own_label.is_none(), "a choice matches it");
+    let label = |value: &str| {
+        form.choices
+            .iter()
+            .find(|c| c.value == value)
+            .map(|c| c.label.clone())
+    };
+    assert_eq!(
+        label("view:township:scores").as_deref(),
+        Some("所有乡镇（街道）榜 · 分项得分")
+    );
+    assert_eq!(
+        label("view:village:awards").as_deref(),
+        Some("所有村榜 · 评比结果")
+    );
+    // The villages have no sub-score columns and no one responsible in the demo.
+    assert!(label("view:village:scores").is_none() && label("view:village:roster").is_none());
+    let out = apply_form(text, &fields(&[("duration_0", "9")])).unwrap();
+    assert!(
+        out.contains("view = \"scores\"") && out.contains("duration = 9"),
+        "{out}"
+    );
+    let added = apply_form(text, &fields(&[("add_content", "view:village:improved")])).unwrap();
+    assert!(
+        added.contains("select = { level = \"village\", view = \"improved\" }"),
+        "{added}"
+    );
+    let checked = crate::config::parse("x.toml", &added, Some(&feed));
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
 }

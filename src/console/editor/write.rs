@@ -226,6 +226,11 @@ fn set_content(t: &mut Table, content: &str) {
         Some((key @ schema::select::LEVEL, level)) => {
             select.insert(key, level.into());
         }
+        Some((VIEW, rest)) => {
+            let (level, view) = rest.split_once(':').unwrap_or((rest, ""));
+            select.insert(schema::select::LEVEL, level.into());
+            select.insert(VIEW, view.into());
+        }
         _ if content == NOTICES => {
             select.insert(schema::select::NOTICES, true.into());
         }
