@@ -27,7 +27,7 @@ pub use pages::{
 pub use profile::{Metrics, ProfileError, ScreenProfile, Shape};
 pub use theme::Theme;
 pub use ticker::{ticker, ticker_size, ticker_text, travel};
-pub use views::{movers, paginate_view, period_label, rank_y};
+pub use views::{has_view_data, movers, paginate_view, period_label, rank_y};
 
 use crate::feed::Feed;
 use crate::scene::Scene;

@@ -373,3 +373,30 @@ fn a_remote_config_may_not_set_local_only_keys() {
     assert_eq!(settings.status.addr.map(|a| a.port()), Some(9470));
     assert_eq!(settings.status.token.as_deref(), Some("a-long-local-token"));
 }
+
+/// Issue 25: a view is for boards only, and its word is one of six; both
+/// mistakes are located at the word, with a hint, in English and Chinese.
+#[test]
+fn a_view_of_a_list_and_an_unknown_view_are_refused_at_the_word() {
+    let text = "[[playlist]]\nselect = { list = \"red\", view = \"scores\" }\n\n[[playlist]]\nselect = { level = \"township\", view = \"score\" }\n";
+    let m = messages(text);
+    assert_eq!(
+        m,
+        [
+            "rankwall.toml:2:33: error: a view shows boards, not lists or notices\n  hint: e.g. select = { level = \"township\", view = \"scores\" }",
+            "rankwall.toml:5:39: error: unknown view `score`\n  hint: did you mean `scores`?",
+        ]
+    );
+    let feed = rankwall::feed::demo().unwrap().0;
+    let zh: Vec<String> = config::parse("rankwall.toml", text, Some(&feed))
+        .diagnostics
+        .iter()
+        .map(|d| d.message_in(Lang::Zh))
+        .collect();
+    assert_eq!(
+        zh,
+        ["视图只用于榜单，不能用于名单或通知", "没有这种视图：`score`"]
+    );
+    let good = "[[playlist]]\nselect = { level = \"village\", view = \"awards\" }\n";
+    assert!(messages(good).is_empty(), "{:?}", messages(good));
+}

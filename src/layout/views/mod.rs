@@ -58,6 +58,19 @@ pub fn paginate_view(feed: &Feed, profile: &ScreenProfile, index: usize, view: B
         .collect()
 }
 
+/// Whether `board` has what `view` shows (on any screen): history for a
+/// trend, columns for sub-scores, awards, someone responsible, a mover.
+pub fn has_view_data(board: &Board, view: BoardView) -> bool {
+    match view {
+        BoardView::Improved => !improved::movers(board, false).is_empty(),
+        BoardView::Declined => !improved::movers(board, true).is_empty(),
+        BoardView::Trend => board.entries.iter().any(|e| !e.history.is_empty()),
+        BoardView::Scores => !board.columns.is_empty() && !board.entries.is_empty(),
+        BoardView::Awards => !board.awards.is_empty(),
+        BoardView::Roster => board.entries.iter().any(|e| !e.responsible.is_empty()),
+    }
+}
+
 /// Lays out one page of a view of `board`.
 pub(crate) fn layout(p: &mut Painter, ctx: &Context, board: &Board, view: BoardView, page: &PageRef) {
     let pal = &ctx.theme.normal;
