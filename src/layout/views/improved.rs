@@ -67,7 +67,6 @@ pub(super) fn layout(
     let strip = ctx.profile.shape == Shape::Strip;
     let parents = !strip && shown.iter().any(|e| e.parent.is_some());
     let m = row_metrics(ctx, body, shown.len(), true);
-    let t = m.row_size;
     let mut cols = vec![
         Col::new(
             if declined { "降幅" } else { "升幅" },
@@ -88,15 +87,7 @@ pub(super) fn layout(
     let placed = table::place(&cols, body, super::base_text(ctx));
     let pal = &ctx.theme.normal;
     let cells: Vec<Vec<Text>> = shown.iter().map(|e| row(ctx, e, parents, strip)).collect();
-    let top = if strip {
-        body.y
-    } else {
-        let head = Rect::new(body.x, body.y, body.w, m.head_h);
-        table::head(p, &cols, &placed, head, m.head_size, pal.muted);
-        body.y + m.head_h
-    };
-    let row_h = if strip { body.h } else { m.row_h };
-    table::rows(p, pal, (&cols, &placed), (top, row_h, t), &cells, body);
+    table::table(p, pal, (&cols, &placed), (&m, strip), &cells, body);
     true
 }
 

@@ -68,10 +68,7 @@ pub(super) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
     let cells: Vec<Vec<Text>> = shown
         .iter()
         .map(|e| {
-            let mut row: Vec<Text> = vec![
-                Some((e.rank.to_string(), pal.text)),
-                Some((e.name.clone(), pal.text)),
-            ];
+            let mut row = table::rank_and_name(e, pal);
             if grades {
                 row.push(None);
             }
@@ -79,15 +76,7 @@ pub(super) fn layout(p: &mut Painter, ctx: &Context, board: &Board, page: &PageR
             row
         })
         .collect();
-    let top = if strip {
-        body.y
-    } else {
-        let head = Rect::new(body.x, body.y, body.w, m.head_h);
-        table::head(p, &cols, &placed, head, m.head_size, pal.muted);
-        body.y + m.head_h
-    };
-    let row_h = if strip { body.h } else { m.row_h };
-    table::rows(p, pal, (&cols, &placed), (top, row_h, t), &cells, body);
+    let (top, row_h) = table::table(p, pal, (&cols, &placed), (&m, strip), &cells, body);
     if grades {
         let at = placed[2];
         for (i, e) in shown.iter().enumerate() {

@@ -19,6 +19,8 @@ const TABLE_BAR: f32 = 3.8;
 const CARD_LABEL: f32 = 4.2;
 const CARD_TRACK: f32 = 3.0;
 const CARD_VALUE: f32 = 2.2;
+/// The narrowest bar worth drawing, in pixels.
+const MIN_TRACK: f32 = 8.0;
 /// The fixed columns of the table: rank, name, weakest area.
 const TABLE_FIXED: [f32; 3] = [1.8, 5.0, 4.6];
 
@@ -210,16 +212,12 @@ fn bar_cell(
         x += w + gap;
     }
     let value_w = (CARD_VALUE * t * 0.8).round().min((cell.w * 0.35).floor());
-    let track_w = (cell.right() - x - value_w - gap).max(t);
-    draw_bar(
-        p,
-        ctx,
-        Rect::new(x, cell.y, track_w, cell.h),
-        value,
-        k,
-        stats,
-        weak,
-    );
+    // On a screen too narrow for a bar beside its number, the number alone.
+    let track_w = (cell.right() - x - value_w - gap).floor();
+    if track_w >= MIN_TRACK {
+        let track = Rect::new(x, cell.y, track_w, cell.h);
+        draw_bar(p, ctx, track, value, k, stats, weak);
+    }
     let vr = Rect::new(cell.right() - value_w, cell.y, value_w, cell.h);
     p.line(&score_text(value), vr, size, Weight::Bold, Align::Right, pal.text);
 }
@@ -259,10 +257,7 @@ fn bar_table(p: &mut Painter, ctx: &Context, board: &Board, shown: &[BoardEntry]
     let cells: Vec<Vec<Text>> = shown
         .iter()
         .map(|e| {
-            let mut row: Vec<Text> = vec![
-                Some((e.rank.to_string(), pal.text)),
-                Some((e.name.clone(), pal.text)),
-            ];
+            let mut row = table::rank_and_name(e, pal);
             row.extend(board.columns.iter().map(|_| None));
             let weak = weakest(board, e, &stats.maxima).map(|k| board.columns[k].label.clone());
             row.push(Some((weak.unwrap_or_else(|| "—".into()), ctx.theme.chart.weak)));

@@ -3,7 +3,9 @@
 //! text is `None` is drawn by the slide itself (a bar, a sparkline, a badge).
 
 use super::super::painter::Painter;
+use super::super::profile::Metrics;
 use super::super::theme::Palette;
+use crate::feed::BoardEntry;
 use crate::scene::{Align, Rect, Rgba, Weight};
 
 /// One column.
@@ -72,6 +74,36 @@ pub(super) fn head(p: &mut Painter, cols: &[Col], placed: &[Placed], r: Rect, si
         let cell = Rect::new(at.x, r.y, at.w, r.h);
         p.line(&col.label, cell, size, Weight::Regular, col.align, color);
     }
+}
+
+/// A whole table in `body`: its headings (none on a strip, whose one row is
+/// the whole body) and its rows in `m`'s sizes. Returns the top of the
+/// first row and the rows' height, for cells the slide draws itself.
+pub(super) fn table(
+    p: &mut Painter,
+    pal: &Palette,
+    (cols, placed): (&[Col], &[Placed]),
+    (m, strip): (&Metrics, bool),
+    cells: &[Vec<Text>],
+    body: Rect,
+) -> (f32, f32) {
+    let (top, row_h) = if strip {
+        (body.y, body.h)
+    } else {
+        let r = Rect::new(body.x, body.y, body.w, m.head_h);
+        head(p, cols, placed, r, m.head_size, pal.muted);
+        (body.y + m.head_h, m.row_h)
+    };
+    rows(p, pal, (cols, placed), (top, row_h, m.row_size), cells, body);
+    (top, row_h)
+}
+
+/// The first two cells of a unit's row: its rank and its name.
+pub(super) fn rank_and_name(e: &BoardEntry, pal: &Palette) -> Vec<Text> {
+    vec![
+        Some((e.rank.to_string(), pal.text)),
+        Some((e.name.clone(), pal.text)),
+    ]
 }
 
 /// The rows from `top`, `row_h` apart, every other one striped; each

@@ -235,7 +235,6 @@ fn sparklines(
     let strip = ctx.profile.shape == Shape::Strip;
     let parents = !strip && units.iter().any(|e| e.parent.is_some());
     let m = row_metrics(ctx, body, units.len(), true);
-    let t = m.row_size;
     let mut cols = vec![
         Col::new("排名", 1.8, Align::Center, Weight::Bold, 0.9),
         Col::new(unit_label(board.level), 0.0, Align::Left, Weight::Bold, 1.0),
@@ -267,15 +266,7 @@ fn sparklines(
             row
         })
         .collect();
-    let top = if strip {
-        body.y
-    } else {
-        let head = Rect::new(body.x, body.y, body.w, m.head_h);
-        table::head(p, &cols, &placed, head, m.head_size, pal.muted);
-        body.y + m.head_h
-    };
-    let row_h = if strip { body.h } else { m.row_h };
-    table::rows(p, pal, (&cols, &placed), (top, row_h, t), &cells, body);
+    let (top, row_h) = table::table(p, pal, (&cols, &placed), (&m, strip), &cells, body);
     let w = stroke_width(ctx.profile);
     let at = placed[spark_col];
     for (i, e) in units.iter().enumerate() {
