@@ -22,6 +22,7 @@ pub fn run_headless(
     let mut screen = OffscreenScreen::new(physical)?;
     tracing::info!(adapter = %screen.gpu.describe(), width = physical.0, height = physical.1, "headless screen ready");
     driver.set_adapter(screen.gpu.describe());
+    driver.set_presentation("offscreen");
     let mut last_frame = Instant::now();
     loop {
         let now = driver.now();

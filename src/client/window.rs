@@ -7,6 +7,7 @@
 
 use super::driver::Driver;
 use super::events::ClientEvent;
+use crate::config::Presentation;
 use crate::offscreen::paint;
 use crate::render::{FrameRenderer, Gpu, OffscreenTarget, RAW_FORMAT};
 use crate::status::ScreenshotError;
@@ -34,6 +35,20 @@ struct Screen {
     capture: Option<(FrameRenderer, OffscreenTarget)>,
     /// The format frames are composed through (non-sRGB where allowed).
     view_format: wgpu::TextureFormat,
+    /// What the config asked for, kept for a new device.
+    asked: Presentation,
+    /// The CPU path (`[screen] present`): frames composed in memory and
+    /// presented through shared memory; `None`: the swapchain.
+    shared: Option<Shared>,
+}
+
+/// Frames composed on the CPU and presented through shared memory
+/// (`softbuffer`: MIT-SHM on X11, shm on Wayland), for an adapter that is
+/// the CPU itself: its swapchain would blend on the CPU in a shader and
+/// copy every frame to the display server through its socket.
+struct Shared {
+    surface: softbuffer::Surface<Arc<Window>, Arc<Window>>,
+    frames: crate::offscreen::CpuFrames,
 }
 
 pub struct App {
@@ -117,8 +132,11 @@ impl App {
         }
         let window = Arc::new(event_loop.create_window(attributes)?);
         window.set_cursor_visible(false);
-        let screen = Screen::new(window)?;
-        tracing::info!(adapter = %screen.gpu.describe(), width = screen.config.width, height = screen.config.height, format = ?screen.config.format, "window open");
+        let present = self.driver.player().settings().screen.present;
+        let screen = Screen::new(window, present)?;
+        let presentation = screen.presentation();
+        tracing::info!(adapter = %screen.gpu.describe(), presentation, asked = present.word(), width = screen.config.width, height = screen.config.height, format = ?screen.config.format, "window open");
+        self.driver.set_presentation(presentation);
         self.driver
             .player_mut()
             .resize((screen.config.width, screen.config.height))?;
@@ -135,15 +153,18 @@ impl App {
         };
         if screen.device_lost.load(Ordering::SeqCst) {
             tracing::error!("GPU device lost; creating a new device and every GPU resource");
-            let window = screen.window.clone();
+            let (window, present) = (screen.window.clone(), screen.asked);
             self.screen = None;
-            self.screen = Some(Screen::new(window)?);
+            self.screen = Some(Screen::new(window, present)?);
             self.driver.invalidate();
             return Ok(());
         }
         self.last_frame = Instant::now();
         let now = self.driver.now();
         let view = self.driver.player_mut().view_at(now);
+        if screen.shared.is_some() {
+            return self.redraw_shared(view, now);
+        }
         let acquired = match self.surface_faults.pop_front() {
             Some(SurfaceFault::Outdated) => wgpu::CurrentSurfaceTexture::Outdated,
             Some(SurfaceFault::Lost) => wgpu::CurrentSurfaceTexture::Lost,
@@ -194,6 +215,41 @@ impl App {
         if std::mem::take(&mut screen.reconfigure_later) {
             screen.configure();
         }
+        self.driver.presented(view, now);
+        self.driver.in_sync(now);
+        Ok(())
+    }
+
+    /// A frame of the CPU path: composed into the shared-memory buffer and
+    /// presented from there.
+    fn redraw_shared(
+        &mut self,
+        view: crate::play::View,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> anyhow::Result<()> {
+        let Some(screen) = self.screen.as_mut() else {
+            return Ok(());
+        };
+        let size = (screen.config.width, screen.config.height);
+        let Some(shared) = screen.shared.as_mut() else {
+            return Ok(());
+        };
+        let mut buffer = shared
+            .surface
+            .buffer_mut()
+            .map_err(|e| anyhow::anyhow!("no shared-memory frame: {e}"))?;
+        shared.frames.paint(
+            &screen.gpu,
+            self.driver.player_mut(),
+            &view,
+            now,
+            size,
+            &mut buffer,
+        )?;
+        screen.window.pre_present_notify();
+        buffer
+            .present()
+            .map_err(|e| anyhow::anyhow!("cannot present the shared-memory frame: {e}"))?;
         self.driver.presented(view, now);
         self.driver.in_sync(now);
         Ok(())
@@ -296,6 +352,9 @@ impl ApplicationHandler<()> for App {
                 screen.config.height = size.height;
                 screen.configure();
                 screen.frames.clear();
+                if let Some(shared) = screen.shared.as_mut() {
+                    shared.frames.clear();
+                }
                 tracing::info!(
                     width = size.width,
                     height = size.height,
@@ -348,7 +407,7 @@ impl ApplicationHandler<()> for App {
 }
 
 impl Screen {
-    fn new(window: Arc<Window>) -> anyhow::Result<Screen> {
+    fn new(window: Arc<Window>, asked: Presentation) -> anyhow::Result<Screen> {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_with_display_handle_from_env(
             Box::new(window.clone()),
         ));
@@ -399,9 +458,19 @@ impl Screen {
             view_formats: if raw_view { vec![raw] } else { Vec::new() },
             color_space: wgpu::SurfaceColorSpace::Auto,
         };
-        surface.configure(&gpu.device, &config);
+        let software = gpu.adapter.get_info().device_type == wgpu::DeviceType::Cpu;
+        let shared = match asked {
+            Presentation::Cpu => true,
+            Presentation::Gpu => false,
+            Presentation::Auto => software,
+        };
+        let shared = if shared {
+            Some(Shared::new(&window, &gpu)?)
+        } else {
+            None
+        };
         let frames = FrameRenderer::new(&gpu, view_format);
-        Ok(Screen {
+        let mut screen = Screen {
             window,
             surface,
             gpu,
@@ -411,7 +480,20 @@ impl Screen {
             reconfigure_later: false,
             capture: None,
             view_format,
-        })
+            shared,
+            asked,
+        };
+        screen.configure();
+        Ok(screen)
+    }
+
+    /// Where frames go, for the log and the status.
+    fn presentation(&self) -> &'static str {
+        if self.shared.is_some() {
+            "cpu"
+        } else {
+            "gpu"
+        }
     }
 
     fn capture(
@@ -439,13 +521,42 @@ impl Screen {
             .map_err(|e| ScreenshotError::Draw(e.to_string()))
     }
 
-    fn configure(&self) {
-        self.surface.configure(&self.gpu.device, &self.config);
+    fn configure(&mut self) {
+        let (w, h) = (self.config.width, self.config.height);
+        match self.shared.as_mut() {
+            Some(shared) => shared.resize(w, h),
+            None => self.surface.configure(&self.gpu.device, &self.config),
+        }
     }
 
     fn recreate_surface(&mut self) -> anyhow::Result<()> {
         self.surface = self.gpu.instance.create_surface(self.window.clone())?;
         self.configure();
         Ok(())
+    }
+}
+
+impl Shared {
+    fn new(window: &Arc<Window>, gpu: &Gpu) -> anyhow::Result<Shared> {
+        let context = softbuffer::Context::new(window.clone())
+            .map_err(|e| anyhow::anyhow!("no shared-memory display connection: {e}"))?;
+        let surface = softbuffer::Surface::new(&context, window.clone())
+            .map_err(|e| anyhow::anyhow!("no shared-memory surface: {e}"))?;
+        Ok(Shared {
+            surface,
+            frames: crate::offscreen::CpuFrames::new(gpu),
+        })
+    }
+
+    fn resize(&mut self, width: u32, height: u32) {
+        let size = (
+            std::num::NonZeroU32::new(width),
+            std::num::NonZeroU32::new(height),
+        );
+        if let (Some(w), Some(h)) = size {
+            if let Err(e) = self.surface.resize(w, h) {
+                tracing::warn!("cannot resize the shared-memory surface: {e}");
+            }
+        }
     }
 }

@@ -6,8 +6,8 @@ use super::diagnostic::{error, quoted, Diagnostic, Locator, Severity};
 use super::items::item;
 use super::raw::{FeedSection, RawConfig, ReportSection, Screen, StatusSection, ThemeSection};
 use super::settings::{
-    FeedSettings, ReportSettings, Rotation, ScreenSettings, ScreenSize, Settings, StatusSettings,
-    ThemeSettings,
+    FeedSettings, Presentation, ReportSettings, Rotation, ScreenSettings, ScreenSize, Settings,
+    StatusSettings, ThemeSettings,
 };
 use super::time::{clock_time, parse_zone, DailySpan};
 use std::net::SocketAddr;
@@ -110,6 +110,25 @@ fn screen(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> ScreenSetting
         region,
         brightness: super::region::brightness(loc, s, out),
         brightness_ramp: Duration::from_secs(u64::from((*s.brightness_ramp.get_ref()).min(3600))),
+        present: present(loc, s, out),
+    }
+}
+
+fn present(loc: &Locator, s: &Screen, out: &mut Vec<Diagnostic>) -> Presentation {
+    let word = s.present.get_ref();
+    match word.as_str() {
+        "auto" => Presentation::Auto,
+        "gpu" => Presentation::Gpu,
+        "cpu" => Presentation::Cpu,
+        _ => {
+            out.push(error(
+                loc,
+                s.present.span(),
+                format!("present `{}` is not auto, gpu or cpu", quoted(word)),
+                "e.g. present = \"auto\" (the CPU on a software adapter, else the GPU)",
+            ));
+            Presentation::Auto
+        }
     }
 }
 

@@ -293,6 +293,14 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("a region of at least 320x128", "区域至少 320x128"),
     ("brightness_ramp {} s is too long", "亮度渐变时间 {0} 秒太长"),
+    (
+        "present `{}` is not auto, gpu or cpu",
+        "present 只能是 auto、gpu 或 cpu，不是 `{0}`",
+    ),
+    (
+        "e.g. present = \"auto\" (the CPU on a software adapter, else the GPU)",
+        "例如 present = \"auto\"（软件渲染时用 CPU，否则用 GPU）",
+    ),
     ("give 0 to 3600 seconds, e.g. 10", "填 0 到 3600 秒，例如 10"),
     (
         "brightness level {} is outside 0.05 to 1",

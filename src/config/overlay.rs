@@ -52,6 +52,7 @@ fn overlay_screen(settings: &mut Settings, local: &Settings, keys: &[String]) {
             "pixel_shift_minutes" => to.pixel_shift_minutes = from.pixel_shift_minutes,
             "brightness" => to.brightness = from.brightness.clone(),
             "brightness_ramp" => to.brightness_ramp = from.brightness_ramp,
+            "present" => to.present = from.present,
             "output" | "region" => {
                 to.size = from.size;
                 to.region = from.region;

@@ -52,6 +52,8 @@ pub(super) struct Screen {
     pub(super) brightness: Vec<Dimming>,
     /// Seconds over which the brightness changes at each edge of those hours.
     pub(super) brightness_ramp: Spanned<u32>,
+    /// Where frames are composed and presented: `auto`, `gpu` or `cpu`.
+    pub(super) present: Spanned<String>,
 }
 
 /// Hours at a lower brightness.
@@ -90,6 +92,7 @@ impl Default for Screen {
             region: None,
             brightness: Vec::new(),
             brightness_ramp: Spanned::new(0..0, 10),
+            present: Spanned::new(0..0, "auto".into()),
         }
     }
 }

@@ -146,6 +146,34 @@ pub struct ScreenSettings {
     pub brightness: Vec<Dimmed>,
     /// How long a change of brightness takes, at each edge of those hours.
     pub brightness_ramp: std::time::Duration,
+    /// Where the window composes and presents its frames.
+    pub present: Presentation,
+}
+
+/// Where the window composes its frames and how it hands them to the
+/// display (`[screen] present`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Presentation {
+    /// The CPU path where the adapter is the CPU itself (lavapipe,
+    /// llvmpipe), the GPU's swapchain elsewhere.
+    #[default]
+    Auto,
+    /// Always the GPU's swapchain.
+    Gpu,
+    /// Always the CPU: frames composed in memory and presented through
+    /// shared memory.
+    Cpu,
+}
+
+impl Presentation {
+    /// The word a config uses for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Presentation::Auto => "auto",
+            Presentation::Gpu => "gpu",
+            Presentation::Cpu => "cpu",
+        }
+    }
 }
 
 /// Hours at a brightness below full.
@@ -406,6 +434,7 @@ impl Default for Settings {
                 region: None,
                 brightness: Vec::new(),
                 brightness_ramp: std::time::Duration::from_secs(10),
+                present: Presentation::Auto,
             },
             feed: FeedSettings {
                 url: None,

@@ -10,8 +10,9 @@ use super::Settings;
 /// process started with) and `new`, as `section.key`.
 pub fn start_only_changes(running: &Settings, new: &Settings) -> Vec<&'static str> {
     let (a, b) = (running, new);
-    let checks: [(&'static str, bool); 17] = [
+    let checks: [(&'static str, bool); 18] = [
         ("screen.size", a.screen.size != b.screen.size),
+        ("screen.present", a.screen.present != b.screen.present),
         ("screen.monitor", a.screen.monitor != b.screen.monitor),
         ("feed.url", a.feed.url != b.feed.url),
         ("feed.poll_interval", a.feed.poll_interval != b.feed.poll_interval),

@@ -6,9 +6,11 @@
 //! shows; none of them needs the display loop for it.
 
 mod banded;
+mod cpu;
 mod paint;
 mod stage;
 
+pub use cpu::CpuFrames;
 pub use paint::{composition, moving_band, paint, OffscreenScreen};
 pub use stage::{rss_mib, Stage};
 

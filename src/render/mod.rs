@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod compose;
+mod cpu_compose;
 mod frame;
 mod gpu;
 mod instanced;
@@ -21,6 +22,7 @@ mod scene_image;
 mod text;
 
 pub use compose::{Blend, Composition};
+pub use cpu_compose::{compose_cpu, Pixels};
 pub use frame::{FrameRenderer, FrameTarget};
 pub use gpu::{Gpu, GpuError};
 pub use readback::{OffscreenTarget, ReadbackError, OFFSCREEN_FORMAT, RAW_FORMAT};

@@ -124,6 +124,10 @@ pub struct ScreenStatus {
     pub published_at: DateTime<Utc>,
     /// The graphics adapter's name and backend.
     pub adapter: String,
+    /// Where frames are composed and presented: `gpu` (the swapchain),
+    /// `cpu` (composed in memory, presented through shared memory), or
+    /// `offscreen` (`run --headless`).
+    pub presentation: String,
     /// The output's width in physical pixels.
     pub width: u32,
     /// The output's height in physical pixels.

@@ -21,6 +21,7 @@ mod console_flood;
 mod console_proxy;
 mod console_roles;
 mod console_shots;
+mod cpu_frames;
 mod disk_faults;
 mod feed_validation;
 mod fonts;

@@ -25,6 +25,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(5);
 pub struct Identity {
     /// The graphics adapter's name and backend, e.g. "llvmpipe (Vulkan)".
     pub adapter: String,
+    /// Where frames are composed and presented: `gpu` or `cpu`.
+    pub presentation: String,
     /// Where the config comes from: a file path, a URL, or `embedded demo`.
     pub config_source: String,
 }
@@ -322,6 +324,11 @@ impl Driver {
     /// Whether SIGTERM or SIGINT asked the screen to leave.
     pub fn shutting_down(&self) -> bool {
         self.shutdown
+    }
+
+    /// Where frames are composed and presented (`gpu`, `cpu`), for the status.
+    pub fn set_presentation(&mut self, presentation: &str) {
+        self.identity.presentation = presentation.to_string();
     }
 
     /// The graphics adapter, for the status.

@@ -19,6 +19,7 @@ pub(super) fn status_of(d: &Driver, now: DateTime<FixedOffset>) -> ScreenStatus 
         started_at,
         published_at: Utc::now(),
         adapter: d.identity.adapter.clone(),
+        presentation: d.identity.presentation.clone(),
         width,
         height,
         showing: showing(d, now),

@@ -76,7 +76,7 @@ const FORM: &[(&str, &[&str], &str)] = &[
     (
         "screen",
         &[screen::DISPLAY_HOURS],
-        "id size monitor rotation margin min_text time_zone pixel_shift pixel_shift_minutes output region brightness brightness_ramp",
+        "id size monitor rotation margin min_text time_zone pixel_shift pixel_shift_minutes output region brightness brightness_ramp present",
     ),
     ("screen.display_hours", &[hours::FROM, hours::UNTIL], ""),
     (
