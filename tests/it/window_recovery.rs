@@ -20,14 +20,18 @@ const SMALLER: (u32, u32) = (1024, 576);
 /// How long each wait of these tests may take before it fails with what it saw.
 const WITHIN: Duration = Duration::from_secs(30);
 
-/// One board page that stays: nothing moves unless the test moves it.
-fn static_config() -> String {
-    config("size = \"monitor\"\n\n[[playlist]]\nselect = { level = \"township\" }\nduration = 86400\n")
+/// One board page that stays: nothing moves unless the test moves it;
+/// frames presented as `present` says (`gpu`: the swapchain, `cpu`: shared
+/// memory).
+fn static_config(present: &str) -> String {
+    config(&format!(
+        "size = \"monitor\"\npresent = \"{present}\"\n\n[[playlist]]\nselect = {{ level = \"township\" }}\nduration = 86400\n"
+    ))
 }
 
 /// The frame `render --config` draws for the same config at `size`.
 fn expected(size: (u32, u32)) -> RgbaImage {
-    let mut settings = rankwall::config::parse("recovery.toml", &static_config(), None)
+    let mut settings = rankwall::config::parse("recovery.toml", &static_config("gpu"), None)
         .settings
         .unwrap();
     settings.screen.size = rankwall::config::ScreenSize::Fixed(rankwall::config::PanelSize {
@@ -57,7 +61,7 @@ fn frames(screen: &Screen) -> u64 {
 /// The static page in a window filling a new Xvfb screen, with the test
 /// hook `hook` (`RANKWALL_TEST_HOOKS`); `None` only where the GPU tests are
 /// skipped on purpose.
-fn launch(hook: &str) -> Option<(common::x11::Xvfb, Screen)> {
+fn launch(hook: &str, present: &str) -> Option<(common::x11::Xvfb, Screen)> {
     common::gpu_or_skip()?;
     let x = start_xvfb(SIZE)?;
     let dir = temp_dir();
@@ -69,7 +73,7 @@ fn launch(hook: &str) -> Option<(common::x11::Xvfb, Screen)> {
         ("XDG_RUNTIME_DIR", xdg.as_str()),
         ("RANKWALL_TEST_HOOKS", hook),
     ];
-    let screen = Screen::launch(dir, &static_config(), &[], &env);
+    let screen = Screen::launch(dir, &static_config(present), &[], &env);
     Some((x, screen))
 }
 
@@ -92,10 +96,21 @@ fn fault_and_recover(screen: &mut Screen, display: &str, shown: &RgbaImage, said
 
 #[test]
 fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
-    let Some((x, mut screen)) = launch("lose-device-on-sigusr2") else {
+    // On the swapchain and on the shared-memory path (issue 30) alike.
+    for present in ["gpu"] {
+        lost_device_and_resize(present);
+    }
+}
+
+fn lost_device_and_resize(present: &str) {
+    let Some((x, mut screen)) = launch("lose-device-on-sigusr2", present) else {
         return;
     };
     let opened = screen.wait_log("window open", WITHIN);
+    assert!(
+        opened.contains(&format!("presentation=\"{present}\"")),
+        "{opened}"
+    );
     assert!(
         opened.contains(&format!("width={}", SIZE.0)) && opened.contains(&format!("height={}", SIZE.1)),
         "the window does not fill the {SIZE:?} screen: {opened}"
@@ -171,7 +186,8 @@ fn the_window_recovers_a_lost_device_and_relayouts_when_resized() {
 /// picture comes back in newly presented frames without a restart.
 #[test]
 fn the_window_recovers_an_outdated_and_a_lost_surface() {
-    let Some((x, mut screen)) = launch("lose-surface-on-sigusr2") else {
+    // The swapchain's faults: the shared-memory path has no surface to lose.
+    let Some((x, mut screen)) = launch("lose-surface-on-sigusr2", "gpu") else {
         return;
     };
     screen.wait_log("first frame presented", WITHIN);
