@@ -111,10 +111,7 @@ impl CpuFrames {
     ) -> Result<(), super::OffscreenError> {
         let target = fitting(&mut self.frame_target, gpu, size);
         paint(&mut self.frames, gpu, player, view, now, target.frame_target())?;
-        let image = target.read(gpu)?;
-        for (o, p) in out.iter_mut().zip(image.pixels()) {
-            *o = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
-        }
+        Pixels::write_rgba(&target.read(gpu)?, out);
         Ok(())
     }
 }

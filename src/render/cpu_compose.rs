@@ -22,14 +22,20 @@ pub struct Pixels {
 impl Pixels {
     /// The pixels of an RGBA image (alpha dropped).
     pub fn from_rgba(image: &image::RgbaImage) -> Pixels {
-        let data = image
-            .pixels()
-            .map(|p| u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]))
-            .collect();
+        let mut data = vec![0; image.pixels().len()];
+        Pixels::write_rgba(image, &mut data);
         Pixels {
             width: image.width(),
             height: image.height(),
             data,
+        }
+    }
+
+    /// Writes an RGBA image's pixels into `out` as `0x00RRGGBB` (alpha
+    /// dropped), as far as both reach.
+    pub fn write_rgba(image: &image::RgbaImage, out: &mut [u32]) {
+        for (o, p) in out.iter_mut().zip(image.pixels()) {
+            *o = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
         }
     }
 
