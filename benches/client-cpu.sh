@@ -7,8 +7,9 @@
 # fades): CPU time used over the window (as % of one core, the process and
 # its threads), frames presented per second (from the client's /metrics),
 # for the playlist the frames per second during its fades, and the peak
-# resident memory (VmHWM). PRESENT=gpu or PRESENT=cpu forces the window's
-# presentation ([screen] present; default auto: the CPU path on lavapipe).
+# resident memory (VmHWM) with the resident and proportional (PSS: shared
+# pages split among the processes that map them) memory at the end.
+# PRESENT=gpu or PRESENT=cpu forces the window's presentation ([screen] present; default auto: the CPU path on lavapipe).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_MEASURE="${1:-60}"
@@ -91,10 +92,12 @@ measure() {
   local t1; t1=$(awk '{print $14+$15}' "/proc/$pid/stat")
   local f1; f1=$(frames)
   local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  local pss; pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")
   kill -TERM "$pid"; wait "$pid" || true
   local presentation; presentation=$(grep -o 'presentation=[^ ]*' "$WORK/$name.log" | head -1)
-  awk -v n="$name" -v d="$((t1 - t0))" -v hz="$TICKS" -v s="$SECONDS_TO_MEASURE" -v m="$hwm" -v f="$((f1 - f0))" -v p="$presentation" \
-    'BEGIN { printf "%-8s CPU %6.2f %% of one core over %d s, %.1f frames/s, peak RSS %.1f MiB (%s)\n", n, 100*d/hz/s, s, f/s, m/1024, p }'
+  awk -v n="$name" -v d="$((t1 - t0))" -v hz="$TICKS" -v s="$SECONDS_TO_MEASURE" -v m="$hwm" -v r="$rss" -v q="$pss" -v f="$((f1 - f0))" -v p="$presentation" \
+    'BEGIN { printf "%-8s CPU %6.2f %% of one core over %d s, %.1f frames/s, peak RSS %.1f MiB, at the end RSS %.1f MiB and PSS %.1f MiB (%s)\n", n, 100*d/hz/s, s, f/s, m/1024, r/1024, q/1024, p }'
   if [ "$name" = playlist ]; then
     # A page every 5 s: that many fades of 0.6 s in the window, and one
     # still frame after each; the other frames are the fades'.
