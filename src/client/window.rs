@@ -238,18 +238,30 @@ impl App {
             .surface
             .buffer_mut()
             .map_err(|e| anyhow::anyhow!("no shared-memory frame: {e}"))?;
-        shared.frames.paint(
+        let age = buffer.age();
+        let changed = shared.frames.paint(
             &screen.gpu,
             self.driver.player_mut(),
             &view,
             now,
-            size,
+            (size, age),
             &mut buffer,
         )?;
         screen.window.pre_present_notify();
-        buffer
-            .present()
-            .map_err(|e| anyhow::anyhow!("cannot present the shared-memory frame: {e}"))?;
+        // The next frame of a marquee puts only its moving band.
+        let band = changed.and_then(|(top, rows)| {
+            Some(softbuffer::Rect {
+                x: 0,
+                y: top,
+                width: std::num::NonZeroU32::new(size.0)?,
+                height: std::num::NonZeroU32::new(rows)?,
+            })
+        });
+        match band {
+            Some(band) => buffer.present_with_damage(&[band]),
+            None => buffer.present(),
+        }
+        .map_err(|e| anyhow::anyhow!("cannot present the shared-memory frame: {e}"))?;
         self.driver.presented(view, now);
         self.driver.in_sync(now);
         Ok(())

@@ -105,7 +105,7 @@ fn slide_key(view: &View) -> u64 {
 
 /// For a marquee frame, the key of its picture without the scroll offset:
 /// frames of one family differ only in the moving line.
-fn marquee_family(still: &Still) -> Option<u64> {
+pub fn marquee_family(still: &Still) -> Option<u64> {
     match still {
         Still::Page { scroll_px, .. } if *scroll_px > 0 => {
             let mut base = still.clone();

@@ -23,7 +23,7 @@ impl Pixels {
     /// The pixels of an RGBA image (alpha dropped).
     pub fn from_rgba(image: &image::RgbaImage) -> Pixels {
         let mut data = vec![0; image.pixels().len()];
-        Pixels::write_rgba(image, &mut data);
+        Pixels::write_rgba(image.as_raw(), &mut data);
         Pixels {
             width: image.width(),
             height: image.height(),
@@ -31,12 +31,15 @@ impl Pixels {
         }
     }
 
-    /// Writes an RGBA image's pixels into `out` as `0x00RRGGBB` (alpha
-    /// dropped), as far as both reach.
-    pub fn write_rgba(image: &image::RgbaImage, out: &mut [u32]) {
-        for (o, p) in out.iter_mut().zip(image.pixels()) {
+    /// Writes RGBA bytes (four to a pixel) into `out` as `0x00RRGGBB`
+    /// (alpha dropped), as far as both reach; returns the pixels written.
+    pub fn write_rgba(rgba: &[u8], out: &mut [u32]) -> usize {
+        let mut written = 0;
+        for (o, p) in out.iter_mut().zip(rgba.chunks_exact(4)) {
             *o = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
+            written += 1;
         }
+        written
     }
 
     /// As an RGBA image (opaque), for comparisons and screenshots.

@@ -167,6 +167,14 @@ impl FrameRenderer {
         self.marquee = None;
     }
 
+    /// The rows the moving line of the marquee `family` covers (top and
+    /// count), when its strip is made: the only rows one frame of it
+    /// changes from the last.
+    pub fn marquee_rows(&self, family: u64) -> Option<(u32, u32)> {
+        let strip = self.marquee.as_ref().filter(|m| m.family == family)?;
+        Some(strip.rows())
+    }
+
     /// Whether the marquee `family` is ready to be composed at any offset:
     /// the page without its moving line in a layer, and the line's strip.
     pub fn holds_marquee(&self, family: u64) -> bool {

@@ -81,6 +81,11 @@ impl MarqueeStrip {
         }
     }
 
+    /// The rows of the page the strip covers: top and count.
+    pub fn rows(&self) -> (u32, u32) {
+        (self.placement.band_y, self.placement.band_h)
+    }
+
     /// The tiles whose columns show at `scroll_px`, and the next one.
     fn wanted(&self, scroll_px: i64) -> std::ops::Range<u32> {
         let p = &self.placement;

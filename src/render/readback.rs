@@ -112,9 +112,21 @@ impl OffscreenTarget {
         &self,
         gpu: &Gpu,
         count: u32,
+        rows: impl FnMut(&[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.read_span(gpu, (0, count), rows)
+    }
+
+    /// As [`read_bands`](Self::read_bands), but only rows `first..first +
+    /// count` (a marquee's moving band).
+    pub fn read_span<E: From<ReadbackError>>(
+        &self,
+        gpu: &Gpu,
+        (first, count): (u32, u32),
         mut rows: impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let count = count.min(self.height);
+        let first = first.min(self.height);
+        let count = count.min(self.height - first);
         let unpadded = self.width * 4;
         let align = wgpu::COPY_BYTES_PER_ROW_ALIGNMENT;
         let padded = unpadded.div_ceil(align) * align;
@@ -129,7 +141,7 @@ impl OffscreenTarget {
         let mut top = 0;
         while top < count {
             let height = band_rows.min(count - top);
-            self.copy_band(gpu, &buffer, (top, height), padded);
+            self.copy_band(gpu, &buffer, (first + top, height), padded);
             let size = u64::from(padded) * u64::from(height);
             map_wait(gpu, &buffer, size)?;
             {

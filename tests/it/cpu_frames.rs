@@ -1,7 +1,9 @@
 //! The CPU path (issue 30): a frame composed in memory from the read-back
 //! page pictures equals the GPU path's frame at the same instant within the
 //! golden tolerance: three instants of a fade and three of a slide, at
-//! 1920×1080 and 1280×256, with the burn-in shift and a dimmed level on.
+//! 1920×1080 and 1280×256, with the burn-in shift and a dimmed level on;
+//! and a marquee's next frame, read back and put as its moving band only,
+//! leaves the buffer as the whole frame would.
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -79,7 +81,7 @@ fn a_cpu_frame_equals_the_gpu_frame_of_a_fade_and_a_slide() {
             screen.draw_once(&mut player, &view, now).unwrap();
             let gpu = screen.read().unwrap();
             let mut data = vec![0u32; (w * h) as usize];
-            cpu.paint(&screen.gpu, &mut player, &view, now, (w, h), &mut data)
+            cpu.paint(&screen.gpu, &mut player, &view, now, ((w, h), 0), &mut data)
                 .unwrap();
             let cpu = Pixels {
                 width: w,
@@ -103,4 +105,57 @@ fn a_cpu_frame_equals_the_gpu_frame_of_a_fade_and_a_slide() {
         }
     }
     assert_eq!(compared, 12);
+}
+
+const MARQUEE: &str = "[status]\naddr = \"off\"\n[[playlist]]\nselect = { list = \"red\" }\n\
+    scroll = true\nscroll_speed = 240\ntransition = { kind = \"cut\" }\n";
+
+#[test]
+fn a_marquee_frame_put_as_its_band_equals_the_whole_frame() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let feed = rankwall::feed::demo().unwrap().0;
+    let mut checked = 0;
+    for size in ["1280x256", "1920x1080"] {
+        let mut settings = rankwall::config::parse("marquee.toml", MARQUEE, None)
+            .settings
+            .unwrap();
+        settings.screen.size =
+            rankwall::config::ScreenSize::Fixed(rankwall::config::PanelSize::parse(size).unwrap());
+        let (w, h) = rankwall::config::PanelSize::parse(size).unwrap().pair();
+        let mut player = Player::new(Fonts::bundled(), settings, feed.clone(), (w, h)).unwrap();
+        let screen = OffscreenScreen::new((w, h)).unwrap();
+        let (mut banded, mut whole) = (CpuFrames::new(&screen.gpu), CpuFrames::new(&screen.gpu));
+        // The buffer a window keeps: each frame is written over the last.
+        let mut kept = vec![0u32; (w * h) as usize];
+        let start = match player.frame(common::golden_instant()) {
+            rankwall::schedule::Frame::Page { started, .. } => started,
+            other => panic!("{size}: no marquee page: {other:?}"),
+        };
+        // Into the page, across a tile edge (4,096 px at 19 s), far along.
+        for (i, millis) in [40i64, 1_000, 2_500, 19_000, 31_000].into_iter().enumerate() {
+            let now = start + Duration::milliseconds(millis);
+            let view = player.view_at(now);
+            let age = u8::from(i > 0);
+            let rows = banded
+                .paint(&screen.gpu, &mut player, &view, now, ((w, h), age), &mut kept)
+                .unwrap();
+            let mut fresh = vec![0u32; (w * h) as usize];
+            let all = whole
+                .paint(&screen.gpu, &mut player, &view, now, ((w, h), 0), &mut fresh)
+                .unwrap();
+            assert_eq!(all, None, "{size}: a buffer of age 0 is written whole");
+            match (i, rows) {
+                (0, None) => {}
+                (0, Some(r)) => panic!("{size}: the first frame put only rows {r:?}"),
+                (_, Some((_, count))) => assert!(count < h, "{size}: a band of {count} rows"),
+                (_, None) => panic!("{size}: the next marquee frame was put whole"),
+            }
+            let differing = kept.iter().zip(&fresh).filter(|(a, b)| a != b).count();
+            assert_eq!(differing, 0, "{size} at +{millis} ms: the kept buffer differs");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10);
 }
