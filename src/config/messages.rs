@@ -386,6 +386,22 @@ const CATALOGUE: &[(&str, &str)] = &[
         "leave canvas out to use the grid's size",
         "去掉 canvas 即按网格计算",
     ),
+    (
+        "the grid with its bezels makes a {}x{} canvas, more than {} pixels a side",
+        "这个网格连同边框的画布是 {0}x{1}，超过了每边 {2} 像素",
+    ),
+    (
+        "split the wall into walls of at most 8192 pixels a side",
+        "请把这面墙分成几面每边不超过 8192 像素的墙",
+    ),
+    (
+        "a tile of a wall cannot also take a region of its output",
+        "拼接墙的一块屏不能同时设置输出区域（region）",
+    ),
+    (
+        "leave [screen] region out: each box of a wall drives its panel whole",
+        "请去掉 [screen] 的 region：拼接墙的每台主机驱动整块屏",
+    ),
     // Files and folders the config names.
     ("cannot use {}: {}", "无法使用 {0}：{1}"),
     (

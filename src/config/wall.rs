@@ -26,6 +26,22 @@ pub(super) fn wall(
         out.push(error(loc, 0..0, message, "set [screen] size, e.g. \"1920x1080\""));
         return None;
     };
+    if screen.region.is_some() {
+        // A wall lays out its canvas at the tiles' size; a region lays out at
+        // its own and shifts the frame. Both at once is not a picture anyone
+        // could predict, so it is refused rather than drawn wrong.
+        let span = (w.tile.as_ref().map(Spanned::span))
+            .or_else(|| w.viewport.as_ref().map(Spanned::span))
+            .unwrap_or(0..0);
+        let message = "a tile of a wall cannot also take a region of its output".to_string();
+        out.push(error(
+            loc,
+            span,
+            message,
+            "leave [screen] region out: each box of a wall drives its panel whole",
+        ));
+        return None;
+    }
     let (tw, th) = if screen.rotation.swaps_sides() {
         (panel.height, panel.width)
     } else {
@@ -71,7 +87,9 @@ pub(super) fn wall(
     };
     let canvas = canvas(loc, w, placed.canvas, out)?;
     let v = placed.viewport;
-    let inside = v.x + v.width <= canvas.0 && v.y + v.height <= canvas.1;
+    // In 64 bits: a viewport's x and width are each up to 2^32.
+    let end = |at: u32, len: u32| u64::from(at) + u64::from(len);
+    let inside = end(v.x, v.width) <= u64::from(canvas.0) && end(v.y, v.height) <= u64::from(canvas.1);
     if !inside {
         let message = format!(
             "the viewport {}x{} at ({}, {}) lies outside the {}x{} canvas",
@@ -119,17 +137,51 @@ fn from_grid(
         return None;
     }
     let (gx, gy) = gaps(loc, w, (tw, th), out)?;
+    // In 64 bits, so that no grid or bezel wraps: the canvas is then held
+    // to what one box lays out.
+    let length = |n: u32, t: u32, g: u32| {
+        let gaps = u64::from(n - 1).saturating_mul(u64::from(g));
+        (u64::from(n) * u64::from(t)).saturating_add(gaps)
+    };
+    let (cw, ch) = (length(cols, tw, gx), length(rows, th, gy));
+    let max = u64::from(crate::panel::MAX_SIDE);
+    let (Ok(cw), Ok(ch)) = (u32::try_from(cw), u32::try_from(ch)) else {
+        return too_large(loc, grid, (cw, ch), out);
+    };
+    if u64::from(cw) > max || u64::from(ch) > max {
+        return too_large(loc, grid, (u64::from(cw), u64::from(ch)), out);
+    }
     let viewport = OutputRegion {
         x: t.col * (tw + gx),
         y: t.row * (th + gy),
         width: tw,
         height: th,
     };
-    let canvas = (cols * tw + (cols - 1) * gx, rows * th + (rows - 1) * gy);
+    let canvas = (cw, ch);
     Some(Placed {
         viewport,
         canvas: Some(canvas),
     })
+}
+
+/// Refuses a grid whose canvas is larger than one box lays out.
+fn too_large(
+    loc: &Locator,
+    grid: &Spanned<String>,
+    (w, h): (u64, u64),
+    out: &mut Vec<Diagnostic>,
+) -> Option<Placed> {
+    let message = format!(
+        "the grid with its bezels makes a {w}x{h} canvas, more than {} pixels a side",
+        crate::panel::MAX_SIDE
+    );
+    out.push(error(
+        loc,
+        grid.span(),
+        message,
+        "split the wall into walls of at most 8192 pixels a side",
+    ));
+    None
 }
 
 /// The bezels as pixels hidden between two panels, across and down.

@@ -89,6 +89,10 @@ const CONFIG_OUTCOMES: &[(&str, bool, bool)] = &[
     ("remote-refused-local-only.toml", true, false),
     ("status-public-without-token.toml", false, false),
     ("unterminated-string.toml", false, false),
+    ("wall-grid-bezels.toml", true, true),
+    ("wall-numbers-that-would-wrap.toml", false, false),
+    ("wall-with-region.toml", false, false),
+    ("led-region-dimmed.toml", true, true),
     ("wrong-type.toml", false, false),
 ];
 

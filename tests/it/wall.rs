@@ -121,6 +121,30 @@ fn check_config_refuses_a_tile_outside_its_grid_at_its_line() {
                 .to_string(),
             "7:12: error: the viewport 1920x1080 at (3000, 0) lies outside the 3840x1080 canvas",
         ),
+        (
+            // Five 1080p panels across: more than one box lays out.
+            tile_config(0, 0)
+                .replace("grid = \"3x2\"", "grid = \"5x1\"")
+                .replace("bezel_mm = { h = 3.5, v = 3.5 }\npanel_mm = { width = 1209.6, height = 680.4 }\n", ""),
+            "6:8: error: the grid with its bezels makes a 9600x1080 canvas, more than 8192 pixels a side",
+        ),
+        (
+            // A bezel of 10^30 mm: no number wraps into a small canvas.
+            tile_config(0, 0).replace("h = 3.5", "h = 1e30"),
+            "6:8: error: the grid with its bezels makes a ",
+        ),
+        (
+            "[screen]\nid = \"v\"\noutput = \"1920x1080\"\nregion = { x = 0, y = 0, width = 1280, height = 256 }\n\n\
+             [wall]\ngrid = \"2x1\"\ntile = { col = 0, row = 0 }\n"
+                .to_string(),
+            "8:8: error: a tile of a wall cannot also take a region of its output",
+        ),
+        (
+            "[screen]\nid = \"v\"\nsize = \"1920x1080\"\n\n[wall]\ncanvas = \"3840x1080\"\n\
+             viewport = { x = 4294967295, y = 0, width = 1920, height = 1080 }\n"
+                .to_string(),
+            "7:12: error: the viewport 1920x1080 at (4294967295, 0) lies outside the 3840x1080 canvas",
+        ),
     ];
     for (config, wanted) in cases {
         std::fs::write(&path, &config).unwrap();
