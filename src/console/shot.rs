@@ -66,8 +66,10 @@ fn fit(width: u32, height: u32, side: u32) -> (u32, u32) {
     (u32::try_from(w).unwrap_or(side), u32::try_from(h).unwrap_or(side))
 }
 
-/// The pixels of `png`, after its size was checked from the header.
-fn decode(png: &[u8]) -> Result<RgbaImage, ShotError> {
+/// The reader of `png`, its size checked from the header, up to its pixels.
+/// Text chunks and the colour profile are skipped unread: a screen's frame
+/// needs neither, and each can inflate to hundreds of megabytes.
+fn reader(png: &[u8]) -> Result<png::Reader<std::io::Cursor<&[u8]>>, ShotError> {
     let limits = png::Limits { bytes: DECODE_LIMIT };
     let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(png), limits);
     decoder.set_ignore_text_chunk(true);
@@ -77,7 +79,12 @@ fn decode(png: &[u8]) -> Result<RgbaImage, ShotError> {
     if !size_supported(width, height) {
         return Err(ShotError::Size(width, height));
     }
-    let mut reader = decoder.read_info()?;
+    Ok(decoder.read_info()?)
+}
+
+/// The pixels of `png`, after its size was checked from the header.
+fn decode(png: &[u8]) -> Result<RgbaImage, ShotError> {
+    let mut reader = reader(png)?;
     let size = reader.output_buffer_size().ok_or(ShotError::Pixels)?;
     let mut pixels = vec![0; size];
     let frame = reader.next_frame(&mut pixels)?;
@@ -154,6 +161,7 @@ impl Drop for Receiving<'_> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -166,12 +174,59 @@ mod tests {
         }
     }
 
+    /// A 64×36 frame with a 4 MiB colour profile and a zTXt chunk of 4 MiB
+    /// of text (both compress to a few kilobytes).
+    fn with_chunks() -> Vec<u8> {
+        let mut info = png::Info::with_size(64, 36);
+        info.color_type = png::ColorType::Rgb;
+        info.bit_depth = png::BitDepth::Eight;
+        info.icc_profile = Some(vec![0u8; 4 << 20].into());
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::with_info(&mut out, info).unwrap();
+        encoder
+            .add_ztxt_chunk("Comment".into(), "a".repeat(4 << 20))
+            .unwrap();
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&vec![0u8; 64 * 36 * 3]).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn a_frames_profile_and_text_are_never_inflated() {
+        let png = with_chunks();
+        assert!(png.len() < 200_000, "{} bytes", png.len());
+        let reader = reader(&png).unwrap();
+        let info = reader.info();
+        assert!(info.icc_profile.is_none(), "the colour profile was inflated");
+        assert!(
+            info.compressed_latin1_text.is_empty() && info.utf8_text.is_empty(),
+            "text chunks were kept"
+        );
+        assert_eq!(decode(&png).unwrap().dimensions(), (64, 36));
+    }
+
     #[test]
     fn thumbnails_fit_the_box_both_ways() {
         assert_eq!(fit(1920, 1080, 480), (480, 270));
         assert_eq!(fit(1080, 1920, 480), (270, 480));
         assert_eq!(fit(2048, 256, 480), (480, 60));
         assert_eq!(fit(100, 50, 480), (480, 240));
+    }
+
+    #[test]
+    fn a_failed_upload_is_remembered_until_one_is_kept() {
+        let uploads = Uploads::default();
+        assert!(!uploads.failed_recently("a", 100, 60));
+        uploads.failed("a", 100);
+        assert!(uploads.failed_recently("a", 159, 60), "within the minute");
+        assert!(!uploads.failed_recently("a", 160, 60), "a minute later");
+        assert!(!uploads.failed_recently("b", 120, 60), "another screen");
+        uploads.succeeded("a");
+        assert!(
+            !uploads.failed_recently("a", 120, 60),
+            "forgotten once one is kept"
+        );
     }
 
     #[test]
