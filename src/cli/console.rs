@@ -198,7 +198,7 @@ fn try_setup(folder: &Path, addr: SocketAddr) -> anyhow::Result<()> {
     println!("console: http://{addr}/  user: admin  password: {password}");
     println!("start a screen reporting to it (in another terminal):");
     println!(
-        "  rankwall run --headless --size 1280x720 --config http://{addr}/c/demo.toml \
+        "  rankwall run --headless --size 1280x720 --config http://{addr}/c/screen/demo-screen.toml \
          --screen-config {} --allow-http-config --status-addr off",
         screen_file.display()
     );

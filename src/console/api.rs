@@ -276,8 +276,37 @@ pub async fn group_config(
     let Some(group) = file.strip_suffix(".toml").map(str::to_string) else {
         return plain(StatusCode::NOT_FOUND, "configs are at /c/<group>.toml");
     };
+    published_config(&console, group, &headers).await
+}
+
+/// `GET /c/screen/<id>.toml`: the published version of the group the screen
+/// is in now, so that moving a screen in the console moves what it plays at
+/// its next fetch (a group's own URL names the group for good).
+pub async fn screen_config(
+    State(console): State<Shared>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(id) = file.strip_suffix(".toml").map(str::to_string) else {
+        return plain(StatusCode::NOT_FOUND, "configs are at /c/screen/<id>.toml");
+    };
+    match db(&console, move |s| s.screen_group(&id)).await {
+        Ok(Some(group)) => published_config(&console, group, &headers).await,
+        Ok(None) => plain(
+            StatusCode::NOT_FOUND,
+            "no such screen (never enrolled, or removed)",
+        ),
+        Err(e) => {
+            tracing::error!("console config: {e}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
+        }
+    }
+}
+
+/// The published version of `group`, or 304 when the screen has it.
+async fn published_config(console: &Shared, group: String, headers: &HeaderMap) -> Response {
     let shown = group.clone();
-    let version = match db(&console, move |s| s.published(&group)).await {
+    let version = match db(console, move |s| s.published(&group)).await {
         Ok(Some(v)) => v,
         Ok(None) => {
             return plain(

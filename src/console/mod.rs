@@ -20,6 +20,7 @@ mod feed;
 pub mod operator;
 mod pages;
 mod preview;
+mod refusals;
 mod routes;
 mod serve;
 mod shot;
@@ -179,7 +180,7 @@ pub fn random_password() -> Result<String, auth::NoRandomness> {
 pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, ConsoleError> {
     if store.ensure_group("demo")? {
         let text = pages::playlists::STARTER.replace("poll_interval = 60", "poll_interval = 10");
-        let n = store.add_version("demo", &text, "(console try)")?;
+        let n = store.add_version("demo", &text, "（试用）")?;
         store.publish("demo", n)?;
     }
     let token = auth::random_token()?;
@@ -194,6 +195,6 @@ pub fn enrol_demo(store: &store::Store, id: &str) -> Result<String, ConsoleError
     } else {
         store.enrol(&screen, &auth::token_hash(&token))?;
     }
-    store.audit("(console try)", "enrol", &format!("屏幕 {id} 加入分组 demo"))?;
+    store.audit("（试用）", "enrol", &format!("屏幕 {id} 加入分组 demo"))?;
     Ok(token)
 }

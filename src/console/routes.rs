@@ -59,6 +59,7 @@ pub fn router(console: Shared) -> Router {
         .route("/static/console.js", get(script))
         .route("/api/report", post(api::report))
         .route("/c/{file}", get(api::group_config))
+        .route("/c/screen/{file}", get(api::screen_config))
         .route("/healthz", get(|| async { "ok\n" }))
         // No icon: an empty answer the browser caches, not a 404 in every log.
         .route(
@@ -71,6 +72,10 @@ pub fn router(console: Shared) -> Router {
         .layer(middleware::from_fn_with_state(
             std::sync::Arc::new(bodies::Budget::default()),
             bodies::bounded,
+        ))
+        .layer(middleware::from_fn_with_state(
+            console.clone(),
+            super::refusals::as_pages,
         ))
         .layer(middleware::from_fn(security_headers))
         .with_state(console)

@@ -277,6 +277,29 @@ async fn the_published_config_carries_an_etag_and_a_bad_edit_is_refused_where_it
         )
         .await;
     assert_eq!(published.status(), StatusCode::SEE_OTHER);
+    // 保存并发布 saves, then asks on the confirmation page: nothing is
+    // published before the operator confirms there.
+    let location = published.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(location, "/publish/towns/2");
+    let unconfirmed = c
+        .http
+        .get(c.url("/c/towns.toml"))
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unconfirmed.status(),
+        StatusCode::NOT_MODIFIED,
+        "published before confirming"
+    );
+    let question = c.get(&location, &cookie).await.text().await.unwrap();
+    assert!(question.contains("发布 v2 到分组 towns"), "{question}");
+    let confirmed = c.post_form(&location, &cookie, &[("csrf", &csrf)]).await;
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
     let changed = c
         .http
         .get(c.url("/c/towns.toml"))

@@ -312,3 +312,47 @@ async fn a_removed_or_retokened_screen_is_refused_at_once_and_the_new_token_work
     let rejected = c.rejected();
     assert!(rejected.contains(&("removed_screen".into(), 1)), "{rejected:?}");
 }
+
+/// The config a screen fetches by its own URL.
+async fn screen_config(c: &Console, id: &str) -> (StatusCode, String) {
+    let r = c
+        .http
+        .get(c.url(&format!("/c/screen/{id}.toml")))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moved_screen_fetches_its_new_groups_playlist_by_its_own_url() {
+    let c = console(Duration::from_secs(3600)).await;
+    let store = Store::open(&c.database).unwrap();
+    store.ensure_group("villages").unwrap();
+    let villages = "[[playlist]]\nselect = { level = \"village\" }\nduration = 12\n";
+    let n = store.add_version("villages", villages, "test").unwrap();
+    store.publish("villages", n).unwrap();
+    drop(store);
+    let (status, before) = screen_config(&c, "s1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(before.contains("township"), "{before}");
+    let (cookie, csrf) = c.session().await;
+    let moved = c
+        .post_form(
+            "/screens/s1/move",
+            &cookie,
+            &[("csrf", &csrf), ("group", "villages")],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let (status, after) = screen_config(&c, "s1").await;
+    assert_eq!((status, after.as_str()), (StatusCode::OK, villages));
+    // The group's own URL still serves the group.
+    let towns = c.http.get(c.url("/c/towns.toml")).send().await.unwrap();
+    assert!(towns.text().await.unwrap().contains("township"));
+    // A screen nobody enrolled, or one removed, has no config of its own.
+    assert_eq!(screen_config(&c, "nobody").await.0, StatusCode::NOT_FOUND);
+    c.post_form("/screens/s1/remove", &cookie, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(screen_config(&c, "s1").await.0, StatusCode::NOT_FOUND);
+}

@@ -18,6 +18,7 @@ mod config;
 mod console;
 mod console_browser;
 mod console_flood;
+mod console_pages;
 mod console_proxy;
 mod console_roles;
 mod console_shots;

@@ -21,6 +21,9 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
         "login": "登录", "login_failed": "登录失败", "logout": "退出", "enrol": "添加屏幕",
         "edit": "修改节目单", "edit_refused": "修改被拒绝（有错误）", "publish": "发布",
         "rollback": "回滚", "screenshot": "请求截图", "user": "设置操作员",
+        "user_add": "添加操作员", "user_role": "更改角色", "user_disable": "停用操作员",
+        "user_enable": "启用操作员", "user_password": "重置密码", "screen_rename": "屏幕改名",
+        "screen_move": "移动屏幕", "screen_remove": "移除屏幕", "screen_token": "换发令牌",
     });
     page(
         &console,

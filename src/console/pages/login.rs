@@ -48,8 +48,10 @@ fn local_path(next: &str) -> &str {
     }
 }
 
-fn refused(console: &Shared, code: StatusCode, username: &str, error: &str) -> Response {
-    let context = json!({ "title": "登录", "error": error, "username": username });
+/// The login page again with `error`, keeping the page asked for (`next`)
+/// so that a mistyped password does not lose the operator's link.
+fn refused(console: &Shared, next: &str, code: StatusCode, username: &str, error: &str) -> Response {
+    let context = json!({ "title": "登录", "error": error, "username": username, "next": local_path(next) });
     console.templates.page(code, "login.html", &context)
 }
 
@@ -61,11 +63,23 @@ pub async fn login(
     Form(form): Form<Login>,
 ) -> Response {
     if !auth::same_origin(&headers) {
-        return refused(&console, StatusCode::FORBIDDEN, "", "请从本控制台的登录页登录。");
+        return refused(
+            &console,
+            &form.next,
+            StatusCode::FORBIDDEN,
+            "",
+            "请从本控制台的登录页登录。",
+        );
     }
     let user = form.username.trim().to_string();
     if user.is_empty() || user.chars().count() > auth::MAX_NAME_CHARS {
-        return refused(&console, StatusCode::UNAUTHORIZED, "", "用户名或密码不对。");
+        return refused(
+            &console,
+            &form.next,
+            StatusCode::UNAUTHORIZED,
+            "",
+            "用户名或密码不对。",
+        );
     }
     let peer_ip = auth::peer_key(peer.ip());
     if let Some(wait) = console.logins.attempt(&user, &peer_ip) {
@@ -79,6 +93,7 @@ pub async fn login(
         };
         let mut r = refused(
             &console,
+            &form.next,
             StatusCode::TOO_MANY_REQUESTS,
             &user,
             &format!("失败次数过多，请 {when}后再试。"),
@@ -91,6 +106,7 @@ pub async fn login(
     let Ok(_permit) = console.verifications.acquire().await else {
         return refused(
             &console,
+            &form.next,
             StatusCode::SERVICE_UNAVAILABLE,
             &user,
             "控制台正在关闭。",
@@ -108,7 +124,13 @@ pub async fn login(
     .unwrap_or(false);
     if !ok {
         audit(&console, &user, "login_failed", format!("来自 {}", peer.ip())).await;
-        return refused(&console, StatusCode::UNAUTHORIZED, &user, "用户名或密码不对。");
+        return refused(
+            &console,
+            &form.next,
+            StatusCode::UNAUTHORIZED,
+            &user,
+            "用户名或密码不对。",
+        );
     }
     console.logins.succeeded(&user, &peer_ip);
     let (token, csrf) = match (auth::random_token(), auth::random_token()) {
@@ -117,6 +139,7 @@ pub async fn login(
             tracing::error!(user = %user, "console login refused: {e}");
             return refused(
                 &console,
+                &form.next,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &user,
                 super::NO_RANDOMNESS,
@@ -129,6 +152,7 @@ pub async fn login(
         tracing::error!("console login: {e}");
         return refused(
             &console,
+            &form.next,
             StatusCode::SERVICE_UNAVAILABLE,
             &user,
             "数据库出错，请稍后再试。",

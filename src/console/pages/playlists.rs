@@ -68,7 +68,7 @@ pub async fn create(
     if let Err(e) = made {
         return db_failed(&console, &op, &e);
     }
-    audit(&console, &op.user, "edit", format!("{group}: created")).await;
+    audit(&console, &op.user, "edit", format!("新建分组 {group}")).await;
     Redirect::to(&format!("/playlists/{}", super::encode_segment(&group))).into_response()
 }
 
@@ -171,7 +171,12 @@ fn check(console: &Shared, group: &str, text: &str) -> (usize, Vec<Value>) {
             if let Some(hint) = d.hint_in(Lang::Zh) {
                 said.push_str(&format!("（建议：{hint}）"));
             }
-            json!({"severity": severity, "text": said, "line": d.line, "item": item_at(text, d.line)})
+            let display = text
+                .lines()
+                .nth(d.line.saturating_sub(1))
+                .is_some_and(|l| l.trim_start().starts_with("display_hours"));
+            json!({"severity": severity, "text": said, "line": d.line, "item": item_at(text, d.line),
+                   "display": display})
         })
         .collect();
     (checked.errors(), messages)
@@ -233,7 +238,18 @@ pub async fn save(
         Some(source) => source.replace("\r\n", "\n"),
         None => match editor::apply_form(base_text.as_deref().unwrap_or(&latest.text), &fields) {
             Ok(t) => t,
-            Err(e) => return error_page(&console, &op, StatusCode::UNPROCESSABLE_ENTITY, &e),
+            // The editor again, the message beside the form (at 开屏时段
+            // when it is about it), nothing saved and nothing lost but the
+            // edit the form could not take.
+            Err(e) => {
+                let display = e.contains("开屏时段");
+                let refused = Refused {
+                    text: base_text.as_deref().unwrap_or(&latest.text),
+                    messages: vec![json!({"severity": "error", "text": e, "display": display})],
+                    code: StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                return refused_page(&console, &op, &group, &refused, published.as_ref(), latest.number);
+            }
         },
     };
     if base.is_some_and(|b| b != latest.number) {
@@ -271,9 +287,6 @@ pub async fn save(
         } else {
             latest.number
         };
-        if publish {
-            s.publish(&g, number)?;
-        }
         Ok(number)
     })
     .await;
@@ -284,16 +297,11 @@ pub async fn save(
     if changed {
         audit(&console, &op.user, "edit", format!("{group} 保存为 v{number}")).await;
     }
-    let was = published.as_ref().map(|v| v.number);
-    if publish && was != Some(number) {
-        let from = was.map_or("此前未发布".to_string(), |w| format!("原为 v{w}"));
-        audit(
-            &console,
-            &op.user,
-            "publish",
-            format!("{group} 发布 v{number}（{from}）"),
-        )
-        .await;
+    // 保存并发布 asks first, on the page that names the version and how
+    // many screens will play it; nothing is published by a save alone.
+    if publish && published.as_ref().map(|v| v.number) != Some(number) {
+        let to = format!("/publish/{}/{number}", super::encode_segment(&group));
+        return Redirect::to(&to).into_response();
     }
     Redirect::to(&format!(
         "/playlists/{}?saved={number}",

@@ -58,7 +58,7 @@ enum Unresolved {
     #[error("这块屏幕还没有报告尺寸。")]
     NoScreenSize,
     /// The size is not one rankwall lays out for.
-    #[error("{0}")]
+    #[error("{}", size_in_chinese(.0))]
     Size(#[from] PanelSizeError),
     /// A size no screen the console supports has (a preview of it would
     /// take seconds and a gigabyte).
@@ -70,6 +70,19 @@ enum Unresolved {
     /// The instant does not exist in the zone (a skipped hour).
     #[error("时刻 {0} 不存在")]
     NoSuchInstant(String),
+}
+
+/// A size the preview cannot lay out, said in Chinese.
+fn size_in_chinese(e: &PanelSizeError) -> String {
+    match e {
+        PanelSizeError::NotAPair(text) => format!("尺寸「{text}」不是“宽×高”的写法，例如 1920×1080。"),
+        PanelSizeError::OutOfRange { width, height } => format!(
+            "尺寸 {width}×{height} 超出范围：宽至少 {}、高至少 {}，长边至多 {} 像素。",
+            crate::panel::MIN_WIDTH,
+            crate::panel::MIN_HEIGHT,
+            crate::panel::MAX_SIDE
+        ),
+    }
 }
 
 /// Resolves `ask` against the store and the feed; a message for the operator otherwise.

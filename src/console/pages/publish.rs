@@ -225,7 +225,13 @@ pub async fn publish(
         let first = checked
             .diagnostics
             .first()
-            .map(ToString::to_string)
+            .map(|d| {
+                format!(
+                    "第 {} 行：{}",
+                    d.line,
+                    d.message_in(crate::config::messages::Lang::Zh)
+                )
+            })
             .unwrap_or_default();
         audit(
             &console,

@@ -320,7 +320,8 @@ pub(super) fn enrolled_page(
     title: &str,
 ) -> Response {
     let report_url = format!("{}/api/report", console.public_url);
-    let config_url = format!("{}/c/{}.toml", console.public_url, urlencode(&screen.group));
+    // The screen's own URL: it follows the screen when it is moved.
+    let config_url = format!("{}/c/screen/{}.toml", console.public_url, urlencode(&screen.id));
     let screen_config = format!(
         "# {name}（{place}）：本屏幕自己的设置；节目单由控制台提供。\n\
          [screen]\nid = \"{id}\"\n\n[report]\nurl = \"{report_url}\"\ntoken = \"{token}\"\ninterval = {interval}\n",

@@ -1,0 +1,170 @@
+//! What an operator's browser meets when something is wrong: every refusal
+//! a page in Chinese (a malformed address, a method a route does not take, a
+//! bad preview size), a half-filled 开屏时段 shown beside its field with the
+//! editor kept, a mistyped password that keeps the page asked for, and a
+//! password reset through the 用户 page that ends the operator's sessions.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::console_app::{console, FORM, PASSWORD};
+use rankwall::console::operator::Role;
+use rankwall::console::store::Store;
+use reqwest::{header, StatusCode};
+use std::time::Duration;
+
+/// Runs of three or more Latin letters in the page's text, outside tags,
+/// `<code>` and the stylesheet's and script's names.
+fn latin_words(html: &str) -> Vec<String> {
+    let mut text = String::new();
+    let (mut in_tag, mut in_code) = (false, false);
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("<code") {
+            in_code = true;
+        } else if rest.starts_with("</code>") {
+            in_code = false;
+        }
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !in_code => text.push(c),
+            _ => {}
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    let mut words = Vec::new();
+    for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
+        if word.len() >= 3 && !["rankwall", "admin", "towns", "LED"].contains(&word) {
+            words.push(word.to_string());
+        }
+    }
+    words
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_an_operator_meets_is_a_page_in_chinese() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, _) = c.session().await;
+    for (path, status) in [
+        ("/publish/towns/abc", StatusCode::BAD_REQUEST),
+        ("/logout", StatusCode::METHOD_NOT_ALLOWED),
+        ("/screens/s1/rename", StatusCode::METHOD_NOT_ALLOWED),
+        // The preview page says what is wrong with the size where the frame would be.
+        ("/preview?group=towns&size=1920x", StatusCode::OK),
+        ("/preview?group=towns&size=99999x2", StatusCode::OK),
+        (
+            "/preview.png?group=towns&size=1920x",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("/data/slide/nothing.png", StatusCode::NOT_FOUND),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+    ] {
+        let r = c.get(path, &cookie).await;
+        assert_eq!(r.status(), status, "{path}");
+        let kind = r.headers()[header::CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("回到屏幕列表") || page.contains("预览"),
+            "{path}: {page}"
+        );
+        let latin = latin_words(&page);
+        assert!(latin.is_empty(), "{path}: {latin:?} in {page}");
+    }
+    // The screens' endpoints keep their plain answers, for programs.
+    let r = c.http.get(c.url("/c/screen/nobody.toml")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(r.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_filled_display_window_is_shown_beside_its_field_and_nothing_is_saved() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, csrf) = c.session().await;
+    let text = "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n";
+    let r = c
+        .post_form(
+            "/playlists/towns",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("base", "1"),
+                ("base_text", text),
+                ("display_from", "06:30"),
+                ("display_until", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    let fieldset = page
+        .split("id=\"display-hours\"")
+        .nth(1)
+        .expect("the editor again, with its 开屏时段 fieldset")
+        .split("</fieldset>")
+        .next()
+        .unwrap();
+    assert!(fieldset.contains("开屏时段要同时填写"), "{fieldset}");
+    assert!(page.contains("name=\"duration_0\""), "the form is kept: {page}");
+    let store = Store::open(&c.database).unwrap();
+    assert_eq!(store.versions("towns").unwrap().len(), 1, "nothing saved");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mistyped_password_keeps_the_page_asked_for() {
+    let c = console(Duration::from_secs(3600)).await;
+    let login = |password: &'static str| {
+        let form = [
+            ("username", "admin"),
+            ("password", password),
+            ("next", "/publish?group=towns"),
+        ];
+        c.http
+            .post(c.url("/login"))
+            .header(header::CONTENT_TYPE, FORM)
+            .body(serde_urlencoded::to_string(form).unwrap())
+            .send()
+    };
+    let wrong = login("not-the-password").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let page = wrong.text().await.unwrap();
+    assert!(
+        page.contains("name=\"next\" value=\"&#x2f;publish?group=towns\""),
+        "the link survives the mistake: {page}"
+    );
+    let right = login(PASSWORD).await.unwrap();
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    assert_eq!(right.headers()[header::LOCATION], "/publish?group=towns");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_reset_on_the_users_page_ends_that_operators_sessions() {
+    let c = console(Duration::from_secs(3600)).await;
+    let hash = rankwall::console::hash_password(PASSWORD).unwrap();
+    Store::open(&c.database)
+        .unwrap()
+        .add_user("viewer", &hash, &Role::Viewer)
+        .unwrap();
+    let (viewer, _) = c.session_as("viewer", PASSWORD).await;
+    assert_eq!(c.get("/", &viewer).await.status(), StatusCode::OK);
+    let (cookie, csrf) = c.session().await;
+    let reset = c
+        .post_form("/users/viewer/password", &cookie, &[("csrf", &csrf)])
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    let after = c.get("/", &viewer).await;
+    assert!(after.status().is_redirection(), "{:?}", after.status());
+    assert!(after.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+    assert_eq!(
+        c.get("/", &cookie).await.status(),
+        StatusCode::OK,
+        "the admin's own session stays"
+    );
+}
