@@ -9,7 +9,8 @@
 # for the playlist the frames per second during its fades, and the peak
 # resident memory (VmHWM) with the resident and proportional (PSS: shared
 # pages split among the processes that map them) memory at the end.
-# PRESENT=gpu or PRESENT=cpu forces the window's presentation ([screen] present; default auto: the CPU path on lavapipe).
+# PRESENT=gpu or PRESENT=cpu forces the window's presentation ([screen]
+# present; default auto: the CPU path on lavapipe).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_TO_MEASURE="${1:-60}"

@@ -1,6 +1,8 @@
 //! `rankwall check`: validate a feed and say what was refused, dropped,
 //! cleaned, and which characters no font covers.
 
+use crate::config::check_words;
+use crate::config::messages::Lang;
 use crate::feed::{self, Refusal};
 use crate::text::{FontOptions, Fonts};
 use std::fmt::Write as _;
@@ -22,24 +24,24 @@ pub fn check(location: &str, fonts: &FontOptions) -> anyhow::Result<CheckOutcome
 }
 
 /// Checks a body already read; the text says everything validation found.
+/// The text is in the language `LANG` asks for ([`Lang::from_env`]).
 pub fn check_body(location: &str, body: &[u8], fonts: &Fonts) -> CheckOutcome {
+    let lang = Lang::from_env();
     let mut text = String::new();
     let (feed, report) = match feed::parse(body) {
         Ok(ok) => ok,
         Err(refusal) => {
-            let _ = writeln!(text, "REFUSED {location}: {refusal} [{}]", refusal.code());
+            let _ = writeln!(text, "{}", check_words::refused_line(location, &refusal, lang));
             return CheckOutcome {
                 accepted: false,
                 text,
             };
         }
     };
-    let _ = writeln!(text, "{}", feed::accepted_line(location, &feed));
-    report_findings(&mut text, &feed, &report, &|c| fonts.covers(c));
+    let _ = writeln!(text, "{}", check_words::accepted_line(location, &feed, lang));
+    check_words::report_findings(&mut text, &feed, &report, &|c| fonts.covers(c), lang);
     CheckOutcome { accepted: true, text }
 }
-
-pub use crate::feed::report_findings;
 
 /// Whether a refusal is the one expected; used by tests and scripts.
 pub fn refusal_code(body: &[u8]) -> Option<&'static str> {

@@ -24,7 +24,10 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+    let _ = match config::messages::Lang::from_env() {
+        config::messages::Lang::En => writeln!(out, "{errors} error(s), {warnings} warning(s)"),
+        config::messages::Lang::Zh => writeln!(out, "{errors} 处错误，{warnings} 处警告"),
+    };
     if let Some(settings) = &checked.settings {
         let mut fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
         describe_cycle(&mut out, settings, feed, &mut fonts);
@@ -34,7 +37,8 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
             feed.generated_at.to_rfc3339(),
             feed.period.label
         );
-        super::check::report_findings(&mut out, feed, report, &|c| fonts.covers(c));
+        let lang = config::messages::Lang::from_env();
+        config::check_words::report_findings(&mut out, feed, report, &|c| fonts.covers(c), lang);
     }
     Ok(super::CheckOutcome {
         accepted: errors == 0,

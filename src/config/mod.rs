@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod check_words;
 mod convert;
 mod diagnostic;
 mod items;

@@ -28,6 +28,7 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         (true, "/" | "/playlists" | "/playlists/{group}" | "/publish" | "/preview")
         | (true, "/preview.png" | "/data" | "/data/slide/{file}" | "/audit")
         | (true, "/screens/{id}/thumb.png")
+        | (true, "/screens/{id}/shot.png")
         | (false, "/logout") => Need::View,
         (_, "/playlists/{group}" | "/publish/{group}/{number}") => Need::Group(owned("group")),
         (false, "/screens/{id}/screenshot") => Need::Screen(owned("id")),

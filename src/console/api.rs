@@ -238,7 +238,7 @@ async fn shot_allowed(console: &Shared, id: &str, now: i64) -> bool {
 /// Keeps a screenshot as a thumbnail. A screenshot that cannot be one
 /// clears the request, so the screen does not send it again at every report.
 async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
-    let thumb = tokio::task::spawn_blocking(move || shot::thumbnail(&png)).await;
+    let thumb = tokio::task::spawn_blocking(move || shot::thumbnail(&png).map(|t| (t, png))).await;
     let now = chrono::Utc::now().timestamp();
     let thumb = match thumb {
         Ok(Ok(thumb)) => thumb,
@@ -246,7 +246,8 @@ async fn screenshot(console: &Shared, id: String, png: Vec<u8>) -> Response {
         Err(e) => return shot_refused(console, &id, now, &format!("the thumbnail task failed: {e}")).await,
     };
     console.uploads.succeeded(&id);
-    match db(console, move |s| s.save_thumbnail(&id, &thumb, now)).await {
+    let (thumb, png) = thumb;
+    match db(console, move |s| s.save_thumbnail(&id, (&thumb, &png), now)).await {
         Ok(()) => axum::Json(serde_json::json!({ "screenshot": false })).into_response(),
         Err(e) => {
             tracing::error!("console screenshot: {e}");

@@ -17,7 +17,7 @@ mod validate;
 pub use clean::is_invisible_format;
 pub use coverage::{uncovered_chars, Uncovered};
 pub use model::*;
-pub use report::{accepted_line, report_findings, Finding, Refusal, Report};
+pub use report::{Finding, Refusal, Report};
 pub use validate::{parse, MAX_AWARDS, MAX_COLUMNS, MAX_ENTRIES, MAX_HISTORY, MAX_ITEMS, MAX_RESPONSIBLE};
 
 /// The contract's size limit for a feed body: 8 MiB.

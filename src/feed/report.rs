@@ -1,6 +1,5 @@
 //! What validation did to a document: refused whole, items dropped, strings cleaned.
 
-use std::fmt::Write as _;
 use thiserror::Error;
 
 /// Why a whole document was refused. The last good document stays on screen.
@@ -135,39 +134,5 @@ impl Report {
         for f in &self.cleaned {
             tracing::info!(path = %f.path, "feed string cleaned: {}", f.message);
         }
-    }
-}
-
-/// The line `rankwall check --feed` starts an accepted document with.
-pub fn accepted_line(location: &str, feed: &super::Feed) -> String {
-    format!(
-        "accepted {location}: {} boards, {} lists, {} notices, generated at {}, period {}",
-        feed.boards.len(),
-        feed.lists.len(),
-        feed.notices.len(),
-        feed.generated_at.to_rfc3339(),
-        feed.period.label
-    )
-}
-
-/// What validation dropped and cleaned, and the characters no font covers.
-pub fn report_findings(
-    text: &mut String,
-    feed: &super::Feed,
-    report: &Report,
-    covers: &dyn Fn(char) -> bool,
-) {
-    let _ = writeln!(text, "dropped: {}", report.dropped.len());
-    for f in &report.dropped {
-        let _ = writeln!(text, "  {f}");
-    }
-    let _ = writeln!(text, "cleaned: {}", report.cleaned.len());
-    for f in &report.cleaned {
-        let _ = writeln!(text, "  {f}");
-    }
-    let uncovered = super::uncovered_chars(feed, covers);
-    let _ = writeln!(text, "characters no font covers: {}", uncovered.chars.len());
-    for (c, (path, n)) in &uncovered.chars {
-        let _ = writeln!(text, "  {c} U+{:04X}: {n} time(s), first at {path}", *c as u32);
     }
 }

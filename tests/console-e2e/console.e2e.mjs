@@ -6,8 +6,11 @@
 // publish its group's playlist, watch the screen pick the change up, see a bad
 // edit refused, roll back, look at the preview, data and audit pages, see
 // every page fit a phone's window (390 px) and a desktop's (1440 px), even
-// with a version holding a 10,000-character notice id, log out, and last
-// find no untranslated (Latin-letter) wording on any page.
+// with a version holding a 10,000-character notice id, meet every error page
+// (refused, conflicting and forbidden saves, a wrong CSRF token, failed and
+// throttled logins, malformed addresses), manage operators and a second
+// screen, log out, and last find no untranslated (Latin-letter) wording on
+// any page it saw.
 //
 // Run it with `npm test` (or `node console.e2e.mjs`) in this folder, after
 // `npm ci` and a build of the binary. Environment:
@@ -39,9 +42,17 @@ const USER = 'admin';
 const PASSWORD = 'correct-horse-battery';
 const GROUP = 'towns';
 const SCREEN_ID = 'e2e-1';
+// What steps 14.7 to 14.95 add. Names in Chinese and an id of digits, so
+// that nothing the test types in needs LATIN_ALLOWLIST (a screen id may only
+// hold ASCII letters, digits, - and _; a group or user name may be Chinese).
+const VIEWER = '值班员'; // an operator added on 用户, made 只读
+const SECOND_GROUP = '二组'; // a group made on 节目单, to move a screen to
+const SPARE_SCREEN = '2-7'; // a throwaway screen: renamed, moved, re-tokened, removed
+const STRANGER = '无此人'; // a name with no account, for the 401 and 429 logins
 
 // Runs of three or more Latin letters that may appear in the console's
-// visible text (step 14.6 collects every other one, step 16 fails on them):
+// visible text (steps 14.6 to 14.95 collect every other one, step 16 fails
+// on them):
 // the console speaks Chinese, so a Latin word is usually untranslated wording.
 // Text in <code>, <pre>, <textarea>, <select> and form field values is data
 // (ids, URLs, commands, TOML, notice ids) and is not looked at.
@@ -330,6 +341,71 @@ async function clickAndWait(selector, { first = false } = {}) {
   await page.waitForLoadState('load', { timeout: 20_000 });
 }
 
+// A response that is the answer to a form the page posted (not a reload, not
+// an image): what clickForStatus and postFromPage wait for.
+function formAnswer(url = null) {
+  const answered = page.waitForResponse(
+    (r) => r.request().isNavigationRequest() && r.request().method() === 'POST' && (url === null || r.url() === url),
+    { timeout: 20_000 },
+  );
+  // Awaited later; a failure before then must not count as unhandled.
+  answered.catch(() => {});
+  return answered;
+}
+
+// As clickAndWait, and returns the status the form's answer came with (a
+// redirect's own status, not the page's it leads to): a refusal must be
+// one, not a page that merely says so.
+async function clickForStatus(selector, options) {
+  const answered = formAnswer();
+  await clickAndWait(selector, options);
+  return (await answered).status();
+}
+
+// Posts `fields` (a list of [name, value]; the CSRF token only if it is
+// among them) from a form made in the page, for a request no page offers
+// (an action on a removed screen, say): the browser shows the answer, as
+// it would a person's. Returns the answer's status.
+async function postFromPage(pathAndQuery, fields) {
+  const url = new URL(pathAndQuery, base).href;
+  const answered = formAnswer(url);
+  const navigated = page.waitForEvent('framenavigated', {
+    predicate: (frame) => frame === page.mainFrame(),
+    timeout: 20_000,
+  });
+  navigated.catch(() => {});
+  await page
+    .evaluate(({ action, fields }) => {
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = action;
+      for (const [name, value] of fields) {
+        const input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    }, { action: url, fields })
+    .catch((err) => {
+      // The submission may tear the page down before evaluate returns.
+      if (!/context was destroyed|navigat/i.test(err.message)) throw err;
+    });
+  const status = (await answered).status();
+  await navigated;
+  await page.waitForLoadState('load', { timeout: 20_000 });
+  return status;
+}
+
+// The session's CSRF token, from the logout form every logged-in page has.
+async function csrfToken() {
+  const field = page.locator('form#logout input[name=csrf]');
+  if ((await field.count()) !== 1) throw new Error(`no form#logout with a csrf field: ${await pageSummary()}`);
+  return field.inputValue();
+}
+
 // Submits a form the way a person does: by clicking its submit button.
 async function submitForm(formSelector) {
   const submit = `${formSelector} button:not([type=button]):not([type=reset]), ${formSelector} input[type=submit]`;
@@ -427,7 +503,7 @@ function setFeedPollInterval(source, seconds) {
 }
 
 // ---------------------------------------------------------------------------
-// Layout and wording checks (steps 14.5, 14.6 and 16).
+// Layout and wording checks (steps 14.5 to 14.95, and 16).
 
 // A phone and a desktop: at both, no page may scroll sideways (issue 22).
 const VIEWPORTS = [
@@ -479,8 +555,10 @@ function measureWidth() {
 // class "id", "mono" or "url" (no template uses those classes yet; they are
 // the names to give such data, a slide id say). Also read: the page title and
 // the title, placeholder, alt and aria-label attributes. A text/plain answer
-// (the 404 for an unknown path) is read whole.
-function latinRuns() {
+// (the 404 for an unknown path) is read whole. `open` (a selector) names
+// collapsed <details> to open first, so that what they hold is read too.
+function latinRuns(open) {
+  if (open) for (const details of document.querySelectorAll(open)) details.open = true;
   const SKIP = 'code, pre.diff, pre#screen-config, pre#run-command, textarea, select, script, style, noscript, .id, .mono, .url';
   const found = [];
   const add = (where, text) => {
@@ -516,6 +594,26 @@ function latinRuns() {
 // A run of letters as a message shows it: the 10,000 x's of step 14.5 cut short.
 function short(run) {
   return run.length > 24 ? `${run.slice(0, 12)}...(${run.length} letters)` : run;
+}
+
+// Where -> the Latin-letter runs seen there (steps 14.6 to 14.95 fill it,
+// step 16 fails on it). Where is the request and what it answered.
+const latinFindings = new Map();
+
+// Reads the wording of the page now shown (latinRuns, opening the <details>
+// that `open` names first) and files each run not in LATIN_ALLOWLIST under
+// `where` for step 16, logging it with the text it stands in now.
+async function checkWording(where, open = null) {
+  const runs = (await inPage(latinRuns, open)).filter((r) => !LATIN_ALLOWLIST.includes(r.run));
+  if (!runs.length) return;
+  latinFindings.set(where, [...(latinFindings.get(where) || []), ...runs]);
+  log(`  Latin letters on ${where} (${page.url()}):`);
+  for (const r of runs) log(`    ${JSON.stringify(short(r.run))} in ${r.where}: ${JSON.stringify(r.context)}`);
+}
+
+// Fails unless a form's answer had the status expected; says what the page showed.
+async function expectStatus(got, wanted, what) {
+  if (got !== wanted) throw new Error(`${what} answered ${got}, not ${wanted}: ${await pageSummary()}`);
 }
 
 // Opens a page that may answer other than 200 (an error page), checking the
@@ -743,6 +841,11 @@ async function main() {
     const edited = setFeedPollInterval(await source.inputValue(), 5);
     await source.fill(edited);
     await clickAndWait('form#source button[name=action][value=publish]');
+    // Issue 22: 保存并发布 asks first, naming the version and the screens.
+    await expectText('#question', /发布 v2 到分组/, 'a confirmation naming v2');
+    await clickAndWait('form button.publish');
+    await expectText('#result', /v2/, 'a result banner naming v2');
+    await goto(`/playlists/${GROUP}`);
     await expectText('#published-version', (t) => hasNumber(t, 2), '#published-version to say 2');
   });
 
@@ -773,6 +876,9 @@ async function main() {
     await goto(`/playlists/${GROUP}`);
     await fill('form#items input[name=duration_0]', '7');
     await clickAndWait('form#items button[name=action][value=publish]');
+    await expectText('#question', /发布 v3 到分组/, 'a confirmation naming v3');
+    await clickAndWait('form button.publish');
+    await goto(`/playlists/${GROUP}`);
     await expectText('#published-version', (t) => hasNumber(t, 3), '#published-version to say 3');
     await waitForScreenVersion(3, 45_000);
   });
@@ -948,12 +1054,12 @@ async function main() {
     if (problems.length) throw new Error(`with a 10,000-character notice id saved as v${version}:\n  ${problems.join('\n  ')}`);
   });
 
-  // Step 14.6 fills this (page -> Latin-letter runs); step 16 fails on it.
-  const latinFindings = new Map();
   await step(14.6, 'every page fits a phone and a desktop window', async () => {
-    // Every page the console has; a new page is one line here.
+    // Every page the console has, and every error a GET can meet; a new page
+    // is one line here. `open`: collapsed <details> whose contents are read
+    // too (the 管理 of each screen); `says`: [selector, text] the page must show.
     const PAGES = [
-      { path: '/', shot: 'screens' },
+      { path: '/', shot: 'screens', open: 'details.manage' },
       { path: '/screens/new', shot: 'enrol' },
       { path: '/playlists', shot: 'playlists' },
       { path: `/playlists/${GROUP}`, shot: 'playlist' },
@@ -966,6 +1072,16 @@ async function main() {
       { path: '/no-such-page', status: 404, shot: 'not-found' },
       { path: '/login', loggedOut: true, shot: 'login' },
       { path: '/users', shot: 'users' },
+      // The refusals axum's extractors and method routing answer, which the
+      // console turns into its own pages (src/console/refusals.rs).
+      { path: `/publish/${GROUP}/abc`, status: 400, shot: 'bad-path', says: ['h1', '请求有误'] },
+      { path: `/publish?group=${GROUP}&done=x`, status: 400, shot: 'bad-query', says: ['h1', '请求有误'] },
+      { path: `/playlists/${GROUP}?saved=x`, status: 400, shot: 'bad-query-saved', says: ['h1', '请求有误'] },
+      { path: '/logout', status: 405, shot: 'get-logout', says: ['h1', '不能这样打开'] },
+      { path: `/screens/${SCREEN_ID}/rename`, status: 405, shot: 'get-rename', says: ['h1', '不能这样打开'] },
+      // A size that is not WIDTHxHEIGHT: the page says so (in Chinese; the
+      // size is the test's own, in Chinese, since the message repeats it).
+      { path: `/preview?size=${encodeURIComponent('宽乘高')}`, shot: 'preview-bad-size', says: ['p.error', '尺寸'] },
     ];
     const problems = [];
     const widths = [];
@@ -976,6 +1092,10 @@ async function main() {
       if (p.loggedOut) await context.clearCookies();
       try {
         await openPage(p.path, p.status);
+        if (p.says) await expectText(p.says[0], p.says[1], `${p.says[0]} saying ${p.says[1]} on ${p.path}`);
+        if (p.open && (await page.locator(p.open).count()) === 0) {
+          throw new Error(`${p.path} has no ${p.open} to open: ${await pageSummary()}`);
+        }
         for (const viewport of VIEWPORTS) {
           await page.setViewportSize(viewport);
           const size = `${viewport.width}x${viewport.height}`;
@@ -987,8 +1107,7 @@ async function main() {
           await shot(`${p.shot}-${viewport.width}.png`);
         }
         // The wording is read once, in the desktop window.
-        const runs = (await inPage(latinRuns)).filter((r) => !LATIN_ALLOWLIST.includes(r.run));
-        if (runs.length) latinFindings.set(p.path, runs);
+        await checkWording(p.path, p.open);
       } finally {
         if (p.loggedOut) await context.addCookies(cookies);
         await page.setViewportSize(DEFAULT_VIEWPORT);
@@ -998,11 +1117,314 @@ async function main() {
     // cookie was put back), for step 15 to log out from.
     await goto('/audit');
     log(`  scrollWidth/innerWidth: ${widths.join('; ')}`);
-    for (const [where, runs] of latinFindings) {
-      log(`  Latin letters on ${where}:`);
-      for (const r of runs) log(`    ${JSON.stringify(short(r.run))} in ${r.where}: ${JSON.stringify(r.context)}`);
-    }
     if (problems.length) throw new Error(`pages wider than the window:\n  ${problems.join('\n  ')}`);
+  });
+
+  await step(14.7, 'refused, conflicting and forged saves get pages in Chinese', async () => {
+    // A form whose CSRF token was altered: refused (403), nothing made.
+    await goto('/playlists');
+    const tokenField = page.locator('form[action="/playlists"] input[name=csrf]');
+    if ((await tokenField.count()) !== 1) throw new Error(`no csrf field in the new-group form: ${await pageSummary()}`);
+    await tokenField.evaluate((input) => { input.value = 'not-the-session-token'; });
+    await fill('form[action="/playlists"] input[name=group]', SECOND_GROUP);
+    let status = await clickForStatus('form[action="/playlists"] button');
+    await expectStatus(status, 403, 'POST /playlists with a wrong csrf');
+    await expectText('p.error', '表单已过期', 'p.error saying 表单已过期 after a wrong csrf');
+    await checkWording('POST /playlists with a wrong csrf (403)');
+    await goto('/playlists');
+    if ((await texts('#groups td')).includes(SECOND_GROUP)) {
+      throw new Error(`the POST with a wrong csrf made group ${SECOND_GROUP} all the same`);
+    }
+
+    // A group name the console cannot use (it holds /): 422.
+    await fill('form[action="/playlists"] input[name=group]', '甲/乙');
+    status = await clickForStatus('form[action="/playlists"] button');
+    await expectStatus(status, 422, 'POST /playlists with a group name holding /');
+    await expectText('p.error', '分组名', 'p.error about the group name');
+    await checkWording('POST /playlists with a group name holding / (422)');
+
+    // Two saves from the same version: the second (from a tab opened before
+    // the first was saved) is refused with 409, the text kept. The editor's
+    // hidden field `base` is the version it was opened on.
+    await goto(`/playlists/${GROUP}`);
+    const openedOn = await page.locator('form#source input[name=base]').inputValue();
+    const other = await context.newPage();
+    try {
+      other.setDefaultTimeout(15_000);
+      await other.goto(`${base}/playlists/${GROUP}`, { waitUntil: 'load', timeout: 20_000 });
+      const otherBase = await other.locator('form#source input[name=base]').inputValue();
+      if (otherBase !== openedOn) throw new Error(`the second tab opened v${otherBase}, the first v${openedOn}`);
+      const source = other.locator('form#source textarea[name=source]');
+      await source.fill(`${(await source.inputValue()).trimEnd()}\n# 另一个标签页的修改\n`);
+      await Promise.all([
+        other.waitForURL((u) => u.pathname === `/playlists/${GROUP}` && u.searchParams.has('saved'), { timeout: 20_000 }),
+        other.locator('form#source button[name=action][value=save]').click(),
+      ]);
+    } finally {
+      await other.close().catch(() => {});
+    }
+    const mine = page.locator('form#source textarea[name=source]');
+    await mine.fill(`${(await mine.inputValue()).trimEnd()}\n# 这个标签页的修改\n`);
+    status = await clickForStatus('form#source button[name=action][value=save]');
+    await expectStatus(status, 409, `POST /playlists/${GROUP} from v${openedOn} after another save`);
+    await expectText('ul#messages li', '在你编辑期间', 'a message in ul#messages about the save made meanwhile');
+    const kept = await page.locator('form#source textarea[name=source]').inputValue();
+    if (!kept.includes('# 这个标签页的修改')) throw new Error('the refused (409) text was not kept in the editor');
+    await checkWording(`POST /playlists/${GROUP} from an old version (409)`);
+
+    // A text with an error: the editor again, refused (422), its line named.
+    await goto(`/playlists/${GROUP}`);
+    const fresh = page.locator('form#source textarea[name=source]');
+    await fresh.fill(`${(await fresh.inputValue()).trimEnd()}\n\n[[playlist]]\nselect = { list = "red" }\nduration = "十秒"\n`);
+    status = await clickForStatus('form#source button[name=action][value=save]');
+    await expectStatus(status, 422, `POST /playlists/${GROUP} with duration = "十秒"`);
+    await expectText('ul#messages li', /第 \d+ 行/, 'a 第 N 行 message in ul#messages');
+    await checkWording(`POST /playlists/${GROUP} with an error (422)`);
+
+    // Enrolment refused: a bad group name (422), then the id of the screen
+    // already enrolled (409). Neither changes that screen.
+    await goto('/screens/new');
+    await fill('form#enrol input[name=id]', SPARE_SCREEN);
+    await fill('form#enrol input[name=name]', '备用屏');
+    await fill('form#enrol input[name=group]', '甲/乙');
+    await fill('form#enrol input[name=place]', '仓库');
+    await fill('form#enrol input[name=interval]', '60');
+    status = await clickForStatus('form#enrol button');
+    await expectStatus(status, 422, 'POST /screens with a group name holding /');
+    await expectText('p.error', '分组名', 'p.error about the group name on the enrol form');
+    await checkWording('POST /screens with a group name holding / (422)');
+    await fill('form#enrol input[name=id]', SCREEN_ID);
+    await fill('form#enrol input[name=group]', GROUP);
+    status = await clickForStatus('form#enrol button');
+    await expectStatus(status, 409, `POST /screens with the id ${SCREEN_ID} already enrolled`);
+    await expectText('p.error', '已被另一块屏幕使用', 'p.error saying the id is taken');
+    await checkWording(`POST /screens with the id of screen ${SCREEN_ID} (409)`);
+  });
+
+  // The password the 用户 page shows for VIEWER after its reset (step 14.8).
+  let viewerPassword = null;
+  await step(14.8, 'operators: add one, a name taken, a role, a password reset, disable and enable', async () => {
+    await goto('/users');
+    await fill('form#add-user input[name=name]', VIEWER);
+    await page.locator('form#add-user select[name=role]').selectOption('editor');
+    const groupBox = page.locator(`form#add-user input[name=groups][value="${GROUP}"]`);
+    if ((await groupBox.count()) !== 1) throw new Error(`no ${GROUP} checkbox in form#add-user: ${await pageSummary()}`);
+    await groupBox.check();
+    let status = await clickForStatus('form#add-user button');
+    await expectStatus(status, 200, `POST /users adding ${VIEWER}`);
+    await expectText('#new-password', VIEWER, `#new-password naming ${VIEWER}`);
+    const firstPassword = (await texts('#new-password code'))[0];
+    if (!firstPassword) throw new Error(`no password in #new-password code: ${await pageSummary()}`);
+    await checkWording('POST /users, a new operator and its password (200)');
+
+    // The same name again: 409.
+    await fill('form#add-user input[name=name]', VIEWER);
+    await page.locator('form#add-user select[name=role]').selectOption('viewer');
+    status = await clickForStatus('form#add-user button');
+    await expectStatus(status, 409, `POST /users adding ${VIEWER} again`);
+    await expectText('p.error', '已被使用', 'p.error saying the name is taken');
+    await checkWording('POST /users with a name taken (409)');
+
+    // 编辑 of towns -> 只读.
+    await goto('/users');
+    const row = `#users tr[data-user="${VIEWER}"]`;
+    await expectText(`${row} td:nth-child(2) .muted`, '编辑', `${VIEWER} shown as 编辑`);
+    await page.locator(`${row} form[action$="/role"] select[name=role]`).selectOption('viewer');
+    await clickAndWait(`${row} form[action$="/role"] button`);
+    if (new URL(page.url()).pathname !== '/users') throw new Error(`changing a role landed on ${page.url()}: ${await pageSummary()}`);
+    await expectText(`${row} td:nth-child(2) .muted`, '只读', `${VIEWER} shown as 只读`);
+    await checkWording(`POST /users/${VIEWER}/role, then /users`);
+
+    // A new password, shown once.
+    status = await clickForStatus(`${row} form[action$="/password"] button`);
+    await expectStatus(status, 200, `POST /users/${VIEWER}/password`);
+    await expectText('#new-password', VIEWER, `#new-password naming ${VIEWER} after the reset`);
+    viewerPassword = (await texts('#new-password code'))[0];
+    if (!viewerPassword || viewerPassword === firstPassword) {
+      throw new Error(`the reset showed ${JSON.stringify(viewerPassword)}, not a new password: ${await pageSummary()}`);
+    }
+    await checkWording(`POST /users/${VIEWER}/password (200: the new password)`);
+
+    await clickAndWait(`${row} form[action$="/disable"] button`);
+    await expectText(`${row} td:nth-child(3)`, '已停用', `${VIEWER} shown as 已停用`);
+    await checkWording(`POST /users/${VIEWER}/disable, then /users`);
+    await clickAndWait(`${row} form[action$="/enable"] button`);
+    await expectText(`${row} td:nth-child(3)`, '可登录', `${VIEWER} shown as 可登录 again`);
+    await checkWording(`POST /users/${VIEWER}/enable, then /users`);
+
+    // The last 管理员 cannot be disabled: 409, and still 可登录.
+    const adminRow = `#users tr[data-user="${USER}"]`;
+    status = await clickForStatus(`${adminRow} form[action$="/disable"] button`);
+    await expectStatus(status, 409, `POST /users/${USER}/disable (the only 管理员)`);
+    await expectText('p.error', '最后一位管理员', 'p.error about the last 管理员');
+    await expectText(`${adminRow} td:nth-child(3)`, '可登录', `${USER} still 可登录`);
+    await checkWording(`POST /users/${USER}/disable, the last admin (409)`);
+  });
+
+  await step(14.85, 'a 只读 operator is refused (403); a wrong password (401), then throttled (429)', async () => {
+    // As in step 14.6: another person's session, then the admin's cookie back.
+    const adminCookies = await context.cookies();
+    await context.clearCookies();
+    try {
+      await goto('/login');
+      await fill('input[name=username]', VIEWER);
+      await fill('input[name=password]', viewerPassword);
+      await submitForm('form#login');
+      await waitFor(
+        async () => ({ ok: new URL(page.url()).pathname === '/', saw: await pageSummary() }),
+        10_000,
+        `the screens page (/) after ${VIEWER} logs in`,
+      );
+      await expectText('header .who', '只读', `the header naming ${VIEWER} as 只读`);
+      await checkWording(`GET / (200, as ${VIEWER}, 只读)`);
+
+      await openPage('/users', 403);
+      await expectText('p.error', '只读', 'p.error naming the role 只读 on /users');
+      await checkWording(`GET /users as ${VIEWER}, 只读 (403)`);
+
+      // The editor shows; saving from it is refused (a short text: the
+      // refusal comes before the form is read).
+      await goto(`/playlists/${GROUP}`);
+      await fill('form#source textarea[name=source]', '# 只读用户的修改\n');
+      const status = await clickForStatus('form#source button[name=action][value=save]');
+      await expectStatus(status, 403, `POST /playlists/${GROUP} as 只读`);
+      await expectText('p.error', '只读', 'p.error naming the role 只读 after a save');
+      await checkWording(`POST /playlists/${GROUP} as ${VIEWER}, 只读 (403)`);
+
+      await clickAndWait('form#logout button');
+      await expectText('p.notice', '已退出', 'p.notice saying 已退出 after the 只读 operator logs out');
+      await checkWording('POST /logout, then /login?bye=1');
+
+      // A name with no account: 401 (the first five failures from here are
+      // free), then each failure waits longer until a try comes too soon:
+      // 429. Each try is one password check, so this ends within a few.
+      const seen = [];
+      for (let attempt = 1; !seen.includes(429); attempt++) {
+        if (attempt > 12) throw new Error(`12 failed logins as ${STRANGER} and none answered 429: ${JSON.stringify(seen)}`);
+        await fill('form#login input[name=username]', STRANGER);
+        await fill('form#login input[name=password]', 'not-a-password');
+        const answer = await clickForStatus('form#login button');
+        seen.push(answer);
+        if (answer === 401 && attempt === 1) {
+          await expectText('p.error', '用户名或密码不对', 'p.error after a failed login');
+          await checkWording(`POST /login as ${STRANGER} (401)`);
+        } else if (answer === 429 && attempt > 1) {
+          await expectText('p.error', '失败次数过多', 'p.error after too many failed logins');
+          await checkWording(`POST /login as ${STRANGER}, too often (429)`);
+        } else if (answer !== 401 || attempt === 1) {
+          throw new Error(`failed login ${attempt} as ${STRANGER} answered ${answer} (so far ${JSON.stringify(seen)}): ${await pageSummary()}`);
+        }
+      }
+      log(`  failed logins answered ${JSON.stringify(seen)}`);
+    } finally {
+      await context.clearCookies();
+      await context.addCookies(adminCookies);
+    }
+    // The admin's session again (goto fails if it lands on /login).
+    await goto('/users');
+  });
+
+  await step(14.9, 'a second screen: renamed, moved and back, re-tokened, removed; a second group', async () => {
+    // A second group, made on 节目单: it opens in the editor.
+    await goto('/playlists');
+    await fill('form[action="/playlists"] input[name=group]', SECOND_GROUP);
+    await clickAndWait('form[action="/playlists"] button');
+    if (new URL(page.url()).pathname !== `/playlists/${encodeURIComponent(SECOND_GROUP)}`) {
+      throw new Error(`making group ${SECOND_GROUP} landed on ${page.url()}: ${await pageSummary()}`);
+    }
+    await expectText('h1', SECOND_GROUP, `h1 naming ${SECOND_GROUP}`);
+    await checkWording(`POST /playlists making ${SECOND_GROUP}, then its editor`);
+
+    // The throwaway screen (never run: the screen of step 7 keeps its token).
+    await goto('/screens/new');
+    await fill('form#enrol input[name=id]', SPARE_SCREEN);
+    await fill('form#enrol input[name=name]', '备用屏');
+    await fill('form#enrol input[name=group]', GROUP);
+    await fill('form#enrol input[name=place]', '仓库');
+    await fill('form#enrol input[name=interval]', '60');
+    let status = await clickForStatus('form#enrol button');
+    await expectStatus(status, 200, `POST /screens enrolling ${SPARE_SCREEN}`);
+    await expectText('code#token', /\S/, 'the new token in code#token');
+    await checkWording(`POST /screens enrolling ${SPARE_SCREEN} (200: its token)`);
+
+    const row = `tr[data-screen="${SPARE_SCREEN}"]`;
+    // Opens the screen's 管理 on a fresh 屏幕 page (which reloads itself
+    // every 10 s, far longer than what follows takes).
+    const manage = async () => {
+      await goto('/');
+      await page.locator(`${row} details.manage summary`).click();
+    };
+    await manage();
+    await fill(`${row} form[action$="/rename"] input[name=name]`, '备用屏二号');
+    await fill(`${row} form[action$="/rename"] input[name=place]`, '仓库东墙');
+    await clickAndWait(`${row} form[action$="/rename"] button`);
+    await expectText(`${row} td:nth-child(2)`, '备用屏二号', `${SPARE_SCREEN} renamed 备用屏二号`);
+
+    for (const group of [SECOND_GROUP, GROUP]) {
+      await manage();
+      await page.locator(`${row} form[action$="/move"] select[name=group]`).selectOption(group);
+      await clickAndWait(`${row} form[action$="/move"] button`);
+      await expectText(`${row} td:nth-child(2)`, `${group} · 仓库东墙`, `${SPARE_SCREEN} shown in group ${group}`);
+      await checkWording(`POST /screens/${SPARE_SCREEN}/move to ${group}, then /`, 'details.manage');
+    }
+
+    // Refused changes, from a page that does not reload itself.
+    await goto('/audit');
+    status = await postFromPage(`/screens/${SPARE_SCREEN}/rename`, [['csrf', await csrfToken()], ['name', ''], ['place', '']]);
+    await expectStatus(status, 422, `POST /screens/${SPARE_SCREEN}/rename with no name`);
+    await expectText('p.error', '名称不能为空', 'p.error about the empty name');
+    await checkWording(`POST /screens/${SPARE_SCREEN}/rename with no name (422)`);
+    await goto('/audit');
+    status = await postFromPage(`/screens/${SPARE_SCREEN}/move`, [['csrf', await csrfToken()], ['group', '没有的分组']]);
+    await expectStatus(status, 422, `POST /screens/${SPARE_SCREEN}/move to a group that does not exist`);
+    await expectText('p.error', '没有这个分组', 'p.error about the missing group');
+    await checkWording(`POST /screens/${SPARE_SCREEN}/move to no group (422)`);
+
+    await manage();
+    status = await clickForStatus(`${row} form[action$="/token"] button`);
+    await expectStatus(status, 200, `POST /screens/${SPARE_SCREEN}/token`);
+    await expectText('h1', '新令牌', 'h1 saying 新令牌');
+    await expectText('code#token', /\S/, 'the new token in code#token');
+    await checkWording(`POST /screens/${SPARE_SCREEN}/token (200: the new token)`);
+
+    await manage();
+    await clickAndWait(`${row} form[action$="/remove"] button`);
+    await expectText(`${row} td.state`, '已移除', `${SPARE_SCREEN} shown as 已移除`);
+    await checkWording(`POST /screens/${SPARE_SCREEN}/remove, then /`, 'details.manage');
+    await goto('/audit');
+    status = await postFromPage(`/screens/${SPARE_SCREEN}/token`, [['csrf', await csrfToken()]]);
+    await expectStatus(status, 404, `POST /screens/${SPARE_SCREEN}/token after its removal`);
+    await expectText('p.error', '已被移除', 'p.error saying the screen was removed');
+    await checkWording(`POST /screens/${SPARE_SCREEN}/token after its removal (404)`);
+
+    // The screen of step 7 was left alone: still reporting, still fine.
+    await waitFor(
+      async () => {
+        const r = await screenRow();
+        return { ok: r.found && r.state.includes('正常'), saw: r.saw };
+      },
+      30_000,
+      `screen ${SCREEN_ID} still 正常`,
+      { everyMs: 2000 },
+    );
+  });
+
+  await step(14.95, 'the audit log names every management action in Chinese', async () => {
+    await goto('/audit');
+    const rows = await page
+      .locator('#audit tr[data-action]')
+      .evaluateAll((trs) => trs.map((tr) => ({ action: tr.dataset.action, label: (tr.cells[2]?.textContent || '').trim() })));
+    const wanted = [
+      'user_add', 'user_role', 'user_disable', 'user_enable', 'user_password',
+      'screen_rename', 'screen_move', 'screen_remove', 'screen_token', 'logout',
+    ];
+    const actions = rows.map((r) => r.action);
+    const missing = wanted.filter((a) => !actions.includes(a));
+    if (missing.length) throw new Error(`#audit lacks rows for ${JSON.stringify(missing)}; it has ${JSON.stringify([...new Set(actions)])}`);
+    // The 操作 column shows a label, not the action's key.
+    const raw = [...new Set(rows.filter((r) => !r.label || r.label === r.action).map((r) => r.action))];
+    if (raw.length) throw new Error(`#audit shows no label for ${JSON.stringify(raw)} in its 操作 column`);
+    await checkWording('GET /audit after the management actions');
   });
 
   await step(15, 'log out', async () => {
@@ -1032,7 +1454,7 @@ async function main() {
   await step(16, 'no page shows Latin words (besides LATIN_ALLOWLIST)', async () => {
     if (latinFindings.size) {
       const list = [...latinFindings].map(([where, runs]) => `${where}: ${[...new Set(runs.map((r) => short(r.run)))].join(', ')}`);
-      throw new Error(`Latin-letter runs in the console's text (step 14.6 logs each with its context):\n  ${list.join('\n  ')}`);
+      throw new Error(`Latin-letter runs in the console's text (steps 14.6 to 14.95 log each with its context):\n  ${list.join('\n  ')}`);
     }
   });
 }

@@ -204,6 +204,52 @@ fn rare_name_characters_are_covered() {
     assert!(text.contains("characters no font covers: 0"), "{text}");
 }
 
+/// Issue 22: one catalogue, two renderings: under a Chinese locale the
+/// CLI's check results and config diagnostics are Chinese.
+#[test]
+fn under_a_chinese_locale_check_speaks_chinese() {
+    let dir = common::temp_dir("check-zh");
+    let body = mutated(|v| {
+        v["boards"][0]["entries"][0]["rank"] = json!(0);
+        v["lists"][0]["entries"][0]["name"] = json!("王\u{0007}\u{20000}华");
+    });
+    let feed = write(&dir, "feed.json", &body);
+    let zh = |args: &[&std::ffi::OsStr]| {
+        let out = bin()
+            .args(args)
+            .env("LANG", "zh_CN.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = zh(&["check".as_ref(), "--feed".as_ref(), feed.as_os_str()]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.starts_with("已接受 ") && text.contains("个榜单"), "{text}");
+    assert!(
+        text.contains("丢弃：1") && text.contains("应为不小于 1 的整数"),
+        "{text}"
+    );
+    assert!(text.contains("清理：1") && text.contains("字库缺字：1"), "{text}");
+    assert!(text.contains("U+20000") && text.contains("出现 1 次"), "{text}");
+    assert!(!text.contains("accepted") && !text.contains("dropped"), "{text}");
+    let config = write(
+        &dir,
+        "bad.toml",
+        b"[[playlist]]\nselect = { level = \"township\" }\nduration = -3\n",
+    );
+    let (code, text) = zh(&["check".as_ref(), "--config".as_ref(), config.as_os_str()]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(":3:12: 错误") && text.contains("1 处错误"),
+        "{text}"
+    );
+}
+
 #[test]
 fn check_reports_a_missing_file_with_its_path() {
     let out = bin()

@@ -396,6 +396,18 @@ async fn a_screens_reporter_delivers_its_status_and_the_screenshot_asked_for() {
         (480, 270),
         "a thumbnail of the 640x360 frame"
     );
+    // 打开原图: the screenshot itself, whole, for an operator.
+    let (cookie, _) = c.session().await;
+    let page = c.get("/", &cookie).await.text().await.unwrap();
+    assert!(page.contains("shot.png?t="), "{page}");
+    let whole = c.get("/screens/s1/shot.png", &cookie).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    let whole = image::load_from_memory(&whole.bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        (whole.width(), whole.height()),
+        (640, 360),
+        "the screenshot, not its thumbnail"
+    );
     let row = Store::open(&c.database).unwrap().screens().unwrap().remove(0);
     let report: serde_json::Value = serde_json::from_str(row.report.as_deref().unwrap()).unwrap();
     assert_eq!(report["screen_id"], "s1");

@@ -51,6 +51,19 @@ fn add_operators(c: &Console) {
     ] {
         store.add_user(name, &hash, &role).unwrap();
     }
+    // A screen for the matrix's irreversible rows (a new token, removal).
+    let spare = Enrolment {
+        id: "s9".into(),
+        name: "备用屏".into(),
+        group: "towns".into(),
+        place: "仓库".into(),
+    };
+    store
+        .enrol(
+            &spare,
+            &rankwall::digest::sha256_hex(b"spare-screen-token-0123456789"),
+        )
+        .unwrap();
 }
 
 /// (method, path, form fields, the answer for each of the five callers).
@@ -171,11 +184,43 @@ async fn every_route_answers_each_role_as_it_must() {
             [Done(303), Forbidden, Forbidden, Forbidden, Login],
         ),
         (
+            "POST",
+            "/users/spare/enable",
+            vec![],
+            [Done(303), Forbidden, Forbidden, Forbidden, Login],
+        ),
+        (
+            "GET",
+            "/preview.png?group=towns&size=640x360",
+            vec![],
+            [Shown, Shown, Shown, Shown, Login],
+        ),
+        (
+            "GET",
+            "/data/slide/nothing.png",
+            vec![],
+            [Done(404), Done(404), Done(404), Done(404), Login],
+        ),
+        (
+            "POST",
+            "/screens/s9/token",
+            vec![],
+            [Shown, Forbidden, Forbidden, Forbidden, Login],
+        ),
+        (
+            "POST",
+            "/screens/s9/remove",
+            vec![],
+            [Done(303), Forbidden, Forbidden, Forbidden, Login],
+        ),
+        (
             "GET",
             "/no-such-page",
             vec![],
             [Done(404), Done(404), Done(404), Done(404), Done(404)],
         ),
+        // Last: it ends each caller's session (and sends them to the login page).
+        ("POST", "/logout", vec![], [Login, Login, Login, Login, Login]),
     ];
     let mut wrong = Vec::new();
     for (method, path, form, answers) in &routes {
@@ -209,7 +254,8 @@ async fn every_route_answers_each_role_as_it_must() {
         wrong.join("\n")
     );
     // A refusal is a page in the console's words, naming the role.
-    let (cookie, _) = sessions[3].clone().unwrap();
+    // (The matrix ended every session; the viewer logs in again.)
+    let (cookie, _) = c.session_as("viewer", PASSWORD).await;
     let refused = c.get("/users", &cookie).await.text().await.unwrap();
     assert!(refused.contains("只读"), "{refused}");
 }

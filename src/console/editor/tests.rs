@@ -197,6 +197,9 @@ mod round_trip {
             Just("select = { list = \"black\" }".to_string()),
             Just("select = { notices = true }".to_string()),
             Just("select = { list = \"red\", group = \"镇\" }".to_string()),
+            Just("select = { level = \"township\", view = \"improved\" }".to_string()),
+            Just("select = { level = \"village\", view = \"trend\" }".to_string()),
+            Just("select = { level = \"township\", view = \"scores\" }".to_string()),
         ]
     }
 
@@ -207,6 +210,7 @@ mod round_trip {
             Just("duration = 7.5\n".to_string()),
             Just("duration = 10.0 # 十秒\n".to_string()),
             Just("transition = { kind = \"cut\" }\n".to_string()),
+            Just("transition = { kind = \"fade\", duration = 0.6 } # 淡入\n".to_string()),
             Just("transition = { kind = \"slide\", duration = 0.8 }\n".to_string()),
             Just("windows = [{ from = \"08:00\", until = \"18:00\" }]\n".to_string()),
             Just("windows = [{ days = [\"mon\", \"tue\"], from = \"07:30\" }]\n".to_string()),
@@ -253,15 +257,28 @@ mod round_trip {
         }
 
         #[test]
-        fn one_changed_duration_touches_one_line(text in playlist(), pick in 0usize..6) {
+        fn one_changed_field_touches_one_line(text in playlist(), pick in 0usize..6, which in 0usize..3) {
             let feed = crate::feed::demo().unwrap().0;
             let form = form_fields(&text, &feed).unwrap();
             prop_assume!(!form.items.is_empty());
-            let i = pick % form.items.len();
+            let item = &form.items[pick % form.items.len()];
+            let i = item.index;
+            // (field, new value, the line it must write)
+            let (name, new, line) = match which {
+                0 => ("duration", "13".to_string(), "duration = 13"),
+                1 => {
+                    let kind = if item.transition == "slide" { "cut" } else { "slide" };
+                    ("transition", kind.to_string(), "transition = {")
+                }
+                _ => {
+                    prop_assume!(item.window_editable);
+                    ("from", "09:15".to_string(), "windows = [")
+                }
+            };
             let mut posted = submitted(&form);
             for (k, v) in posted.iter_mut() {
-                if *k == format!("duration_{i}") {
-                    *v = "13".into();
+                if *k == format!("{name}_{i}") {
+                    *v = new.clone();
                 }
             }
             let out = apply_form(&text, &posted).unwrap();
@@ -273,8 +290,13 @@ mod round_trip {
                 .collect();
             let inserted: Vec<&String> = changes.iter().filter(|c| c.starts_with('+')).collect();
             prop_assert_eq!(inserted.len(), 1, "{:?}", changes);
-            prop_assert!(inserted[0].starts_with("+duration = 13"), "{:?}", changes);
+            prop_assert!(inserted[0].starts_with(&format!("+{line}")), "{:?}", changes);
             prop_assert!(changes.len() <= 2, "{:?}", changes);
+            // A comment after the changed value stays on its line.
+            let removed: Vec<&String> = changes.iter().filter(|c| c.starts_with('-')).collect();
+            if let Some(comment) = removed.first().and_then(|r| r.split_once(" # ")) {
+                prop_assert!(inserted[0].trim_end().ends_with(&format!("# {}", comment.1.trim_end())), "{:?}", changes);
+            }
         }
     }
 }

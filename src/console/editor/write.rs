@@ -194,9 +194,9 @@ fn apply_item(t: &mut Table, fields: &[(String, String)], shown: &ItemFields) {
     }
     if let Some(d) = changed("duration", &shown.duration) {
         match d.parse::<f64>() {
-            Ok(n) => t.insert(item::DURATION, number(n)),
-            Err(_) => t.insert(item::DURATION, value(d)),
-        };
+            Ok(n) => set_value(t, item::DURATION, number(n)),
+            Err(_) => set_value(t, item::DURATION, value(d)),
+        }
     }
     if let Some(kind) = changed("transition", &shown.transition) {
         set_transition(t, kind);
@@ -254,7 +254,7 @@ fn set_transition(t: &mut Table, kind: &str) {
     let mut transition = InlineTable::new();
     transition.insert(schema::transition::KIND, kind.into());
     transition.insert(schema::transition::DURATION, duration);
-    t.insert(item::TRANSITION, value(transition));
+    set_value(t, item::TRANSITION, value(transition));
 }
 
 fn set_window(t: &mut Table, from: &str, until: &str) {
@@ -284,5 +284,21 @@ fn set_window(t: &mut Table, from: &str, until: &str) {
     window.insert(UNTIL, or(until, MinuteOfDay::END).into());
     let mut windows = Array::new();
     windows.push(window);
-    t.insert(item::WINDOWS, value(windows));
+    set_value(t, item::WINDOWS, value(windows));
+}
+
+/// Sets `key` of `t` to `new` in place: the key keeps its spacing and the
+/// value the old one's (a comment after it stays on its line).
+fn set_value(t: &mut Table, key: &str, mut new: Item) {
+    match t.get_mut(key) {
+        Some(old) => {
+            if let (Some(was), Some(now)) = (old.as_value(), new.as_value_mut()) {
+                *now.decor_mut() = was.decor().clone();
+            }
+            *old = new;
+        }
+        None => {
+            t.insert(key, new);
+        }
+    }
 }

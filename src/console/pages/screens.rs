@@ -133,6 +133,7 @@ fn describe(s: &ScreenRow, group: Option<&GroupVersions>, feed: &crate::feed::Fe
         "last_report": s.last_report_at.map(|t| moment(t, now)).unwrap_or_else(|| "从未".into()),
         "version": r["version"].as_str().unwrap_or("—"),
         "thumb": s.thumbnail_at.map(|t| format!("/screens/{}/thumb.png?t={t}", urlencode(&s.id))),
+        "shot": s.thumbnail_at.map(|t| format!("/screens/{}/shot.png?t={t}", urlencode(&s.id))),
         "thumb_at": s.thumbnail_at.map(|t| moment(t, now)),
         "thumb_old": matches!((s.thumbnail_at, since), (Some(t), Some(since)) if t < since),
         "offline": class == "offline", "removed": s.removed_at.is_some(), "live": live,
@@ -293,8 +294,9 @@ pub async fn enrol(
             )
             .await;
         }
-        Err(StoreError::Exists(what)) => {
-            let mut context = json!({"title": "添加屏幕", "error": format!("{what}：编号已被使用。"), "form": f, "groups": group_names(&console).await});
+        Err(StoreError::Exists(_)) => {
+            let taken = format!("编号 {} 已被另一块屏幕使用：请换一个编号。", screen.id);
+            let mut context = json!({"title": "添加屏幕", "error": taken, "form": f, "groups": group_names(&console).await});
             return page_with(
                 &console,
                 &op,
@@ -378,7 +380,17 @@ pub async fn ask_screenshot(
 
 /// `GET /screens/<id>/thumb.png`.
 pub async fn thumbnail(State(console): State<Shared>, Path(id): Path<String>) -> Response {
-    match db(&console, move |s| s.thumbnail(&id)).await {
+    picture(db(&console, move |s| s.thumbnail(&id)).await)
+}
+
+/// `GET /screens/<id>/shot.png`: the screenshot the thumbnail was made from.
+pub async fn screenshot(State(console): State<Shared>, Path(id): Path<String>) -> Response {
+    picture(db(&console, move |s| s.screenshot(&id)).await)
+}
+
+/// A stored PNG, or 404.
+fn picture(png: Result<Option<Vec<u8>>, StoreError>) -> Response {
+    match png {
         Ok(Some(png)) => (
             [
                 (header::CONTENT_TYPE, "image/png"),

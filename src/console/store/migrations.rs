@@ -72,4 +72,11 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE screens ADD COLUMN removed_at INTEGER;
     ",
     ),
+    // The screenshot itself, beside its thumbnail: 打开原图 shows it whole.
+    (
+        3,
+        "
+    ALTER TABLE screens ADD COLUMN screenshot BLOB;
+    ",
+    ),
 ];

@@ -227,13 +227,29 @@ impl Store {
         Ok(due.unwrap_or(false))
     }
 
-    /// Keeps a screen's thumbnail (PNG) and clears its screenshot request.
-    pub fn save_thumbnail(&self, id: &str, png: &[u8], now: i64) -> Result<(), StoreError> {
+    /// Keeps a screen's thumbnail and the screenshot it was made from (both
+    /// PNG) and clears its screenshot request.
+    pub fn save_thumbnail(
+        &self,
+        id: &str,
+        (thumb, shot): (&[u8], &[u8]),
+        now: i64,
+    ) -> Result<(), StoreError> {
         self.lock().execute(
-            "UPDATE screens SET thumbnail = ?2, thumbnail_at = ?3, screenshot_wanted = 0 WHERE id = ?1",
-            params![id, png, now],
+            "UPDATE screens SET thumbnail = ?2, screenshot = ?3, thumbnail_at = ?4, screenshot_wanted = 0
+             WHERE id = ?1",
+            params![id, thumb, shot, now],
         )?;
         Ok(())
+    }
+
+    /// A screen's last screenshot, whole, if it has one.
+    pub fn screenshot(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .lock()
+            .query_row("SELECT screenshot FROM screens WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten())
     }
 
     /// Whether an operator asked for a screenshot of screen `id` that has not come yet.
