@@ -11,7 +11,9 @@ the characters the page shows (from the embedded demo feed) that tesseract
 read back, spaces ignored: for the red list, the characters of the cells
 (number, name, place, reason) found whole in the output; for the notice,
 the longest common subsequence of its title and body with the output
-(line breaks fall anywhere in a paragraph). Header and footer text that the
+(line breaks fall anywhere in a paragraph); and for the red list, the
+share of the characters of its places and reasons read anywhere (issue
+29's figure). Header and footer text that the
 feed does not hold count for nothing either way. Needs `apt-get install tesseract-ocr tesseract-ocr-chi-sim`.
 """
 import json
@@ -65,11 +67,32 @@ def accuracy(want: list, got: str) -> float:
     return sum(len(c) for c in cells if c in got) / sum(len(c) for c in cells)
 
 
+def recall(want: list, got: str) -> float:
+    """The share of the characters of `want` found in `got`, each as often
+    as it is wanted, wherever it stands (the two tables' columns come back
+    in any order)."""
+    from collections import Counter
+    clean = lambda s: "".join(s.split())
+    wanted, found = Counter(clean("".join(want))), Counter(clean(got))
+    return sum(min(n, found[c]) for c, n in wanted.items()) / sum(wanted.values())
+
+
+def places_and_reasons() -> list:
+    """The place and reason cells of the red list's page 1 (issue 29's measure)."""
+    feed = json.loads(FEED.read_text(encoding="utf-8"))
+    red = next(l for l in feed["lists"] if l["kind"] == "red")
+    return [p for e in red["entries"][:16] for p in (e.get("place"), e.get("reason")) if p]
+
+
 def main() -> None:
     for folder in sys.argv[1:]:
         for page in ["list-red-2026-11", "notice-winter-2026"]:
             png = Path(folder) / "1920x1080" / f"{page}.png"
-            print(f"{folder} {page}: {accuracy(expected(page), ocr(png)):.3f}")
+            got = ocr(png)
+            print(f"{folder} {page}: {accuracy(expected(page), got):.3f}")
+            if page == "list-red-2026-11":
+                share = recall(places_and_reasons(), got)
+                print(f"{folder} {page} places and reasons, characters read: {share:.3f}")
 
 
 if __name__ == "__main__":

@@ -46,9 +46,10 @@ const WEIGHT: Weight = Weight::Bold;
 
 /// The step between a poster's lines, per pixel of size: a little wider
 /// than body text's, since large lines set close are read as one mass
-/// (tesseract too reads them worse: 0.90 of the demo notice at 1.45, 0.97
-/// at 1.55; benches/ocr.py).
-const POSTER_LEADING: f32 = 1.55;
+/// (tesseract too reads them worse: 0.90 of the demo notice at 1.45, 0.972
+/// at 1.55, 0.986 at 1.58; benches/ocr.py). Wider still would take the demo
+/// notice below twice the body size at 1080p.
+const POSTER_LEADING: f32 = 1.58;
 
 /// The step between lines at `size`: body leading at the body size `base`,
 /// display leading above it.
