@@ -30,6 +30,10 @@ pub fn check_config(path: &Path, feed: &Feed, report: &Report) -> anyhow::Result
     };
     if let Some(settings) = &checked.settings {
         let mut fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
+        // The playlist's own messages play as notices, and their characters
+        // need fonts as the feed's do.
+        let shown = settings.shown_feed(&std::sync::Arc::new(feed.clone()));
+        let feed = shown.as_ref();
         describe_cycle(&mut out, settings, feed, &mut fonts);
         let _ = writeln!(
             out,

@@ -26,7 +26,10 @@ pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>
         status: status(loc, &raw.status, out),
         report: report(loc, &raw.report, out),
         wall,
-        playlist: raw.playlist.iter().map(|i| item(loc, i, out)).collect(),
+        playlist: (raw.playlist.iter().enumerate())
+            .map(|(n, i)| item(loc, n, i, out))
+            .collect(),
+        messages: super::message::messages(loc, &raw.playlist, out),
         source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
         remote_sha256: None,
     };

@@ -9,8 +9,8 @@ use crate::slide::BoardView;
 use std::time::Duration;
 use toml::Spanned;
 
-/// One item; errors are pushed to `out`.
-pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Item {
+/// Item `index` of the playlist; errors are pushed to `out`.
+pub(super) fn item(loc: &Locator, index: usize, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Item {
     let duration = *raw.duration.get_ref();
     if !(duration > 0.0 && duration <= MAX_PAGE_SECS) {
         out.push(error(
@@ -40,7 +40,7 @@ pub(super) fn item(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) ->
     }
     let windows = windows(loc, &raw.windows, out);
     Item {
-        content: content(loc, raw, out),
+        content: content(loc, (index, raw), out),
         duration: secs(duration),
         rows: rows(loc, raw.rows.as_ref(), out),
         transition: transition(loc, &raw.transition, out),
@@ -71,12 +71,13 @@ fn secs(s: f64) -> Duration {
     }
 }
 
-fn content(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Content {
-    let ids: Vec<std::ops::Range<usize>> = [&raw.board, &raw.list, &raw.notice]
+fn content(loc: &Locator, (index, raw): (usize, &raw::Item), out: &mut Vec<Diagnostic>) -> Content {
+    let mut ids: Vec<std::ops::Range<usize>> = [&raw.board, &raw.list, &raw.notice]
         .into_iter()
         .flatten()
         .map(|s| s.span())
         .collect();
+    ids.extend(raw.message.as_ref().map(Spanned::span));
     if ids.len() + usize::from(raw.select.is_some()) != 1 {
         // Point at the second choice, else at whatever of the item has a place.
         let span = ids
@@ -87,7 +88,7 @@ fn content(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Content
         out.push(error(
             loc,
             span,
-            "an item must choose exactly one of board, list, notice or select".into(),
+            "an item must choose exactly one of board, list, notice, message or select".into(),
             "e.g. board = \"towns-2026-11\" or select = { list = \"red\" }",
         ));
     }
@@ -100,6 +101,9 @@ fn content(loc: &Locator, raw: &raw::Item, out: &mut Vec<Diagnostic>) -> Content
     }
     if let Some(n) = &raw.notice {
         return Content::Notice(id(n));
+    }
+    if raw.message.is_some() {
+        return Content::Notice(super::message::message_id(index));
     }
     Content::Select(
         raw.select

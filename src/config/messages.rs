@@ -42,8 +42,8 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("e.g. duration = 10", "例如 duration = 10"),
     (
-        "an item must choose exactly one of board, list, notice or select",
-        "每个项目只能选择一种内容：榜单、名单、通知或筛选",
+        "an item must choose exactly one of board, list, notice, message or select",
+        "每个项目只能选择一种内容：榜单、名单、通知、消息或筛选",
     ),
     (
         "e.g. board = \"{}\" or select = { list = \"red\" }",
@@ -386,6 +386,38 @@ const CATALOGUE: &[(&str, &str)] = &[
         "leave canvas out to use the grid's size",
         "去掉 canvas 即按网格计算",
     ),
+    // Messages written in the playlist.
+    (
+        "a message needs its text: body = \"…\"",
+        "消息要有正文：body = \"…\"",
+    ),
+    (
+        "e.g. message = { title = \"停水通知\", body = \"明日 8:00 至 12:00 停水\" }",
+        "例如 message = { title = \"停水通知\", body = \"明日 8:00 至 12:00 停水\" }",
+    ),
+    (
+        "the message's body has {} characters; at most {}",
+        "消息正文有 {0} 个字，最多 {1} 个",
+    ),
+    (
+        "shorten it, or split it into two messages",
+        "请删减，或分成两条消息",
+    ),
+    (
+        "the message's title has {} characters; at most {}",
+        "消息标题有 {0} 个字，最多 {1} 个",
+    ),
+    (
+        "a title is read from afar: keep it short",
+        "标题要让人远远就能看清，请写短一些",
+    ),
+    ("`{}` is not a date and time", "`{0}` 不是日期和时刻"),
+    (
+        "write it as 2026-12-05T08:00:00+08:00",
+        "请写成 2026-12-05T08:00:00+08:00 这样的格式",
+    ),
+    ("the message ends before it starts", "消息的结束时间早于开始时间"),
+    ("until must be later than from", "until 要晚于 from"),
     (
         "the grid with its bezels makes a {}x{} canvas, more than {} pixels a side",
         "这个网格连同边框的画布是 {0}x{1}，超过了每边 {2} 像素",

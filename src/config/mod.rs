@@ -13,6 +13,8 @@ mod diagnostic;
 mod items;
 mod keys;
 mod local_only;
+mod message;
+pub use message::is_message_id;
 pub mod messages;
 mod overlay;
 mod overrides;

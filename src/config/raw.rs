@@ -207,6 +207,8 @@ pub(super) struct Item {
     pub(super) notice: Option<Spanned<String>>,
     /// Content by kind, surviving a new month's ids.
     pub(super) select: Option<Selector>,
+    /// Text written in the config itself, shown as a notice.
+    pub(super) message: Option<Spanned<Message>>,
     /// Seconds per page.
     pub(super) duration: Spanned<f64>,
     /// Table rows per page: a number, or `"fit"` (as many as fit; the default).
@@ -235,6 +237,7 @@ impl Default for Item {
             list: None,
             notice: None,
             select: None,
+            message: None,
             duration: Spanned::new(0..0, defaults::ITEM_DURATION),
             rows: None,
             transition: Transition::default(),
@@ -254,6 +257,21 @@ impl Default for Item {
 pub(super) enum Rows {
     Count(i64),
     Word(String),
+}
+
+/// A message the operator wrote: shown in the notice look (a marquee with
+/// `scroll = true`), between two instants when they are given.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct Message {
+    /// The heading; absent: 通知.
+    pub(super) title: Option<Spanned<String>>,
+    /// The text; line breaks are kept.
+    pub(super) body: Option<Spanned<String>>,
+    /// The first instant it is shown, RFC 3339 (e.g. `2026-12-05T08:00:00+08:00`).
+    pub(super) from: Option<Spanned<String>>,
+    /// The instant it is no longer shown.
+    pub(super) until: Option<Spanned<String>>,
 }
 
 /// Content chosen by kind rather than id.

@@ -66,6 +66,9 @@ pub(super) fn against_feed(
     feed: &Feed,
     out: &mut Vec<Diagnostic>,
 ) {
+    // The config's own messages are notices of what the screen shows.
+    let shown = settings.shown_feed(&std::sync::Arc::new(feed.clone()));
+    let feed = shown.as_ref();
     for (item, raw) in settings.playlist.iter().zip(&raw.playlist) {
         if !resolve(&item.content, feed).is_empty() {
             continue;

@@ -46,6 +46,7 @@ key_names! {
         BOARD = "board",
         LIST = "list",
         NOTICE = "notice",
+        MESSAGE = "message",
         SELECT = "select",
         DURATION = "duration",
         TRANSITION = "transition",
@@ -53,6 +54,8 @@ key_names! {
     }
     /// Keys of an item's `select = { … }`.
     select at "playlist.select" { LEVEL = "level", LIST = "list", NOTICES = "notices", VIEW = "view" }
+    /// Keys of an item's `message = { … }`: text written in the config.
+    message at "playlist.message" { TITLE = "title", BODY = "body", FROM = "from", UNTIL = "until" }
     /// Keys of an item's `transition = { … }`.
     transition at "playlist.transition" { KIND = "kind", DURATION = "duration" }
     /// Keys of one of an item's `windows = [{ … }]`.
@@ -60,7 +63,7 @@ key_names! {
 }
 
 /// The keys that say what an item shows; an item has exactly one of them.
-pub const ITEM_CONTENT: [&str; 4] = [item::BOARD, item::LIST, item::NOTICE, item::SELECT];
+pub const ITEM_CONTENT: [&str; 5] = [item::BOARD, item::LIST, item::NOTICE, item::MESSAGE, item::SELECT];
 
 /// What an item is when its file leaves a key out: the raw types' defaults,
 /// named once here so the console's form shows and writes the same.

@@ -27,6 +27,9 @@ pub struct Settings {
     pub wall: Option<WallSettings>,
     /// The `[[playlist]]` items, in the order they play; empty plays only the idle slide.
     pub playlist: Vec<Item>,
+    /// The messages the playlist's items write themselves (`message = { … }`),
+    /// as notices whose ids no feed can hold (`message.N`, N the item's place).
+    pub messages: Vec<crate::feed::Notice>,
     /// SHA-256 of the source text (for a remote config with a local
     /// override, of both texts), as proof of play records it.
     pub source_sha256: String,
@@ -456,6 +459,7 @@ impl Default for Settings {
             report: None,
             wall: None,
             playlist: Vec::new(),
+            messages: Vec::new(),
             source_sha256: crate::digest::sha256_hex(b""),
             remote_sha256: None,
         }

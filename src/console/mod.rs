@@ -27,6 +27,7 @@ mod shot;
 pub mod store;
 mod templates;
 mod timeline;
+mod uncovered;
 
 pub use api::{MAX_REPORT_BYTES, MAX_SCREENSHOT_BYTES};
 pub use auth::{hash_password, NoRandomness};

@@ -35,7 +35,10 @@ use std::sync::Arc;
 /// A config and data with their pages.
 struct Show {
     settings: Settings,
-    /// Shared with the source and the config checker: one copy of the data.
+    /// The data as received, shared with the source and the config checker.
+    data: Arc<Feed>,
+    /// What is shown: the data with the config's own messages as notices
+    /// (the same `Arc` as `data` when the config writes none).
     feed: Arc<Feed>,
     pages: Pages,
     version: u64,
@@ -125,6 +128,8 @@ impl Player {
         physical: (u32, u32),
     ) -> Result<Self, ProfileError> {
         let profile = profile_for(&settings, physical)?;
+        let data = Arc::new(feed);
+        let feed = settings.shown_feed(&data);
         let pages = page_table(&mut fonts, &settings, &feed, &profile);
         Ok(Player {
             fonts,
@@ -132,9 +137,10 @@ impl Player {
             physical,
             profile,
             show: Show {
-                data_hash: data_hash(&feed),
+                data_hash: data_hash(&data),
                 settings,
-                feed: Arc::new(feed),
+                data,
+                feed,
                 pages,
                 version: 0,
                 memo: schedule::CycleMemo::default(),
@@ -229,8 +235,9 @@ impl Player {
         }
         if let Some(feed) = feed {
             self.show.data_hash = data_hash(&feed);
-            self.show.feed = feed;
+            self.show.data = feed;
         }
+        self.show.feed = self.show.settings.shown_feed(&self.show.data);
         self.versions += 1;
         self.show.version = self.versions;
         self.show.pages = page_table(
@@ -275,10 +282,12 @@ impl Player {
             return false;
         };
         let new_cycle = mark.cycle_start.is_none() || last.cycle_start != mark.cycle_start;
-        let pages = page_table(&mut self.fonts, &self.show.settings, &feed, &self.profile);
-        if new_cycle || self.same_plan(&feed, &pages, mark, now) {
+        let shown = self.show.settings.shown_feed(&feed);
+        let pages = page_table(&mut self.fonts, &self.show.settings, &shown, &self.profile);
+        if new_cycle || self.same_plan(&shown, &pages, mark, now) {
             self.show.data_hash = data_hash(&feed);
-            self.show.feed = feed;
+            self.show.data = feed;
+            self.show.feed = shown;
             self.show.pages = pages;
             self.show.memo.clear();
             self.versions += 1;

@@ -28,6 +28,8 @@ fn item_pages(
 ) -> Vec<Planned> {
     let resolved = resolve(&item.content, feed);
     let is_list = matches!(resolved, Resolved::Lists(_));
+    // An operator's message runs along a strip as a marquee, as lists do.
+    let is_message = matches!(&item.content, Content::Notice(id) if crate::config::is_message_id(id));
     let view = match &item.content {
         Content::Select(sel) => sel.view,
         _ => None,
@@ -40,7 +42,11 @@ fn item_pages(
         Resolved::Lists(v) => v.into_iter().map(SlideRef::List).collect(),
         Resolved::Notices(v) => v.into_iter().map(SlideRef::Notice).collect(),
     };
-    if view.is_none() && item.scroll.unwrap_or(is_list && profile.shape == Shape::Strip) {
+    if view.is_none()
+        && item
+            .scroll
+            .unwrap_or((is_list || is_message) && profile.shape == Shape::Strip)
+    {
         return marquee_pages(fonts, item, feed, profile, all, &slides);
     }
     let paged = |s: &SlideRef| -> Vec<PageRef> {

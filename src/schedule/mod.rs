@@ -6,8 +6,10 @@
 //! The rule: cycles start at midnight in the screen's zone and run back to
 //! back. Each cycle's plan (items, pages, durations) is fixed at its start,
 //! from the items whose windows are open then; a window that opens or closes
-//! mid-cycle, or a notice whose from/until passes, takes effect at the next
-//! cycle boundary. While a priority item has content, only priority items
+//! mid-cycle, or a notice whose `from` passes, takes effect at the next
+//! cycle boundary. A notice in the plan whose `until` passes ends its cycle
+//! at that instant (an operator's 停水通知 is not shown past its end), and
+//! the next cycle starts there. While a priority item has content, only priority items
 //! play. Screens with the same config and data therefore show the same page
 //! at the same moment without talking to each other, and a restart resumes
 //! where the cycle is. (A client that receives new data mid-cycle keeps the
@@ -183,7 +185,10 @@ pub fn frame_at(settings: &Settings, feed: &Feed, pages: &Pages, t: DateTime<Fix
         return Frame::Off;
     }
     match cycle_containing(settings, feed, pages, t) {
-        Some((_, start, slots)) => locate(slots, start, t),
+        Some((_, start, slots)) => {
+            let end = cycle_end(feed, &slots, start);
+            locate(slots, (start, end), t)
+        }
         None => Frame::Idle,
     }
 }
@@ -211,7 +216,7 @@ fn cycle_containing(
             start = next_minute(start);
             continue;
         }
-        let end = start + Duration::milliseconds(length);
+        let end = cycle_end(feed, &slots, start);
         if t < end {
             return Some((cycle, start, slots));
         }
@@ -228,10 +233,32 @@ pub fn next_minute(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     DateTime::from_timestamp(next, 0).map_or(t + Duration::minutes(1), |d| d.with_timezone(t.offset()))
 }
 
-fn locate(slots: Vec<Slot>, cycle_start: DateTime<FixedOffset>, t: DateTime<FixedOffset>) -> Frame {
+/// When the cycle of `slots` starting at `start` ends: after its pages, or
+/// at the first `until` of a notice it shows that falls before that.
+fn cycle_end(feed: &Feed, slots: &[Slot], start: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let natural = start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
+    slots
+        .iter()
+        .filter_map(|s| match s.page.slide {
+            SlideRef::Notice(n) => feed.notices.get(n)?.until,
+            _ => None,
+        })
+        .filter(|u| *u > start && *u < natural)
+        .min()
+        .unwrap_or(natural)
+}
+
+fn locate(
+    slots: Vec<Slot>,
+    (cycle_start, cycle_end): (DateTime<FixedOffset>, DateTime<FixedOffset>),
+    t: DateTime<FixedOffset>,
+) -> Frame {
     let mut started = cycle_start;
     for slot in slots {
-        let ends = started + Duration::milliseconds(slot.millis);
+        if started >= cycle_end {
+            break;
+        }
+        let ends = (started + Duration::milliseconds(slot.millis)).min(cycle_end);
         if t < ends {
             return Frame::Page {
                 slot,
@@ -280,14 +307,14 @@ pub fn frame_at_memo(
     if let Some((start, end, slots)) = memo.cycle.borrow().as_ref() {
         // Cycles restart at midnight, so a remembered cycle only serves its own day.
         if *start <= t && t < *end && start.date_naive() == t.date_naive() {
-            return locate(slots.clone(), *start, t);
+            return locate(slots.clone(), (*start, *end), t);
         }
     }
     let Some((_, start, slots)) = cycle_containing(settings, feed, pages, t) else {
         return Frame::Idle;
     };
-    let end = start + Duration::milliseconds(slots.iter().map(|s| s.millis).sum());
-    let frame = locate(slots.clone(), start, t);
+    let end = cycle_end(feed, &slots, start);
+    let frame = locate(slots.clone(), (start, end), t);
     memo.cycle.replace(Some((start, end, slots)));
     frame
 }

@@ -124,7 +124,7 @@ list = "red-2026-11"
     }
     assert!(
         m.iter()
-            .any(|x| x.contains("exactly one of board, list, notice or select")),
+            .any(|x| x.contains("exactly one of board, list, notice, message or select")),
         "{m:#?}"
     );
 }

@@ -168,3 +168,43 @@ async fn a_password_reset_on_the_users_page_ends_that_operators_sessions() {
         "the admin's own session stays"
     );
 }
+
+/// Issue 23: an operator's message with a character no font on the screens
+/// has is refused before it can be published, the character named; without
+/// it the same message saves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_with_a_character_no_font_has_is_refused_naming_it() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, csrf) = c.session().await;
+    let text = "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n\n[[playlist]]\n\
+                message = { title = \"停水通知\", body = \"王\u{20000}华家门前 明日停水\" }\npriority = true\n";
+    let save = |source: String| {
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        let c = &c;
+        async move {
+            c.post_form(
+                "/playlists/towns",
+                &cookie,
+                &[
+                    ("csrf", &csrf),
+                    ("base", "1"),
+                    ("source", &source),
+                    ("action", "save"),
+                ],
+            )
+            .await
+        }
+    };
+    let refused = save(text.to_string()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("第 5 行：错误：消息中的「\u{20000}」（U+20000）"),
+        "{page}"
+    );
+    let store = Store::open(&c.database).unwrap();
+    assert_eq!(store.versions("towns").unwrap().len(), 1, "nothing saved");
+    let saved = save(text.replace('\u{20000}', "")).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.versions("towns").unwrap().len(), 2);
+}

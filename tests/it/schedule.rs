@@ -258,3 +258,67 @@ fn the_cycle_memo_gives_the_same_frames_as_the_walk_from_midnight() {
         assert_eq!(walked, remembered, "at {t}");
     }
 }
+
+/// Issue 23: a message the operator writes in the playlist plays as a
+/// notice inside its instants (here a priority one, taking over) and is gone
+/// at its end, on the screen's own path (the player adds it to the feed).
+#[test]
+fn an_operators_message_plays_inside_its_instants_and_is_gone_at_its_end() {
+    let feed = demo();
+    let extra = "\n[[playlist]]\nmessage = { title = \"停水通知\", body = \"明日 8:00 至 12:00 停水，请提前储水。\", \
+                 from = \"2026-11-28T09:00:00+08:00\", until = \"2026-11-28T12:00:00+08:00\" }\n\
+                 duration = 20\npriority = true\n";
+    let text = format!("{BASE}{extra}");
+    let checked = config::parse("t.toml", &text, Some(&feed));
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let settings = checked.settings.unwrap();
+    let mut player = rankwall::play::Player::new(Fonts::bundled(), settings, feed, (1920, 1080)).unwrap();
+    let shown = |t: &str| match player.frame(at(t)) {
+        Frame::Page { slot, .. } => format!("{}:{}", slot.item, slot.page.file_stem()),
+        other => format!("{other:?}"),
+    };
+    assert!(!shown("2026-11-28T08:59:59+08:00").starts_with("3:"));
+    assert_eq!(shown("2026-11-28T10:00:05+08:00"), "3:notice-message.4-p1of1");
+    assert_eq!(shown("2026-11-28T11:59:59+08:00"), "3:notice-message.4-p1of1");
+    assert!(
+        !shown("2026-11-28T12:00:00+08:00").starts_with("3:"),
+        "gone at its end"
+    );
+    let scene = player_scene(&mut player, "2026-11-28T10:00:00+08:00");
+    assert!(scene.contains("停水通知") && scene.contains("前储水"), "{scene}");
+}
+
+/// The text of the scene the player shows at `t`.
+fn player_scene(player: &mut rankwall::play::Player, t: &str) -> String {
+    let view = player.view_at(at(t));
+    let scene = player.scene(&view.still, at(t));
+    scene
+        .texts
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Issue 23: on a 1280×256 strip an operator's message is a marquee line
+/// (as lists are), unless the item says `scroll = false`.
+#[test]
+fn on_a_strip_a_message_runs_as_a_marquee() {
+    let feed = demo();
+    let text = "[screen]\nsize = \"1280x256\"\n\n[[playlist]]\nmessage = { title = \"寒潮预警\", \
+                body = \"今夜至明日气温骤降，请注意防寒保暖。\" }\n";
+    let settings = config::parse("t.toml", text, Some(&feed)).settings.unwrap();
+    let player = rankwall::play::Player::new(Fonts::bundled(), settings, feed.clone(), (1280, 256)).unwrap();
+    match player.frame(at("2026-11-28T10:00:00+08:00")) {
+        Frame::Page { slot, .. } => assert!(slot.scroll.is_some(), "{slot:?}"),
+        other => panic!("{other:?}"),
+    }
+    let paged = config::parse("t.toml", &format!("{text}scroll = false\n"), Some(&feed))
+        .settings
+        .unwrap();
+    let player = rankwall::play::Player::new(Fonts::bundled(), paged, feed, (1280, 256)).unwrap();
+    match player.frame(at("2026-11-28T10:00:00+08:00")) {
+        Frame::Page { slot, .. } => assert!(slot.scroll.is_none(), "{slot:?}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -85,6 +85,7 @@ const FORM: &[(&str, &[&str], &str)] = &[
             item::BOARD,
             item::LIST,
             item::NOTICE,
+            item::MESSAGE,
             item::SELECT,
             item::DURATION,
             item::TRANSITION,
@@ -92,6 +93,9 @@ const FORM: &[(&str, &[&str], &str)] = &[
         ],
         "rows mask_names priority scroll scroll_speed max_time",
     ),
+    // A message is content the form shows as `custom` and keeps as written
+    // (its own form is to come).
+    ("playlist.message", &[], "title body from until"),
     // A `group` makes the content `custom`: the form leaves it be.
     (
         "playlist.select",
@@ -200,6 +204,7 @@ mod round_trip {
             Just("select = { level = \"township\", view = \"improved\" }".to_string()),
             Just("select = { level = \"village\", view = \"trend\" }".to_string()),
             Just("select = { level = \"township\", view = \"scores\" }".to_string()),
+            Just("message = { title = \"停水通知\", body = \"明日停水\", until = \"2026-12-06T12:00:00+08:00\" }".to_string()),
         ]
     }
 

@@ -158,7 +158,7 @@ fn check(console: &Shared, group: &str, text: &str) -> (usize, Vec<Value>) {
     use crate::config::messages::Lang;
     let feed = console.feed.current();
     let checked = crate::config::parse_remote(&format!("{group}.toml"), text, Some(&feed.feed));
-    let messages = checked
+    let mut messages: Vec<Value> = checked
         .diagnostics
         .iter()
         .map(|d| {
@@ -179,7 +179,13 @@ fn check(console: &Shared, group: &str, text: &str) -> (usize, Vec<Value>) {
                    "display": display})
         })
         .collect();
-    (checked.errors(), messages)
+    // A message's characters must be on the screens' fonts.
+    let uncovered = (checked.settings.as_ref())
+        .map(|s| crate::console::uncovered::uncovered_in_messages(s, text))
+        .unwrap_or_default();
+    let errors = checked.errors() + uncovered.len();
+    messages.extend(uncovered);
+    (errors, messages)
 }
 
 /// The playlist item (0-based, as the form numbers them) line `line` of
