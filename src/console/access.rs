@@ -15,6 +15,9 @@ pub enum Need {
     Group(String),
     /// The right to change the group the screen with this id is in.
     Screen(String),
+    /// The right to edit some group (管理员 or 编辑); the handler checks
+    /// each group the request names.
+    Editing,
     /// 管理员.
     Admin,
 }
@@ -32,6 +35,9 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         | (false, "/logout") => Need::View,
         (_, "/playlists/{group}" | "/publish/{group}/{number}") => Need::Group(owned("group")),
         (false, "/screens/{id}/screenshot") => Need::Screen(owned("id")),
+        // The groups are in the form: the handler checks each.
+        (true, "/emergency") => Need::View,
+        (false, "/emergency" | "/emergency/withdraw") => Need::Editing,
         _ => Need::Admin,
     }
 }
@@ -43,6 +49,7 @@ pub fn allows(role: &Role, need: &Need, screen_group: Option<&str>) -> bool {
         Need::View => true,
         Need::Group(group) => role.may_edit(group),
         Need::Screen(_) => role.is_admin() || screen_group.is_some_and(|g| role.may_edit(g)),
+        Need::Editing => !matches!(role, Role::Viewer),
         Need::Admin => role.is_admin(),
     }
 }

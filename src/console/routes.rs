@@ -47,6 +47,11 @@ pub fn router(console: Shared) -> Router {
         .route("/data", get(pages::data::show))
         .route("/data/slide/{file}", get(pages::data::slide))
         .route("/audit", get(pages::audit::show))
+        .route(
+            "/emergency",
+            get(pages::emergency::show).post(pages::emergency::publish),
+        )
+        .route("/emergency/withdraw", post(pages::emergency::withdraw))
         .route("/logout", post(pages::login::logout))
         .layer(middleware::from_fn_with_state(console.clone(), require_operator));
     Router::new()

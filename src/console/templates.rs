@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("templates/audit.html")),
     ("error.html", include_str!("templates/error.html")),
     ("users.html", include_str!("templates/users.html")),
+    ("emergency.html", include_str!("templates/emergency.html")),
 ];
 
 /// The stylesheet, served at `/static/console.css`.

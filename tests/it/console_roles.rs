@@ -183,6 +183,13 @@ async fn every_route_answers_each_role_as_it_must() {
             vec![],
             [Done(303), Forbidden, Forbidden, Forbidden, Login],
         ),
+        ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
+        (
+            "POST",
+            "/emergency/withdraw",
+            vec![("group", "towns")],
+            [Done(303), Forbidden, Done(303), Forbidden, Login],
+        ),
         (
             "POST",
             "/users/spare/enable",

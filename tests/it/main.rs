@@ -17,6 +17,7 @@ mod compression;
 mod config;
 mod console;
 mod console_browser;
+mod console_emergency;
 mod console_flood;
 mod console_pages;
 mod console_proxy;

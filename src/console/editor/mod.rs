@@ -278,8 +278,10 @@ fn content_of(t: &Table) -> String {
     }
 }
 
+mod emergency;
 mod write;
 
+pub use emergency::{emergencies, with_emergency, without_emergencies, Emergency};
 pub use write::apply_form;
 
 #[cfg(test)]

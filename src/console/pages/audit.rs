@@ -24,6 +24,7 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
         "user_add": "添加操作员", "user_role": "更改角色", "user_disable": "停用操作员",
         "user_enable": "启用操作员", "user_password": "重置密码", "screen_rename": "屏幕改名",
         "screen_move": "移动屏幕", "screen_remove": "移除屏幕", "screen_token": "换发令牌",
+        "emergency": "紧急插播", "emergency_withdraw": "撤销插播",
     });
     page(
         &console,

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod data;
+pub mod emergency;
 pub mod login;
 pub mod playlists;
 pub mod preview;
