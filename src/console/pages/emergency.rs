@@ -122,7 +122,7 @@ pub async fn withdraw(
             &format!("你没有分组 {group} 的编辑权限。"),
         );
     }
-    let changed = republish(&console, &op, &group, |text| editor::without_emergencies(text)).await;
+    let changed = republish(&console, &op, &group, editor::without_emergencies).await;
     match changed {
         Ok(n) => {
             audit(
