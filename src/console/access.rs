@@ -31,7 +31,7 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         (true, "/" | "/playlists" | "/playlists/{group}" | "/publish" | "/preview")
         | (true, "/preview.png" | "/data" | "/data/slide/{file}" | "/audit")
         | (true, "/screens/{id}/thumb.png")
-        | (true, "/screens/{id}/shot.png")
+        | (true, "/screens/{id}/shot.png" | "/calendar")
         | (false, "/logout") => Need::View,
         (_, "/playlists/{group}" | "/publish/{group}/{number}") => Need::Group(owned("group")),
         (false, "/screens/{id}/screenshot") => Need::Screen(owned("id")),

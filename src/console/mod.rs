@@ -15,6 +15,7 @@ mod access;
 mod api;
 mod auth;
 mod bodies;
+mod calendar;
 mod editor;
 mod feed;
 pub mod operator;

@@ -47,6 +47,7 @@ pub fn router(console: Shared) -> Router {
         .route("/data", get(pages::data::show))
         .route("/data/slide/{file}", get(pages::data::slide))
         .route("/audit", get(pages::audit::show))
+        .route("/calendar", get(pages::calendar::show))
         .route(
             "/emergency",
             get(pages::emergency::show).post(pages::emergency::publish),

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error.html", include_str!("templates/error.html")),
     ("users.html", include_str!("templates/users.html")),
     ("emergency.html", include_str!("templates/emergency.html")),
+    ("calendar.html", include_str!("templates/calendar.html")),
 ];
 
 /// The stylesheet, served at `/static/console.css`.

@@ -25,6 +25,7 @@
 mod turn;
 mod window;
 
+pub(crate) use window::display_on;
 pub use window::{item_is_open, window_contains};
 
 use crate::config::{Item, Settings};

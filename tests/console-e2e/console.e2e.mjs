@@ -1069,6 +1069,7 @@ async function main() {
       { path: '/data', shot: 'data' },
       { path: '/audit', shot: 'audit' },
       { path: '/emergency', shot: 'emergency' },
+      { path: '/calendar', shot: 'calendar' },
       { path: `/publish/${GROUP}/9999`, status: 404, shot: 'error' }, // error.html, logged in
       { path: '/no-such-page', status: 404, shot: 'not-found' },
       { path: '/login', loggedOut: true, shot: 'login' },

@@ -208,3 +208,23 @@ async fn a_message_with_a_character_no_font_has_is_refused_naming_it() {
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(store.versions("towns").unwrap().len(), 2);
 }
+
+/// Issue 23: 日程 tells a group's week day by day, in stretches of what
+/// plays, each opening the preview at its start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_calendar_tells_the_week_in_stretches_that_open_the_preview() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, _) = c.session().await;
+    let r = c.get("/calendar?group=towns&week=2026-12-09", &cookie).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    for day in ["12月7日 周一", "12月13日 周日"] {
+        assert!(page.contains(day), "{day}: {page}");
+    }
+    assert!(
+        page.contains("at=2026-12-07T00:00") && page.contains("00:00–24:00"),
+        "{page}"
+    );
+    let latin = latin_words(&page);
+    assert!(latin.is_empty(), "{latin:?}");
+}

@@ -184,6 +184,7 @@ async fn every_route_answers_each_role_as_it_must() {
             [Done(303), Forbidden, Forbidden, Forbidden, Login],
         ),
         ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
+        ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
         (
             "POST",
             "/emergency/withdraw",

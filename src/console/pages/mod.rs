@@ -3,6 +3,7 @@
 //! operator makes goes into the audit trail.
 
 pub mod audit;
+pub mod calendar;
 pub mod data;
 pub mod emergency;
 pub mod login;
