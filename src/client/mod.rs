@@ -8,6 +8,7 @@ mod blanking;
 mod driver;
 mod events;
 mod headless;
+mod push;
 mod reporting;
 mod tasks;
 mod window;
@@ -138,6 +139,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         .as_deref()
         .map(|url| source_config(&settings, url, &cache_dir));
     let reporting = Reporting::new(&settings, &origin, &cache_dir);
+    let push = push::Push::for_screen(&settings, &origin);
     let has_source = source.is_some();
     let size = settings.screen.size.fixed().map(|s| s.pair());
     let player = Player::new(fonts, settings, feed, size.unwrap_or((1920, 1080)))?;
@@ -149,6 +151,7 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let background = Background {
         source,
+        push,
         origin,
         overrides: opts.overrides(),
     };
@@ -190,6 +193,8 @@ fn driver_for(player: Player, has_source: bool) -> Driver {
 /// The background tasks a screen runs beside the screen thread.
 struct Background {
     source: Option<SourceConfig>,
+    /// The console's push channel, for a screen that reports to one.
+    push: Option<push::Push>,
     origin: ConfigOrigin,
     overrides: Overrides,
 }
@@ -206,6 +211,9 @@ impl Background {
             events.clone(),
             latest_rx,
         ));
+        if let Some(push) = self.push {
+            runtime.spawn(supervise("console push channel", move || push.clone().run()));
+        }
         runtime.spawn(tasks::signal_task(events.clone()));
         #[cfg(feature = "test-hooks")]
         runtime.spawn(tasks::test_hook_task(events.clone()));

@@ -32,7 +32,7 @@ fn refresh(console: &Shared, now: i64) -> Option<i64> {
     (now - viewed < WATCHED_FOR).then_some(THUMB_EVERY)
 }
 
-fn plain(code: StatusCode, text: &str) -> Response {
+pub(super) fn plain(code: StatusCode, text: &str) -> Response {
     (
         code,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -120,7 +120,7 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
 }
 
 /// Checks the screen's token; the refusal (401, counted by reason) otherwise.
-async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result<(), Response> {
+pub(super) async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

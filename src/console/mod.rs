@@ -21,6 +21,7 @@ mod feed;
 pub mod operator;
 mod pages;
 mod preview;
+mod push;
 mod refusals;
 mod routes;
 mod serve;
@@ -150,6 +151,16 @@ pub(crate) struct Console {
     pub refusals_logged: std::sync::Mutex<std::collections::HashMap<&'static str, std::time::Instant>>,
     /// The 数据 page's slide pictures, for the feed with this SHA-256.
     pub slides: std::sync::Mutex<Option<SlidePictures>>,
+    /// Counts publishes: screens waiting at `/api/wait` look again at each.
+    pub published: tokio::sync::watch::Sender<u64>,
+}
+
+impl Console {
+    /// Tells the screens waiting for a change that some group's published
+    /// version changed (they each check whether it is theirs).
+    pub fn announce_publish(&self) {
+        self.published.send_modify(|n| *n = n.wrapping_add(1));
+    }
 }
 
 /// The first pages of one feed document as PNG and the number of pages in

@@ -33,7 +33,7 @@ pub async fn as_pages(State(console): State<Shared>, request: Request, next: Nex
 
 /// The paths screens and monitors call: their answers stay as they are.
 fn for_screens(path: &str) -> bool {
-    path == "/api/report" || path.starts_with("/c/") || path == "/healthz"
+    path.starts_with("/api/") || path.starts_with("/c/") || path == "/healthz"
 }
 
 /// Whether the response is a page already (HTML) or a picture.

@@ -65,6 +65,7 @@ pub fn router(console: Shared) -> Router {
         .route("/static/console.css", get(stylesheet))
         .route("/static/console.js", get(script))
         .route("/api/report", post(api::report))
+        .route("/api/wait", get(super::push::wait))
         .route("/c/{file}", get(api::group_config))
         .route("/c/screen/{file}", get(api::screen_config))
         .route("/healthz", get(|| async { "ok\n" }))

@@ -109,6 +109,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         slides: std::sync::Mutex::new(None),
         screens_viewed_at: std::sync::atomic::AtomicI64::new(0),
         refusals_logged: Default::default(),
+        published: tokio::sync::watch::Sender::new(0),
     });
     let proxies = crate::net::TrustedProxies::new(console.options.trusted_proxies.clone());
     let router = routes::router(console);

@@ -263,13 +263,51 @@ impl Player {
         let mark = Mark::of(&frame);
         if let Some(last) = self.last.clone() {
             // Nothing of the data is on screen while idle or off: take news at once.
-            let boundary = last != mark || mark.started.is_none();
+            let boundary = last != mark || mark.started.is_none() || self.pending_takes_over(now);
             if boundary && self.has_pending() && self.take_pending(&last, &mark, now) {
                 frame = self.frame(now);
             }
         }
         self.last = Some(Mark::of(&frame));
         frame
+    }
+
+    /// Whether the config waiting for its boundary brings a priority item
+    /// with something to show now that the one on show lacks (an emergency
+    /// message), or withdraws one that is open now (撤销): it is taken at
+    /// once, not after the page on show.
+    fn pending_takes_over(&self, now: DateTime<FixedOffset>) -> bool {
+        let Some(pending) = &self.pending_settings else {
+            return false;
+        };
+        let showing = &self.show.settings;
+        let withdrawn = (showing.playlist.iter()).any(|item| {
+            item.priority && !pending.playlist.contains(item) && schedule::item_is_open(item, now)
+        });
+        withdrawn || self.brings_priority(pending, now)
+    }
+
+    /// Whether `pending` has a priority item with something to show now that
+    /// the config on show lacks.
+    fn brings_priority(&self, pending: &Settings, now: DateTime<FixedOffset>) -> bool {
+        let showing = &self.show.settings;
+        pending.playlist.iter().any(|item| {
+            if !item.priority || showing.playlist.contains(item) || !schedule::item_is_open(item, now) {
+                return false;
+            }
+            match &item.content {
+                crate::config::Content::Notice(id) if crate::config::is_message_id(id) => {
+                    (pending.messages.iter())
+                        .any(|m| &m.id == id && m.is_active(now) && !showing.messages.contains(m))
+                }
+                content => match crate::config::resolve(content, &self.show.data) {
+                    crate::config::Resolved::Notices(v) => v
+                        .iter()
+                        .any(|&n| self.show.data.notices.get(n).is_some_and(|n| n.is_active(now))),
+                    other => !other.is_empty(),
+                },
+            }
+        })
     }
 
     fn take_pending(&mut self, last: &Mark, mark: &Mark, now: DateTime<FixedOffset>) -> bool {

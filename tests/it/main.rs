@@ -21,6 +21,7 @@ mod console_emergency;
 mod console_flood;
 mod console_pages;
 mod console_proxy;
+mod console_push;
 mod console_roles;
 mod console_shots;
 mod cpu_frames;

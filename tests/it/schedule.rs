@@ -322,3 +322,40 @@ fn on_a_strip_a_message_runs_as_a_marquee() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Issue 23: a config that brings an emergency (a priority message with
+/// something to show now) is taken at once; any other change still waits
+/// for the page on show to end.
+#[test]
+fn an_emergency_offered_or_withdrawn_mid_page_takes_over_at_once() {
+    let feed = demo();
+    let parse = |text: &str| config::parse("t.toml", text, Some(&feed)).settings.unwrap();
+    let mut player =
+        rankwall::play::Player::new(Fonts::bundled(), parse(BASE), feed.clone(), (1920, 1080)).unwrap();
+    let t0 = at("2026-11-28T10:00:02+08:00");
+    let stem = |f: Frame| match f {
+        Frame::Page { slot, .. } => slot.page.file_stem(),
+        other => format!("{other:?}"),
+    };
+    let before = stem(player.advance(t0));
+    // A plain change waits for the boundary.
+    player.offer_settings(parse(&BASE.replace("duration = 5", "duration = 6")));
+    assert_eq!(
+        stem(player.advance(t0 + chrono::Duration::milliseconds(500))),
+        before
+    );
+    let emergency = format!(
+        "{BASE}\n[[playlist]]\nmessage = {{ title = \"寒潮预警\", body = \"今夜气温骤降\" }}\npriority = true\nduration = 30\n"
+    );
+    player.offer_settings(parse(&emergency));
+    assert_eq!(
+        stem(player.advance(t0 + chrono::Duration::seconds(1))),
+        "notice-message.4-p1of1"
+    );
+    // 撤销: withdrawn mid-page (29 s of its 30 left), it goes at once.
+    player.offer_settings(parse(BASE));
+    assert_ne!(
+        stem(player.advance(t0 + chrono::Duration::seconds(2))),
+        "notice-message.4-p1of1"
+    );
+}

@@ -237,11 +237,13 @@ async fn republish(
         ));
     }
     let (g, author) = (group.to_string(), op.user.clone());
-    db(console, move |s| {
+    let n = db(console, move |s| {
         let n = s.add_version(&g, &text, &author)?;
         s.publish(&g, n)?;
         Ok::<_, StoreError>(n)
     })
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    console.announce_publish();
+    Ok(n)
 }

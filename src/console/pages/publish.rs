@@ -263,6 +263,7 @@ pub async fn publish(
         Ok(n) => n,
         Err(e) => return db_failed(&console, &op, &e),
     };
+    console.announce_publish();
     let was = t
         .current
         .map_or("原先未发布".to_string(), |c| format!("原为 v{c}"));

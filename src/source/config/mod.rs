@@ -9,5 +9,5 @@ mod remote;
 mod watch;
 
 pub use load::{initial, ConfigOrigin, ConfigTransport, LoadError};
-pub use remote::{RemoteConfig, RemoteFetchError};
+pub use remote::{Nudge, RemoteConfig, RemoteFetchError};
 pub use watch::{watch_config, ConfigEvent};

@@ -51,6 +51,35 @@ pub struct RemoteConfig {
     pub backoff_max: Duration,
     /// The fetcher's options: timeouts, the screen id in the User-Agent, an extra CA.
     pub http: HttpOptions,
+    /// Shared with the console's push channel: a nudge fetches at once.
+    pub nudge: Arc<Nudge>,
+}
+
+/// What the config fetcher and the console's push channel share: the
+/// SHA-256 of the text last fetched (what the screen asks the console
+/// about), and a wake-up that makes the fetcher fetch now.
+#[derive(Debug, Default)]
+pub struct Nudge {
+    wake: tokio::sync::Notify,
+    fetched: std::sync::Mutex<String>,
+}
+
+impl Nudge {
+    /// The SHA-256 of the config text last fetched (empty before one).
+    pub fn fetched(&self) -> String {
+        self.fetched.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn set_fetched(&self, text: &str) {
+        if let Ok(mut s) = self.fetched.lock() {
+            *s = crate::source::sha256_hex(text.as_bytes());
+        }
+    }
+
+    /// Fetch now (the console says the config changed).
+    pub fn fetch_now(&self) {
+        self.wake.notify_one();
+    }
 }
 
 impl RemoteConfig {
@@ -65,6 +94,7 @@ impl RemoteConfig {
             interval: Duration::from_secs(60),
             backoff_max: Duration::from_secs(300),
             http: HttpOptions::default(),
+            nudge: Arc::default(),
         }
     }
 
@@ -139,8 +169,15 @@ impl RemoteConfig {
         let mut backoff = Backoff::new(self.interval, self.backoff_max, 0.1, fastrand::Rng::new());
         let mut validators = Validators::default();
         let mut last_good = read_cached(&self.cache_path);
+        if let Some(text) = &last_good {
+            self.nudge.set_fetched(text);
+        }
         loop {
-            let delay = match self.fetch(&fetcher, &mut validators).await {
+            let fetched = self.fetch(&fetcher, &mut validators).await;
+            if let Ok(Some(text)) = &fetched {
+                self.nudge.set_fetched(text);
+            }
+            let delay = match fetched {
                 Ok(Some(text)) if Some(&text) != last_good.as_ref() => {
                     let event = self.accept(&text, &feed);
                     if matches!(event, ConfigEvent::Applied(_)) {
@@ -157,7 +194,10 @@ impl RemoteConfig {
                     backoff.failure(None)
                 }
             };
-            tokio::time::sleep(delay).await;
+            tokio::select! {
+                () = tokio::time::sleep(delay) => {}
+                () = self.nudge.wake.notified() => {}
+            }
         }
     }
 

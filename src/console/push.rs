@@ -1,0 +1,81 @@
+//! `GET /api/wait`: the screens' push channel. A screen holds one request,
+//! authenticated as its reports are (`X-Rankwall-Screen` and its bearer
+//! token), naming the SHA-256 of the config it plays; the console answers
+//! `{"changed": true}` as soon as the published version of the screen's
+//! group is another (at once when it already is), and `{"changed": false}`
+//! after [`MAX_WAIT`] otherwise, and the screen asks again. On a change the
+//! screen fetches its config at once: an emergency reaches it in the time a
+//! fetch takes, not at its next poll.
+
+use super::api::{authenticate, plain};
+use super::{db, Shared};
+use crate::status::reporter::SCREEN_HEADER;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+
+/// The longest a request is held: under the listener's connection lifetime
+/// the proxies' usual read timeout (60 s) and the screen's own read timeout (20 s).
+pub const MAX_WAIT: Duration = Duration::from_secs(15);
+
+/// `?sha=<the config's SHA-256>&wait=<seconds, at most 15>`.
+#[derive(serde::Deserialize)]
+pub struct Ask {
+    #[serde(default)]
+    sha: String,
+    wait: Option<u64>,
+}
+
+/// `GET /api/wait`.
+pub async fn wait(State(console): State<Shared>, headers: HeaderMap, Query(ask): Query<Ask>) -> Response {
+    let Some(id) = headers
+        .get(SCREEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "name the screen in the X-Rankwall-Screen header",
+        );
+    };
+    if let Err(response) = authenticate(&console, &id, &headers).await {
+        return response;
+    }
+    // Subscribed before the first look, so a publish in between is not missed.
+    let mut published = console.published.subscribe();
+    let limit = ask.wait.map_or(MAX_WAIT, Duration::from_secs).min(MAX_WAIT);
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match current_sha(&console, &id).await {
+            Ok(Some(sha)) if sha != ask.sha => return answer(true),
+            Ok(_) => {}
+            Err(response) => return response,
+        }
+        match tokio::time::timeout_at(deadline, published.changed()).await {
+            Ok(Ok(())) => continue,
+            // The deadline, or the console shutting down.
+            _ => return answer(false),
+        }
+    }
+}
+
+/// The SHA-256 of the version the screen's group publishes now.
+async fn current_sha(console: &Shared, id: &str) -> Result<Option<String>, Response> {
+    let owned = id.to_string();
+    let found = db(console, move |s| {
+        let Some(group) = s.screen_group(&owned)? else {
+            return Ok(None);
+        };
+        Ok(s.published(&group)?.map(|v| v.sha256))
+    })
+    .await;
+    found.map_err(|e| {
+        tracing::error!("console wait: {e}");
+        plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
+    })
+}
+
+fn answer(changed: bool) -> Response {
+    axum::Json(serde_json::json!({ "changed": changed })).into_response()
+}

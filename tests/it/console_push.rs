@@ -1,0 +1,222 @@
+//! The console's push channel (issue 23): `GET /api/wait` answers at once
+//! when the screen's group publishes another version than the one named, as
+//! soon as one is published while it waits, and `changed: false` at its end
+//! otherwise; a real headless screen reporting to the console shows an
+//! emergency well before its next config poll (a minute away) and leaves it
+//! as quickly after 撤销. How quickly is measured by the push benchmark
+//! (`benches/console-load.sh push`), not here: this suite runs beside
+//! others on two cores, and a test does not time.
+// Tests fail by panicking: an unwrap that fails here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common;
+use crate::common::console_app::{console, Console, TOKEN};
+use rankwall::console::store::Store;
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+
+async fn wait(c: &Console, sha: &str, secs: u64, token: &str) -> (StatusCode, serde_json::Value) {
+    let r = c
+        .http
+        .get(c.url(&format!("/api/wait?sha={sha}&wait={secs}")))
+        .bearer_auth(token)
+        .header("x-rankwall-screen", "s1")
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (
+        status,
+        serde_json::from_slice(&r.bytes().await.unwrap()).unwrap_or_default(),
+    )
+}
+
+async fn emergency(c: &Console, cookie: &str, csrf: &str) {
+    let sent = c
+        .post_form(
+            "/emergency",
+            cookie,
+            &[
+                ("csrf", csrf),
+                ("title", "寒潮预警"),
+                ("body", "今夜气温骤降"),
+                ("open", "on"),
+                ("group", "towns"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_screen_hears_of_a_publish_at_once() {
+    let c = console(Duration::from_secs(3600)).await;
+    let sha = Store::open(&c.database)
+        .unwrap()
+        .published("towns")
+        .unwrap()
+        .unwrap()
+        .sha256;
+    assert_eq!(
+        wait(&c, &sha, 5, "wrong-token-0123456789").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        wait(&c, "an-older-one", 5, TOKEN).await.1["changed"],
+        true,
+        "another version: at once"
+    );
+    assert_eq!(
+        wait(&c, &sha, 1, TOKEN).await.1["changed"],
+        false,
+        "nothing new: false at its end"
+    );
+    let (cookie, csrf) = c.session().await;
+    let ((code, reply), ()) = tokio::join!(wait(&c, &sha, 15, TOKEN), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        emergency(&c, &cookie, &csrf).await;
+    });
+    assert_eq!(
+        (code, reply["changed"].clone()),
+        (StatusCode::OK, serde_json::json!(true)),
+        "woken by the publish"
+    );
+}
+
+/// The screen process, killed when the test ends, passed or failed.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The screen process and the port of its status server.
+fn start_screen(c: &Console, dir: &std::path::Path) -> (Running, u16) {
+    let screen_config = dir.join("screen.toml");
+    std::fs::write(
+        &screen_config,
+        format!(
+            "[screen]\nid = \"s1\"\n\n[report]\nurl = \"{}\"\ntoken = \"{TOKEN}\"\ninterval = 60\n",
+            c.url("/api/report")
+        ),
+    )
+    .unwrap();
+    let log = dir.join("client.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
+        .args([
+            "run",
+            "--headless",
+            "--size",
+            "1280x720",
+            "--status-addr",
+            "127.0.0.1:0",
+            "--allow-http-config",
+        ])
+        .arg("--config")
+        .arg(c.url("/c/screen/s1.toml"))
+        .arg("--screen-config")
+        .arg(&screen_config)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .env("RUST_LOG", "rankwall=info")
+        .env("NO_COLOR", "1")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let port = common::screen::bound_port(&log, &mut child);
+    (Running(child), port)
+}
+
+/// Far under the screen's config poll (60 s), far over the push's few
+/// hundred milliseconds on a loaded two-core machine.
+const BY_PUSH: Duration = Duration::from_secs(20);
+
+async fn showing(c: &Console, port: u16) -> String {
+    let asked = c
+        .http
+        .get(format!("http://127.0.0.1:{port}/status"))
+        .timeout(Duration::from_secs(2))
+        .send();
+    match asked.await {
+        // Without blanks: the status is pretty-printed.
+        Ok(r) => r.text().await.unwrap_or_default().split_whitespace().collect(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Polls the screen's `/status` until `ok` holds; fails after `within`.
+async fn until(
+    c: &Console,
+    port: u16,
+    what: &str,
+    within: Duration,
+    ok: impl Fn(&str) -> bool,
+    log: &std::path::Path,
+) {
+    let deadline = Instant::now() + within;
+    loop {
+        let status = showing(c, port).await;
+        if ok(&status) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within {within:?}\n{status}\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let c = console(Duration::from_secs(3600)).await;
+    let dir = common::temp_dir("push-screen");
+    let (_screen, port) = start_screen(&c, &dir);
+    let log = dir.join("client.log");
+    until(
+        &c,
+        port,
+        "the screen plays its group's playlist",
+        Duration::from_secs(60),
+        |s| s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+    // Its config poll is a minute away: only the push can be this quick.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (cookie, csrf) = c.session().await;
+    emergency(&c, &cookie, &csrf).await;
+    until(
+        &c,
+        port,
+        "the emergency on screen",
+        BY_PUSH,
+        |s| s.contains("message.2"),
+        &log,
+    )
+    .await;
+    let withdrawn = c
+        .post_form(
+            "/emergency/withdraw",
+            &cookie,
+            &[("csrf", &csrf), ("group", "towns")],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    until(
+        &c,
+        port,
+        "the emergency gone",
+        BY_PUSH,
+        |s| !s.contains("message.2") && s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+}
