@@ -117,7 +117,8 @@ impl Metrics {
         let room = body_h - self.head_h;
         let row_h = (room / rows)
             .floor()
-            .clamp(self.row_h, (self.row_h * ROW_GROWTH).floor());
+            .min((self.row_h * ROW_GROWTH).floor())
+            .max(self.row_h);
         // Most of each added pixel goes to the text: the gaps between rows
         // need not grow as fast as the letters read from across a square.
         let row_size = (self.row_size + (row_h - self.row_h) * 0.75)

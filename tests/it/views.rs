@@ -532,3 +532,52 @@ fn ocr_reads_every_name_and_move_of_the_most_improved_slide() {
 
 /// Set to 1 (never in CI) to let the OCR test skip where tesseract is missing.
 const SKIP_OCR: &str = "RANKWALL_SKIP_OCR_TESTS";
+
+/// The shapes random feeds once broke (CI found a screen where a board of
+/// one row gave a bar track narrower than its mean tick, and the layout
+/// panicked): wide, low screens, every view, kept as a fixed sweep so that a
+/// regression fails every run, not one in a hundred.
+#[test]
+fn every_view_fits_on_wide_low_screens() {
+    let mut fonts = Fonts::bundled();
+    for (rows, cols) in [(70, 6), (1, 1), (1, 7), (3, 5)] {
+        let feed = demo_with(rows, cols);
+        for w in [1280, 1402, 2000, 2701, 4096] {
+            for h in [128, 256, 275, 522, 700] {
+                let profile = ScreenProfile::new(w, h).unwrap();
+                for view in BoardView::ALL {
+                    let pages = layout::paginate_view(&feed, &profile, 0, view);
+                    for page in pages.iter().filter(|p| p.index == 0 || p.index + 1 == p.count) {
+                        let scene = lay_out(&mut fonts, &feed, &profile, page);
+                        let stem = format!("{rows}×{cols} {w}x{h} {}", page.file_stem());
+                        let problems = scene_problems(&mut fonts, &scene, profile.min_text);
+                        assert!(problems.is_empty(), "{stem}: {problems:#?}");
+                        let overlapping = overlaps(&scene);
+                        assert!(overlapping.is_empty(), "{stem}: {overlapping:#?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The demo with its first board cut to `rows` entries scored on `cols`
+/// columns of 20 marks each.
+fn demo_with(rows: usize, cols: usize) -> Feed {
+    let mut feed = demo();
+    let board = &mut feed.boards[0];
+    board.entries.truncate(rows);
+    board.columns = (0..cols)
+        .map(|k| Column {
+            key: format!("c{k}"),
+            label: format!("指标{k}"),
+            max: Some(20.0),
+        })
+        .collect();
+    for (i, e) in board.entries.iter_mut().enumerate() {
+        e.scores = (0..cols)
+            .map(|k| (format!("c{k}"), ((i + k) % 20) as f64))
+            .collect();
+    }
+    feed
+}

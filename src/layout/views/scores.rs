@@ -174,9 +174,14 @@ fn draw_bar(
     if value.is_some() {
         p.fill(b.fill, if weak { c.weak } else { c.bar }, 0.0);
     }
-    let tick = (h * 0.14).round().max(2.0);
+    // A track narrower than the tick (a tall, thin cell) still keeps the
+    // tick inside it: clamp's bounds must never cross.
+    let tick = (h * 0.14).round().max(2.0).min(cell.w);
     let over = (h * 0.22).round();
-    let x = (b.mean_x - tick / 2.0).round().clamp(cell.x, cell.right() - tick);
+    let x = (b.mean_x - tick / 2.0)
+        .round()
+        .min(cell.right() - tick)
+        .max(cell.x);
     p.fill(Rect::new(x, track.y - over, tick, h + 2.0 * over), c.mean, 0.0);
 }
 
