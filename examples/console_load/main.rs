@@ -10,12 +10,26 @@
 //!       sends) every INTERVAL_S from a random start, over its own
 //!       connection, and uploads a 1280x720 PNG when the console asks for a
 //!       screenshot. It samples the console's RSS (process PID) every second
-//!       and prints report latencies (p50, p99, max) and the peak RSS.
+//!       and prints report latencies (p50, p99, max) and the peak RSS;
+//!   console_load push BASE SCREENS SECONDS PID
+//!       the push channel ([`push`]): the same reports, every 10 s, and each
+//!       screen holding `GET /api/wait` as `rankwall run` does; once all
+//!       hold it, an operator publishes an emergency to their group, and the
+//!       time until each screen has fetched the new config is measured.
+//!
+//! Screen `n` connects from its own loopback address (127.1.x.y), as a
+//! fleet comes from many: the console admits at most 64 connections from
+//! one address.
 // A measurement tool: a failed setup ends it with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod push;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The operator the bench publishes the emergency as.
+const ADMIN: (&str, &str) = ("load-admin", "load-admin-password-0123");
 
 fn token(n: usize) -> String {
     format!("load-token-{n}-0123456789")
@@ -35,7 +49,18 @@ fn main() {
                 args[5].parse().unwrap(),
             ));
         }
-        _ => eprintln!("usage: console_load enrol DATA SCREENS | run URL SCREENS INTERVAL_S SECONDS PID"),
+        Some("push") => {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(push::run(
+                args[1].clone(),
+                args[2].parse().unwrap(),
+                Duration::from_secs(args[3].parse().unwrap()),
+                args[4].parse().unwrap(),
+            ));
+        }
+        _ => eprintln!(
+            "usage: console_load enrol DATA SCREENS | run URL SCREENS INTERVAL_S SECONDS PID | push BASE SCREENS SECONDS PID"
+        ),
     }
 }
 
@@ -44,6 +69,11 @@ fn enrol(data: &str, screens: usize) {
     std::fs::create_dir_all(data).unwrap();
     let store = rankwall::console::store::Store::open(&options.database()).unwrap();
     store.ensure_group("load").unwrap();
+    let playlist = "[[playlist]]\nselect = { level = \"township\" }\nduration = 10\n";
+    let version = store.add_version("load", playlist, "console_load").unwrap();
+    store.publish("load", version).unwrap();
+    let hash = rankwall::console::hash_password(ADMIN.1).unwrap();
+    store.set_user(ADMIN.0, &hash).unwrap();
     for n in 0..screens {
         let screen = rankwall::console::store::Enrolment {
             id: format!("load-{n}"),
@@ -101,10 +131,7 @@ async fn screen(
     interval: Duration,
     end: Instant,
 ) {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap();
+    let client = client_for(n);
     let status = rankwall::status::ScreenStatus {
         screen_id: format!("load-{n}"),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -143,6 +170,16 @@ async fn screen(
         }
         tokio::time::sleep(interval).await;
     }
+}
+
+/// Screen `n`'s HTTP client, connecting from its own loopback address.
+fn client_for(n: usize) -> reqwest::Client {
+    let address = std::net::Ipv4Addr::new(127, 1, (n / 250) as u8, (n % 250 + 1) as u8);
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .local_address(std::net::IpAddr::V4(address))
+        .build()
+        .unwrap()
 }
 
 /// Posts as the screens' reporter does, retrying once on a connection

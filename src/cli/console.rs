@@ -126,8 +126,18 @@ pub fn console(args: ConsoleArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Threads for the console's blocking work (database, thumbnails, fonts).
+const CONSOLE_BLOCKING_THREADS: usize = 8;
+
 fn serve(options: ConsoleOptions) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Runtime::new()?;
+    // The store is one SQLite connection behind a mutex: more blocking
+    // threads than a few only wait on it, each with its own stack and malloc
+    // arena (tokio's default of 512 took 500 screens' console to 262 threads
+    // and 153 MiB). Blocking work beyond these queues instead.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(CONSOLE_BLOCKING_THREADS)
+        .build()?;
     runtime.block_on(async {
         let running = crate::console::start(options).await?;
         eprintln!("rankwall console: {}/", running.url);
