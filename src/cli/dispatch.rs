@@ -11,10 +11,7 @@ use std::process::ExitCode;
 /// Runs what `cli` asks for.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or_else(|| Command::Run(RunOptions::default())) {
-        Command::Run(opts) => {
-            crate::client::run(&opts)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Run(opts) => crate::client::run(&opts),
         Command::Played { at, log, cache_dir } => {
             let log = match log {
                 Some(log) => log,

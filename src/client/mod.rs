@@ -27,6 +27,7 @@ use crate::text::Fonts;
 use anyhow::Context as _;
 use reporting::Reporting;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::{mpsc, Arc, Mutex};
 
 /// What `rankwall run` was asked for: the command line's options, defined once.
@@ -120,8 +121,9 @@ fn report_consent(settings: &Settings, allow_http: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `rankwall run`: the screen until SIGTERM or SIGINT.
-pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
+/// `rankwall run`: the screen until SIGTERM or SIGINT (success), or until
+/// the console asks it to restart ([`push::EXIT_RESTART`]).
+pub fn run(opts: &RunOptions) -> anyhow::Result<ExitCode> {
     let (settings, origin) = initial_settings(opts)?;
     let fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;
     let cache_dir = crate::source::cache_dir(settings.feed.cache_dir.as_deref())?;
@@ -139,7 +141,8 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         .as_deref()
         .map(|url| source_config(&settings, url, &cache_dir));
     let reporting = Reporting::new(&settings, &origin, &cache_dir);
-    let push = push::Push::for_screen(&settings, &origin);
+    let restart = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let push = push::Push::for_screen(&settings, &origin, restart.clone());
     let has_source = source.is_some();
     let size = settings.screen.size.fixed().map(|s| s.pair());
     let player = Player::new(fonts, settings, feed, size.unwrap_or((1920, 1080)))?;
@@ -161,7 +164,8 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
         let events = EventSender::new(tx, Arc::new(|| {}));
         let driver = reporting.start(&runtime, driver_for(player, has_source), &events);
         background.start(&runtime, &events);
-        return run_headless(driver, rx, physical);
+        run_headless(driver, rx, physical)?;
+        return Ok(exit_status(&restart));
     }
     let event_loop = winit::event_loop::EventLoop::new()
         .context("cannot open the display (is DISPLAY or WAYLAND_DISPLAY set? use --headless without one)")?;
@@ -176,7 +180,22 @@ pub fn run(opts: &RunOptions) -> anyhow::Result<()> {
     let driver = reporting.start(&runtime, driver_for(player, has_source), &events);
     background.start(&runtime, &events);
     let explicit = opts.size.and(size);
-    window::App::new(driver, rx, explicit).run(event_loop)
+    window::App::new(driver, rx, explicit).run(event_loop)?;
+    Ok(exit_status(&restart))
+}
+
+/// How a screen that left cleanly exits: [`push::EXIT_RESTART`] when the
+/// console asked it to restart, else success.
+fn exit_status(restart: &std::sync::atomic::AtomicBool) -> ExitCode {
+    if restart.load(std::sync::atomic::Ordering::SeqCst) {
+        tracing::info!(
+            "leaving with status {} so that systemd starts the screen again",
+            push::EXIT_RESTART
+        );
+        ExitCode::from(push::EXIT_RESTART)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// The screen thread's driver; without a feed source the screen plays the
@@ -212,7 +231,10 @@ impl Background {
             latest_rx,
         ));
         if let Some(push) = self.push {
-            runtime.spawn(supervise("console push channel", move || push.clone().run()));
+            let events = events.clone();
+            runtime.spawn(supervise("console push channel", move || {
+                push.clone().run(events.clone())
+            }));
         }
         runtime.spawn(tasks::signal_task(events.clone()));
         #[cfg(feature = "test-hooks")]

@@ -34,7 +34,8 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         | (true, "/screens/{id}/shot.png" | "/calendar")
         | (false, "/logout") => Need::View,
         (_, "/playlists/{group}" | "/publish/{group}/{number}") => Need::Group(owned("group")),
-        (false, "/screens/{id}/screenshot") => Need::Screen(owned("id")),
+        (false, "/screens/{id}/screenshot" | "/screens/{id}/command") => Need::Screen(owned("id")),
+        (false, "/groups/{group}/command") => Need::Group(owned("group")),
         // The groups are in the form: the handler checks each.
         (true, "/emergency") => Need::View,
         (false, "/emergency" | "/emergency/withdraw") => Need::Editing,
@@ -77,6 +78,8 @@ mod tests {
         assert_eq!(need(&post, "/screens/{id}/remove", params), Need::Admin);
         let s1 = Need::Screen("s1".into());
         assert_eq!(need(&post, "/screens/{id}/screenshot", params), s1);
+        assert_eq!(need(&post, "/screens/{id}/command", params), s1);
+        assert_eq!(need(&post, "/groups/{group}/command", params), towns);
         assert_eq!(need(&get, "/something-new", params), Need::Admin);
         let editor = Role::Editor(vec!["towns".into()]);
         assert!(allows(&editor, &Need::Screen("s1".into()), Some("towns")));

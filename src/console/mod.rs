@@ -157,7 +157,8 @@ pub(crate) struct Console {
 
 impl Console {
     /// Tells the screens waiting for a change that some group's published
-    /// version changed (they each check whether it is theirs).
+    /// version changed or a remote action was queued (they each check
+    /// whether it is theirs).
     pub fn announce_publish(&self) {
         self.published.send_modify(|n| *n = n.wrapping_add(1));
     }

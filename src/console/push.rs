@@ -5,9 +5,13 @@
 //! group is another (at once when it already is), and `{"changed": false}`
 //! after [`MAX_WAIT`] otherwise, and the screen asks again. On a change the
 //! screen fetches its config at once: an emergency reaches it in the time a
-//! fetch takes, not at its next poll.
+//! fetch takes, not at its next poll. A remote action an operator queued for
+//! the screen (重新加载配置, 重启程序) is answered the same way, as
+//! `{"changed": false, "command": "reload" | "restart"}`, and taken off the
+//! queue as it is sent.
 
 use super::api::{authenticate, plain};
+use super::store::Command;
 use super::{db, Shared};
 use crate::status::reporter::SCREEN_HEADER;
 use axum::extract::{Query, State};
@@ -47,6 +51,11 @@ pub async fn wait(State(console): State<Shared>, headers: HeaderMap, Query(ask):
     let limit = ask.wait.map_or(MAX_WAIT, Duration::from_secs).min(MAX_WAIT);
     let deadline = tokio::time::Instant::now() + limit;
     loop {
+        match take_command(&console, &id).await {
+            Ok(Some(command)) => return delivered(&console, &id, command).await,
+            Ok(None) => {}
+            Err(response) => return response,
+        }
         match current_sha(&console, &id).await {
             Ok(Some(sha)) if sha != ask.sha => return answer(true),
             Ok(_) => {}
@@ -57,6 +66,33 @@ pub async fn wait(State(console): State<Shared>, headers: HeaderMap, Query(ask):
             // The deadline, or the console shutting down.
             _ => return answer(false),
         }
+    }
+}
+
+/// The remote action waiting for the screen, taken off the queue.
+async fn take_command(console: &Shared, id: &str) -> Result<Option<Command>, Response> {
+    let owned = id.to_string();
+    db(console, move |s| s.take_command(&owned)).await.map_err(|e| {
+        tracing::error!("console wait: {e}");
+        plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
+    })
+}
+
+/// Sends `command` to the screen, and says so in the audit trail.
+async fn delivered(console: &Shared, id: &str, command: Command) -> Response {
+    let detail = format!("{}已送达屏幕 {id}", command.label());
+    let (owned, action) = (id.to_string(), command_action(command));
+    if let Err(e) = db(console, move |s| s.audit(&owned, action, &detail)).await {
+        tracing::error!("console audit trail: {e}");
+    }
+    axum::Json(serde_json::json!({ "changed": false, "command": command.as_str() })).into_response()
+}
+
+/// The audit trail's word for a delivered command.
+fn command_action(command: Command) -> &'static str {
+    match command {
+        Command::Reload => "command_delivered_reload",
+        Command::Restart => "command_delivered_restart",
     }
 }
 

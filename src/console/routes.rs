@@ -26,6 +26,8 @@ pub fn router(console: Shared) -> Router {
         .route("/screens/{id}/screenshot", post(pages::screens::ask_screenshot))
         .route("/screens/{id}/thumb.png", get(pages::screens::thumbnail))
         .route("/screens/{id}/shot.png", get(pages::screens::screenshot))
+        .route("/screens/{id}/command", post(pages::remote::screen))
+        .route("/groups/{group}/command", post(pages::remote::group))
         .route("/screens/{id}/{action}", post(pages::screen_admin::change))
         .route("/users", get(pages::users::list).post(pages::users::add))
         .route("/users/{name}/{action}", post(pages::users::change))

@@ -5,7 +5,9 @@
 //! emergency well before its next config poll (a minute away) and leaves it
 //! as quickly after 撤销. How quickly is measured by the push benchmark
 //! (`benches/console-load.sh push`), not here: this suite runs beside
-//! others on two cores, and a test does not time.
+//! others on two cores, and a test does not time. Remote actions ride the
+//! same channel: a queued 重新加载配置 or 重启程序 is sent once, and a real
+//! screen told to restart leaves with status 75 for systemd to start again.
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -191,6 +193,7 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
     .await;
     // Its config poll is a minute away: only the push can be this quick.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = screenshot(&c, port).await;
     let (cookie, csrf) = c.session().await;
     emergency(&c, &cookie, &csrf).await;
     until(
@@ -202,6 +205,11 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
         &log,
     )
     .await;
+    assert_ne!(
+        screenshot(&c, port).await,
+        before,
+        "the picture changed with the emergency"
+    );
     let withdrawn = c
         .post_form(
             "/emergency/withdraw",
@@ -216,6 +224,153 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
         "the emergency gone",
         BY_PUSH,
         |s| !s.contains("message.2") && s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+}
+
+async fn command(c: &Console, cookie: &str, csrf: &str, path: &str, word: &str) -> reqwest::Response {
+    c.post_form(path, cookie, &[("csrf", csrf), ("command", word)])
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_action_is_sent_once_on_the_channel_and_audited() {
+    let c = console(Duration::from_secs(3600)).await;
+    let sha = Store::open(&c.database)
+        .unwrap()
+        .published("towns")
+        .unwrap()
+        .unwrap()
+        .sha256;
+    let (cookie, csrf) = c.session().await;
+    let queued = command(&c, &cookie, &csrf, "/screens/s1/command", "reload").await;
+    assert_eq!(queued.status(), StatusCode::SEE_OTHER);
+    let page = c.get("/?sent=reload&n=1", &cookie).await.text().await.unwrap();
+    assert!(
+        page.contains("待执行：重新加载配置"),
+        "the 屏幕 page shows it queued"
+    );
+    assert!(
+        page.contains("已向 1 块屏幕发出“重新加载配置”"),
+        "and acknowledges it"
+    );
+    let (_, reply) = wait(&c, &sha, 5, TOKEN).await;
+    assert_eq!(reply["command"], "reload", "a queued action: at once");
+    let (_, reply) = wait(&c, &sha, 1, TOKEN).await;
+    assert_eq!(reply, serde_json::json!({"changed": false}), "sent once");
+    // A held wait is woken by the action, as by a publish.
+    let ((_, reply), ()) = tokio::join!(wait(&c, &sha, 15, TOKEN), async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let r = command(&c, &cookie, &csrf, "/groups/towns/command", "restart").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    });
+    assert_eq!(reply["command"], "restart");
+    let refused = command(&c, &cookie, &csrf, "/screens/s1/command", "format-disk").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().await.unwrap().contains("请选择"));
+    let missing = command(&c, &cookie, &csrf, "/screens/nobody/command", "reload").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let audit = c.get("/audit", &cookie).await.text().await.unwrap();
+    for line in [
+        "对屏幕 s1：重新加载配置",
+        "重新加载配置已送达屏幕 s1",
+        "重启程序已送达屏幕 s1",
+    ] {
+        assert!(audit.contains(line), "audit trail lacks {line}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_screen_told_to_restart_leaves_with_status_75() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let c = console(Duration::from_secs(3600)).await;
+    let dir = common::temp_dir("push-restart");
+    let (mut screen, port) = start_screen(&c, &dir);
+    let log = dir.join("client.log");
+    until(
+        &c,
+        port,
+        "the screen plays its group's playlist",
+        Duration::from_secs(60),
+        |s| s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+    let (cookie, csrf) = c.session().await;
+    let queued = command(&c, &cookie, &csrf, "/screens/s1/command", "restart").await;
+    assert_eq!(queued.status(), StatusCode::SEE_OTHER);
+    let deadline = Instant::now() + BY_PUSH;
+    let status = loop {
+        if let Some(status) = screen.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the screen did not leave within {BY_PUSH:?}\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        status.code(),
+        Some(75),
+        "{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+}
+
+/// The frame the screen shows, as its status server gives it (one a
+/// second: a 429 is asked again after its Retry-After).
+async fn screenshot(c: &Console, port: u16) -> Vec<u8> {
+    for _ in 0..10 {
+        let r = c
+            .http
+            .get(format!("http://127.0.0.1:{port}/screenshot.png"))
+            .send()
+            .await
+            .unwrap();
+        match r.status() {
+            StatusCode::OK => return r.bytes().await.unwrap().to_vec(),
+            StatusCode::TOO_MANY_REQUESTS => tokio::time::sleep(Duration::from_millis(1100)).await,
+            other => panic!("/screenshot.png answered {other}"),
+        }
+    }
+    panic!("/screenshot.png answered 429 ten times");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_emergency_comes_back_after_a_restart_with_the_console_stopped() {
+    if common::gpu_or_skip().is_none() {
+        return;
+    }
+    let c = console(Duration::from_secs(3600)).await;
+    let dir = common::temp_dir("push-offline-restart");
+    let (screen, port) = start_screen(&c, &dir);
+    let log = dir.join("client.log");
+    let (cookie, csrf) = c.session().await;
+    emergency(&c, &cookie, &csrf).await;
+    let within = Duration::from_secs(60);
+    until(
+        &c,
+        port,
+        "the emergency on screen",
+        within,
+        |s| s.contains("message.2"),
+        &log,
+    )
+    .await;
+    drop(screen);
+    c.stop().await;
+    let (_screen, port) = start_screen(&c, &dir);
+    until(
+        &c,
+        port,
+        "the emergency again, from the last good config, with no console",
+        within,
+        |s| s.contains("message.2"),
         &log,
     )
     .await;

@@ -183,6 +183,18 @@ async fn every_route_answers_each_role_as_it_must() {
             vec![],
             [Done(303), Forbidden, Forbidden, Forbidden, Login],
         ),
+        (
+            "POST",
+            "/screens/s1/command",
+            vec![("command", "reload")],
+            [Done(303), Forbidden, Done(303), Forbidden, Login],
+        ),
+        (
+            "POST",
+            "/groups/towns/command",
+            vec![("command", "reload")],
+            [Done(303), Forbidden, Done(303), Forbidden, Login],
+        ),
         ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
         (

@@ -25,6 +25,9 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
         "user_enable": "启用操作员", "user_password": "重置密码", "screen_rename": "屏幕改名",
         "screen_move": "移动屏幕", "screen_remove": "移除屏幕", "screen_token": "换发令牌",
         "emergency": "紧急插播", "emergency_withdraw": "撤销插播",
+        "command_reload": "重新加载配置", "command_restart": "重启程序",
+        "command_delivered_reload": "已送达：重新加载配置",
+        "command_delivered_restart": "已送达：重启程序",
     });
     page(
         &console,

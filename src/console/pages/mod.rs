@@ -10,6 +10,7 @@ pub mod login;
 pub mod playlists;
 pub mod preview;
 pub mod publish;
+pub mod remote;
 pub mod screen_admin;
 pub mod screens;
 pub mod users;

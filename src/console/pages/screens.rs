@@ -2,7 +2,7 @@
 //! shown once, the screen's config file written out), screenshots on demand.
 
 use super::super::operator::Operator;
-use super::super::store::{Enrolment, ScreenRow, StoreError};
+use super::super::store::{Command, Enrolment, ScreenRow, StoreError};
 use super::super::{auth, db, Shared};
 use super::{audit, db_failed, group_names, page, page_with};
 use axum::extract::{Path, Query, State};
@@ -26,6 +26,9 @@ pub struct Filter {
     group: Option<String>,
     /// The screen a screenshot was just asked of, for the acknowledgement.
     asked: Option<String>,
+    /// A remote action just queued and for how many screens, likewise.
+    sent: Option<String>,
+    n: Option<usize>,
 }
 
 /// Why reports were refused, in words.
@@ -70,7 +73,11 @@ pub async fn list(
     let rows: Vec<Value> = screens
         .iter()
         .filter(|s| group.as_ref().is_none_or(|g| &s.group == g))
-        .map(|s| describe(s, versions.get(&s.group), &feed.feed, now))
+        .map(|s| {
+            let mut row = describe(s, versions.get(&s.group), &feed.feed, now);
+            row["may_act"] = json!(s.removed_at.is_none() && op.role.may_edit(&s.group));
+            row
+        })
         .collect();
     let mut counts: Vec<(String, String, usize)> = Vec::new();
     for r in &rows {
@@ -92,6 +99,8 @@ pub async fn list(
         "groups": group_names(&console).await, "group": group,
         "rejected": rejected.iter().map(|(why, n)| (rejection_text(why), n)).collect::<Vec<_>>(),
         "asked": f.asked,
+        "sent": f.sent.as_deref().and_then(Command::parse).map(Command::label), "sent_to": f.n,
+        "group_may_act": group.as_ref().is_some_and(|g| op.role.may_edit(g)),
     });
     page(&console, &op, "screens", "screens.html", context)
 }
@@ -138,6 +147,7 @@ fn describe(s: &ScreenRow, group: Option<&GroupVersions>, feed: &crate::feed::Fe
         "thumb_old": matches!((s.thumbnail_at, since), (Some(t), Some(since)) if t < since),
         "offline": class == "offline", "removed": s.removed_at.is_some(), "live": live,
         "asked": s.screenshot_wanted,
+        "pending": s.command.map(Command::label),
     })
 }
 
@@ -211,7 +221,7 @@ pub fn duration_text(secs: i64) -> String {
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     super::encode_segment(s)
 }
 

@@ -79,4 +79,12 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE screens ADD COLUMN screenshot BLOB;
     ",
     ),
+    // A remote action (重新加载配置, 重启程序) waiting for the screen to ask
+    // on its push channel; one at a time, the latest wins.
+    (
+        4,
+        "
+    ALTER TABLE screens ADD COLUMN command TEXT;
+    ",
+    ),
 ];

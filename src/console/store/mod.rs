@@ -9,10 +9,12 @@
 //! in WAL mode with a busy timeout, one connection behind a mutex: the
 //! console's writes are a few small rows per second.
 
+mod commands;
 mod migrations;
 mod screens;
 mod users;
 
+pub use commands::Command;
 pub use screens::{Enrolment, ScreenRow};
 pub use users::{Session, UserRow};
 

@@ -38,6 +38,8 @@ pub struct ScreenRow {
     pub removed_at: Option<i64>,
     /// Whether a screenshot is asked for and has not come yet.
     pub screenshot_wanted: bool,
+    /// A remote action queued and not yet sent to the screen.
+    pub command: Option<super::Command>,
 }
 
 impl Store {
@@ -168,7 +170,7 @@ impl Store {
         let conn = self.lock();
         let mut stmt = conn.prepare(
             "SELECT id, name, group_name, place, last_report_at, report, thumbnail_at,
-                    removed_at, screenshot_wanted
+                    removed_at, screenshot_wanted, command
              FROM screens ORDER BY removed_at IS NOT NULL, group_name, id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -182,6 +184,10 @@ impl Store {
                 thumbnail_at: r.get(6)?,
                 removed_at: r.get(7)?,
                 screenshot_wanted: r.get::<_, i64>(8)? != 0,
+                command: r
+                    .get::<_, Option<String>>(9)?
+                    .as_deref()
+                    .and_then(super::Command::parse),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -20,6 +20,7 @@ pub struct Console {
     pub http: reqwest::Client,
     _data: tempfile::TempDir,
     pub database: std::path::PathBuf,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// A console on a free loopback port with operator `admin`, screen `s1`
@@ -79,10 +80,25 @@ pub async fn console_behind(session_ttl: Duration, proxies: &[&str]) -> Console 
         http,
         _data: data,
         database,
+        task: running.task,
     }
 }
 
 impl Console {
+    /// Stops serving: the listener closes, so new connections are refused
+    /// (as when the console's machine is down); returns once one is.
+    pub async fn stop(&self) {
+        self.task.abort();
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(self.addr).await.is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the console still accepts connections"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
