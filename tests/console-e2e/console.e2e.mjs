@@ -748,6 +748,7 @@ async function main() {
   fs.mkdirSync(runtimeDir, { mode: 0o700 });
 
   let port = null;
+  let screenStatusPort = null;
   await step(1, 'a temp data dir and a free port', async () => {
     // The data dir was made above; the port is picked again on each try of step 3.
     port = await freePort();
@@ -850,6 +851,8 @@ async function main() {
   });
 
   await step(7, 'start a headless screen', async () => {
+    // Its status server, for step 14.97 to see what it shows.
+    screenStatusPort = await freePort();
     const screen = startChild(
       'screen',
       [
@@ -860,7 +863,7 @@ async function main() {
         '--screen-config', screenConfig,
         '--allow-http-config',
         '--cache-dir', path.join(dataDir, 'screen-cache'),
-        '--status-addr', 'off',
+        '--status-addr', `127.0.0.1:${screenStatusPort}`,
       ],
       { env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || runtimeDir } },
     );
@@ -1427,6 +1430,43 @@ async function main() {
     const raw = [...new Set(rows.filter((r) => !r.label || r.label === r.action).map((r) => r.action))];
     if (raw.length) throw new Error(`#audit shows no label for ${JSON.stringify(raw)} in its 操作 column`);
     await checkWording('GET /audit after the management actions');
+  });
+
+  await step(14.97, '紧急插播 from the browser reaches the running screen, and 撤销 takes it off', async () => {
+    // The screen's own /status and frame, as a passer-by would see them.
+    const screenUrl = (p) => `http://127.0.0.1:${screenStatusPort}${p}`;
+    const showing = async () => (await (await fetch(screenUrl('/status'))).text()).replace(/\s+/g, '');
+    const frame = async () => {
+      for (let i = 0; i < 10; i++) {
+        const r = await fetch(screenUrl('/screenshot.png'));
+        if (r.status === 200) return Buffer.from(await r.arrayBuffer());
+        await new Promise((done) => setTimeout(done, 1100)); // one a second
+      }
+      throw new Error('the screen gave no /screenshot.png');
+    };
+    const onScreen = (s) => /"message\.\d+"/.test(s);
+    const before = await frame();
+    await goto('/emergency');
+    await fill('form#emergency input[name=title]', '寒潮预警');
+    await fill('form#emergency textarea[name=body]', '今夜至明日气温骤降，请注意防寒保暖。');
+    await page.locator('form#emergency input[name=open]').check();
+    await page.locator(`form#emergency input[name=group][value="${GROUP}"]`).check();
+    const published = Date.now();
+    await clickAndWait('form#emergency button[type=submit]');
+    await expectText('#result', '已插播', 'a banner saying it was published');
+    // The deadline is the pass mark, far over the push (the benchmark
+    // measures it); the delay seen is logged for the record.
+    await waitFor(async () => ({ ok: onScreen(await showing()), saw: 'no message.N in /status' }),
+      20_000, 'the screen to show the emergency', { everyMs: 100 });
+    log(`  on screen ${Date.now() - published} ms after 立即插播`);
+    const after = await frame();
+    if (after.equals(before)) throw new Error('/screenshot.png did not change with the emergency');
+    const withdrawn = Date.now();
+    await clickAndWait(`#current tr[data-group="${GROUP}"] button`);
+    await expectText('#result', '撤销', 'a banner saying it was withdrawn');
+    await waitFor(async () => ({ ok: !onScreen(await showing()), saw: 'message.N still in /status' }),
+      20_000, 'the emergency to leave the screen', { everyMs: 100 });
+    log(`  off screen ${Date.now() - withdrawn} ms after 撤销`);
   });
 
   await step(15, 'log out', async () => {

@@ -24,11 +24,11 @@ pub async fn show(
 ) -> Response {
     let mut context = json!({"title": "紧急插播"});
     if let Some(n) = q.done {
-        context["done"] = json!(format!("已插播到 {n} 个分组，屏幕将在下一个轮询周期内显示。"));
+        context["done"] = json!(format!("已插播到 {n} 个分组，在线的屏幕几秒内显示。"));
     }
     if let Some(group) = q.withdrawn {
         context["done"] = json!(format!(
-            "已撤销分组 {group} 的紧急插播，屏幕将在下一个轮询周期内恢复原节目单。"
+            "已撤销分组 {group} 的紧急插播，在线的屏幕几秒内恢复原节目单。"
         ));
     }
     form_page(&console, &op, StatusCode::OK, &mut context).await

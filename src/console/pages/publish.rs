@@ -110,9 +110,9 @@ pub async fn list(
         .collect();
     let done = w.done.map(|n| match w.from {
         Some(from) => {
-            format!("已回滚到 v{from} 的内容（另存为 v{n} 并发布），屏幕将在下一个轮询周期内更新。")
+            format!("已回滚到 v{from} 的内容（另存为 v{n} 并发布），在线的屏幕几秒内更新。")
         }
-        None => format!("已发布 v{n}，屏幕将在下一个轮询周期内更新。"),
+        None => format!("已发布 v{n}，在线的屏幕几秒内更新。"),
     });
     let context = json!({
         "title": "发布", "groups": groups, "group": group, "versions": rows, "unknown": unknown,
