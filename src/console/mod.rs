@@ -12,6 +12,7 @@
 //! [`Stage`]: crate::offscreen::Stage
 
 mod access;
+mod alerts;
 mod api;
 mod auth;
 mod bodies;
@@ -63,6 +64,8 @@ pub struct ConsoleOptions {
     /// throttling and the audit trail count the client, not the proxy), and
     /// which are not held to the per-address connection cap.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often screens' states are checked for alerts.
+    pub alert_check: Duration,
 }
 
 impl ConsoleOptions {
@@ -77,6 +80,7 @@ impl ConsoleOptions {
             session_ttl: Duration::from_secs(8 * 3600),
             public_url: None,
             trusted_proxies: Vec::new(),
+            alert_check: Duration::from_secs(10),
         }
     }
 

@@ -30,6 +30,7 @@ pub fn router(console: Shared) -> Router {
         .route("/groups/{group}/command", post(pages::remote::group))
         .route("/screens/{id}/{action}", post(pages::screen_admin::change))
         .route("/users", get(pages::users::list).post(pages::users::add))
+        .route("/alerts", get(pages::alerts::show).post(pages::alerts::change))
         .route("/users/{name}/{action}", post(pages::users::change))
         .route(
             "/playlists",

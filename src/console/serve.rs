@@ -112,6 +112,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         published: tokio::sync::watch::Sender::new(0),
     });
     let proxies = crate::net::TrustedProxies::new(console.options.trusted_proxies.clone());
+    let watcher = tokio::spawn(super::alerts::watch(console.clone(), console.options.alert_check));
     let router = routes::router(console);
     let limits = crate::net::listener::Limits {
         max_connections: connection_cap(),
@@ -119,14 +120,26 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
     };
     tracing::info!(%addr, connections = limits.max_connections, "console listening");
     let serving = crate::net::listener::Options { tls, proxies };
-    let task = tokio::spawn(crate::net::listener::serve_with(
-        listener, router, limits, serving,
-    ));
+    let serve = crate::net::listener::serve_with(listener, router, limits, serving);
+    let task = tokio::spawn(async move {
+        // The alert watcher lives as long as the serving task.
+        let _watcher = AbortOnDrop(watcher);
+        serve.await
+    });
     Ok(Running {
         addr,
         url: public_url,
         task,
     })
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A TLS acceptor for the PEM certificate chain `cert` and key `key`.

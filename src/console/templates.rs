@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 /// (name, text) of every template.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
+    ("alerts.html", include_str!("templates/alerts.html")),
     ("login.html", include_str!("templates/login.html")),
     ("screens.html", include_str!("templates/screens.html")),
     ("enrol.html", include_str!("templates/enrol.html")),

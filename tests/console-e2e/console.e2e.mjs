@@ -59,6 +59,7 @@ const STRANGER = '无此人'; // a name with no account, for the 401 and 429 log
 const LATIN_ALLOWLIST = [
   'rankwall', // the product's name, in the header and in every page title
   'TOML', // the name of the file format the source editor edits
+  'Webhook', 'JSON', // 告警: the words 企业微信 and 钉钉 use themselves for a robot's address and payload
   USER, // the operator's name, shown in the header: what the test typed in
   GROUP, // the group's name, on most pages: also what the test typed in
 ];
@@ -1073,6 +1074,7 @@ async function main() {
       { path: '/audit', shot: 'audit' },
       { path: '/emergency', shot: 'emergency' },
       { path: '/calendar', shot: 'calendar' },
+      { path: '/alerts', shot: 'alerts' },
       { path: `/publish/${GROUP}/9999`, status: 404, shot: 'error' }, // error.html, logged in
       { path: '/no-such-page', status: 404, shot: 'not-found' },
       { path: '/login', loggedOut: true, shot: 'login' },

@@ -198,6 +198,18 @@ async fn every_route_answers_each_role_as_it_must() {
         ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
         (
+            "GET",
+            "/alerts",
+            vec![],
+            [Shown, Forbidden, Forbidden, Forbidden, Login],
+        ),
+        (
+            "POST",
+            "/alerts",
+            vec![("minutes", "0")],
+            [Done(422), Forbidden, Forbidden, Forbidden, Login],
+        ),
+        (
             "POST",
             "/emergency/withdraw",
             vec![("group", "towns")],

@@ -16,6 +16,7 @@ mod compose;
 mod compression;
 mod config;
 mod console;
+mod console_alerts;
 mod console_browser;
 mod console_emergency;
 mod console_flood;

@@ -2,6 +2,7 @@
 //! page shows into a JSON context and renders its template; every change an
 //! operator makes goes into the audit trail.
 
+pub mod alerts;
 pub mod audit;
 pub mod calendar;
 pub mod data;

@@ -87,4 +87,27 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE screens ADD COLUMN command TEXT;
     ",
     ),
+    // Alerts: the admin's settings (key, value), the screens with an alert
+    // sent and no recovery yet, and every alert with how its delivery went.
+    (
+        5,
+        "
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE alert_incidents (
+        screen_id TEXT PRIMARY KEY,
+        opened_at INTEGER NOT NULL,
+        state TEXT NOT NULL
+    );
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        screen_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    ",
+    ),
 ];

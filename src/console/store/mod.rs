@@ -9,11 +9,13 @@
 //! in WAL mode with a busy timeout, one connection behind a mutex: the
 //! console's writes are a few small rows per second.
 
+mod alerts;
 mod commands;
 mod migrations;
 mod screens;
 mod users;
 
+pub use alerts::{AlertRow, AlertSettings, WebhookFormat};
 pub use commands::Command;
 pub use screens::{Enrolment, ScreenRow};
 pub use users::{Session, UserRow};

@@ -33,8 +33,14 @@ pub async fn console(session_ttl: Duration) -> Console {
 /// A console that believes `X-Forwarded-For` from `proxies`, each written
 /// as `--trusted-proxy` takes it (an address or a CIDR network).
 pub async fn console_behind(session_ttl: Duration, proxies: &[&str]) -> Console {
+    console_with(session_ttl, proxies, Duration::from_secs(10)).await
+}
+
+/// As [`console_behind`], checking the screens for alerts every `alert_check`.
+pub async fn console_with(session_ttl: Duration, proxies: &[&str], alert_check: Duration) -> Console {
     let data = tempfile::tempdir().unwrap();
     let mut options = ConsoleOptions::new(data.path().to_path_buf());
+    options.alert_check = alert_check;
     options.addr = "127.0.0.1:0".parse().unwrap();
     options.session_ttl = session_ttl;
     options.trusted_proxies = proxies
