@@ -2,11 +2,14 @@
 //! each screen's state as the 屏幕 page shows it; a screen 离线, 异常 or
 //! 数据过期 for longer than the admin's threshold gets one alert, and one
 //! recovery notice when it is 正常 (or 关屏时段) again. Each is recorded,
-//! audited and handed to the webhook sender, which retries with backoff on
-//! its own task: a slow or failing receiver never holds up reports.
+//! audited and handed to the sender (webhook, e-mail), which retries with
+//! backoff on its own task: a slow or failing receiver never holds up
+//! reports.
 
+mod mail;
 mod webhook;
 
+pub use mail::send as send_mail;
 pub use webhook::send_test;
 
 use super::pages::screens::state_of;

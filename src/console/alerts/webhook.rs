@@ -48,7 +48,7 @@ pub(super) async fn deliver(console: Shared, mut rx: mpsc::UnboundedReceiver<Not
         let settings = db(&console, |s| s.alert_settings()).await.unwrap_or_default();
         let (status, attempts, error) = match &settings.webhook_url {
             None => ("unset", 0, None),
-            Some(_) => with_retries(&client, &settings, &notice).await,
+            Some(_) => with_retries(|| post(&client, &settings, &notice)).await,
         };
         let id = notice.id;
         if let Err(e) = db(&console, move |s| {
@@ -58,22 +58,33 @@ pub(super) async fn deliver(console: Shared, mut rx: mpsc::UnboundedReceiver<Not
         {
             tracing::error!("console alerts: {e}");
         }
+        if let Some(mail) = &settings.mail {
+            let (status, _, error) = with_retries(|| super::mail::send(mail, &notice)).await;
+            if let Err(e) = db(&console, move |s| {
+                s.alert_mail_delivery(id, status, error.as_deref())
+            })
+            .await
+            {
+                tracing::error!("console alerts: {e}");
+            }
+        }
     }
 }
 
-/// Posts until one try succeeds or [`ATTEMPTS`] have failed.
-async fn with_retries(
-    client: &reqwest::Client,
-    settings: &AlertSettings,
-    notice: &Notice,
-) -> (&'static str, i64, Option<String>) {
+/// Tries `send` until it succeeds or [`ATTEMPTS`] have failed: the status,
+/// the tries, the last error.
+async fn with_retries<F, Fut>(mut send: F) -> (&'static str, i64, Option<String>)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
     let mut wait = FIRST_BACKOFF;
     let mut last = None;
     for attempt in 1..=ATTEMPTS {
-        match post(client, settings, notice).await {
+        match send().await {
             Ok(()) => return ("sent", attempt, None),
             Err(e) => {
-                tracing::warn!(attempt, "console alerts: the webhook failed: {e}");
+                tracing::warn!(attempt, "console alerts: a delivery failed: {e}");
                 last = Some(e);
             }
         }

@@ -3,9 +3,9 @@
 //! 企业微信 or 钉钉 group robot), a 测试 button, and the latest alerts
 //! with how their delivery went. Changes are audited.
 
-use super::super::alerts::{send_test, Notice};
+use super::super::alerts::{send_mail, send_test, Notice};
 use super::super::operator::Operator;
-use super::super::store::{AlertSettings, WebhookFormat};
+use super::super::store::{AlertSettings, MailSecurity, MailSettings, WebhookFormat};
 use super::super::{db, Shared};
 use super::{audit, db_failed, page, page_with};
 use axum::extract::{Query, State};
@@ -57,13 +57,14 @@ async fn render(
                 "screen": a.screen_id, "kind": kind_text(&a.kind), "text": a.text,
                 "status": status_text(&a.status, a.attempts), "failed": a.status == "failed",
                 "error": a.error,
+                "mail": a.mail_status.as_deref().map(|m| status_text(m, 1)), "mail_error": a.mail_error,
             })
         })
         .collect();
     context["title"] = json!("告警");
-    context["minutes"] = json!((settings.threshold_secs + 59) / 60);
-    context["webhook"] = json!(settings.webhook_url);
-    context["format"] = json!(settings.format.as_str());
+    if context.get("form").is_none() {
+        context["form"] = form_of(&settings);
+    }
     context["alerts"] = json!(rows);
     if status == StatusCode::OK {
         page(console, op, "alerts", "alerts.html", context.clone())
@@ -92,7 +93,10 @@ fn status_text(status: &str, attempts: i64) -> String {
 }
 
 /// The settings a form carries, or what is wrong with it, in Chinese.
-fn settings_of(fields: &HashMap<String, String>) -> Result<AlertSettings, &'static str> {
+fn settings_of(
+    fields: &HashMap<String, String>,
+    stored: Option<&MailSettings>,
+) -> Result<AlertSettings, &'static str> {
     let field = |name: &str| fields.get(name).map_or("", |v| v.trim());
     let minutes: i64 = field("minutes")
         .parse()
@@ -109,7 +113,55 @@ fn settings_of(fields: &HashMap<String, String>) -> Result<AlertSettings, &'stat
         threshold_secs: minutes * 60,
         webhook_url: (!url.is_empty()).then(|| url.to_string()),
         format: WebhookFormat::parse(field("format")),
+        mail: mail_of(&field, stored)?,
     })
+}
+
+/// The mail settings a form carries (none when the server is left empty);
+/// a password left empty keeps the stored one.
+fn mail_of<'a>(
+    field: &impl Fn(&str) -> &'a str,
+    stored: Option<&MailSettings>,
+) -> Result<Option<MailSettings>, &'static str> {
+    let host = field("smtp_host");
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let security = MailSecurity::parse(field("smtp_security"));
+    let local = matches!(host, "localhost" | "127.0.0.1" | "::1");
+    if security == MailSecurity::None && !local {
+        return Err("不加密的邮件只能发给本机的邮件中继（localhost）：请选择 STARTTLS 或 SSL/TLS。");
+    }
+    let port: u16 = field("smtp_port")
+        .parse()
+        .map_err(|_| "邮件服务器端口应为数字，如 587。")?;
+    let address = |a: &str| a.parse::<lettre::Address>().is_ok();
+    let from = field("smtp_from");
+    if !address(from) {
+        return Err("请填写正确的发件人地址，如 rankwall@example.cn。");
+    }
+    let to: Vec<String> = field("smtp_to")
+        .split([',', '，', ';', '；', ' ', '\n'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    if to.is_empty() || !to.iter().all(|t| address(t)) || to.len() > 20 {
+        return Err("请填写正确的收件人地址（最多 20 个，用逗号分开）。");
+    }
+    let password = match (field("smtp_password"), stored) {
+        ("", Some(s)) => s.password.clone(),
+        (p, _) => p.to_string(),
+    };
+    Ok(Some(MailSettings {
+        host: host.to_string(),
+        port,
+        security,
+        user: field("smtp_user").to_string(),
+        password,
+        from: from.to_string(),
+        to,
+    }))
 }
 
 /// `POST /alerts`: `action=save` keeps the settings; `action=test` posts a
@@ -120,7 +172,11 @@ pub async fn change(
     Extension(op): Extension<Operator>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
-    let settings = match settings_of(&fields) {
+    let stored = db(&console, |s| s.alert_settings())
+        .await
+        .ok()
+        .and_then(|s| s.mail);
+    let settings = match settings_of(&fields, stored.as_ref()) {
         Ok(s) => s,
         Err(why) => {
             let mut context = json!({ "error": why });
@@ -139,15 +195,25 @@ pub async fn change(
         .as_deref()
         .map_or("无".into(), crate::net::redact_url);
     let detail = format!(
-        "告警时限 {} 分钟，Webhook {target}（{}）",
+        "告警时限 {} 分钟，Webhook {target}（{}），邮件 {}",
         settings.threshold_secs / 60,
-        settings.format.as_str()
+        settings.format.as_str(),
+        settings.mail.as_ref().map_or("无".into(), |m| format!(
+            "{}:{} → {}",
+            m.host,
+            m.port,
+            m.to.join("、")
+        ))
     );
     audit(&console, &op.user, "alert_settings", detail).await;
     Redirect::to("/alerts?saved=1").into_response()
 }
 
 async fn test(console: &Shared, op: &Operator, settings: &AlertSettings) -> Response {
+    if settings.webhook_url.is_none() && settings.mail.is_none() {
+        let mut context = json!({ "error": "请先填写 Webhook 地址或邮件服务器，再发送测试消息。" });
+        return render(console, op, StatusCode::UNPROCESSABLE_ENTITY, &mut context).await;
+    }
     let now = chrono::Utc::now().timestamp();
     let text = "【rankwall 测试】这是一条测试告警：控制台的告警设置可以送达。".to_string();
     let owned = text.clone();
@@ -162,26 +228,64 @@ async fn test(console: &Shared, op: &Operator, settings: &AlertSettings) -> Resp
         screen: json!({ "id": "-", "name": "测试", "group": "", "place": "", "state": "测试", "reason": "" }),
         at: now,
     };
-    let result = send_test(settings, &notice).await;
-    let (status, error) = match &result {
-        Ok(()) => ("sent", None),
-        Err(e) => ("failed", Some(e.clone())),
+    let mut said = Vec::new();
+    let mut failed = false;
+    if settings.webhook_url.is_some() {
+        let result = send_test(settings, &notice).await;
+        failed |= result.is_err();
+        said.push(outcome("Webhook", &result));
+        let (status, error) = status_of(result);
+        let _ = db(console, move |s| {
+            s.alert_delivery(id, status, 1, error.as_deref())
+        })
+        .await;
+    } else {
+        let _ = db(console, move |s| s.alert_delivery(id, "unset", 0, None)).await;
+    }
+    if let Some(mail) = &settings.mail {
+        let result = send_mail(mail, &notice).await;
+        failed |= result.is_err();
+        said.push(outcome("邮件", &result));
+        let (status, error) = status_of(result);
+        let _ = db(console, move |s| {
+            s.alert_mail_delivery(id, status, error.as_deref())
+        })
+        .await;
+    }
+    let said = said.join("；");
+    audit(console, &op.user, "alert_test", format!("测试告警：{said}")).await;
+    let mut context = if failed {
+        json!({ "error": format!("测试消息没有全部送达：{said}") })
+    } else {
+        json!({ "tested": format!("测试消息已送达：{said}") })
     };
-    let _ = db(console, move |s| {
-        s.alert_delivery(id, status, 1, error.as_deref())
-    })
-    .await;
-    audit(
-        console,
-        &op.user,
-        "alert_test",
-        format!("测试告警：{}", if result.is_ok() { "已送达" } else { "失败" }),
-    )
-    .await;
-    let mut context = match result {
-        Ok(()) => json!({ "tested": "测试消息已送达。" }),
-        Err(e) => json!({ "error": format!("测试消息没有送达：{e}") }),
-    };
-    context["form"] = json!({ "minutes": settings.threshold_secs / 60, "webhook": settings.webhook_url, "format": settings.format.as_str() });
+    context["form"] = form_of(settings);
     render(console, op, StatusCode::OK, &mut context).await
+}
+
+fn outcome(channel: &str, result: &Result<(), String>) -> String {
+    match result {
+        Ok(()) => format!("{channel}已送达"),
+        Err(e) => format!("{channel}没有送达（{e}）"),
+    }
+}
+
+fn status_of(result: Result<(), String>) -> (&'static str, Option<String>) {
+    match result {
+        Ok(()) => ("sent", None),
+        Err(e) => ("failed", Some(e)),
+    }
+}
+
+/// The form as the admin filled it in (the password never sent back).
+fn form_of(s: &AlertSettings) -> serde_json::Value {
+    let mail = s.mail.as_ref();
+    json!({
+        "minutes": s.threshold_secs / 60, "webhook": s.webhook_url, "format": s.format.as_str(),
+        "smtp_host": mail.map(|m| m.host.clone()), "smtp_port": mail.map_or(587, |m| m.port),
+        "smtp_security": mail.map_or("starttls", |m| m.security.as_str()),
+        "smtp_user": mail.map(|m| m.user.clone()), "smtp_from": mail.map(|m| m.from.clone()),
+        "smtp_to": mail.map(|m| m.to.join(", ")),
+        "smtp_password_set": mail.is_some_and(|m| !m.password.is_empty()),
+    })
 }

@@ -38,6 +38,56 @@ impl WebhookFormat {
     }
 }
 
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailSecurity {
+    /// Plain first, then STARTTLS (required), usually port 587.
+    StartTls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+    /// None at all: only to a relay on this machine (refused otherwise).
+    None,
+}
+
+impl MailSecurity {
+    /// The word the settings and the form carry.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailSecurity::StartTls => "starttls",
+            MailSecurity::Tls => "tls",
+            MailSecurity::None => "none",
+        }
+    }
+
+    /// The security a word names; STARTTLS for anything else.
+    pub fn parse(word: &str) -> MailSecurity {
+        match word {
+            "tls" => MailSecurity::Tls,
+            "none" => MailSecurity::None,
+            _ => MailSecurity::StartTls,
+        }
+    }
+}
+
+/// Where alert e-mails go and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailSettings {
+    /// The SMTP server's host name.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// How the connection is protected.
+    pub security: MailSecurity,
+    /// The login, if the server wants one.
+    pub user: String,
+    /// Its password (kept in the console's private database).
+    pub password: String,
+    /// The sender's address.
+    pub from: String,
+    /// The recipients' addresses.
+    pub to: Vec<String>,
+}
+
 /// What the admin set on the 告警 page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertSettings {
@@ -47,6 +97,8 @@ pub struct AlertSettings {
     pub webhook_url: Option<String>,
     /// What the webhook receives.
     pub format: WebhookFormat,
+    /// Alert e-mails; none: no e-mail.
+    pub mail: Option<MailSettings>,
 }
 
 /// The threshold until an admin sets one: five minutes.
@@ -58,6 +110,7 @@ impl Default for AlertSettings {
             threshold_secs: DEFAULT_THRESHOLD_SECS,
             webhook_url: None,
             format: WebhookFormat::Generic,
+            mail: None,
         }
     }
 }
@@ -81,6 +134,10 @@ pub struct AlertRow {
     pub attempts: i64,
     /// The last attempt's error.
     pub error: Option<String>,
+    /// The e-mail's delivery, as `status`; none when no mail was due.
+    pub mail_status: Option<String>,
+    /// The last e-mail attempt's error.
+    pub mail_error: Option<String>,
 }
 
 impl Store {
@@ -99,6 +156,10 @@ impl Store {
                 .unwrap_or(defaults.threshold_secs),
             webhook_url: get("alert_webhook_url")?.filter(|u| !u.is_empty()),
             format: WebhookFormat::parse(&get("alert_webhook_format")?.unwrap_or_default()),
+            mail: match get("alert_mail")? {
+                Some(json) if !json.is_empty() => mail_of(&json),
+                _ => None,
+            },
         })
     }
 
@@ -108,10 +169,12 @@ impl Store {
         let tx = conn.transaction()?;
         let url = s.webhook_url.clone().unwrap_or_default();
         let threshold = s.threshold_secs.to_string();
+        let mail = s.mail.as_ref().map(mail_json).unwrap_or_default();
         for (key, value) in [
             ("alert_threshold_secs", threshold.as_str()),
             ("alert_webhook_url", url.as_str()),
             ("alert_webhook_format", s.format.as_str()),
+            ("alert_mail", mail.as_str()),
         ] {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
@@ -171,6 +234,15 @@ impl Store {
         Ok(())
     }
 
+    /// Records how mailing alert `id` went.
+    pub fn alert_mail_delivery(&self, id: i64, status: &str, error: Option<&str>) -> Result<(), StoreError> {
+        self.lock().execute(
+            "UPDATE alerts SET mail_status = ?2, mail_error = ?3 WHERE id = ?1",
+            params![id, status, error],
+        )?;
+        Ok(())
+    }
+
     /// Records how delivering alert `id` went.
     pub fn alert_delivery(
         &self,
@@ -190,7 +262,7 @@ impl Store {
     pub fn recent_alerts(&self, limit: i64) -> Result<Vec<AlertRow>, StoreError> {
         let conn = self.lock();
         let mut q = conn.prepare(
-            "SELECT id, at, screen_id, kind, text, status, attempts, error
+            "SELECT id, at, screen_id, kind, text, status, attempts, error, mail_status, mail_error
              FROM alerts ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = q.query_map([limit], |r| {
@@ -203,10 +275,39 @@ impl Store {
                 status: r.get(5)?,
                 attempts: r.get(6)?,
                 error: r.get(7)?,
+                mail_status: r.get(8)?,
+                mail_error: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The mail settings as one JSON value in the settings table.
+fn mail_json(m: &MailSettings) -> String {
+    serde_json::json!({
+        "host": m.host, "port": m.port, "security": m.security.as_str(), "user": m.user,
+        "password": m.password, "from": m.from, "to": m.to,
+    })
+    .to_string()
+}
+
+fn mail_of(json: &str) -> Option<MailSettings> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let text = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    Some(MailSettings {
+        host: text("host"),
+        port: u16::try_from(v["port"].as_u64()?).ok()?,
+        security: MailSecurity::parse(&text("security")),
+        user: text("user"),
+        password: text("password"),
+        from: text("from"),
+        to: v["to"]
+            .as_array()?
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
+    })
 }
 
 #[cfg(test)]
@@ -221,6 +322,15 @@ mod tests {
             threshold_secs: 120,
             webhook_url: Some("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k".into()),
             format: WebhookFormat::WeCom,
+            mail: Some(MailSettings {
+                host: "smtp.example.cn".into(),
+                port: 587,
+                security: MailSecurity::StartTls,
+                user: "alerts".into(),
+                password: "secret".into(),
+                from: "rankwall@example.cn".into(),
+                to: vec!["it@example.cn".into(), "duty@example.cn".into()],
+            }),
         };
         store.set_alert_settings(&set).unwrap();
         assert_eq!(store.alert_settings().unwrap(), set);

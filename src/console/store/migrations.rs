@@ -110,4 +110,12 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     );
     ",
     ),
+    // E-mail beside the webhook: each alert's mail delivery on its own.
+    (
+        6,
+        "
+    ALTER TABLE alerts ADD COLUMN mail_status TEXT;
+    ALTER TABLE alerts ADD COLUMN mail_error TEXT;
+    ",
+    ),
 ];

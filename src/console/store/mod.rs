@@ -15,7 +15,7 @@ mod migrations;
 mod screens;
 mod users;
 
-pub use alerts::{AlertRow, AlertSettings, WebhookFormat};
+pub use alerts::{AlertRow, AlertSettings, MailSecurity, MailSettings, WebhookFormat};
 pub use commands::Command;
 pub use screens::{Enrolment, ScreenRow};
 pub use users::{Session, UserRow};
