@@ -122,7 +122,7 @@ fn report_consent(settings: &Settings, allow_http: bool) -> anyhow::Result<()> {
 }
 
 /// `rankwall run`: the screen until SIGTERM or SIGINT (success), or until
-/// the console asks it to restart ([`push::EXIT_RESTART`]).
+/// the console asks it to restart (exit status 75, `push::EXIT_RESTART`).
 pub fn run(opts: &RunOptions) -> anyhow::Result<ExitCode> {
     let (settings, origin) = initial_settings(opts)?;
     let fonts = Fonts::load(&crate::play::font_options(&settings.theme))?;

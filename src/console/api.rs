@@ -43,19 +43,10 @@ pub(super) fn plain(code: StatusCode, text: &str) -> Response {
 
 /// `POST /api/report`.
 pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    let Some(id) = headers
-        .get(SCREEN_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "name the screen in the X-Rankwall-Screen header",
-        );
+    let id = match screen_of(&console, &headers).await {
+        Ok(id) => id,
+        Err(response) => return response,
     };
-    if let Err(response) = authenticate(&console, &id, &headers).await {
-        return response;
-    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -120,7 +111,20 @@ pub async fn report(State(console): State<Shared>, headers: HeaderMap, body: Bod
 }
 
 /// Checks the screen's token; the refusal (401, counted by reason) otherwise.
-pub(super) async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result<(), Response> {
+/// The screen a request names in `X-Rankwall-Screen`, authenticated by its
+/// bearer token; the refusal otherwise.
+pub(super) async fn screen_of(console: &Shared, headers: &HeaderMap) -> Result<String, Response> {
+    let Some(id) = headers.get(SCREEN_HEADER).and_then(|v| v.to_str().ok()) else {
+        return Err(plain(
+            StatusCode::BAD_REQUEST,
+            "name the screen in the X-Rankwall-Screen header",
+        ));
+    };
+    authenticate(console, id, headers).await?;
+    Ok(id.to_string())
+}
+
+async fn authenticate(console: &Shared, id: &str, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

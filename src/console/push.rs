@@ -10,10 +10,9 @@
 //! `{"changed": false, "command": "reload" | "restart"}`, and taken off the
 //! queue as it is sent.
 
-use super::api::{authenticate, plain};
+use super::api::{plain, screen_of};
 use super::store::Command;
 use super::{db, Shared};
-use crate::status::reporter::SCREEN_HEADER;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -33,19 +32,10 @@ pub struct Ask {
 
 /// `GET /api/wait`.
 pub async fn wait(State(console): State<Shared>, headers: HeaderMap, Query(ask): Query<Ask>) -> Response {
-    let Some(id) = headers
-        .get(SCREEN_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-    else {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "name the screen in the X-Rankwall-Screen header",
-        );
+    let id = match screen_of(&console, &headers).await {
+        Ok(id) => id,
+        Err(response) => return response,
     };
-    if let Err(response) = authenticate(&console, &id, &headers).await {
-        return response;
-    }
     // Subscribed before the first look, so a publish in between is not missed.
     let mut published = console.published.subscribe();
     let limit = ask.wait.map_or(MAX_WAIT, Duration::from_secs).min(MAX_WAIT);

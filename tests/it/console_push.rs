@@ -149,6 +149,21 @@ async fn showing(c: &Console, port: u16) -> String {
     }
 }
 
+/// Waits until the screen plays its group's playlist (a minute at most: it
+/// starts cold beside other tests).
+async fn playing(c: &Console, port: u16, log: &std::path::Path) {
+    let what = "the screen plays its group's playlist";
+    until(
+        c,
+        port,
+        what,
+        Duration::from_secs(60),
+        |s| s.contains("\"state\":\"page\""),
+        log,
+    )
+    .await;
+}
+
 /// Polls the screen's `/status` until `ok` holds; fails after `within`.
 async fn until(
     c: &Console,
@@ -182,15 +197,7 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
     let dir = common::temp_dir("push-screen");
     let (_screen, port) = start_screen(&c, &dir);
     let log = dir.join("client.log");
-    until(
-        &c,
-        port,
-        "the screen plays its group's playlist",
-        Duration::from_secs(60),
-        |s| s.contains("\"state\":\"page\""),
-        &log,
-    )
-    .await;
+    playing(&c, port, &log).await;
     // Its config poll is a minute away: only the push can be this quick.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = screenshot(&c, port).await;
@@ -290,15 +297,7 @@ async fn a_running_screen_told_to_restart_leaves_with_status_75() {
     let dir = common::temp_dir("push-restart");
     let (mut screen, port) = start_screen(&c, &dir);
     let log = dir.join("client.log");
-    until(
-        &c,
-        port,
-        "the screen plays its group's playlist",
-        Duration::from_secs(60),
-        |s| s.contains("\"state\":\"page\""),
-        &log,
-    )
-    .await;
+    playing(&c, port, &log).await;
     let (cookie, csrf) = c.session().await;
     let queued = command(&c, &cookie, &csrf, "/screens/s1/command", "restart").await;
     assert_eq!(queued.status(), StatusCode::SEE_OTHER);
