@@ -56,18 +56,24 @@ impl Reporting {
         let (status_tx, status_rx) = tokio::sync::watch::channel(Arc::new(driver.status(driver.now())));
         driver.set_config_source(self.source);
         tracing::info!(path = %self.log.path().display(), "proof-of-play log");
+        let played = crate::status::PlayQueue::default();
         let log = crate::status::PlayLogWriter::start(self.log)
             .inspect_err(|e| {
                 tracing::error!("cannot start the proof-of-play writer, playing without it: {e}")
             })
-            .ok();
+            .ok()
+            .map(|w| match self.console {
+                Some(_) => w.with_console(played.clone()),
+                None => w,
+            });
         driver.report_to(status_tx, log, crate::status::Watchdog::from_env());
         let ask: Arc<dyn Fn(crate::status::ScreenshotRequest) -> bool + Send + Sync> = {
             let events = events.clone();
             Arc::new(move |request| events.send(ClientEvent::Screenshot(request)))
         };
         if let Some((report, id, http)) = self.console {
-            let reporter = crate::status::Reporter::new(report, &id, http, status_rx.clone(), ask.clone());
+            let reporter = crate::status::Reporter::new(report, &id, http, status_rx.clone(), ask.clone())
+                .with_played(played);
             runtime.spawn(super::supervise("console reporter", move || {
                 reporter.clone().run()
             }));

@@ -31,7 +31,7 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         (true, "/" | "/playlists" | "/playlists/{group}" | "/publish" | "/preview")
         | (true, "/preview.png" | "/data" | "/data/slide/{file}" | "/audit")
         | (true, "/screens/{id}/thumb.png")
-        | (true, "/screens/{id}/shot.png" | "/calendar")
+        | (true, "/screens/{id}/shot.png" | "/calendar" | "/plays" | "/plays.csv")
         | (false, "/logout") => Need::View,
         (_, "/playlists/{group}" | "/publish/{group}/{number}") => Need::Group(owned("group")),
         (false, "/screens/{id}/screenshot" | "/screens/{id}/command") => Need::Screen(owned("id")),

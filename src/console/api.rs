@@ -208,14 +208,22 @@ async fn upload_failed(console: &Shared, id: &str, is_png: bool) {
 /// Keeps a status report; the reply says whether a screenshot is wanted.
 async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
     let parsed: Result<serde_json::Value, _> = serde_json::from_slice(bytes);
-    let Ok(value @ serde_json::Value::Object(_)) = parsed else {
+    let Ok(mut value @ serde_json::Value::Object(_)) = parsed else {
         return plain(StatusCode::BAD_REQUEST, "the report is not a JSON object");
     };
+    let played = played_lines(&mut value);
     let text = value.to_string();
     let now = chrono::Utc::now().timestamp();
     let every = refresh(console, now);
     let owned = id.clone();
-    match db(console, move |s| s.save_report(&owned, &text, now, every)).await {
+    let saved = db(console, move |s| {
+        let due = s.save_report(&owned, &text, now, every)?;
+        if let Some(group) = s.screen_group(&owned)?.filter(|_| !played.is_empty()) {
+            s.save_plays(&owned, &group, &played)?;
+        }
+        Ok(due)
+    });
+    match saved.await {
         Ok(due) => {
             let wanted = due && shot_allowed(console, &id, now).await;
             axum::Json(serde_json::json!({ "screenshot": wanted })).into_response()
@@ -225,6 +233,26 @@ async fn status(console: &Shared, id: String, bytes: &[u8]) -> Response {
             plain(StatusCode::SERVICE_UNAVAILABLE, "the console's database failed")
         }
     }
+}
+
+/// The most proof-of-play lines one report may carry (a screen sends at
+/// most `status::played_queue::PER_REPORT`); lines beyond are not kept.
+const MAX_PLAYED_LINES: usize = 1000;
+
+/// Takes the proof-of-play lines out of a report (they are kept in their
+/// own table, not in the report shown on the 屏幕 page). A line that does
+/// not read as one is left out.
+fn played_lines(report: &mut serde_json::Value) -> Vec<crate::status::PlayedLine> {
+    let Some(serde_json::Value::Array(lines)) = report.as_object_mut().and_then(|o| o.remove("played"))
+    else {
+        return Vec::new();
+    };
+    lines
+        .into_iter()
+        .take(MAX_PLAYED_LINES)
+        .filter_map(|l| serde_json::from_value::<crate::status::PlayedLine>(l).ok())
+        .filter(|l| l.seconds.is_finite() && l.seconds >= 0.0)
+        .collect()
 }
 
 /// Whether a screen whose screenshot is due may send it: not when its last

@@ -21,6 +21,7 @@ mod editor;
 mod feed;
 pub mod operator;
 mod pages;
+mod plays;
 mod preview;
 mod push;
 mod refusals;

@@ -51,6 +51,9 @@ pub fn router(console: Shared) -> Router {
         .route("/data/slide/{file}", get(pages::data::slide))
         .route("/audit", get(pages::audit::show))
         .route("/calendar", get(pages::calendar::show))
+        .route("/plays", get(pages::plays::show))
+        .route("/plays.csv", get(pages::plays::csv))
+        .route("/plays/retention", post(pages::plays::retention))
         .route(
             "/emergency",
             get(pages::emergency::show).post(pages::emergency::publish),

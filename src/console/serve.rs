@@ -113,6 +113,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
     });
     let proxies = crate::net::TrustedProxies::new(console.options.trusted_proxies.clone());
     let watcher = tokio::spawn(super::alerts::watch(console.clone(), console.options.alert_check));
+    let pruner = tokio::spawn(super::plays::prune_for_ever(console.clone()));
     let router = routes::router(console);
     let limits = crate::net::listener::Limits {
         max_connections: connection_cap(),
@@ -124,6 +125,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
     let task = tokio::spawn(async move {
         // The alert watcher lives as long as the serving task.
         let _watcher = AbortOnDrop(watcher);
+        let _pruner = AbortOnDrop(pruner);
         serve.await
     });
     Ok(Running {

@@ -7,6 +7,7 @@
 mod capture;
 mod health;
 mod metrics;
+mod played_queue;
 mod playlog;
 mod playlog_writer;
 pub mod reporter;
@@ -17,6 +18,7 @@ mod watchdog;
 pub use capture::{capture_png, capture_png_within, CaptureError};
 pub use health::{health, Unhealthy};
 pub use metrics::metrics_text;
+pub use played_queue::{PlayQueue, PlayedLine};
 pub use playlog::{find_played, PlayEntry, PlayLog};
 pub use playlog_writer::{PlayLogStatus, PlayLogWriter};
 pub use reporter::Reporter;

@@ -32,6 +32,8 @@ pub struct PlayLogStatus {
 pub struct PlayLogWriter {
     tx: SyncSender<PlayEntry>,
     health: Arc<Mutex<PlayLogStatus>>,
+    /// The lines the console has not had yet, when the screen reports.
+    console: Option<super::PlayQueue>,
 }
 
 impl PlayLogWriter {
@@ -46,11 +48,26 @@ impl PlayLogWriter {
         std::thread::Builder::new()
             .name("rankwall-playlog".into())
             .spawn(move || write_all(log, rx, &shared))?;
-        Ok(PlayLogWriter { tx, health })
+        Ok(PlayLogWriter {
+            tx,
+            health,
+            console: None,
+        })
+    }
+
+    /// Also hands each entry to `queue`, for the reports to the console.
+    pub fn with_console(self, queue: super::PlayQueue) -> Self {
+        PlayLogWriter {
+            console: Some(queue),
+            ..self
+        }
     }
 
     /// Queues `entry`; when the queue is full it is dropped and counted.
     pub fn send(&self, entry: PlayEntry) {
+        if let Some(queue) = &self.console {
+            queue.push(&entry);
+        }
         if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = self.tx.try_send(entry) {
             lock(&self.health).lost_entries += 1;
         }

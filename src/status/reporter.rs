@@ -77,6 +77,8 @@ pub struct Reporter {
     http: HttpOptions,
     status: watch::Receiver<Arc<ScreenStatus>>,
     ask: Arc<dyn Fn(ScreenshotRequest) -> bool + Send + Sync>,
+    /// Proof of play not yet delivered: each report carries a batch.
+    played: Option<super::PlayQueue>,
 }
 
 impl Reporter {
@@ -100,6 +102,15 @@ impl Reporter {
             http,
             status,
             ask,
+            played: None,
+        }
+    }
+
+    /// Reports carry the lines of proof of play that `queue` holds.
+    pub fn with_played(self, queue: super::PlayQueue) -> Self {
+        Reporter {
+            played: Some(queue),
+            ..self
         }
     }
 
@@ -136,11 +147,20 @@ impl Reporter {
     /// One report, and the screenshot if the reply asks for one.
     async fn report_once(&self, client: &reqwest::Client) -> Result<(), ReportError> {
         let status = self.status.borrow().clone();
-        let mut document = status_document(&status, Utc::now());
+        let now = Utc::now();
+        let mut document = status_document(&status, now);
         document["report_interval_secs"] = self.settings.interval.as_secs().into();
+        let batch = self.played.as_ref().map(|q| q.batch(now));
+        if let Some(batch) = &batch {
+            document["played"] = serde_json::to_value(&batch.lines).map_err(ReportError::Encode)?;
+            document["played_dropped"] = batch.dropped.into();
+        }
         let body = serde_json::to_vec(&document).map_err(ReportError::Encode)?;
         let response = self.post(client, "application/json", body).await?;
         let bytes = read_reply(response).await?;
+        if let (Some(queue), Some(batch)) = (&self.played, &batch) {
+            queue.delivered(batch);
+        }
         let reply: Reply = serde_json::from_slice(&bytes).unwrap_or_default();
         if reply.screenshot {
             let png = capture_png_within(self.ask.as_ref(), Some(SCREENSHOT_WIDTH))

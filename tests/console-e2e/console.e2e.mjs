@@ -61,6 +61,7 @@ const LATIN_ALLOWLIST = [
   'TOML', // the name of the file format the source editor edits
   'Webhook', 'JSON', // 告警: the words 企业微信 and 钉钉 use themselves for a robot's address and payload
   'STARTTLS', 'SSL', 'TLS', // 告警: the names mail providers give the encryption to choose
+  'CSV', // 播放记录: the file format a spreadsheet opens, as its menus name it
   USER, // the operator's name, shown in the header: what the test typed in
   GROUP, // the group's name, on most pages: also what the test typed in
 ];
@@ -1075,6 +1076,7 @@ async function main() {
       { path: '/audit', shot: 'audit' },
       { path: '/emergency', shot: 'emergency' },
       { path: '/calendar', shot: 'calendar' },
+      { path: '/plays', shot: 'plays' },
       { path: '/alerts', shot: 'alerts' },
       { path: `/publish/${GROUP}/9999`, status: 404, shot: 'error' }, // error.html, logged in
       { path: '/no-such-page', status: 404, shot: 'not-found' },

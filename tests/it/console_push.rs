@@ -86,7 +86,7 @@ async fn a_waiting_screen_hears_of_a_publish_at_once() {
 }
 
 /// The screen process, killed when the test ends, passed or failed.
-struct Running(std::process::Child);
+pub(crate) struct Running(std::process::Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -97,11 +97,16 @@ impl Drop for Running {
 
 /// The screen process and the port of its status server.
 fn start_screen(c: &Console, dir: &std::path::Path) -> (Running, u16) {
+    start_screen_reporting(c, dir, 60)
+}
+
+/// As [`start_screen`], reporting every `interval` seconds.
+pub(crate) fn start_screen_reporting(c: &Console, dir: &std::path::Path, interval: u64) -> (Running, u16) {
     let screen_config = dir.join("screen.toml");
     std::fs::write(
         &screen_config,
         format!(
-            "[screen]\nid = \"s1\"\n\n[report]\nurl = \"{}\"\ntoken = \"{TOKEN}\"\ninterval = 60\n",
+            "[screen]\nid = \"s1\"\n\n[report]\nurl = \"{}\"\ntoken = \"{TOKEN}\"\ninterval = {interval}\n",
             c.url("/api/report")
         ),
     )
@@ -151,7 +156,7 @@ async fn showing(c: &Console, port: u16) -> String {
 
 /// Waits until the screen plays its group's playlist (a minute at most: it
 /// starts cold beside other tests).
-async fn playing(c: &Console, port: u16, log: &std::path::Path) {
+pub(crate) async fn playing(c: &Console, port: u16, log: &std::path::Path) {
     let what = "the screen plays its group's playlist";
     until(
         c,

@@ -197,6 +197,13 @@ async fn every_route_answers_each_role_as_it_must() {
         ),
         ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
+        ("GET", "/plays", vec![], [Shown, Shown, Shown, Shown, Login]),
+        (
+            "POST",
+            "/plays/retention",
+            vec![("days", "0")],
+            [Done(422), Forbidden, Forbidden, Forbidden, Login],
+        ),
         (
             "GET",
             "/alerts",

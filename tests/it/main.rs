@@ -21,6 +21,7 @@ mod console_browser;
 mod console_emergency;
 mod console_flood;
 mod console_pages;
+mod console_plays;
 mod console_proxy;
 mod console_push;
 mod console_roles;

@@ -9,6 +9,7 @@ pub mod data;
 pub mod emergency;
 pub mod login;
 pub mod playlists;
+pub mod plays;
 pub mod preview;
 pub mod publish;
 pub mod remote;

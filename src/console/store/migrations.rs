@@ -118,4 +118,28 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     ALTER TABLE alerts ADD COLUMN mail_error TEXT;
     ",
     ),
+    // Proof of play as the screens report it: one row per line of their
+    // played.jsonl (a page, the idle slide, black), with how long it showed.
+    // `day` is the date where the screen stands; the group is the one the
+    // screen was in when it reported.
+    (
+        7,
+        "
+    CREATE TABLE plays (
+        screen_id TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        start TEXT NOT NULL,
+        day TEXT NOT NULL,
+        state TEXT NOT NULL,
+        item INTEGER,
+        slide TEXT,
+        page INTEGER,
+        pages INTEGER,
+        seconds REAL NOT NULL,
+        PRIMARY KEY (screen_id, start_ms)
+    ) WITHOUT ROWID;
+    CREATE INDEX plays_by_start ON plays (start_ms);
+    ",
+    ),
 ];

@@ -12,11 +12,13 @@
 mod alerts;
 mod commands;
 mod migrations;
+mod plays;
 mod screens;
 mod users;
 
 pub use alerts::{AlertRow, AlertSettings, MailSecurity, MailSettings, WebhookFormat};
 pub use commands::Command;
+pub use plays::{state_label, PlayCount, PlayFilter, PlayLine, DEFAULT_RETENTION_DAYS, MAX_COUNT_ROWS};
 pub use screens::{Enrolment, ScreenRow};
 pub use users::{Session, UserRow};
 
