@@ -30,6 +30,7 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
     match (get, template) {
         (true, "/" | "/playlists" | "/playlists/{group}" | "/publish" | "/preview")
         | (true, "/preview.png" | "/data" | "/data/slide/{file}" | "/audit")
+        | (true, "/preview/message.png")
         | (true, "/screens/{id}/thumb.png")
         | (true, "/screens/{id}/shot.png" | "/calendar" | "/plays" | "/plays.csv")
         | (false, "/logout") => Need::View,

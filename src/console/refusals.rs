@@ -36,13 +36,16 @@ fn for_screens(path: &str) -> bool {
     path.starts_with("/api/") || path.starts_with("/c/") || path == "/healthz"
 }
 
-/// Whether the response is a page already (HTML) or a picture.
+/// Whether the response is a page already (HTML), a picture, or an answer
+/// for the page's own script (JSON, read by the message preview).
 fn is_page(response: &Response) -> bool {
     response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("image/"))
+        .is_some_and(|t| {
+            t.starts_with("text/html") || t.starts_with("image/") || t.starts_with("application/json")
+        })
 }
 
 /// The title and the sentence for a refusal.

@@ -47,6 +47,7 @@ pub fn router(console: Shared) -> Router {
         )
         .route("/preview", get(pages::preview::show))
         .route("/preview.png", get(pages::preview::frame))
+        .route("/preview/message.png", get(pages::preview::message))
         .route("/data", get(pages::data::show))
         .route("/data/slide/{file}", get(pages::data::slide))
         .route("/audit", get(pages::audit::show))

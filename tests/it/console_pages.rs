@@ -209,6 +209,119 @@ async fn a_message_with_a_character_no_font_has_is_refused_naming_it() {
     assert_eq!(store.versions("towns").unwrap().len(), 2);
 }
 
+/// Issue 23: a message written in the playlist form (title, body, end time)
+/// is checked like the source (a character no font has is named, nothing
+/// saved), saved as a `message` item, edited in its own fields, and drawn
+/// by the live preview, which names such a character too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_written_in_the_form_with_a_live_preview() {
+    let c = console(Duration::from_secs(3600)).await;
+    let (cookie, csrf) = c.session().await;
+    let store = Store::open(&c.database).unwrap();
+    let post = |pairs: Vec<(&'static str, String)>| {
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        let c = &c;
+        async move {
+            let latest = Store::open(&c.database).unwrap().versions("towns").unwrap();
+            let base = latest[0].clone(); // newest first
+            let mut form: Vec<(&str, String)> = vec![
+                ("csrf", csrf),
+                ("base", base.number.to_string()),
+                ("base_text", base.text.clone()),
+                ("order", String::new()),
+                ("action", "save".into()),
+            ];
+            form.extend(pairs);
+            let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post_form("/playlists/towns", &cookie, &borrowed).await
+        }
+    };
+    let message = |body: &str| {
+        vec![
+            ("add_message_title", "停水通知".to_string()),
+            ("add_message_body", body.to_string()),
+            ("add_message_until", "2026-12-06T12:00".to_string()),
+        ]
+    };
+    let refused = post(message("王\u{20000}华家门前\r\n明日停水")).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("消息中的「\u{20000}」（U+20000）"), "{page}");
+    assert_eq!(store.versions("towns").unwrap().len(), 1, "nothing saved");
+    assert_eq!(
+        post(message("王华家门前\r\n明日停水")).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let text = store.versions("towns").unwrap()[0].text.clone();
+    let settings = rankwall::config::parse("towns.toml", &text, None)
+        .settings
+        .unwrap();
+    let m = &settings.messages[0];
+    assert_eq!(
+        (m.title.as_str(), m.body.as_str()),
+        ("停水通知", "王华家门前\n明日停水"),
+        "{text}"
+    );
+    assert!(text.contains("until = \"2026-12-06T12:00:00+08:00\""), "{text}");
+    // The form shows it in its own fields, and an edit of the body keeps the rest.
+    let page = c.get("/playlists/towns", &cookie).await.text().await.unwrap();
+    assert!(
+        page.contains("name=\"msg_body_1\"") && page.contains("value=\"2026-12-06T12:00\""),
+        "{page}"
+    );
+    let edited = post(vec![
+        ("msg_title_1", "停水通知".into()),
+        ("msg_body_1", "明日全天停水".into()),
+        ("msg_from_1", String::new()),
+        ("msg_until_1", "2026-12-06T12:00".into()),
+    ])
+    .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let now = store.versions("towns").unwrap()[0].text.clone();
+    let settings = rankwall::config::parse("towns.toml", &now, None)
+        .settings
+        .unwrap();
+    assert_eq!(settings.messages[0].body, "明日全天停水");
+    assert_eq!(
+        now.replace("明日全天停水", "X"),
+        text.replace("\"\"\"\n王华家门前\n明日停水\"\"\"", "\"X\"")
+    );
+
+    // The live preview: a picture that changes with the text, and a
+    // character no font has named instead of drawn.
+    let shot = |title: &str, body: &str| {
+        let url = format!(
+            "/preview/message.png?group=towns&title={}&body={}",
+            urlencode(title),
+            urlencode(body)
+        );
+        let cookie = cookie.clone();
+        let c = &c;
+        async move { c.get(&url, &cookie).await }
+    };
+    let one = shot("停水通知", "明日全天停水").await;
+    assert_eq!(one.status(), StatusCode::OK);
+    assert_eq!(one.headers()["content-type"], "image/png");
+    let one = one.bytes().await.unwrap();
+    let two = shot("寒潮预警", "今夜气温骤降").await.bytes().await.unwrap();
+    assert!(
+        one.starts_with(b"\x89PNG") && one != two,
+        "the picture follows the text"
+    );
+    let bad = shot("停水通知", "王\u{20000}华").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said: serde_json::Value = serde_json::from_slice(&bad.bytes().await.unwrap()).unwrap();
+    let said = said["error"].as_str().unwrap();
+    assert!(said.contains("「\u{20000}」（U+20000）没有字体能显示"), "{said}");
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .unwrap()
+        .trim_start_matches('=')
+        .to_string()
+}
+
 /// Issue 23: 日程 tells a group's week day by day, in stretches of what
 /// plays, each opening the preview at its start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -199,6 +199,12 @@ async fn every_route_answers_each_role_as_it_must() {
         ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/plays", vec![], [Shown, Shown, Shown, Shown, Login]),
         (
+            "GET",
+            "/preview/message.png?group=towns&title=%E9%80%9A%E7%9F%A5&body=%E5%81%9C%E6%B0%B4",
+            vec![],
+            [Shown, Shown, Shown, Shown, Login],
+        ),
+        (
             "POST",
             "/plays/retention",
             vec![("days", "0")],

@@ -37,6 +37,9 @@ pub struct ItemFields {
     /// lacks, a selector the form cannot show): the item's own option, so
     /// the browser does not fall back to the first choice and rewrite it.
     pub own_label: Option<String>,
+    /// The operator's own message, when the item is one: edited in fields
+    /// of its own rather than chosen from the feed.
+    pub message: Option<MessageFields>,
 }
 
 /// The whole form.
@@ -205,6 +208,7 @@ fn item_fields(index: usize, t: &Table) -> ItemFields {
         until: text(schema::window::UNTIL),
         window_editable: windows.is_none_or(|w| w.len() <= 1) && plain,
         own_label: None,
+        message: message::message_fields(t),
     }
 }
 
@@ -279,9 +283,11 @@ fn content_of(t: &Table) -> String {
 }
 
 mod emergency;
+mod message;
 mod write;
 
 pub use emergency::{emergencies, with_emergency, without_emergencies, Emergency};
+pub use message::{message_only, MessageFields};
 pub use write::apply_form;
 
 #[cfg(test)]

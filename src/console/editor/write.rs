@@ -63,6 +63,7 @@ pub fn apply_form(text: &str, fields: &[(String, String)]) -> Result<String, Str
     if let Some(content) = field("add_content").filter(|c| !c.is_empty() && *c != "custom") {
         add_item(&mut doc, content, field("add_duration"), field("add_transition"));
     }
+    super::message::add_message(&mut doc, |name| field(name).map(str::to_string));
     Ok(doc.to_string())
 }
 
@@ -200,6 +201,18 @@ fn apply_item(t: &mut Table, fields: &[(String, String)], shown: &ItemFields) {
     }
     if let Some(kind) = changed("transition", &shown.transition) {
         set_transition(t, kind);
+    }
+    if let Some(message) = &shown.message {
+        // The body keeps its line breaks; a browser sends them as CRLF.
+        let message_field = |name: &str| {
+            let key = format!("msg_{name}_{i}");
+            let v = fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.replace("\r\n", "\n"));
+            v.map(|v| v.trim().to_string())
+        };
+        super::message::apply_message(t, message_field, message);
     }
     if !shown.window_editable {
         return;

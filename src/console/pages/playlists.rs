@@ -149,6 +149,7 @@ fn editor_context(console: &Shared, group: &str, text: &str, messages: Vec<Value
         "title": format!("节目单 {group}"), "group": group, "text": text,
         "form": editor::form_fields(text, &feed.feed), "refused": refused,
         "lines": numbered(text, &messages), "messages": messages,
+        "message_preview": format!("/preview/message.png?group={}", super::encode_segment(group)),
     })
 }
 

@@ -283,3 +283,77 @@ pub async fn frame(State(console): State<Shared>, Query(ask): Query<Ask>) -> Res
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the preview task failed").into_response(),
     }
 }
+
+/// `?group=…&title=…&body=…`: a message as the playlist form is writing it.
+#[derive(serde::Deserialize)]
+pub struct MessageAsk {
+    group: Option<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The longest message text the live preview draws (the config's limit).
+const MESSAGE_PREVIEW_CHARS: usize = 4000;
+
+/// `GET /preview/message.png`: the message alone as a 1920×1080 screen shows
+/// it now, for the playlist form's live preview; a character no font draws
+/// is refused (422) with the character named, as a save would be.
+pub async fn message(State(console): State<Shared>, Query(ask): Query<MessageAsk>) -> Response {
+    // JSON for the form's script, which shows `error` under the picture.
+    let refuse = |text: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(serde_json::json!({ "error": text })),
+        )
+            .into_response()
+    };
+    if ask.title.chars().count() > 60 || ask.body.chars().count() > MESSAGE_PREVIEW_CHARS {
+        return refuse(format!(
+            "消息太长：标题最多 60 个字，正文最多 {MESSAGE_PREVIEW_CHARS} 个字。"
+        ));
+    }
+    let text = crate::console::editor::message_only(&ask.title, &ask.body);
+    let group = ask.group.unwrap_or_default();
+    let feed = console.feed.current();
+    let checked = crate::config::parse_remote(&format!("{group}.toml"), &text, Some(&feed.feed));
+    let Some(mut settings) = checked.settings else {
+        return refuse("这条消息还不能显示：请填写标题或正文。".into());
+    };
+    let uncovered = crate::console::uncovered::uncovered_in_messages(&settings, &text);
+    if let Some(first) = uncovered.first() {
+        let said = first["text"].as_str().unwrap_or_default();
+        // The line number means nothing here: only what follows it.
+        let said = said.split_once('：').map_or(said, |(_, rest)| rest);
+        return refuse(said.to_string());
+    }
+    let Ok(_permit) = console.renders.acquire().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    };
+    let feed = feed.feed.as_ref().clone();
+    if console.feed.current().embedded_demo {
+        settings.feed.for_embedded_demo();
+    }
+    let Ok(size) = PanelSize::parse("1920x1080") else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "no preview size").into_response();
+    };
+    let at = chrono::Utc::now().with_timezone(&settings.screen.time_zone);
+    let drawn = tokio::task::spawn_blocking(move || preview::frame_png(settings, feed, size, at)).await;
+    match drawn {
+        Ok(Ok(png)) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            png,
+        )
+            .into_response(),
+        Ok(Err(e)) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot draw the preview: {e}"),
+        )
+            .into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the preview task failed").into_response(),
+    }
+}
