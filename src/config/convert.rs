@@ -19,6 +19,7 @@ use toml::Spanned;
 pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>) -> Settings {
     let screen = screen(loc, &raw.screen, out);
     let wall = super::wall::wall(loc, &raw.wall, &screen, out);
+    let (banners, messages) = super::message::messages(loc, &raw.playlist, out);
     let settings = Settings {
         screen,
         feed: feed(loc, &raw.feed, out),
@@ -29,7 +30,8 @@ pub(super) fn settings(loc: &Locator, raw: &RawConfig, out: &mut Vec<Diagnostic>
         playlist: (raw.playlist.iter().enumerate())
             .map(|(n, i)| item(loc, n, i, out))
             .collect(),
-        messages: super::message::messages(loc, &raw.playlist, out),
+        messages,
+        banners,
         source_sha256: crate::digest::sha256_hex(loc.text.as_bytes()),
         remote_sha256: None,
     };

@@ -33,12 +33,28 @@ pub fn is_message_id(id: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The playlist's messages as notices; each error is located in `out`.
-pub(super) fn messages(loc: &Locator, playlist: &[raw::Item], out: &mut Vec<Diagnostic>) -> Vec<Notice> {
-    (playlist.iter().enumerate())
-        .filter_map(|(index, item)| Some((index, item.message.as_ref()?)))
-        .filter_map(|(index, m)| message(loc, index, m, out))
-        .collect()
+/// The playlist's messages as notices, the banners (`banner = true`) apart
+/// from the pages: (banners, pages). Each error is located in `out`.
+pub(super) fn messages(
+    loc: &Locator,
+    playlist: &[raw::Item],
+    out: &mut Vec<Diagnostic>,
+) -> (Vec<Notice>, Vec<Notice>) {
+    let mut banners = Vec::new();
+    let mut pages = Vec::new();
+    let written =
+        (playlist.iter().enumerate()).filter_map(|(index, item)| Some((index, item.message.as_ref()?)));
+    for (index, m) in written {
+        let Some(notice) = message(loc, index, m, out) else {
+            continue;
+        };
+        if m.get_ref().banner == Some(true) {
+            banners.push(notice);
+        } else {
+            pages.push(notice);
+        }
+    }
+    (banners, pages)
 }
 
 fn message(
@@ -146,7 +162,8 @@ fn instant(
 
 impl Settings {
     /// `feed` with this config's messages added as notices: what the screen
-    /// shows. The same `Arc` when the config writes none.
+    /// shows (banners are not among them: they are no page). The same `Arc`
+    /// when the config writes none.
     pub fn shown_feed(&self, feed: &Arc<Feed>) -> Arc<Feed> {
         if self.messages.is_empty() {
             return feed.clone();

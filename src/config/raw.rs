@@ -272,6 +272,9 @@ pub(super) struct Message {
     pub(super) from: Option<Spanned<String>>,
     /// The instant it is no longer shown.
     pub(super) until: Option<Spanned<String>>,
+    /// A banner (提示) over whatever plays, in the footer's band, rather
+    /// than a page of its own.
+    pub(super) banner: Option<bool>,
 }
 
 /// Content chosen by kind rather than id.

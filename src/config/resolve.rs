@@ -70,7 +70,10 @@ pub(super) fn against_feed(
     let shown = settings.shown_feed(&std::sync::Arc::new(feed.clone()));
     let feed = shown.as_ref();
     for (item, raw) in settings.playlist.iter().zip(&raw.playlist) {
-        if !resolve(&item.content, feed).is_empty() {
+        // A banner is no page: it has nothing to resolve.
+        let banner =
+            matches!(&item.content, Content::Notice(id) if settings.banners.iter().any(|b| &b.id == id));
+        if banner || !resolve(&item.content, feed).is_empty() {
             continue;
         }
         let (span, what, id, known): (_, &str, &str, Vec<&str>) =

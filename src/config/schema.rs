@@ -55,7 +55,7 @@ key_names! {
     /// Keys of an item's `select = { … }`.
     select at "playlist.select" { LEVEL = "level", LIST = "list", NOTICES = "notices", VIEW = "view" }
     /// Keys of an item's `message = { … }`: text written in the config.
-    message at "playlist.message" { TITLE = "title", BODY = "body", FROM = "from", UNTIL = "until" }
+    message at "playlist.message" { TITLE = "title", BODY = "body", FROM = "from", UNTIL = "until", BANNER = "banner" }
     /// Keys of an item's `transition = { … }`.
     transition at "playlist.transition" { KIND = "kind", DURATION = "duration" }
     /// Keys of one of an item's `windows = [{ … }]`.

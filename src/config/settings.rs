@@ -30,6 +30,9 @@ pub struct Settings {
     /// The messages the playlist's items write themselves (`message = { … }`),
     /// as notices whose ids no feed can hold (`message.N`, N the item's place).
     pub messages: Vec<crate::feed::Notice>,
+    /// The messages written as banners (`banner = true`): shown in the
+    /// footer's band over whatever plays while they last, never as pages.
+    pub banners: Vec<crate::feed::Notice>,
     /// SHA-256 of the source text (for a remote config with a local
     /// override, of both texts), as proof of play records it.
     pub source_sha256: String,
@@ -460,6 +463,7 @@ impl Default for Settings {
             wall: None,
             playlist: Vec::new(),
             messages: Vec::new(),
+            banners: Vec::new(),
             source_sha256: crate::digest::sha256_hex(b""),
             remote_sha256: None,
         }

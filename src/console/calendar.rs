@@ -25,6 +25,17 @@ pub struct Stretch {
     pub priority: bool,
     /// The items that play, by their labels, in playlist order.
     pub items: Vec<String>,
+    /// The banner (提示) over them, by its item's label.
+    pub banner: Option<String>,
+}
+
+/// One hour of a day, a link to the preview at its start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hour {
+    /// `08`.
+    pub label: String,
+    /// `YYYY-MM-DDTHH:00`, as the preview takes it.
+    pub at: String,
 }
 
 /// One day of the week.
@@ -33,6 +44,8 @@ pub struct Day {
     /// `12月7日 周一`.
     pub title: String,
     pub stretches: Vec<Stretch>,
+    /// The day's 24 hours, each opening the preview at its start.
+    pub hours: Vec<Hour>,
 }
 
 /// The seven days from `monday`, each item named by `labels[i]`.
@@ -48,6 +61,12 @@ pub fn week(settings: &Settings, feed: &Feed, monday: NaiveDate, labels: &[Strin
                 WEEKDAYS[date.weekday().num_days_from_monday() as usize]
             ),
             stretches: day(settings, &shown, (date, zone), labels),
+            hours: (0..24)
+                .map(|h| Hour {
+                    label: format!("{h:02}"),
+                    at: format!("{}T{h:02}:00", date.format("%Y-%m-%d")),
+                })
+                .collect(),
         })
         .collect()
 }
@@ -69,8 +88,12 @@ fn day(
     for pair in edges.windows(2) {
         let Some(t) = at(pair[0]) else { continue };
         let (off, priority, items) = state(settings, feed, t, labels);
+        let banner = crate::schedule::banner_at(settings, t).and_then(|b| banner_label(settings, b, labels));
         match stretches.last_mut() {
-            Some(last) if (last.off, last.priority, &last.items) == (off, priority, &items) => {
+            Some(last)
+                if (last.off, last.priority, &last.items, &last.banner)
+                    == (off, priority, &items, &banner) =>
+            {
                 last.until = clock(pair[1]);
             }
             _ => stretches.push(Stretch {
@@ -80,6 +103,7 @@ fn day(
                 off,
                 priority,
                 items,
+                banner,
             }),
         }
     }
@@ -95,7 +119,7 @@ fn edges(settings: &Settings, feed: &Feed, date: NaiveDate, zone: FixedOffset) -
     for span in spans {
         edges.extend([span.from.minutes(), span.until.minutes()]);
     }
-    for n in &feed.notices {
+    for n in feed.notices.iter().chain(&settings.banners) {
         for t in [n.from, n.until].into_iter().flatten() {
             let local = t.with_timezone(&zone);
             if local.date_naive() == date {
@@ -143,6 +167,19 @@ fn state(
             .unwrap_or_else(|| format!("第 {} 项", i + 1))
     });
     (false, !priority.is_empty(), names.collect())
+}
+
+/// The label of banner `b`'s item.
+fn banner_label(settings: &Settings, b: usize, labels: &[String]) -> Option<String> {
+    let id = &settings.banners.get(b)?.id;
+    let item = (settings.playlist.iter())
+        .position(|i| matches!(&i.content, crate::config::Content::Notice(n) if n == id))?;
+    Some(
+        labels
+            .get(item)
+            .cloned()
+            .unwrap_or_else(|| format!("第 {} 项", item + 1)),
+    )
 }
 
 /// `HH:MM` of a minute of the day.

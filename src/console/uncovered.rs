@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 /// (`severity`, `text`, `line`, `item`); none when the config writes no
 /// message. Loads the fonts only when there is a message to check.
 pub fn uncovered_in_messages(settings: &Settings, text: &str) -> Vec<Value> {
-    if settings.messages.is_empty() {
+    if settings.messages.is_empty() && settings.banners.is_empty() {
         return Vec::new();
     }
     let fonts = match Fonts::load(&FontOptions::default()) {
@@ -26,7 +26,7 @@ pub fn uncovered_in_messages(settings: &Settings, text: &str) -> Vec<Value> {
         }
     };
     let mut out = Vec::new();
-    for message in &settings.messages {
+    for message in settings.messages.iter().chain(&settings.banners) {
         let item = item_of(&message.id);
         let line = item.and_then(|i| item_line(text, i)).unwrap_or(1);
         let mut seen = Vec::new();

@@ -4,6 +4,7 @@
 
 #![deny(missing_docs)]
 
+mod banner;
 mod board;
 mod chrome;
 mod idle;
@@ -17,6 +18,7 @@ pub mod theme;
 mod ticker;
 mod views;
 
+pub use banner::{banner_rect, banner_text, with_banner};
 pub use board::{dropped, Dropped};
 pub use chrome::body_rect;
 pub use idle::idle;

@@ -56,6 +56,11 @@ pub struct Theme {
     pub grades: [Badge; 3],
     /// The "data not updated" marker.
     pub stale: Badge,
+    /// An emergency's page (紧急): dark amber, so that it is read as a
+    /// warning and not as one more notice.
+    pub warning: Palette,
+    /// A banner (提示) over whatever plays: amber with dark text.
+    pub banner: Badge,
     /// Charts: a sub-score bar, its weakest area's bar, the track behind
     /// bars (full marks), the board's mean marked on each bar.
     pub chart: ChartColors,
@@ -144,6 +149,22 @@ impl Default for Theme {
             stale: Badge {
                 fill: Rgba::hex(0xFFB300),
                 text: dark,
+            },
+            // Amber is the colour of a warning on Chinese public signs
+            // (预警); red would read as honour here.
+            warning: Palette {
+                background: Rgba::hex(0x3A2400),
+                header: Rgba::hex(0x261700),
+                title: Rgba::hex(0xFFC83D),
+                text: Rgba::hex(0xFFFFFF),
+                muted: Rgba::hex(0xFFE3A6),
+                stripe: Rgba::hex(0x462C00),
+                rule: Rgba::hex(0xFFB300),
+                footer: Rgba::hex(0x261700),
+            },
+            banner: Badge {
+                fill: Rgba::hex(0xFFB300),
+                text: Rgba::hex(0x111111),
             },
             // Saturated enough to read on an LED wall in daylight; the
             // weakest area in the warning amber, never in red (red is

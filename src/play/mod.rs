@@ -16,6 +16,7 @@
 
 mod brightness;
 mod burnin;
+mod canvas;
 mod pages;
 mod view;
 
@@ -25,7 +26,7 @@ pub use view::{ease, Blend, Still, View, Wake};
 
 use crate::config::{Settings, ThemeSettings};
 use crate::feed::Feed;
-use crate::layout::{self, Context, ProfileError, ScreenProfile, Theme};
+use crate::layout::{ProfileError, ScreenProfile, Theme};
 use crate::scene::Scene;
 use crate::schedule::{self, Frame, Pages, Slot};
 use crate::text::{FontOptions, Fonts};
@@ -297,8 +298,9 @@ impl Player {
             }
             match &item.content {
                 crate::config::Content::Notice(id) if crate::config::is_message_id(id) => {
-                    (pending.messages.iter())
-                        .any(|m| &m.id == id && m.is_active(now) && !showing.messages.contains(m))
+                    let shown = |m| showing.messages.contains(m) || showing.banners.contains(m);
+                    (pending.messages.iter().chain(&pending.banners))
+                        .any(|m| &m.id == id && m.is_active(now) && !shown(m))
                 }
                 content => match crate::config::resolve(content, &self.show.data) {
                     crate::config::Resolved::Notices(v) => v
@@ -383,6 +385,7 @@ impl Player {
                 page: slot.page.clone(),
                 stale: self.stale_at().is_some_and(|at| now >= at),
                 scroll_px: 0,
+                banner: schedule::banner_at(&self.show.settings, now),
             },
             previous: None,
             blend: Blend::Cut,
@@ -413,6 +416,7 @@ impl Player {
             Frame::Off => Still::Black,
             Frame::Idle => Still::Idle {
                 minute: now.timestamp().div_euclid(60),
+                banner: schedule::banner_at(&self.show.settings, now),
             },
             Frame::Page { slot, started, .. } => Still::Page {
                 show: self.show.version,
@@ -423,6 +427,7 @@ impl Player {
                     let elapsed = slot.scroll_from + (now - *started).num_milliseconds().max(0);
                     elapsed * i64::from(speed) / 1000
                 }),
+                banner: schedule::banner_at(&self.show.settings, now),
             },
         }
     }
@@ -480,7 +485,27 @@ impl Player {
         if let Some(edge) = brightness::next_edge(screen, now) {
             next = next.min(edge);
         }
+        if let Some(edge) = self.next_banner_edge(now) {
+            next = next.min(edge);
+        }
         Wake::At(next)
+    }
+
+    /// When a banner may next go up or down: its message's start or end,
+    /// or the next minute while its item has windows.
+    fn next_banner_edge(&self, now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        let settings = &self.show.settings;
+        let instants = (settings.banners.iter())
+            .flat_map(|b| [b.from, b.until])
+            .flatten()
+            .filter(|t| *t > now);
+        let windowed = settings.playlist.iter().any(|i| {
+            !i.windows.is_empty()
+                && matches!(&i.content, crate::config::Content::Notice(id)
+                    if settings.banners.iter().any(|b| &b.id == id))
+        });
+        let minute = windowed.then(|| schedule::next_minute(now));
+        instants.chain(minute).min()
     }
 
     /// The scene for a still (layout at `now`).
@@ -512,48 +537,6 @@ impl Player {
         let slid = to.over_shifted(from.over_shifted(empty, -moved), width - moved);
         let v = wall.viewport;
         Some(slid.window(v.x, v.y, v.width, v.height))
-    }
-
-    /// The scene of the whole picture: the canvas of a wall, else the screen.
-    fn canvas_scene(&mut self, still: &Still, now: DateTime<FixedOffset>) -> Scene {
-        match still {
-            Still::Black => Scene::new(
-                self.profile.width,
-                self.profile.height,
-                crate::scene::Rgba::hex(0),
-            ),
-            Still::Idle { .. } => {
-                let issuer = self.show.feed.issuer.clone();
-                layout::idle(
-                    &mut self.fonts,
-                    &self.profile,
-                    &self.theme,
-                    now,
-                    issuer.as_deref(),
-                )
-            }
-            Still::Page {
-                item,
-                page,
-                scroll_px,
-                ..
-            } => {
-                let mask_names = self.show.settings.playlist.get(*item).and_then(|i| i.mask_names);
-                let ctx = Context {
-                    feed: &self.show.feed,
-                    profile: &self.profile,
-                    theme: &self.theme,
-                    now,
-                    stale_after: self.show.settings.feed.stale_after,
-                    mask_names,
-                };
-                if self.show.pages.item_scrolls(*item) {
-                    layout::ticker(&mut self.fonts, &ctx, page, *scroll_px as f32)
-                } else {
-                    layout::layout_page(&mut self.fonts, &ctx, page)
-                }
-            }
-        }
     }
 }
 

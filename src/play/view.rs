@@ -17,6 +17,8 @@ pub enum Still {
     Idle {
         /// The minute the clock shows, counted in whole minutes since the Unix epoch.
         minute: i64,
+        /// The banner (提示) over it: its index among the config's banners.
+        banner: Option<usize>,
     },
     /// A page of a playlist item.
     Page {
@@ -30,6 +32,9 @@ pub enum Still {
         stale: bool,
         /// How far a marquee has moved, in whole pixels; 0 for still pages.
         scroll_px: i64,
+        /// The banner (提示) over the page: its index among the config's
+        /// banners (the picture differs while one is up).
+        banner: Option<usize>,
     },
 }
 

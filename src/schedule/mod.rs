@@ -26,7 +26,7 @@ mod turn;
 mod window;
 
 pub(crate) use window::display_on;
-pub use window::{item_is_open, window_contains};
+pub use window::{banner_at, item_is_open, window_contains};
 
 use crate::config::{Item, Settings};
 use crate::feed::Feed;

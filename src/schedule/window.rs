@@ -28,3 +28,19 @@ pub(crate) fn display_on(settings: &Settings, t: DateTime<FixedOffset>) -> bool 
         .display_hours
         .is_none_or(|hours| hours.contains(minute_of_day(t)))
 }
+
+/// The banner (提示) shown at `t`, as its index in `settings.banners`: the
+/// first whose message runs at `t` and whose item is open then, while the
+/// screen is inside its display hours.
+pub fn banner_at(settings: &Settings, t: DateTime<FixedOffset>) -> Option<usize> {
+    let t = t.with_timezone(&settings.screen.time_zone);
+    if !display_on(settings, t) {
+        return None;
+    }
+    settings.banners.iter().position(|b| {
+        let item = (b.id.strip_prefix("message."))
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| settings.playlist.get(n.checked_sub(1)?));
+        b.is_active(t) && item.is_none_or(|item| item_is_open(item, t))
+    })
+}

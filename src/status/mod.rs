@@ -72,6 +72,10 @@ pub struct Showing {
     pub pages: Option<usize>,
     /// When the schedule started this page.
     pub since: Option<DateTime<FixedOffset>>,
+    /// The banner (提示) over the page or idle slide: its message's id
+    /// (`message.N`, N its playlist item counted from 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub banner: Option<String>,
 }
 
 /// The data on show.

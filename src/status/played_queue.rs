@@ -148,6 +148,7 @@ mod tests {
             pages: Some(2),
             data_sha256: String::new(),
             config_sha256: String::new(),
+            banner: None,
         }
     }
 

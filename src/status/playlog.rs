@@ -30,6 +30,9 @@ pub struct PlayEntry {
     /// How many pages the slide had with the data on show.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub pages: Option<usize>,
+    /// The banner (提示) shown over it: its message's id (`message.N`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub banner: Option<String>,
     /// SHA-256 of the data as shown (normalised), as the status's `content_sha256`.
     pub data_sha256: String,
     /// SHA-256 of the config text in force, as the status's `config.sha256`.
@@ -123,6 +126,7 @@ mod tests {
             pages: Some(3),
             data_sha256: "d".into(),
             config_sha256: "c".into(),
+            banner: None,
         }
     }
 

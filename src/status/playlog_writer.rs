@@ -120,6 +120,7 @@ mod tests {
             pages: Some(9),
             data_sha256: "d".into(),
             config_sha256: "c".into(),
+            banner: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! 紧急插播 (issue 23): a message published at once to the chosen groups'
 //! playlists as a priority item, and withdrawn again, each a new version;
 //! refused for a role without the group, for a character no font has, and
-//! for an end already past.
+//! for an end already past. At the 提示 level it is a banner, no page.
 // Tests fail by panicking: an unwrap that fails here is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -79,6 +79,58 @@ async fn an_emergency_takes_over_the_groups_playlist_until_it_is_withdrawn() {
     assert!(
         actions.contains(&"emergency".to_string()) && actions.contains(&"emergency_withdraw".to_string()),
         "{actions:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_level_emergency_is_a_banner_over_what_plays() {
+    let c = console(Duration::from_secs(3600)).await;
+    let before = served(&c).await;
+    let (cookie, csrf) = c.session().await;
+    let form = c.get("/emergency", &cookie).await.text().await.unwrap();
+    assert!(
+        form.contains("name=\"level\" value=\"banner\"") && form.contains("提示"),
+        "the form offers the level"
+    );
+    let sent = c
+        .post_form(
+            "/emergency",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("title", "停水通知"),
+                ("body", "明日 8:00 至 12:00 停水"),
+                ("level", "banner"),
+                ("open", "on"),
+                ("group", "towns"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let now = served(&c).await;
+    assert!(now.starts_with(&before), "the playlist is kept: {now}");
+    let settings = rankwall::config::parse_remote("towns.toml", &now, None)
+        .settings
+        .unwrap();
+    assert!(settings.messages.is_empty(), "no page: {now}");
+    assert_eq!(settings.banners[0].title, "停水通知");
+    let page = c.get("/emergency", &cookie).await.text().await.unwrap();
+    let current = page.split("id=\"current\"").nth(1).unwrap();
+    assert!(
+        current.contains("提示") && current.contains("停水通知"),
+        "{current}"
+    );
+    let calendar = c
+        .get("/calendar?group=towns", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(calendar.contains("横幅 提示：停水通知"), "{calendar}");
+    let trail = Store::open(&c.database).unwrap().audit_trail(5).unwrap();
+    assert!(
+        trail.iter().any(|a| a.detail.contains("（提示，直到撤销）")),
+        "{trail:?}"
     );
 }
 

@@ -34,6 +34,11 @@ async fn wait(c: &Console, sha: &str, secs: u64, token: &str) -> (StatusCode, se
 }
 
 async fn emergency(c: &Console, cookie: &str, csrf: &str) {
+    emergency_at(c, cookie, csrf, "full").await;
+}
+
+/// Publishes 寒潮预警 to `towns` at `level` (`full`: 紧急, `banner`: 提示).
+async fn emergency_at(c: &Console, cookie: &str, csrf: &str, level: &str) {
     let sent = c
         .post_form(
             "/emergency",
@@ -42,6 +47,7 @@ async fn emergency(c: &Console, cookie: &str, csrf: &str) {
                 ("csrf", csrf),
                 ("title", "寒潮预警"),
                 ("body", "今夜气温骤降"),
+                ("level", level),
                 ("open", "on"),
                 ("group", "towns"),
             ],
@@ -236,6 +242,36 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
         "the emergency gone",
         BY_PUSH,
         |s| !s.contains("message.2") && s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+    // 提示: a banner over the page that plays, by the same push.
+    let plain = screenshot(&c, port).await;
+    emergency_at(&c, &cookie, &csrf, "banner").await;
+    until(
+        &c,
+        port,
+        "the banner over the page",
+        BY_PUSH,
+        |s| s.contains("\"banner\":\"message.2\"") && s.contains("\"state\":\"page\""),
+        &log,
+    )
+    .await;
+    assert_ne!(screenshot(&c, port).await, plain, "the picture has the banner");
+    let withdrawn = c
+        .post_form(
+            "/emergency/withdraw",
+            &cookie,
+            &[("csrf", &csrf), ("group", "towns")],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    until(
+        &c,
+        port,
+        "the banner gone",
+        BY_PUSH,
+        |s| !s.contains("\"banner\"") && s.contains("\"state\":\"page\""),
         &log,
     )
     .await;

@@ -10,6 +10,7 @@ mod common;
 
 mod amendment2;
 mod architecture;
+mod banner;
 mod bounded_feed;
 mod cli;
 mod compose;

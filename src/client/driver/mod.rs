@@ -68,8 +68,15 @@ pub struct Driver {
     has_source: bool,
 }
 
-/// What a proof-of-play line is about: a new line when this changes.
-type PlayKey = (ScreenState, Option<usize>, Option<usize>, String, String);
+/// What makes a new line of the play log: state, item, page, data, config, banner.
+type PlayKey = (
+    ScreenState,
+    Option<usize>,
+    Option<usize>,
+    String,
+    String,
+    Option<String>,
+);
 
 impl Driver {
     /// A driver for `player`, reporting nowhere yet.
@@ -268,17 +275,23 @@ impl Driver {
     }
 
     fn record_play(&mut self, view: &View, now: DateTime<FixedOffset>) {
-        let (state, item, page) = match &view.still {
-            Still::Black => (ScreenState::Off, None, None),
-            Still::Idle { .. } => (ScreenState::Idle, None, None),
-            Still::Page { item, page, .. } => (ScreenState::Page, Some(*item), Some(page.clone())),
+        let (state, item, page, banner) = match &view.still {
+            Still::Black => (ScreenState::Off, None, None, None),
+            Still::Idle { banner, .. } => (ScreenState::Idle, None, None, *banner),
+            Still::Page {
+                item, page, banner, ..
+            } => (ScreenState::Page, Some(*item), Some(page.clone()), *banner),
         };
+        let banner = banner
+            .and_then(|b| self.player.settings().banners.get(b))
+            .map(|b| b.id.clone());
         let key: PlayKey = (
             state,
             item,
             page.as_ref().map(|p| p.index),
             self.player.data_hash().to_string(),
             self.player.config_hash().to_string(),
+            banner.clone(),
         );
         if self.last_played.as_ref() == Some(&key) {
             return;
@@ -292,6 +305,7 @@ impl Driver {
             pages: page.as_ref().map(|p| p.count),
             data_sha256: key.3.clone(),
             config_sha256: key.4.clone(),
+            banner,
         };
         self.last_played = Some(key);
         // Written on the log's own thread; failures show in the status.

@@ -61,11 +61,14 @@ fn showing(d: &Driver, now: DateTime<FixedOffset>) -> Showing {
             state: ScreenState::Off,
             ..Showing::default()
         },
-        Still::Idle { .. } => Showing {
+        Still::Idle { banner, .. } => Showing {
             state: ScreenState::Idle,
+            banner: banner_id(d, *banner),
             ..Showing::default()
         },
-        Still::Page { item, page, .. } => Showing {
+        Still::Page {
+            item, page, banner, ..
+        } => Showing {
             state: ScreenState::Page,
             item: Some(*item),
             slide: Some(page.id.clone()),
@@ -75,6 +78,12 @@ fn showing(d: &Driver, now: DateTime<FixedOffset>) -> Showing {
                 crate::schedule::Frame::Page { started, .. } => Some(started),
                 _ => None,
             },
+            banner: banner_id(d, *banner),
         },
     }
+}
+
+/// The message id of banner `b` on show.
+fn banner_id(d: &Driver, b: Option<usize>) -> Option<String> {
+    Some(d.player.settings().banners.get(b?)?.id.clone())
 }

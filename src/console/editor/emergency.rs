@@ -1,6 +1,8 @@
 //! 紧急插播 in a group's playlist: an emergency is a `message` item with
 //! `priority = true`, appended to the published text (so it takes over every
-//! screen of the group while it lasts) and removed again by 撤销. The rest
+//! screen of the group while it lasts, level 紧急) or written as a banner
+//! over whatever plays (`banner = true`, level 提示), and removed again by
+//! 撤销. The rest
 //! of the text is kept byte for byte: the document is edited with
 //! `toml_edit`, as the form's saves are.
 
@@ -20,6 +22,8 @@ pub struct Emergency {
     pub body: String,
     /// When it ends, RFC 3339; `None`: until it is withdrawn (直到撤销).
     pub until: Option<String>,
+    /// 提示: a banner over whatever plays; else 紧急, the whole screen.
+    pub banner: bool,
 }
 
 /// `text` with `emergency` appended as a priority message item.
@@ -30,6 +34,9 @@ pub fn with_emergency(text: &str, emergency: &Emergency) -> Result<String, Strin
     shown.insert(message::BODY, emergency.body.as_str().into());
     if let Some(until) = &emergency.until {
         shown.insert(message::UNTIL, until.as_str().into());
+    }
+    if emergency.banner {
+        shown.insert(message::BANNER, true.into());
     }
     let mut t = Table::new();
     t.insert(item::MESSAGE, value(shown));
@@ -49,8 +56,9 @@ pub fn without_emergencies(text: &str) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
-/// The emergencies in `text`: each one's title and end (empty: until withdrawn).
-pub fn emergencies(text: &str) -> Vec<(String, String)> {
+/// The emergencies in `text`: each one's title, end (empty: until
+/// withdrawn) and whether it is a banner (提示).
+pub fn emergencies(text: &str) -> Vec<(String, String, bool)> {
     let Ok(doc) = text.parse::<DocumentMut>() else {
         return Vec::new();
     };
@@ -68,7 +76,10 @@ pub fn emergencies(text: &str) -> Vec<(String, String)> {
                     .unwrap_or_default()
                     .to_string()
             };
-            (field(message::TITLE), field(message::UNTIL))
+            let banner = (t.get(item::MESSAGE).and_then(|m| m.get(message::BANNER)))
+                .and_then(Item::as_bool)
+                .unwrap_or(false);
+            (field(message::TITLE), field(message::UNTIL), banner)
         })
         .collect()
 }
@@ -104,6 +115,7 @@ mod tests {
             title: "寒潮预警".into(),
             body: "今夜气温骤降\n请注意防寒".into(),
             until: Some("2026-12-06T08:00:00+08:00".into()),
+            banner: false,
         };
         let with = with_emergency(TEXT, &e).unwrap();
         assert!(with.starts_with(TEXT), "{with}");
@@ -114,7 +126,7 @@ mod tests {
         assert!(settings.playlist[1].priority);
         assert_eq!(
             emergencies(&with),
-            vec![("寒潮预警".into(), "2026-12-06T08:00:00+08:00".into())]
+            vec![("寒潮预警".into(), "2026-12-06T08:00:00+08:00".into(), false)]
         );
         assert_eq!(without_emergencies(&with).unwrap(), TEXT);
         let open = with_emergency(TEXT, &Emergency { until: None, ..e }).unwrap();
@@ -123,5 +135,25 @@ mod tests {
         let plain = format!("{TEXT}\n[[playlist]]\nmessage = {{ body = \"x\" }}\n");
         assert!(emergencies(&plain).is_empty());
         assert_eq!(without_emergencies(&plain).unwrap(), plain);
+    }
+
+    #[test]
+    fn a_notice_level_emergency_is_a_banner_and_no_page() {
+        let e = Emergency {
+            title: "停水通知".into(),
+            body: "明日 8:00 至 12:00 停水".into(),
+            until: None,
+            banner: true,
+        };
+        let with = with_emergency(TEXT, &e).unwrap();
+        let settings = crate::config::parse("g.toml", &with, None).settings.unwrap();
+        assert!(
+            settings.messages.is_empty(),
+            "a banner is no page: {:?}",
+            settings.messages
+        );
+        assert_eq!(settings.banners[0].title, "停水通知");
+        assert_eq!(emergencies(&with), vec![("停水通知".into(), String::new(), true)]);
+        assert_eq!(without_emergencies(&with).unwrap(), TEXT);
     }
 }

@@ -95,7 +95,7 @@ const FORM: &[(&str, &[&str], &str)] = &[
     ),
     // A message is content the form shows as `custom` and keeps as written
     // (its own form is to come).
-    ("playlist.message", &[], "title body from until"),
+    ("playlist.message", &[], "title body from until banner"),
     // A `group` makes the content `custom`: the form leaves it be.
     (
         "playlist.select",

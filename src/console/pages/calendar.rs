@@ -94,6 +94,9 @@ fn item_labels(text: &str, settings: &crate::config::Settings, feed: &crate::fee
                 if let Some(m) = settings.messages.iter().find(|m| &m.id == id) {
                     return format!("消息：{}", m.title);
                 }
+                if let Some(m) = settings.banners.iter().find(|m| &m.id == id) {
+                    return format!("提示：{}", m.title);
+                }
             }
             form.as_ref()
                 .and_then(|f| {

@@ -56,7 +56,14 @@ async fn form_page(console: &Shared, op: &Operator, code: StatusCode, context: &
             .map(|v| v.text);
         let now: Vec<Value> = editor::emergencies(text.as_deref().unwrap_or(""))
             .into_iter()
-            .map(|(title, until)| json!({"title": title, "until": if until.is_empty() { "直到撤销".to_string() } else { until }}))
+            .map(|(title, until, banner)| {
+                let until = if until.is_empty() {
+                    "直到撤销".to_string()
+                } else {
+                    until
+                };
+                json!({"title": title, "until": until, "level": if banner { "提示" } else { "紧急" }})
+            })
             .collect();
         rows.push(json!({"name": g.name, "published": text.is_some(), "now": now}));
     }
@@ -81,8 +88,7 @@ pub async fn publish(
         .map(|(_, v)| v.clone())
         .collect();
     let emergency = match emergency_of(
-        field("title"),
-        field("body"),
+        (field("title"), field("body"), field("level") == "banner"),
         (field("until"), field("open") == "on"),
     ) {
         Ok(e) => e,
@@ -148,14 +154,18 @@ async fn refused(console: &Shared, op: &Operator, fields: &[(String, String)], w
     };
     let mut context = json!({
         "title": "紧急插播", "error": why,
-        "form": {"title": field("title"), "body": field("body"), "until": field("until")},
+        "form": {"title": field("title"), "body": field("body"), "until": field("until"), "banner": field("level") == "banner"},
     });
     form_page(console, op, StatusCode::UNPROCESSABLE_ENTITY, &mut context).await
 }
 
 /// The emergency the form describes, or why not: `until` is the form's
-/// local time (`2026-12-05T18:00`, the console's zone), unless `open`.
-fn emergency_of(title: &str, body: &str, (until, open): (&str, bool)) -> Result<Emergency, String> {
+/// local time (`2026-12-05T18:00`, the console's zone), unless `open`;
+/// `banner` is the 提示 level.
+fn emergency_of(
+    (title, body, banner): (&str, &str, bool),
+    (until, open): (&str, bool),
+) -> Result<Emergency, String> {
     if title.is_empty() || title.chars().count() > 60 {
         return Err("请填写标题（60 个字以内），如“寒潮预警”。".into());
     }
@@ -180,6 +190,7 @@ fn emergency_of(title: &str, body: &str, (until, open): (&str, bool)) -> Result<
         title: title.to_string(),
         body: body.replace("\r\n", "\n"),
         until,
+        banner,
     })
 }
 
@@ -191,7 +202,11 @@ async fn insert(console: &Shared, op: &Operator, group: &str, e: &Emergency) -> 
         console,
         &op.user,
         "emergency",
-        format!("{group} 紧急插播「{}」（{until}），v{n}", e.title),
+        format!(
+            "{group} 紧急插播「{}」（{}，{until}），v{n}",
+            e.title,
+            if e.banner { "提示" } else { "紧急" }
+        ),
     )
     .await;
     Ok(())
