@@ -407,3 +407,48 @@ fn all_four(value: &HeaderValue) -> HeaderMap {
     let names: [HeaderName; 4] = [RETRY_AFTER, DATE, ETAG, LAST_MODIFIED];
     names.into_iter().map(|name| (name, value.clone())).collect()
 }
+
+/// The example city's assessment scheme, read once.
+fn example_scheme() -> &'static rankwall::publish::Scheme {
+    static SCHEME: OnceLock<rankwall::publish::Scheme> = OnceLock::new();
+    SCHEME.get_or_init(|| {
+        let text = include_str!("../assets/publish/assessment.toml");
+        rankwall::publish::Scheme::parse(text).unwrap_or_else(|p| panic!("the example scheme: {p:?}"))
+    })
+}
+
+/// `sheet`: the bytes as an xlsx, xls, ods and csv file of the office
+/// (`publish::sheet::read`), and what reads through the month's build with
+/// the example scheme. A refusal is a message in Chinese; what is read keeps
+/// the limits; a build is accepted with nothing dropped, or refused with
+/// every problem located in Chinese.
+pub fn sheet(data: &[u8]) {
+    use rankwall::publish::{build, sheet, History, Month};
+    for name in ["a.xlsx", "a.xls", "a.ods", "a.csv"] {
+        let grids = match sheet::read(name, data) {
+            Ok(grids) => grids,
+            Err(why) => {
+                assert!(why.contains('「') && !why.is_empty(), "{why}");
+                continue;
+            }
+        };
+        for g in &grids {
+            assert!(g.rows.len() <= sheet::MAX_ROWS, "{} rows", g.rows.len());
+            assert!(g.rows.iter().all(|r| r.len() <= sheet::MAX_COLUMNS));
+        }
+        let ctx = build::Context {
+            scheme: example_scheme(),
+            month: Month::parse("2026-11").unwrap_or_else(|| unreachable!()),
+            history: &History::default(),
+            now: DateTime::parse_from_rfc3339("2026-11-28T10:00:00+08:00").unwrap_or_else(|_| unreachable!()),
+            by: "fuzz",
+        };
+        match rankwall::publish::build(&ctx, &[(name.to_string(), grids)]) {
+            Ok(built) => {
+                let (_, report) = feed::parse(&built.body).unwrap_or_else(|r| panic!("refused: {r}"));
+                assert!(report.dropped.is_empty() && report.cleaned.is_empty());
+            }
+            Err(problems) => assert!(!problems.is_empty() && problems.iter().all(|p| !p.text.is_empty())),
+        }
+    }
+}

@@ -27,6 +27,7 @@ pub mod panel;
 pub mod play;
 pub mod png;
 pub mod private_file;
+pub mod publish;
 pub mod render;
 pub mod scene;
 pub mod schedule;

@@ -152,4 +152,41 @@ pub enum FeedCommand {
         #[arg(long)]
         key: PathBuf,
     },
+    /// Write the workbook a clerk fills for a month (xlsx), from the assessment scheme.
+    Template {
+        /// The assessment scheme (assessment.toml).
+        #[arg(long)]
+        scheme: PathBuf,
+        /// The month, e.g. 2026-11.
+        #[arg(long)]
+        month: String,
+        /// Where the workbook goes.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Build a month's feed from its filled sheets: checks every cell, ranks, grades,
+    /// adds last month's ranks and the history, signs, and keeps the month.
+    Build {
+        /// The assessment scheme (assessment.toml).
+        #[arg(long)]
+        scheme: PathBuf,
+        /// The month, e.g. 2026-11.
+        #[arg(long)]
+        month: String,
+        /// The filled sheets (.xlsx, .xls, .ods, .csv): scores and households.
+        #[arg(required = true)]
+        sheets: Vec<PathBuf>,
+        /// The folder of published months (made if missing).
+        #[arg(long)]
+        history: PathBuf,
+        /// Where the document goes.
+        #[arg(long)]
+        out: PathBuf,
+        /// The private key to sign with (writes OUT.sig).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Build a published month again, saying why (kept in its record).
+        #[arg(long)]
+        correct: Option<String>,
+    },
 }

@@ -8,6 +8,7 @@ mod check_config;
 mod console;
 mod dispatch;
 mod played;
+mod publish;
 mod render;
 mod render_config;
 mod signing;

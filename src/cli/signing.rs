@@ -17,6 +17,25 @@ pub fn run(command: FeedCommand) -> anyhow::Result<String> {
     match command {
         FeedCommand::Keygen { out } => keygen(&out),
         FeedCommand::Sign { feed, key } => sign(&feed, &key),
+        FeedCommand::Template { scheme, month, out } => super::publish::template(&scheme, &month, &out),
+        FeedCommand::Build {
+            scheme,
+            month,
+            sheets,
+            history,
+            out,
+            key,
+            correct,
+        } => super::publish::build(&super::publish::BuildArgs {
+            scheme,
+            month,
+            sheets,
+            history,
+            out,
+            key,
+            correct,
+            by: std::env::var("USER").unwrap_or_else(|_| "rankwall".into()),
+        }),
     }
 }
 
@@ -40,7 +59,7 @@ fn keygen(dir: &Path) -> anyhow::Result<String> {
     ))
 }
 
-fn sign(feed: &Path, key: &Path) -> anyhow::Result<String> {
+pub(super) fn sign(feed: &Path, key: &Path) -> anyhow::Result<String> {
     let max = crate::limited_read::MAX_NAMED_FILE;
     let private = crate::limited_read::read_regular(key, max)
         .with_context(|| format!("cannot read the private key {}", key.display()))?;

@@ -75,6 +75,14 @@ const RULES: &[(&str, &[&str], &str)] = &[
         "offscreen pictures stand below the screen thread, the console and the commands",
     ),
     (
+        "publish",
+        &[
+            "config", "schedule", "play", "layout", "render", "client", "source", "status", "console", "text",
+            "offscreen", "net", "demo",
+        ],
+        "the publisher talks to the screens only through the feed contract",
+    ),
+    (
         "slide",
         &["feed", "layout", "schedule", "play", "config"],
         "page references are a leaf",

@@ -220,3 +220,9 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     assert!(!found.is_empty(), "fuzz/corpus/{target} has no seeds");
     found
 }
+
+#[test]
+fn sheet_corpus_passes() {
+    let ran = run("sheet", bodies::sheet);
+    assert!(ran >= 3, "{ran}");
+}

@@ -39,6 +39,7 @@ mod marquee;
 mod notify;
 mod player;
 mod prometheus;
+mod publish;
 mod schedule;
 mod schema;
 mod screen_text;
