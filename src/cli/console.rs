@@ -59,6 +59,13 @@ pub struct ServeArgs {
     /// An address (`127.0.0.1`) or a network (`10.0.0.0/8`).
     #[arg(long = "trusted-proxy", value_name = "IP|CIDR", value_parser = crate::net::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The office's assessment scheme (assessment.toml): turns on the 数据录入 page,
+    /// which builds the monthly feed from uploaded sheets and serves it at /feed.json.
+    #[arg(long)]
+    pub scheme: Option<PathBuf>,
+    /// The city's private key (`rankwall feed keygen`): /feed.json.sig is signed with it.
+    #[arg(long)]
+    pub feed_key: Option<PathBuf>,
 }
 
 /// `rankwall console <command>`.
@@ -120,6 +127,8 @@ pub fn console(args: ConsoleArgs) -> anyhow::Result<()> {
             options.insecure_listen = s.insecure_listen;
             options.public_url = s.public_url;
             options.trusted_proxies = s.trusted_proxies;
+            options.scheme = s.scheme;
+            options.feed_key = s.feed_key;
             options.tls = s.tls_cert.zip(s.tls_key);
             serve(options)
         }

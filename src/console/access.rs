@@ -40,6 +40,9 @@ pub fn need<'a>(method: &Method, template: &str, param: impl Fn(&str) -> Option<
         // The groups are in the form: the handler checks each.
         (true, "/emergency") => Need::View,
         (false, "/emergency" | "/emergency/withdraw") => Need::Editing,
+        // The office's data: 管理员 and 编辑, not 只读.
+        (_, "/entry" | "/entry/template.xlsx" | "/entry/check" | "/entry/publish") => Need::Editing,
+        (true, "/entry/draft/{id}/{file}") => Need::Editing,
         _ => Need::Admin,
     }
 }

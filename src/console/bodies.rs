@@ -37,6 +37,9 @@ pub const LOGIN_LIMIT: usize = 4 * 1024;
 /// and many forms at once, and far below what would strain the machine.
 pub const BUDGET_BYTES: usize = 48 * 1024 * 1024;
 
+/// The largest upload of the month's sheets (each file at most 20 MB).
+pub const SHEETS_LIMIT: usize = 24 * 1024 * 1024;
+
 /// The budget is counted in units of this many bytes.
 const UNIT: usize = 1024;
 
@@ -61,6 +64,7 @@ fn bounds(path: &str) -> (usize, Duration) {
     match path {
         "/login" => (LOGIN_LIMIT, FORM_DEADLINE),
         "/api/report" => (super::api::MAX_SCREENSHOT_BYTES, REPORT_DEADLINE),
+        "/entry/check" => (SHEETS_LIMIT, REPORT_DEADLINE),
         _ => (super::routes::FORM_LIMIT, FORM_DEADLINE),
     }
 }

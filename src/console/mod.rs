@@ -23,6 +23,7 @@ pub mod operator;
 mod pages;
 mod plays;
 mod preview;
+mod published;
 mod push;
 mod refusals;
 mod routes;
@@ -67,6 +68,10 @@ pub struct ConsoleOptions {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How often screens' states are checked for alerts.
     pub alert_check: Duration,
+    /// The office's assessment scheme, for the 数据录入 page.
+    pub scheme: Option<PathBuf>,
+    /// The city's private key: the feed published at `/feed.json` is signed with it.
+    pub feed_key: Option<PathBuf>,
 }
 
 impl ConsoleOptions {
@@ -82,6 +87,8 @@ impl ConsoleOptions {
             public_url: None,
             trusted_proxies: Vec::new(),
             alert_check: Duration::from_secs(10),
+            scheme: None,
+            feed_key: None,
         }
     }
 
@@ -158,6 +165,10 @@ pub(crate) struct Console {
     pub slides: std::sync::Mutex<Option<SlidePictures>>,
     /// Counts publishes: screens waiting at `/api/wait` look again at each.
     pub published: tokio::sync::watch::Sender<u64>,
+    /// The feed served at `/feed.json`, if a month was published.
+    pub served: std::sync::RwLock<Option<Arc<published::Served>>>,
+    /// Months built on the 数据录入 page and not yet published, newest last.
+    pub drafts: std::sync::Mutex<Vec<Arc<pages::entry::Draft>>>,
 }
 
 impl Console {
@@ -166,6 +177,43 @@ impl Console {
     /// whether it is theirs).
     pub fn announce_publish(&self) {
         self.published.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The feed served at `/feed.json`.
+    pub fn current_feed(&self) -> Option<Arc<published::Served>> {
+        self.served
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Serves `served` from now on.
+    pub fn serve_feed(&self, served: Arc<published::Served>) {
+        match self.served.write() {
+            Ok(mut s) => *s = Some(served),
+            Err(p) => *p.into_inner() = Some(served),
+        }
+    }
+
+    /// Keeps `draft` (and the newest few before it).
+    pub fn keep_draft(&self, draft: pages::entry::Draft) {
+        let mut drafts = self
+            .drafts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        drafts.retain(|d| d.id != draft.id);
+        drafts.push(Arc::new(draft));
+        let extra = drafts.len().saturating_sub(pages::entry::DRAFTS);
+        drafts.drain(..extra);
+    }
+
+    /// The draft with this id.
+    pub fn draft(&self, id: &str) -> Option<Arc<pages::entry::Draft>> {
+        let drafts = self
+            .drafts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        drafts.iter().find(|d| d.id == id).cloned()
     }
 }
 

@@ -60,6 +60,14 @@ pub fn router(console: Shared) -> Router {
             get(pages::emergency::show).post(pages::emergency::publish),
         )
         .route("/emergency/withdraw", post(pages::emergency::withdraw))
+        .route("/entry", get(pages::entry::show))
+        .route("/entry/template.xlsx", get(pages::entry::template))
+        .route(
+            "/entry/check",
+            post(pages::entry::check).layer(DefaultBodyLimit::max(bodies::SHEETS_LIMIT)),
+        )
+        .route("/entry/draft/{id}/{file}", get(pages::entry::draft_page))
+        .route("/entry/publish", post(pages::entry::publish_draft))
         .route("/logout", post(pages::login::logout))
         .layer(middleware::from_fn_with_state(console.clone(), require_operator));
     Router::new()
@@ -73,6 +81,8 @@ pub fn router(console: Shared) -> Router {
         .route("/static/console.js", get(script))
         .route("/api/report", post(api::report))
         .route("/api/wait", get(super::push::wait))
+        .route("/feed.json", get(super::published::feed))
+        .route("/feed.json.sig", get(super::published::signature))
         .route("/c/{file}", get(api::group_config))
         .route("/c/screen/{file}", get(api::screen_config))
         .route("/healthz", get(|| async { "ok\n" }))
@@ -243,6 +253,23 @@ async fn with_checked_csrf(
 ) -> Result<Request, Response> {
     let (parts, body) = request.into_parts();
     let refused = |code, message| pages::error_page(console, operator, code, message);
+    let multipart = (parts.headers.get(header::CONTENT_TYPE))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        // An upload is not read here (its files may be many MiB): its form
+        // carries the token in its address instead.
+        let query: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+        let given = query.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+        if !given.is_some_and(|g| auth::same_secret(g, &operator.csrf)) {
+            return Err(refused(
+                StatusCode::FORBIDDEN,
+                "表单已过期或不是从本控制台提交的：请刷新页面后再试。",
+            ));
+        }
+        return Ok(Request::from_parts(parts, body));
+    }
     let bytes = match to_bytes(body, FORM_LIMIT).await {
         Ok(bytes) => bytes,
         Err(e) if super::bodies::timed_out(&e) => {

@@ -94,6 +94,7 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         .trim_end_matches('/')
         .to_string();
     let templates = templates::Templates::new()?;
+    let served = super::published::load(&options.data);
     let console = Arc::new(Console {
         store,
         secure: tls.is_some(),
@@ -110,6 +111,8 @@ pub async fn start(options: ConsoleOptions) -> Result<Running, ConsoleError> {
         screens_viewed_at: std::sync::atomic::AtomicI64::new(0),
         refusals_logged: Default::default(),
         published: tokio::sync::watch::Sender::new(0),
+        served: std::sync::RwLock::new(served),
+        drafts: Default::default(),
     });
     let proxies = crate::net::TrustedProxies::new(console.options.trusted_proxies.clone());
     let watcher = tokio::spawn(super::alerts::watch(console.clone(), console.options.alert_check));

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("users.html", include_str!("templates/users.html")),
     ("emergency.html", include_str!("templates/emergency.html")),
     ("calendar.html", include_str!("templates/calendar.html")),
+    ("entry.html", include_str!("templates/entry.html")),
     ("plays.html", include_str!("templates/plays.html")),
 ];
 

@@ -196,6 +196,14 @@ async fn every_route_answers_each_role_as_it_must() {
             [Done(303), Forbidden, Done(303), Forbidden, Login],
         ),
         ("GET", "/emergency", vec![], [Shown, Shown, Shown, Shown, Login]),
+        // 数据录入: 管理员 and 编辑 of any group, not 只读.
+        ("GET", "/entry", vec![], [Shown, Shown, Shown, Forbidden, Login]),
+        (
+            "POST",
+            "/entry/publish",
+            vec![("draft", "gone")],
+            [Done(404), Done(404), Done(404), Forbidden, Login],
+        ),
         ("GET", "/calendar", vec![], [Shown, Shown, Shown, Shown, Login]),
         ("GET", "/plays", vec![], [Shown, Shown, Shown, Shown, Login]),
         (

@@ -20,6 +20,7 @@ mod console;
 mod console_alerts;
 mod console_browser;
 mod console_emergency;
+mod console_entry;
 mod console_flood;
 mod console_pages;
 mod console_plays;

@@ -28,6 +28,7 @@ pub async fn show(State(console): State<Shared>, Extension(op): Extension<Operat
         "command_reload": "重新加载配置", "command_restart": "重启程序",
         "alert_down": "屏幕告警", "alert_up": "屏幕恢复", "alert_settings": "告警设置",
         "alert_test": "测试告警", "plays_retention": "播放记录保留期",
+        "feed_publish": "发布排名数据",
         "command_delivered_reload": "已送达：重新加载配置",
         "command_delivered_restart": "已送达：重启程序",
     });

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod data;
 pub mod emergency;
+pub mod entry;
 pub mod login;
 pub mod playlists;
 pub mod plays;

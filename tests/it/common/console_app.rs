@@ -38,8 +38,19 @@ pub async fn console_behind(session_ttl: Duration, proxies: &[&str]) -> Console 
 
 /// As [`console_behind`], checking the screens for alerts every `alert_check`.
 pub async fn console_with(session_ttl: Duration, proxies: &[&str], alert_check: Duration) -> Console {
+    console_options(session_ttl, proxies, alert_check, |_| {}).await
+}
+
+/// As [`console_with`], with `more` set on the options (the scheme, the key).
+pub async fn console_options(
+    session_ttl: Duration,
+    proxies: &[&str],
+    alert_check: Duration,
+    more: impl FnOnce(&mut ConsoleOptions),
+) -> Console {
     let data = tempfile::tempdir().unwrap();
     let mut options = ConsoleOptions::new(data.path().to_path_buf());
+    more(&mut options);
     options.alert_check = alert_check;
     options.addr = "127.0.0.1:0".parse().unwrap();
     options.session_ttl = session_ttl;
