@@ -24,6 +24,7 @@
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -37,6 +38,8 @@ const ARTIFACTS = process.env.E2E_ARTIFACTS
   : path.join(HERE, 'artifacts');
 const DOC_SHOTS = process.env.E2E_DOC_SHOTS ? path.resolve(process.env.E2E_DOC_SHOTS) : null;
 const CHROMIUM = '/usr/bin/chromium';
+// The example city's scheme and sheets (issue 26).
+const SHEETS = path.resolve(HERE, '../../assets/publish');
 
 const USER = 'admin';
 const PASSWORD = 'correct-horse-battery';
@@ -271,7 +274,12 @@ async function startConsole(dataDir, firstPort) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const port = attempt === 1 ? firstPort : await freePort();
     const addr = `127.0.0.1:${port}`;
-    const child = startChild('console', ['console', '--data', dataDir, '--addr', addr]);
+    // With the example city's scheme and the city's key: the 数据录入 page
+    // (step 14.98) builds, signs and serves the month at /feed.json.
+    const child = startChild('console', [
+      'console', '--data', dataDir, '--addr', addr,
+      '--scheme', path.join(SHEETS, 'assessment.toml'), '--feed-key', path.join(dataDir, 'keys', 'feed-signing.key'),
+    ]);
     const url = `http://${addr}/login`;
     try {
       await waitFor(
@@ -766,6 +774,12 @@ async function main() {
     if (exit.code !== 0) throw new Error(`console add-user ${describeExit(addUser)}`);
   });
 
+  await step(2.5, "the city's signing key", async () => {
+    const keygen = startChild('keygen', ['feed', 'keygen', '--out', path.join(dataDir, 'keys')]);
+    const exit = await waitExit(keygen, 30_000);
+    if (exit.code !== 0) throw new Error(`feed keygen ${describeExit(keygen)}`);
+  });
+
   await step(3, 'start the console', async () => {
     base = await startConsole(dataDir, port);
     log(`  console up at ${base}`);
@@ -1077,6 +1091,7 @@ async function main() {
       { path: '/emergency', shot: 'emergency' },
       { path: '/calendar', shot: 'calendar' },
       { path: '/plays', shot: 'plays' },
+      { path: '/entry', shot: 'entry' },
       { path: '/alerts', shot: 'alerts' },
       { path: `/publish/${GROUP}/9999`, status: 404, shot: 'error' }, // error.html, logged in
       { path: '/no-such-page', status: 404, shot: 'not-found' },
@@ -1472,6 +1487,94 @@ async function main() {
     await waitFor(async () => ({ ok: !onScreen(await showing()), saw: 'message.N still in /status' }),
       20_000, 'the emergency to leave the screen', { everyMs: 100 });
     log(`  off screen ${Date.now() - withdrawn} ms after 撤销`);
+  });
+
+  await step(14.98, '数据录入: a seeded error shown at its cell, fixed, previewed, published; a screen shows the month', async () => {
+    // The sheets under names without Latin words (the page shows them).
+    const upload = (month, villages) => {
+      const dir = tempDir('rankwall-e2e-sheets-');
+      const files = [['乡镇.CSV', `${month}-townships.csv`], ['村.CSV', `${month}-villages.csv`], ['红黑榜.CSV', `${month}-households.csv`]];
+      return files.map(([name, from]) => {
+        const to = path.join(dir, name);
+        const text = fs.readFileSync(path.join(SHEETS, from), 'utf8');
+        fs.writeFileSync(to, name === '村.CSV' && villages ? villages(text) : text);
+        return to;
+      });
+    };
+    const publishMonth = async (month, { seeded = false } = {}) => {
+      await goto('/entry');
+      await fill('form#upload input[name=month]', month);
+      if (seeded) {
+        // Row 12, column F: 柴草垛整治 (full marks 4) given 31.
+        const seed = (text) => text.split('\n').map((line, i) => {
+          if (i !== 11) return line;
+          const cells = line.split(',');
+          cells[5] = '31';
+          return cells.join(',');
+        }).join('\n');
+        await page.locator('form#upload input[name=sheets]').setInputFiles(upload(month, seed));
+        await clickAndWait('form#upload button[type=submit]');
+        await expectText('#problems', '柴草垛整治 31 分，超过满分 4 分', 'the seeded error in the problems table');
+        const row = (await texts('#problems tbody tr')).find((t) => t.includes('柴草垛整治'));
+        if (!/12\s*F/.test(row.replace(/\t/g, ' '))) throw new Error(`the seeded error is not at row 12, column F: ${row}`);
+        await checkWording('数据录入 with problems');
+        await shot('entry-problems.png');
+        await fill('form#upload input[name=month]', month);
+      }
+      await page.locator('form#upload input[name=sheets]').setInputFiles(upload(month, null));
+      await clickAndWait('form#upload button[type=submit]');
+      await expectText('#draft', '检查通过', 'the month checked');
+      await waitFor(async () => {
+        const widths = await page.locator('.previews img').evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
+        return { ok: widths.length > 0 && widths[0] > 0, saw: `preview widths ${widths}` };
+      }, 60_000, 'the first page of the month drawn as the screens draw it');
+      await shot('entry-draft.png');
+      await checkWording('数据录入 checked');
+      await clickAndWait('form#publish-feed button[type=submit]');
+      await expectText('#result', '已发布', 'a banner saying the month was published');
+    };
+    await publishMonth('2026-10');
+    // A screen with the city's public key reading the console's /feed.json.
+    const publicKey = fs.readFileSync(path.join(dataDir, 'keys', 'feed-signing.pub'), 'utf8').trim();
+    const config = path.join(dataDir, 'feed-screen.toml');
+    fs.writeFileSync(config, [
+      '[feed]', `url = "${base}/feed.json"`, 'poll_interval = 2', `public_key = "${publicKey}"`, '',
+      '[[playlist]]', 'select = { level = "township" }', 'duration = 5', '',
+    ].join('\n'));
+    const feedPort = await freePort();
+    const feedScreen = startChild('feed-screen', [
+      'run', '--headless', '--size', '960x540', '--allow-http-config', '--config', config,
+      '--cache-dir', path.join(dataDir, 'feed-screen-cache'), '--status-addr', `127.0.0.1:${feedPort}`,
+    ], { env: { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR || runtimeDir } });
+    feedScreen.mustRun = true;
+    const served = async () => {
+      const body = Buffer.from(await (await fetch(`${base}/feed.json`)).arrayBuffer());
+      const sig = Buffer.from((await (await fetch(`${base}/feed.json.sig`)).text()).trim(), 'base64');
+      // Ed25519 over the exact bytes, with the city's public key.
+      const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey, 'base64')]);
+      const key = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      if (!crypto.verify(null, body, key, sig)) throw new Error('the signature of /feed.json does not verify');
+      return { sha: crypto.createHash('sha256').update(body).digest('hex'), generatedAt: JSON.parse(body).generated_at };
+    };
+    const shows = async (want) => {
+      try {
+        const s = await (await fetch(`http://127.0.0.1:${feedPort}/status`)).json();
+        const shown = s.data && Date.parse(s.data.generated_at) === Date.parse(want.generatedAt);
+        return { ok: s.data && s.data.sha256 === want.sha && shown, saw: JSON.stringify(s.data) };
+      } catch (err) {
+        return { ok: false, saw: String(err) };
+      }
+    };
+    const october = await served();
+    await waitFor(() => shows(october), 60_000, 'the screen to show 2026-10 from the console', { everyMs: 200 });
+    await publishMonth('2026-11', { seeded: true });
+    const november = await served();
+    const published = Date.now();
+    // One poll (2 s) and the page on show (5 s), with room for two loaded cores.
+    await waitFor(() => shows(november), 15_000, 'the screen to show 2026-11 within one poll', { everyMs: 200 });
+    log(`  2026-11 on screen ${Date.now() - published} ms after 发布`);
+    await goto('/entry');
+    await expectText('#months', '2026年11月', 'the months kept, with who published them');
   });
 
   await step(15, 'log out', async () => {

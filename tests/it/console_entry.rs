@@ -145,9 +145,14 @@ async fn a_month_is_checked_at_its_cells_previewed_published_and_served_signed()
     );
     let id = draft_id(&page);
     if common::gpu_or_skip().is_some() {
-        let png = c.get(&format!("/entry/draft/{id}/0.png"), &cookie).await;
-        assert_eq!(png.status(), StatusCode::OK);
-        assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG"));
+        // Each board's and list's first page, as the screens draw it.
+        for file in ["b0.png", "b2.png", "l1.png"] {
+            let png = c.get(&format!("/entry/draft/{id}/{file}"), &cookie).await;
+            assert_eq!(png.status(), StatusCode::OK, "{file}");
+            assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG"));
+        }
+        let none = c.get(&format!("/entry/draft/{id}/b9.png"), &cookie).await;
+        assert_eq!(none.status(), StatusCode::NOT_FOUND);
     }
     let sent = c
         .post_form("/entry/publish", &cookie, &[("csrf", &csrf), ("draft", &id)])

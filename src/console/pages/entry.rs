@@ -25,12 +25,9 @@ pub(crate) struct Draft {
     pub month: Month,
     /// What was built.
     pub built: publish::Built,
-    /// The first pages as PNG, drawn when first asked for.
-    pub pictures: std::sync::Mutex<Option<Pages>>,
+    /// Each board's and list's first page as PNG, drawn when first asked for.
+    pub pictures: std::sync::Mutex<std::collections::HashMap<String, Arc<Vec<u8>>>>,
 }
-
-/// A document's first pages as PNG, and how many pages it has.
-pub(crate) type Pages = Arc<(Vec<Vec<u8>>, usize)>;
 
 /// How many drafts are kept (the newest).
 pub(crate) const DRAFTS: usize = 4;
@@ -224,7 +221,7 @@ pub async fn check(
         id: id.clone(),
         month,
         built,
-        pictures: std::sync::Mutex::new(None),
+        pictures: Default::default(),
     });
     let context = json!({"draft": {"id": id, "period": month.to_string(), "label": month.label(),
         "boards": summary.0, "lists": summary.1, "correcting": published_before}, "month": month.to_string()});
@@ -250,42 +247,68 @@ fn summary(built: &publish::Built) -> (Vec<Value>, Vec<Value>) {
     (boards, lists)
 }
 
-/// `GET /entry/draft/{id}/{n}.png`: page `n` of a draft as the screens draw it.
+/// `GET /entry/draft/{id}/b{n}.png` (board `n`) or `l{n}.png` (list
+/// `n`): that slide's first page of a draft as the screens draw it.
 pub async fn draft_page(State(console): State<Shared>, Path((id, file)): Path<(String, String)>) -> Response {
     let Some(draft) = console.draft(&id) else {
         return (StatusCode::NOT_FOUND, "no such draft\n").into_response();
     };
-    let n = file.strip_suffix(".png").and_then(|n| n.parse::<usize>().ok());
-    let cached = draft.pictures.lock().map(|p| p.clone()).ok().flatten();
-    let pictures = match cached {
-        Some(p) => p,
-        None => {
-            let Ok(_permit) = console.renders.acquire().await else {
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            };
-            let (feed, at) = (
-                draft.built.feed.clone(),
-                chrono::Utc::now().with_timezone(&crate::china_standard_time()),
-            );
-            let size =
-                crate::panel::PanelSize::parse("960x540").unwrap_or_else(|_| unreachable!("a fixed size"));
-            let drawn =
-                tokio::task::spawn_blocking(move || super::super::preview::slide_pngs(feed, false, size, at))
-                    .await;
-            let Ok(Ok(drawn)) = drawn else {
-                return (StatusCode::INTERNAL_SERVER_ERROR, "cannot draw the page\n").into_response();
-            };
-            let drawn = Arc::new(drawn);
-            if let Ok(mut slot) = draft.pictures.lock() {
-                *slot = Some(drawn.clone());
-            }
-            drawn
-        }
-    };
-    match n.and_then(|n| pictures.0.get(n)) {
-        Some(png) => ([(header::CONTENT_TYPE, "image/png")], png.clone()).into_response(),
-        None => (StatusCode::NOT_FOUND, "no such page\n").into_response(),
+    let cached = draft.pictures.lock().ok().and_then(|p| p.get(&file).cloned());
+    if let Some(png) = cached {
+        return png_answer(png);
     }
+    let Some(feed) = one_slide(&draft.built.feed, &file) else {
+        return (StatusCode::NOT_FOUND, "no such page\n").into_response();
+    };
+    let Ok(_permit) = console.renders.acquire().await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let at = chrono::Utc::now().with_timezone(&crate::china_standard_time());
+    let Ok(size) = crate::panel::PanelSize::parse(PREVIEW_SIZE) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let drawn =
+        tokio::task::spawn_blocking(move || super::super::preview::slide_pngs(feed, false, size, at)).await;
+    let Some(png) = drawn
+        .ok()
+        .and_then(Result::ok)
+        .and_then(|(p, _)| p.into_iter().next())
+    else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot draw the page\n").into_response();
+    };
+    let png = Arc::new(png);
+    if let Ok(mut cache) = draft.pictures.lock() {
+        cache.insert(file, png.clone());
+    }
+    png_answer(png)
+}
+
+/// The size a draft's pages are drawn at.
+const PREVIEW_SIZE: &str = "960x540";
+
+fn png_answer(png: Arc<Vec<u8>>) -> Response {
+    ([(header::CONTENT_TYPE, "image/png")], png.as_ref().clone()).into_response()
+}
+
+/// `feed` with only the board (`b3.png`) or list (`l0.png`) the file names.
+fn one_slide(feed: &crate::feed::Feed, file: &str) -> Option<crate::feed::Feed> {
+    let name = file.strip_suffix(".png")?;
+    let (kind, n) = name.split_at(1);
+    let n: usize = n.parse().ok()?;
+    let mut one = feed.clone();
+    one.notices.clear();
+    match kind {
+        "b" => {
+            one.boards = vec![feed.boards.get(n)?.clone()];
+            one.lists.clear();
+        }
+        "l" => {
+            one.lists = vec![feed.lists.get(n)?.clone()];
+            one.boards.clear();
+        }
+        _ => return None,
+    }
+    Some(one)
 }
 
 /// `POST /entry/publish`: the draft `id` published (`correct`: why a
