@@ -132,6 +132,12 @@ async fn a_month_is_checked_at_its_cells_previewed_published_and_served_signed()
         "{page}"
     );
     assert!(!page.contains("name=\"draft\""));
+    // A file over 20 MB: refused at its limit, in Chinese, nothing built.
+    let mut files = month_files("2026-10", None);
+    files[2].1 = vec![b' '; 21 * 1024 * 1024];
+    let (status, page) = upload(&c, &cookie, &csrf, "2026-10", &files).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("「2026-10-households.csv」超过 20 MB"), "{page}");
     assert_eq!(
         c.http.get(c.url("/feed.json")).send().await.unwrap().status(),
         StatusCode::NOT_FOUND

@@ -171,8 +171,14 @@ pub async fn check(
         };
         let name = field.name().unwrap_or_default().to_string();
         let file = field.file_name().map(str::to_string);
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
+        let bytes = match limited(field).await {
+            Ok(Some(b)) => b,
+            // Over 20 MB: refused at its limit, the rest never held.
+            Ok(None) => {
+                let file = file.unwrap_or_default();
+                problems.push(publish::Problem::of("", publish::sheet::too_large(&file)));
+                continue;
+            }
             Err(e) => {
                 return error_page(
                     &console,
@@ -226,6 +232,20 @@ pub async fn check(
     let context = json!({"draft": {"id": id, "period": month.to_string(), "label": month.label(),
         "boards": summary.0, "lists": summary.1, "correcting": published_before}, "month": month.to_string()});
     entry_page(&console, &op, StatusCode::OK, context)
+}
+
+/// A field's bytes, read chunk by chunk; `None` past a sheet's limit.
+async fn limited(
+    mut field: axum::extract::multipart::Field<'_>,
+) -> Result<Option<Vec<u8>>, axum::extract::multipart::MultipartError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await? {
+        if (bytes.len() + chunk.len()) as u64 > publish::sheet::MAX_BYTES {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(bytes))
 }
 
 /// Each board's title, units and first, and each list's size.
