@@ -31,8 +31,7 @@ pub struct BuildArgs {
 }
 
 fn scheme(path: &Path) -> anyhow::Result<Scheme> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Scheme::parse(&text).map_err(|problems| anyhow::anyhow!("{}:\n{}", path.display(), problems.join("\n")))
+    Scheme::load(path).map_err(|problems| anyhow::anyhow!("{}:\n{}", path.display(), problems.join("\n")))
 }
 
 fn month(text: &str) -> anyhow::Result<Month> {

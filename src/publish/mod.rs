@@ -24,6 +24,7 @@ pub mod scheme;
 pub mod scores;
 pub mod sheet;
 pub mod template;
+mod units;
 
 pub use build::{build, Built};
 pub use history::{History, MonthRecord};

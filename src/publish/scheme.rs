@@ -1,8 +1,10 @@
 //! The assessment scheme the office owns (`assessment.toml`): the areas and
 //! their standards with full marks, the townships (with their category) and
-//! villages (with their township), the boards and their award rules, how a
-//! quarter combines its months, and the decimals scores are kept to. Read
-//! once and checked as a whole; every problem is told in Chinese.
+//! villages (with their township), written in the file or kept in a units
+//! sheet beside it (`units = "units.xlsx"`), the boards and their award
+//! rules, how a quarter combines its months, and the decimals scores are
+//! kept to. Read once and checked as a whole; every problem is told in
+//! Chinese.
 
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -38,6 +40,10 @@ pub struct Scheme {
     /// The villages.
     #[serde(default)]
     pub villages: Vec<Village>,
+    /// A units sheet beside the scheme (xlsx, xls, ods or csv; a path
+    /// relative to the scheme's folder): 单位名称, 类别 (镇, 乡, 街道 or
+    /// 村) and, for a village, 所属乡镇; added to the units written here.
+    pub units: Option<String>,
     /// The boards the feed carries.
     pub boards: Vec<BoardRule>,
 }
@@ -154,12 +160,30 @@ pub struct AwardRule {
 }
 
 impl Scheme {
-    /// Reads and checks a scheme; every problem at once, in Chinese.
+    /// Reads and checks a scheme written without a units sheet; every
+    /// problem at once, in Chinese.
     pub fn parse(text: &str) -> Result<Scheme, Vec<String>> {
-        let scheme: Scheme = toml::from_str(text).map_err(|e| {
+        Self::parse_in(text, None)
+    }
+
+    /// Reads and checks the scheme file at `path`, with its units sheet.
+    pub fn load(path: &std::path::Path) -> Result<Scheme, Vec<String>> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| vec![format!("无法读取考核方案 {}：{e}", path.display())])?;
+        Self::parse_in(&text, Some(path.parent().unwrap_or(std::path::Path::new("."))))
+    }
+
+    fn parse_in(text: &str, folder: Option<&std::path::Path>) -> Result<Scheme, Vec<String>> {
+        let mut scheme: Scheme = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             vec![format!("考核方案第 {at} 行：{}", e.message().trim())]
         })?;
+        if let Some(units) = scheme.units.clone() {
+            let Some(folder) = folder else {
+                return Err(vec![format!("单位表「{units}」要和考核方案放在一起，从文件读取")]);
+            };
+            super::units::add_units(&mut scheme, &folder.join(&units))?;
+        }
         let problems = scheme.problems();
         if problems.is_empty() {
             Ok(scheme)

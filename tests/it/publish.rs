@@ -389,3 +389,49 @@ fn the_template_is_the_shape_the_build_reads() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn the_units_may_be_kept_in_a_sheet_beside_the_scheme() {
+    let dir = common::temp_dir("publish-units-sheet");
+    let inline = scheme();
+    let text = std::fs::read_to_string(fixtures().join("sheets/assessment.toml")).unwrap();
+    // The example without its [[townships]] and [[villages]], naming a sheet instead.
+    let blocks: Vec<&str> = text
+        .split("\n\n")
+        .filter(|b| !b.starts_with("[[townships]]") && !b.starts_with("[[villages]]"))
+        .collect();
+    let toml = blocks
+        .join("\n\n")
+        .replacen("decimals = 1", "decimals = 1\nunits = \"units.csv\"", 1);
+    let mut units = String::from("单位名称,类别,所属乡镇\n");
+    for t in &inline.townships {
+        units.push_str(&format!("{},{},\n", t.name, t.category));
+    }
+    for v in &inline.villages {
+        units.push_str(&format!("{},村,{}\n", v.name, v.township));
+    }
+    std::fs::write(dir.join("assessment.toml"), &toml).unwrap();
+    std::fs::write(dir.join("units.csv"), &units).unwrap();
+    let from_sheet = Scheme::load(&dir.join("assessment.toml")).unwrap();
+    let names = |s: &Scheme| -> Vec<(String, String)> {
+        (s.townships.iter().map(|t| (t.name.clone(), t.category.clone())))
+            .chain(s.villages.iter().map(|v| (v.name.clone(), v.township.clone())))
+            .collect()
+    };
+    assert_eq!(names(&from_sheet), names(&inline));
+    let ranks = |s: &Scheme| -> Vec<(String, u32, Option<f64>)> {
+        let built = built(s, "2026-10", &History::default(), &csv_files("2026-10"));
+        (built.feed.boards.iter().flat_map(|b| b.entries.iter()))
+            .map(|e| (e.name.clone(), e.rank, e.score))
+            .collect()
+    };
+    assert_eq!(ranks(&from_sheet), ranks(&inline));
+    // A village without its township: told at its row and column.
+    std::fs::write(dir.join("units.csv"), units.replacen(",村,花山镇\n", ",村,\n", 1)).unwrap();
+    let said = Scheme::load(&dir.join("assessment.toml")).unwrap_err();
+    assert!(
+        said.iter()
+            .any(|p| p.contains("units.csv 第 15 行 C 列：村要填写所属乡镇")),
+        "{said:?}"
+    );
+}

@@ -55,9 +55,7 @@ fn scheme(console: &Shared) -> Result<Scheme, String> {
     let Some(path) = &console.options.scheme else {
         return Err("控制台没有配置考核方案：请管理员在启动控制台时指定考核方案文件（见发布说明）。".into());
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("无法读取考核方案 {}：{e}", path.display()))?;
-    Scheme::parse(&text).map_err(|p| format!("考核方案有错误：{}", p.join("；")))
+    Scheme::load(path).map_err(|p| format!("考核方案有错误：{}", p.join("；")))
 }
 
 fn entry_page(console: &Shared, op: &Operator, code: StatusCode, mut context: Value) -> Response {
