@@ -217,6 +217,11 @@ async fn a_month_is_checked_at_its_cells_previewed_published_and_served_signed()
         .post_form("/entry/publish", &cookie, &[("csrf", &csrf), ("draft", &id)])
         .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let said = refused.text().await.unwrap();
+    assert!(
+        said.contains("2026年10月 已经发布过：如需更正，请在“更正原因”中写明原因"),
+        "{said}"
+    );
     let fixed = [
         ("csrf", csrf.as_str()),
         ("draft", &id),

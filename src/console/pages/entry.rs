@@ -71,7 +71,13 @@ fn entry_page(console: &Shared, op: &Operator, code: StatusCode, mut context: Va
     if context.get("month").is_none() {
         context["month"] = json!(this.previous().to_string());
     }
-    let history = History::load(&published::history(&console.options.data)).unwrap_or_default();
+    let history = match History::load(&published::history(&console.options.data)) {
+        Ok(h) => h,
+        Err(e) => {
+            context["history_error"] = json!(e.to_string());
+            History::default()
+        }
+    };
     let months: Vec<Value> = (history.months.iter().rev())
         .map(|(m, r)| {
             json!({"period": m.to_string(), "label": m.label(), "at": short_time(&r.published_at),
@@ -198,7 +204,11 @@ pub async fn check(
     let Some(month) = Month::parse(&month_text) else {
         return error_page(&console, &op, StatusCode::BAD_REQUEST, "请选择月份，如 2026-11。");
     };
-    let history = History::load(&published::history(&console.options.data)).unwrap_or_default();
+    // Without the months kept, ranks would lose their past: refuse instead.
+    let history = match History::load(&published::history(&console.options.data)) {
+        Ok(h) => h,
+        Err(e) => return error_page(&console, &op, StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
     let ctx = publish::build::Context {
         scheme: &scheme,
         month,
@@ -363,8 +373,16 @@ pub async fn publish_draft(
     );
     let why = correct.clone();
     let written = tokio::task::spawn_blocking(move || -> Result<_, String> {
-        History::save(&published::history(&data), month, record, why.as_deref())
-            .map_err(|e| e.to_string())?;
+        History::save(&published::history(&data), month, record, why.as_deref()).map_err(|e| match e {
+            // The command's wording names its flag; the page has a field.
+            publish::history::HistoryError::Published(m) => {
+                format!(
+                    "{} 已经发布过：如需更正，请在“更正原因”中写明原因后再发布。",
+                    m.label()
+                )
+            }
+            other => other.to_string(),
+        })?;
         published::write(&data, &body, key.as_deref())
     })
     .await;
