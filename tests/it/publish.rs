@@ -174,15 +174,22 @@ fn problems_with(edit: impl FnOnce(&mut Vec<Vec<String>>)) -> Vec<String> {
     let edited: String = rows.iter().map(|r| r.join(",") + "\n").collect();
     let mut files = csv_files("2026-11");
     files[1] = ("村.csv".into(), sheet::read("村.csv", edited.as_bytes()).unwrap());
+    november_problems(&files)
+}
+
+/// The problems of building November from `files` with the example scheme
+/// and no months kept; the build must fail.
+fn november_problems(files: &[(String, Vec<Grid>)]) -> Vec<String> {
+    let (scheme, history) = (scheme(), History::default());
     let ctx = Context {
-        scheme: &scheme(),
+        scheme: &scheme,
         month: Month::parse("2026-11").unwrap(),
-        history: &History::default(),
+        history: &history,
         now: at("2026-11"),
         by: "test",
     };
-    match rankwall::publish::build(&ctx, &files) {
-        Ok(_) => panic!("built despite the edit"),
+    match rankwall::publish::build(&ctx, files) {
+        Ok(_) => panic!("built despite the problems"),
         Err(p) => p.iter().map(ToString::to_string).collect(),
     }
 }
@@ -236,18 +243,7 @@ fn bad_files_are_refused_whole() {
     let empty = dir.join("empty.csv");
     std::fs::write(&empty, "").unwrap();
     let (name, grids) = sheet::read_file(&empty).unwrap();
-    let ctx = Context {
-        scheme: &scheme(),
-        month: Month::parse("2026-11").unwrap(),
-        history: &History::default(),
-        now: at("2026-11"),
-        by: "test",
-    };
-    let said: Vec<String> = (rankwall::publish::build(&ctx, &[(name, grids)])
-        .unwrap_err()
-        .iter())
-    .map(ToString::to_string)
-    .collect();
+    let said = november_problems(&[(name, grids)]);
     assert_said(&said, "empty.csv 是空的");
     let big = dir.join("big.xlsx");
     let file = std::fs::File::create(&big).unwrap();
@@ -259,11 +255,7 @@ fn bad_files_are_refused_whole() {
     std::fs::write(&broken, &bytes).unwrap();
     assert!(sheet::read_file(&broken).unwrap_err().text.contains("无法打开"));
     let header_only = sheet::read("h.csv", "村,所属乡镇\n".as_bytes()).unwrap();
-    let said: Vec<String> = (rankwall::publish::build(&ctx, &[("h.csv".into(), header_only)])
-        .unwrap_err()
-        .iter())
-    .map(ToString::to_string)
-    .collect();
+    let said = november_problems(&[("h.csv".into(), header_only)]);
     assert_said(&said, "缺少 25 列");
 }
 
@@ -370,18 +362,7 @@ fn the_template_is_the_shape_the_build_reads() {
     assert_eq!(grids[1].rows.len(), 71, "a row per village under the heading");
     assert_eq!(grids[1].cell(0, 2).text(), "垃圾分类（满分4分）");
     // Unfilled, every score is missing, and nothing else is wrong.
-    let ctx = Context {
-        scheme: &scheme(),
-        month: Month::parse("2026-11").unwrap(),
-        history: &History::default(),
-        now: at("2026-11"),
-        by: "test",
-    };
-    let said: Vec<String> = (rankwall::publish::build(&ctx, &[(name, grids)])
-        .unwrap_err()
-        .iter())
-    .map(ToString::to_string)
-    .collect();
+    let said = november_problems(&[(name, grids)]);
     let unfilled = said.iter().filter(|p| p.contains("没有填写分数")).count();
     assert_eq!(unfilled, (13 + 70) * 25, "{:#?}", &said[..5.min(said.len())]);
     assert!(
