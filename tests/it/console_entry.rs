@@ -13,7 +13,7 @@ use crate::common;
 use crate::common::console_app::{console_options, Console};
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn sheets() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/publish")
@@ -249,16 +249,6 @@ async fn a_month_is_checked_at_its_cells_previewed_published_and_served_signed()
     );
 }
 
-/// A headless screen reading the console's `/feed.json` with the city's key.
-struct Screen(std::process::Child);
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_reading_the_consoles_feed_shows_the_next_month_within_one_poll() {
     if common::gpu_or_skip().is_none() {
@@ -280,44 +270,14 @@ async fn a_screen_reading_the_consoles_feed_shows_the_next_month_within_one_poll
         }
     };
     publish("2026-10").await;
-    let config = dir.join("screen.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[feed]\nurl = \"{}\"\npoll_interval = 2\npublic_key = \"{}\"\n\n[status]\naddr = \"127.0.0.1:0\"\n\n\
-             [[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
-            c.url("/feed.json"),
-            public.to_base64()
-        ),
-    )
-    .unwrap();
-    let log = dir.join("client.log");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rankwall"))
-        .args([
-            "run",
-            "--headless",
-            "--size",
-            "960x540",
-            "--allow-http-config",
-            "--config",
-        ])
-        .arg(&config)
-        .arg("--cache-dir")
-        .arg(dir.join("cache"))
-        .env("RUST_LOG", "rankwall=info")
-        .env("NO_COLOR", "1")
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let port = common::screen::bound_port(&log, &mut child);
-    let _screen = Screen(child);
-    let status = || async move {
-        let r = reqwest::get(format!("http://127.0.0.1:{port}/status")).await;
-        match r {
-            Ok(r) => serde_json::from_slice(&r.bytes().await.unwrap_or_default()).unwrap_or_default(),
-            Err(_) => serde_json::Value::Null,
-        }
-    };
+    // A headless screen reading the console's `/feed.json` with the city's key.
+    let config = format!(
+        "[feed]\nurl = \"{}\"\npoll_interval = 2\npublic_key = \"{}\"\n\n\
+         [[playlist]]\nselect = {{ level = \"township\" }}\nduration = 5\n",
+        c.url("/feed.json"),
+        public.to_base64()
+    );
+    let screen = common::screen::Screen::start(&config, "960x540", &["--allow-http-config"], &[]);
     let served = || async {
         c.http
             .get(c.url("/feed.json"))
@@ -329,35 +289,23 @@ async fn a_screen_reading_the_consoles_feed_shows_the_next_month_within_one_poll
             .unwrap()
             .to_vec()
     };
-    // The screen shows a month when its data is the bytes the console serves.
+    // The screen shows a month when its data is the bytes the console serves:
+    // fetched (their SHA-256) and on show (their generated_at).
     let until = |body: Vec<u8>, within: Duration| {
-        let log = log.clone();
-        async move {
-            let sha = rankwall::digest::sha256_hex(&body);
-            let (feed, _) = rankwall::feed::parse(&body).unwrap();
-            let deadline = Instant::now() + within;
-            loop {
-                let s = status().await;
-                // Fetched (the bytes served) and on show (its generated_at).
-                let shown = s["data"]["generated_at"]
-                    .as_str()
+        let sha = rankwall::digest::sha256_hex(&body);
+        let (feed, _) = rankwall::feed::parse(&body).unwrap();
+        tokio::task::block_in_place(|| {
+            screen.wait_status("the month served on screen", within, |s| {
+                let shown = (s["data"]["generated_at"].as_str())
                     .and_then(|g| chrono::DateTime::parse_from_rfc3339(g).ok());
-                if s["data"]["sha256"].as_str() == Some(sha.as_str()) && shown == Some(feed.generated_at) {
-                    return s;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "not on screen within {within:?}: {s}\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
+                s["data"]["sha256"].as_str() == Some(sha.as_str()) && shown == Some(feed.generated_at)
+            })
+        })
     };
-    let october = until(served().await, Duration::from_secs(60)).await;
+    let october = until(served().await, Duration::from_secs(60));
     publish("2026-11").await;
     // One poll is 2 s (± 10 %), then the page on show ends (5 s); the
     // margin is for a loaded two-core machine.
-    let november = until(served().await, Duration::from_secs(15)).await;
+    let november = until(served().await, Duration::from_secs(15));
     assert_ne!(october["data"]["generated_at"], november["data"]["generated_at"]);
 }

@@ -56,6 +56,18 @@ async fn emergency_at(c: &Console, cookie: &str, csrf: &str, level: &str) {
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
 }
 
+/// 撤销 on the 紧急插播 page for `towns`.
+async fn withdraw(c: &Console, cookie: &str, csrf: &str) {
+    let withdrawn = c
+        .post_form(
+            "/emergency/withdraw",
+            cookie,
+            &[("csrf", csrf), ("group", "towns")],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_screen_hears_of_a_publish_at_once() {
     let c = console(Duration::from_secs(3600)).await;
@@ -228,14 +240,7 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
         before,
         "the picture changed with the emergency"
     );
-    let withdrawn = c
-        .post_form(
-            "/emergency/withdraw",
-            &cookie,
-            &[("csrf", &csrf), ("group", "towns")],
-        )
-        .await;
-    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    withdraw(&c, &cookie, &csrf).await;
     until(
         &c,
         port,
@@ -258,14 +263,7 @@ async fn a_running_screen_shows_an_emergency_within_five_seconds_and_leaves_it()
     )
     .await;
     assert_ne!(screenshot(&c, port).await, plain, "the picture has the banner");
-    let withdrawn = c
-        .post_form(
-            "/emergency/withdraw",
-            &cookie,
-            &[("csrf", &csrf), ("group", "towns")],
-        )
-        .await;
-    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    withdraw(&c, &cookie, &csrf).await;
     until(
         &c,
         port,
